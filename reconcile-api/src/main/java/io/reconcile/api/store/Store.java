@@ -1,0 +1,128 @@
+package io.reconcile.api.store;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.RepairAction;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * One copy of a dataset — a table, a collection, a compacted topic, a map — as reconcile sees it:
+ * entries under {@link Key keys}, in the dataset's canonical view (the store applies its {@link
+ * io.reconcile.api.Normalization normalisation} to what it reads).
+ *
+ * <p>The engine needs four things of a store: how its keys spread ({@link #segments}), digests of
+ * key ranges ({@link #digest}), the entries of a range ({@link #scan}), and conditional writes
+ * ({@link #apply}). A store declares in {@link #capabilities()} which of these it does well:
+ * a SQL database digests inside the server and scans in key order; a compacted topic can only be
+ * read from start to end, unordered, and digests by bucketing what it reads. The engine plans
+ * around what each store declares; a store never claims a capability it lacks.
+ *
+ * <p>Stores are created explicitly (e.g. {@code new JdbcStore(dataSource, options)}) or by URI
+ * through {@link Stores#open}. Implementations must be thread-safe: the engine calls them from
+ * several threads at once. Every method of a closed store throws {@link
+ * ReconcileException.StoreUnavailableException}.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * A short, stable name for reports, logs and the audit trail, e.g. {@code orders-primary}. Never
+   * contains a secret.
+   */
+  String id();
+
+  /** What this store can do. */
+  Set<Capability> capabilities();
+
+  /**
+   * The row-hash schemes this store can digest with, {@link HashScheme#CANONICAL_MD5} always among
+   * them. Two stores compare digests under a scheme both declare.
+   */
+  default Set<HashScheme> hashSchemes() {
+    return Set.of(HashScheme.CANONICAL_MD5);
+  }
+
+  /**
+   * Splits {@code range} into at most {@code maxSegments} adjacent segments of roughly equal
+   * entry counts that together cover it, in key order. Boundaries come from statistics or sampling
+   * and need not be exact; a store avoids producing many empty segments over gaps in its keys.
+   *
+   * @throws IllegalArgumentException if {@code maxSegments < 1}
+   */
+  List<Segment> segments(KeyRange range, int maxSegments);
+
+  /**
+   * The digest of each of the given ranges, in the same order, computed under {@code scheme}.
+   * Stores compute all of them in about one pass (one query per group of ranges).
+   *
+   * @param ranges key ranges in ascending order, not overlapping
+   * @throws IllegalArgumentException if the ranges overlap or are out of order, or the scheme is
+   *     not one of {@link #hashSchemes()}
+   */
+  List<Digest> digest(List<KeyRange> ranges, HashScheme scheme);
+
+  /** The canonical digest of one range. */
+  default Digest digest(KeyRange range) {
+    return digest(List.of(range), HashScheme.CANONICAL_MD5).get(0);
+  }
+
+  /**
+   * Streams the entries of {@code range}: in key order if the store has {@link
+   * Capability#ORDERED_SCAN}, in some order otherwise. The stream holds resources (a cursor, a
+   * snapshot): close it, e.g. with try-with-resources. Memory stays flat however large the range.
+   */
+  Stream<Entry> scan(KeyRange range);
+
+  /**
+   * The entries under the given keys; keys the store does not hold are absent from the result.
+   * The default scans the smallest range enclosing the keys; stores with point lookups override it.
+   */
+  default Map<Key, Entry> get(Collection<Key> keys) {
+    Map<Key, Entry> out = new TreeMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    TreeSet<Key> wanted = new TreeSet<>(keys);
+    try (Stream<Entry> s = scan(KeyRange.atLeast(wanted.first()))) {
+      s.filter(e -> wanted.contains(e.key())).forEach(e -> out.put(e.key(), e));
+    }
+    return out;
+  }
+
+  /**
+   * Applies the actions as one batch: each action whose target state is as {@link
+   * RepairAction#expected() expected} is written; one whose result is already in place is reported
+   * {@link ActionOutcome.Status#ALREADY_APPLIED} and not written again; any other is refused and
+   * changes nothing. The batch is atomic: if the store fails part way, nothing of it is written and
+   * an exception is thrown. Readers never see part of a batch.
+   *
+   * @return one outcome per action, in order
+   * @throws ReconcileException.RepairRefusedException if the store is read-only
+   * @throws ReconcileException.StoreUnavailableException if the store failed; nothing was written
+   */
+  List<ActionOutcome> apply(List<RepairAction> actions);
+
+  /**
+   * Registers a listener for changed keys.
+   *
+   * @throws UnsupportedOperationException unless the store has {@link Capability#CHANGE_FEED}
+   */
+  default Subscription subscribe(ChangeListener listener) {
+    throw new UnsupportedOperationException(
+        "store '" + id() + "' has no change feed; check capabilities() for CHANGE_FEED first");
+  }
+
+  /** Releases the store's resources. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,177 @@
+package io.reconcile.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class CanonicalTest {
+
+  @Provide
+  Arbitrary<Value> values() {
+    return Generators.values();
+  }
+
+  @Provide
+  Arbitrary<String> texts() {
+    return Generators.text();
+  }
+
+  @Provide
+  Arbitrary<Key> keys() {
+    return Generators.keys();
+  }
+
+  @Provide
+  Arbitrary<Value.MapValue> documents() {
+    return Generators.documents();
+  }
+
+  private static String text(Value v) {
+    return new String(Canonical.encode(v), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void documentedExamples() {
+    Value.MapValue a1 = Value.MapValue.of(Map.of("a", Value.of(1)));
+    assertThat(new String(Canonical.encodeRow(Key.of(7), a1), StandardCharsets.UTF_8))
+        .isEqualTo("k4:n1:7m8:s1:an1:1");
+    assertThat(text(Value.ofNull())).isEqualTo("N");
+    assertThat(text(Value.of(true))).isEqualTo("b1:1");
+    assertThat(text(Value.of(new BigDecimal("-1.50")))).isEqualTo("n4:-1.5");
+    assertThat(text(Value.of(Double.POSITIVE_INFINITY))).isEqualTo("f8:Infinity");
+    assertThat(text(Value.of("NULL"))).isEqualTo("s4:NULL");
+    assertThat(text(Value.of(""))).isEqualTo("s0:");
+    assertThat(text(Value.ofBytes(new byte[] {0, (byte) 0xff}))).isEqualTo("x4:00ff");
+    assertThat(text(Value.of(LocalDate.of(2024, 2, 29)))).isEqualTo("d10:2024-02-29");
+    assertThat(text(Value.of(Instant.parse("2024-02-29T13:45:00.123456Z"))))
+        .isEqualTo("t30:2024-02-29T13:45:00.123456000Z");
+    assertThat(text(Value.from(List.of(1, "")))).isEqualTo("l7:n1:1s0:");
+    assertThat(text(Value.from(Map.of("é", 1)))).isEqualTo("m9:s2:én1:1");
+    assertThat(text(Value.of(UUID.fromString("123E4567-E89B-12D3-A456-426614174000"))))
+        .isEqualTo("u36:123e4567-e89b-12d3-a456-426614174000");
+  }
+
+  @Test
+  void nullEmptyAndTextNullDiffer() {
+    assertThat(Canonical.encode(Value.ofNull()))
+        .isNotEqualTo(Canonical.encode(Value.of("")))
+        .isNotEqualTo(Canonical.encode(Value.of("NULL")));
+    assertThat(Canonical.encode(Value.of(""))).isNotEqualTo(Canonical.encode(Value.of("NULL")));
+  }
+
+  @Test
+  void fieldBoundariesCannotShift() {
+    Entry a = Entry.of(Key.of(1), Map.of("a", "1", "b", "11"));
+    Entry b = Entry.of(Key.of(1), Map.of("a", "11", "b", "1"));
+    assertThat(a.hash()).isNotEqualTo(b.hash());
+    assertThat(Key.of("1", "11")).isNotEqualTo(Key.of("11", "1"));
+    assertThat(Canonical.hash(Key.of("1", "11"), Value.MapValue.of(Map.of())))
+        .isNotEqualTo(Canonical.hash(Key.of("11", "1"), Value.MapValue.of(Map.of())));
+  }
+
+  @Test
+  void numbersCompareByValueUnlessScaleIsSignificant() {
+    assertThat(Canonical.encode(Value.of(new BigDecimal("1.0"))))
+        .isEqualTo(Canonical.encode(Value.of(new BigDecimal("1.00"))))
+        .isEqualTo(Canonical.encode(Value.of(1)))
+        .isEqualTo(Canonical.encode(Value.of(1.0)));
+    assertThat(Canonical.encode(Value.of(0.1))).isEqualTo(Canonical.encode(Value.of(new BigDecimal("0.1"))));
+    assertThat(Canonical.encode(Value.from(0.1f))).isEqualTo(Canonical.encode(Value.of(new BigDecimal("0.1"))));
+    assertThat(Canonical.encode(Value.of(-0.0))).isEqualTo(Canonical.encode(Value.of(0)));
+    assertThat(text(Value.of(new BigDecimal("1E+3")))).isEqualTo("n4:1000");
+    Value.Num oneTenth = (Value.Num) Value.of(new BigDecimal("1.0"));
+    Value.Num oneHundredth = (Value.Num) Value.of(new BigDecimal("1.00"));
+    assertThat(Canonical.encode(oneTenth.withSignificantScale()))
+        .isNotEqualTo(Canonical.encode(oneHundredth.withSignificantScale()));
+    assertThat(Value.of(new BigDecimal("2.50"))).isEqualTo(Value.of(new BigDecimal("2.5")));
+  }
+
+  @Test
+  void timestampsAreUtcInstants() {
+    Instant t = Instant.parse("2024-06-01T10:00:00Z");
+    assertThat(Value.from(OffsetDateTime.of(2024, 6, 1, 12, 0, 0, 0, ZoneOffset.ofHours(2))))
+        .isEqualTo(Value.of(t));
+    assertThat(Value.from(LocalDateTime.of(2024, 6, 1, 10, 0))).isEqualTo(Value.of(t));
+    assertThat(text(Value.of(Instant.parse("+12024-01-01T00:00:00Z")))).startsWith("t32:+12024-01-01T");
+  }
+
+  @Test
+  void mapsAreSortedByCodePointWhateverTheInsertionOrder() {
+    Map<String, Object> one = new LinkedHashMap<>();
+    one.put("b", 1);
+    one.put("\uFFFD", 2);
+    one.put("😀", 3);
+    Map<String, Object> two = new LinkedHashMap<>();
+    two.put("😀", 3);
+    two.put("\uFFFD", 2);
+    two.put("b", 1);
+    assertThat(Canonical.encode(Value.from(one))).isEqualTo(Canonical.encode(Value.from(two)));
+    assertThat(text(Value.from(one))).startsWith("m").contains("s1:bn1:1s3:\uFFFDn1:2s4:😀n1:3");
+  }
+
+  @Test
+  void listsKeepTheirOrder() {
+    assertThat(Canonical.encode(Value.from(List.of(1, 2)))).isNotEqualTo(Canonical.encode(Value.from(List.of(2, 1))));
+    assertThat(Canonical.encode(Value.from(List.of(List.of(1), List.of()))))
+        .isNotEqualTo(Canonical.encode(Value.from(List.of(List.of(), List.of(1)))));
+  }
+
+  @Property(tries = 1000)
+  void encodingIsInjective(@ForAll("values") Value a, @ForAll("values") Value b) {
+    boolean sameBytes = Arrays.equals(Canonical.encode(a), Canonical.encode(b));
+    assertThat(sameBytes).as("%s vs %s", a, b).isEqualTo(a.equals(b));
+  }
+
+  @Property(tries = 1000)
+  void equalValuesHashEqual(@ForAll("values") Value a) {
+    Value copy = Value.from(rebuild(a));
+    assertThat(Canonical.encode(copy)).isEqualTo(Canonical.encode(a));
+  }
+
+  /** A structurally fresh copy of a value, built from plain Java objects. */
+  private static Object rebuild(Value v) {
+    if (v instanceof Value.ListValue l) {
+      return l.values().stream().map(CanonicalTest::rebuild).toList();
+    }
+    if (v instanceof Value.MapValue m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.fields().forEach((k, x) -> out.put(k, rebuild(x)));
+      return out;
+    }
+    if (v instanceof Value.Num n) {
+      return n.decimal().setScale(n.decimal().scale() + 2); // same value, another scale
+    }
+    return v;
+  }
+
+  @Property(tries = 1000)
+  void textPayloadIsUtf8(@ForAll("texts") String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    assertThat(Canonical.encode(Value.of(s)))
+        .isEqualTo(("s" + utf8.length + ":" + s).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 1000)
+  void rowHashIsMd5OfTheRowEncoding(@ForAll("keys") Key k, @ForAll("documents") Value.MapValue fields)
+      throws Exception {
+    byte[] md5 = MessageDigest.getInstance("MD5").digest(Canonical.encodeRow(k, fields));
+    assertThat(Canonical.hash(k, fields)).isEqualTo(RowHash.fromBytes(md5));
+  }
+}

@@ -1,0 +1,403 @@
+package io.reconcile.core.memory;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.Value;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.ChangeListener;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.api.store.Subscription;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Store} held in this JVM's memory, with every capability: ordered scans, digests,
+ * conditional writes, versions and a change feed. It is what tests and the demo use, and a
+ * reference for plugin authors.
+ *
+ * <p>{@link #create(String)} makes a private store. {@link #named(String)} (and the URI {@code
+ * mem:NAME} through {@link io.reconcile.api.store.Stores#open}) opens a store shared by name within
+ * the JVM, like an in-memory database: every handle of one name sees the same data until {@link
+ * #drop(String)}. Closing a handle closes only that handle.
+ *
+ * <p>Thread-safe. Writes are serialised and atomic per batch; scans and digests read a consistent
+ * snapshot and never see part of a batch, and never block writers. Entries are stored as written
+ * and normalised on read with the handle's {@link Normalization}.
+ */
+public final class MemoryStore implements Store {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Map<String, MemoryTable> NAMED = new ConcurrentHashMap<>();
+
+  private final String id;
+  private final MemoryTable table;
+  private final Normalization normalization;
+  private final List<String> fields;
+  private final boolean readOnly;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private MemoryStore(String id, MemoryTable table, StoreOptions options) {
+    this.id = id;
+    this.table = table;
+    this.normalization = options.normalization();
+    this.fields = options.fields();
+    this.readOnly = options.readOnly();
+  }
+
+  /** A new, empty, private store. */
+  public static MemoryStore create(String id) {
+    return create(id, StoreOptions.defaults());
+  }
+
+  /**
+   * A new, empty, private store with options: the in-memory store honours {@code normalization},
+   * {@code fields} (compare only these) and {@code readOnly}; its id is {@code id}.
+   *
+   * @throws ReconcileException.ConfigurationException for any other option
+   */
+  public static MemoryStore create(String id, StoreOptions options) {
+    checkOptions(options);
+    return new MemoryStore(checkName(id, "id"), new MemoryTable(), options);
+  }
+
+  /** A handle on the store shared under {@code name} in this JVM, created empty if need be. */
+  public static MemoryStore named(String name) {
+    return named(name, StoreOptions.defaults());
+  }
+
+  /**
+   * A handle on the store shared under {@code name}; its id is the option's id or the name.
+   *
+   * @throws ReconcileException.ConfigurationException for a bad name or an unsupported option
+   */
+  public static MemoryStore named(String name, StoreOptions options) {
+    checkName(name, "name");
+    checkOptions(options);
+    MemoryTable table = NAMED.computeIfAbsent(name, n -> new MemoryTable());
+    return new MemoryStore(options.id().orElse(name), table, options);
+  }
+
+  /** Forgets the shared store called {@code name}; open handles keep the data they had. */
+  public static void drop(String name) {
+    NAMED.remove(name);
+  }
+
+  private static String checkName(String name, String what) {
+    if (!NAME.matcher(name).matches()) {
+      throw new ReconcileException.ConfigurationException(
+          "an in-memory store "
+              + what
+              + " is 1-128 letters, digits, '.', '_' or '-', but was '"
+              + name
+              + "'");
+    }
+    return name;
+  }
+
+  private static void checkOptions(StoreOptions o) {
+    List<String> unsupported = new ArrayList<>();
+    o.dataset().ifPresent(x -> unsupported.add("dataset"));
+    o.filter().ifPresent(x -> unsupported.add("filter"));
+    o.versionField().ifPresent(x -> unsupported.add("versionField"));
+    if (!o.keyFields().isEmpty()) {
+      unsupported.add("keyFields");
+    }
+    unsupported.addAll(o.properties().keySet());
+    if (!unsupported.isEmpty()) {
+      throw new ReconcileException.ConfigurationException(
+          "the in-memory store supports the options id, fields, normalization and readOnly, but"
+              + " was given "
+              + unsupported
+              + "; remove them (entries carry their own keys and versions)");
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    Set<Capability> c = EnumSet.allOf(Capability.class);
+    if (readOnly) {
+      c.remove(Capability.WRITE);
+    }
+    return c;
+  }
+
+  /**
+   * Writes an entry unconditionally, as an application would: for seeding test data and
+   * simulating concurrent writers. Fields are stored as given (the store's own names and values).
+   */
+  public void put(Entry entry) {
+    putAll(List.of(entry));
+  }
+
+  /** Writes entries unconditionally, as one atomic batch; see {@link #put(Entry)}. */
+  public void putAll(Collection<Entry> entries) {
+    checkOpen();
+    table.write(
+        current -> {
+          TreeMap<Key, @Nullable Entry> writes = new TreeMap<>();
+          for (Entry e : entries) {
+            writes.put(e.key(), e);
+          }
+          return new MemoryTable.Staged<>(writes, null);
+        });
+  }
+
+  /** Deletes a key unconditionally; see {@link #put(Entry)}. */
+  public void remove(Key key) {
+    checkOpen();
+    table.write(
+        current -> {
+          TreeMap<Key, @Nullable Entry> writes = new TreeMap<>();
+          if (current.apply(key) != null) {
+            writes.put(key, null);
+          }
+          return new MemoryTable.Staged<>(writes, null);
+        });
+  }
+
+  /** The number of entries now held. Costs a pass over the store. */
+  public long size() {
+    return digest(KeyRange.all()).count();
+  }
+
+  @Override
+  public List<Segment> segments(KeyRange range, int maxSegments) {
+    if (maxSegments < 1) {
+      throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
+    }
+    checkOpen();
+    long snapshot = table.acquire();
+    try {
+      NavigableMap<Key, MemoryTable.Node> rows = table.rows(range);
+      long count = 0;
+      for (Iterator<Entry> it = MemoryTable.visible(rows, snapshot); it.hasNext(); it.next()) {
+        count++;
+      }
+      int parts = (int) Math.max(1, Math.min(maxSegments, count));
+      if (parts == 1) {
+        return List.of(new Segment(range, count));
+      }
+      List<Segment> out = new ArrayList<>(parts);
+      Key from = range.lo();
+      long inSegment = 0;
+      long seen = 0;
+      int made = 0;
+      for (Iterator<Entry> it = MemoryTable.visible(rows, snapshot); it.hasNext(); ) {
+        Key k = it.next().key();
+        // Cut before the entry that starts segment number made+1 of equal shares.
+        long boundary = (made + 1) * count / parts;
+        if (seen == boundary && made < parts - 1 && (from == null || from.compareTo(k) < 0)) {
+          out.add(new Segment(KeyRange.of(from, k), inSegment));
+          from = k;
+          inSegment = 0;
+          made++;
+        }
+        inSegment++;
+        seen++;
+      }
+      out.add(new Segment(KeyRange.of(from, range.hi()), inSegment));
+      return List.copyOf(out);
+    } finally {
+      table.release(snapshot);
+    }
+  }
+
+  @Override
+  public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
+    if (!HashScheme.CANONICAL_MD5.equals(scheme)) {
+      throw new IllegalArgumentException(
+          "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
+    }
+    checkAscending(ranges);
+    checkOpen();
+    long snapshot = table.acquire();
+    try {
+      List<Digest> out = new ArrayList<>(ranges.size());
+      for (KeyRange r : ranges) {
+        Digest d = Digest.EMPTY;
+        for (Iterator<Entry> it = MemoryTable.visible(table.rows(r), snapshot); it.hasNext(); ) {
+          d = d.plus(view(it.next()).hash());
+        }
+        out.add(d);
+      }
+      return List.copyOf(out);
+    } finally {
+      table.release(snapshot);
+    }
+  }
+
+  private static void checkAscending(List<KeyRange> ranges) {
+    for (int i = 1; i < ranges.size(); i++) {
+      Key prevHi = ranges.get(i - 1).hi();
+      Key lo = ranges.get(i).lo();
+      if (prevHi == null || lo == null || prevHi.compareTo(lo) > 0) {
+        throw new IllegalArgumentException(
+            "digest ranges must be ascending and not overlap, but "
+                + ranges.get(i - 1)
+                + " is followed by "
+                + ranges.get(i));
+      }
+    }
+  }
+
+  @Override
+  public Stream<Entry> scan(KeyRange range) {
+    checkOpen();
+    long snapshot = table.acquire();
+    AtomicBoolean released = new AtomicBoolean();
+    Iterator<Entry> it = MemoryTable.visible(table.rows(range), snapshot);
+    Spliterator<Entry> split =
+        Spliterators.spliteratorUnknownSize(
+            it, Spliterator.ORDERED | Spliterator.SORTED | Spliterator.NONNULL | Spliterator.DISTINCT);
+    return StreamSupport.stream(
+            new Spliterators.AbstractSpliterator<Entry>(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+              @Override
+              public boolean tryAdvance(java.util.function.Consumer<? super Entry> action) {
+                checkOpen();
+                return split.tryAdvance(e -> action.accept(view(e)));
+              }
+            },
+            false)
+        .onClose(
+            () -> {
+              if (released.compareAndSet(false, true)) {
+                table.release(snapshot);
+              }
+            });
+  }
+
+  @Override
+  public Map<Key, Entry> get(Collection<Key> keys) {
+    checkOpen();
+    long snapshot = table.acquire();
+    try {
+      Map<Key, Entry> out = new TreeMap<>();
+      for (Key k : keys) {
+        Entry e = table.get(k, snapshot);
+        if (e != null) {
+          out.put(k, view(e));
+        }
+      }
+      return out;
+    } finally {
+      table.release(snapshot);
+    }
+  }
+
+  @Override
+  public List<ActionOutcome> apply(List<RepairAction> actions) {
+    checkOpen();
+    if (readOnly) {
+      throw new ReconcileException.RepairRefusedException(
+          "store '" + id + "' is read-only; open it without readOnly to repair it");
+    }
+    for (RepairAction a : actions) {
+      if (!a.target().equals(id)) {
+        throw new IllegalArgumentException(
+            "action " + a.id() + " targets store '" + a.target() + "', not '" + id + "'");
+      }
+    }
+    return table.write(
+        current -> {
+          TreeMap<Key, @Nullable Entry> writes = new TreeMap<>();
+          Map<Key, @Nullable Entry> staged = new LinkedHashMap<>();
+          List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
+          for (RepairAction a : actions) {
+            Key k = a.key();
+            Entry raw = staged.containsKey(k) ? staged.get(k) : current.apply(k);
+            Entry now = raw == null ? null : view(raw);
+            Entry result = a.result();
+            boolean resultInPlace =
+                result == null ? now == null : now != null && now.sameData(result) && now.version().equals(result.version());
+            if (resultInPlace) {
+              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now));
+            } else if (a.expected().matches(now)) {
+              Entry stored = result == null ? null : toStore(result);
+              staged.put(k, stored);
+              writes.put(k, stored);
+              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, now));
+            } else {
+              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, now));
+            }
+          }
+          return new MemoryTable.Staged<>(writes, List.copyOf(outcomes));
+        });
+  }
+
+  @Override
+  public Subscription subscribe(ChangeListener listener) {
+    checkOpen();
+    Objects.requireNonNull(listener, "listener");
+    table.addListener(listener);
+    return () -> table.removeListener(listener);
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryStore[" + id + "]";
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new ReconcileException.StoreUnavailableException(
+          "store '" + id + "' is closed; open a new handle", false);
+    }
+  }
+
+  /** The canonical view of a stored entry: normalised, and projected onto the compared fields. */
+  private Entry view(Entry stored) {
+    Entry e = normalization.apply(stored);
+    if (fields.isEmpty()) {
+      return e;
+    }
+    Map<String, Value> kept = new LinkedHashMap<>();
+    for (String f : fields) {
+      Value v = e.fields().fields().get(f);
+      if (v != null) {
+        kept.put(f, v);
+      }
+    }
+    return Entry.of(e.key(), Value.MapValue.of(kept), e.version());
+  }
+
+  /** The stored form of a canonical entry: dataset field names mapped back to the store's. */
+  private Entry toStore(Entry canonical) {
+    return Entry.of(canonical.key(), normalization.toStore(canonical.fields()), canonical.version());
+  }
+}

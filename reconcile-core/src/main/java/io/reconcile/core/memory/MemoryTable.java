@@ -1,0 +1,203 @@
+package io.reconcile.core.memory;
+
+import io.reconcile.api.Entry;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.store.ChangeListener;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The data behind one or more {@link MemoryStore} handles: a sorted map of keys to short version
+ * chains, so that readers see a consistent snapshot while writers commit whole batches.
+ *
+ * <p>Writers are serialised. A batch is staged, written under a new commit number, then published
+ * by advancing {@link #committed}; a reader takes the committed number as its snapshot and, for
+ * each key, reads the newest version at or before it, so it never sees part of a batch. Versions
+ * older than every open snapshot are pruned as keys are written.
+ */
+final class MemoryTable {
+
+  /** One version of one key; {@code entry == null} is a deletion. */
+  static final class Node {
+    final long commit;
+    final @Nullable Entry entry;
+    volatile @Nullable Node older;
+
+    Node(long commit, @Nullable Entry entry, @Nullable Node older) {
+      this.commit = commit;
+      this.entry = entry;
+      this.older = older;
+    }
+
+    @Nullable Entry visibleAt(long snapshot) {
+      Node n = this;
+      while (n != null && n.commit > snapshot) {
+        n = n.older;
+      }
+      return n == null ? null : n.entry;
+    }
+  }
+
+  private final ConcurrentSkipListMap<Key, Node> rows = new ConcurrentSkipListMap<>();
+  private final Object writeLock = new Object();
+  private volatile long committed;
+
+  /** Open snapshots and how many readers hold each; guarded by itself. */
+  private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
+
+  private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Takes a snapshot; the caller must {@link #release(long)} it. */
+  long acquire() {
+    synchronized (openSnapshots) {
+      long s = committed;
+      openSnapshots.merge(s, 1, Integer::sum);
+      return s;
+    }
+  }
+
+  void release(long snapshot) {
+    synchronized (openSnapshots) {
+      openSnapshots.computeIfPresent(snapshot, (k, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  private long oldestNeeded() {
+    synchronized (openSnapshots) {
+      return openSnapshots.isEmpty() ? committed : Math.min(openSnapshots.firstKey(), committed);
+    }
+  }
+
+  /** The rows of a range, as version chains; read them with {@link Node#visibleAt(long)}. */
+  NavigableMap<Key, Node> rows(KeyRange range) {
+    Key lo = range.lo();
+    Key hi = range.hi();
+    if (lo == null && hi == null) {
+      return rows;
+    }
+    if (lo == null) {
+      return rows.headMap(hi, false);
+    }
+    return hi == null ? rows.tailMap(lo, true) : rows.subMap(lo, true, hi, false);
+  }
+
+  @Nullable Entry get(Key key, long snapshot) {
+    Node n = rows.get(key);
+    return n == null ? null : n.visibleAt(snapshot);
+  }
+
+  /**
+   * Stages a batch against the latest state and commits what it returns, atomically.
+   *
+   * @param stage given a lookup of the current (latest, including earlier staged writes) entry of a
+   *     key, returns the writes to commit: key to new entry, or to null for a deletion
+   */
+  <R> R write(Function<Function<Key, @Nullable Entry>, Staged<R>> stage) {
+    List<Key> changed;
+    R result;
+    synchronized (writeLock) {
+      long latest = committed;
+      Map<Key, Node> before = new TreeMap<>();
+      Function<Key, @Nullable Entry> current =
+          k -> {
+            Node n = rows.get(k);
+            return n == null ? null : n.visibleAt(latest);
+          };
+      Staged<R> staged = stage.apply(current);
+      result = staged.result();
+      if (staged.writes().isEmpty()) {
+        return result;
+      }
+      long commit = latest + 1;
+      long keepFrom = oldestNeeded();
+      for (Map.Entry<Key, @Nullable Entry> w : staged.writes().entrySet()) {
+        Node head =
+            rows.compute(w.getKey(), (k, old) -> prune(new Node(commit, w.getValue(), old), keepFrom));
+        before.put(w.getKey(), Objects.requireNonNull(head));
+      }
+      committed = commit;
+      if (oldestNeeded() == commit) {
+        // No reader can see an older version: a deletion needs no tombstone any more.
+        before.forEach(
+            (k, head) -> {
+              if (head.entry == null) {
+                rows.remove(k, head);
+              }
+            });
+      }
+      changed = new ArrayList<>(staged.writes().keySet());
+    }
+    for (ChangeListener l : listeners) {
+      for (Key k : changed) {
+        l.changed(k);
+      }
+    }
+    return result;
+  }
+
+  /** Drops versions no open snapshot can read: everything older than the newest at or before keepFrom. */
+  private static Node prune(Node head, long keepFrom) {
+    Node n = head;
+    while (n != null && n.commit > keepFrom) {
+      n = n.older;
+    }
+    if (n != null) {
+      n.older = null;
+    }
+    return head;
+  }
+
+  /** What a staging function decided: writes to commit (ordered by key) and a result. */
+  record Staged<R>(TreeMap<Key, @Nullable Entry> writes, R result) {}
+
+  void addListener(ChangeListener l) {
+    listeners.add(l);
+  }
+
+  void removeListener(ChangeListener l) {
+    listeners.remove(l);
+  }
+
+  /** Iterates the entries of a range visible at a snapshot, skipping deletions. */
+  static Iterator<Entry> visible(NavigableMap<Key, Node> rows, long snapshot) {
+    Iterator<Node> nodes = rows.values().iterator();
+    return new Iterator<>() {
+      private @Nullable Entry next = advance();
+
+      private @Nullable Entry advance() {
+        while (nodes.hasNext()) {
+          Entry e = nodes.next().visibleAt(snapshot);
+          if (e != null) {
+            return e;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Entry next() {
+        Entry e = next;
+        if (e == null) {
+          throw new java.util.NoSuchElementException();
+        }
+        next = advance();
+        return e;
+      }
+    };
+  }
+}

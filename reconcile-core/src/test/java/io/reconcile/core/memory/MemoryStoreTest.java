@@ -1,0 +1,341 @@
+package io.reconcile.core.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.Value;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.ActionOutcome.Status;
+import io.reconcile.api.repair.Expected;
+import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.api.store.Subscription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class MemoryStoreTest {
+
+  private static Entry row(long id, String v) {
+    return Entry.of(Key.of(id), Map.of("v", v));
+  }
+
+  private static MemoryStore seeded(String id, int rows) {
+    MemoryStore s = MemoryStore.create(id);
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      entries.add(row(i, "v" + i));
+    }
+    s.putAll(entries);
+    return s;
+  }
+
+  private static List<Entry> scanAll(MemoryStore s, KeyRange r) {
+    try (Stream<Entry> st = s.scan(r)) {
+      return st.toList();
+    }
+  }
+
+  @Nested
+  @DisplayName("reading")
+  class Reading {
+
+    @Test
+    @DisplayName("scans are ordered and respect range bounds")
+    void scans() {
+      MemoryStore s = seeded("a", 100);
+      List<Entry> mid = scanAll(s, KeyRange.of(Key.of(10), Key.of(20)));
+      assertThat(mid).extracting(Entry::key).containsExactlyElementsOf(
+          java.util.stream.LongStream.range(10, 20).mapToObj(Key::of).toList());
+      assertThat(scanAll(s, KeyRange.all())).hasSize(100);
+    }
+
+    @Test
+    @DisplayName("the digest of a range equals the digest of its scanned rows and of its parts")
+    void digests() {
+      MemoryStore s = seeded("a", 100);
+      KeyRange r = KeyRange.of(Key.of(5), Key.of(77));
+      Digest scanned = Digest.EMPTY;
+      for (Entry e : scanAll(s, r)) {
+        scanned = scanned.plus(e.hash());
+      }
+      assertThat(s.digest(r)).isEqualTo(scanned);
+      List<Digest> parts = s.digest(r.split(List.of(Key.of(30), Key.of(31))), HashScheme.CANONICAL_MD5);
+      assertThat(parts.get(0).plus(parts.get(1)).plus(parts.get(2))).isEqualTo(scanned);
+      assertThat(parts.get(1).count()).isEqualTo(1);
+      assertThat(s.size()).isEqualTo(100);
+    }
+
+    @Test
+    @DisplayName("digest ranges must be ascending and the scheme supported")
+    void digestArguments() {
+      MemoryStore s = seeded("a", 3);
+      assertThatThrownBy(() -> s.digest(List.of(KeyRange.atLeast(Key.of(2)), KeyRange.below(Key.of(1))), HashScheme.CANONICAL_MD5))
+          .hasMessageContaining("ascending and not overlap");
+      assertThatThrownBy(() -> s.digest(List.of(KeyRange.all()), new HashScheme("crc64", 64)))
+          .hasMessageContaining("not HashScheme[name=crc64");
+    }
+
+    @Test
+    @DisplayName("segments cover the range with balanced exact counts")
+    void segments() {
+      MemoryStore s = seeded("a", 1000);
+      List<Segment> segs = s.segments(KeyRange.all(), 8);
+      assertThat(segs).hasSize(8);
+      assertThat(segs.stream().mapToLong(Segment::estimatedCount).sum()).isEqualTo(1000);
+      assertThat(segs).allSatisfy(seg -> assertThat(seg.estimatedCount()).isEqualTo(125));
+      assertThat(segs.get(0).range().lo()).isNull();
+      assertThat(segs.get(7).range().hi()).isNull();
+      for (int i = 1; i < segs.size(); i++) {
+        assertThat(segs.get(i).range().lo()).isEqualTo(segs.get(i - 1).range().hi());
+      }
+      for (Segment seg : segs) {
+        assertThat(s.digest(seg.range()).count()).isEqualTo(seg.estimatedCount());
+      }
+      assertThat(seeded("b", 3).segments(KeyRange.all(), 10)).hasSize(3);
+      assertThat(MemoryStore.create("c").segments(KeyRange.all(), 10)).containsExactly(new Segment(KeyRange.all(), 0));
+      assertThatThrownBy(() -> s.segments(KeyRange.all(), 0)).hasMessageContaining("maxSegments must be >= 1, but was 0");
+    }
+
+    @Test
+    @DisplayName("point lookups return only present keys")
+    void lookups() {
+      MemoryStore s = seeded("a", 5);
+      assertThat(s.get(List.of(Key.of(1), Key.of(9)))).containsOnlyKeys(Key.of(1));
+    }
+
+    @Test
+    @DisplayName("normalisation renames and projects fields on read and maps names back on write")
+    void normalisation() {
+      MemoryStore s =
+          MemoryStore.create(
+              "n",
+              StoreOptions.builder()
+                  .normalization(Normalization.builder().rename("full_name", "name").ignore("secret").build())
+                  .build());
+      s.put(Entry.of(Key.of(1), Map.of("full_name", "Ada", "secret", "x")));
+      Entry seen = scanAll(s, KeyRange.all()).get(0);
+      assertThat(seen.fields().fields()).containsOnlyKeys("name");
+      Entry wanted = Entry.of(Key.of(1), Map.of("name", "Grace"));
+      assertThat(s.apply(List.of(RepairAction.upsert("n", wanted, Expected.present(seen)))))
+          .extracting(ActionOutcome::status)
+          .containsExactly(Status.APPLIED);
+      assertThat(scanAll(s, KeyRange.all()).get(0).sameData(wanted)).isTrue();
+    }
+  }
+
+  @Nested
+  @DisplayName("writing")
+  class Writing {
+
+    @Test
+    @DisplayName("a conditional write with a stale expectation is refused and changes nothing")
+    void staleExpectation() {
+      MemoryStore s = seeded("a", 3);
+      Entry seenAtDetection = row(1, "v1");
+      s.put(row(1, "changed meanwhile"));
+      Digest before = s.digest(KeyRange.all());
+      List<ActionOutcome> out =
+          s.apply(List.of(RepairAction.upsert("a", row(1, "repaired"), Expected.present(seenAtDetection))));
+      assertThat(out.get(0).status()).isEqualTo(Status.REFUSED);
+      assertThat(out.get(0).found()).isEqualTo(row(1, "changed meanwhile"));
+      assertThat(s.digest(KeyRange.all())).isEqualTo(before);
+      assertThat(s.apply(List.of(RepairAction.upsert("a", row(7, "x"), Expected.present(row(7, "y"))))).get(0).status())
+          .isEqualTo(Status.REFUSED);
+      assertThat(s.apply(List.of(RepairAction.delete("a", Key.of(2), Expected.present(row(2, "nope"))))).get(0).status())
+          .isEqualTo(Status.REFUSED);
+      assertThat(s.digest(KeyRange.all())).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("apply is idempotent: replaying a batch writes nothing more")
+    void idempotent() {
+      MemoryStore s = seeded("a", 3);
+      List<RepairAction> plan =
+          List.of(
+              RepairAction.upsert("a", row(1, "new"), Expected.present(row(1, "v1"))),
+              RepairAction.delete("a", Key.of(2), Expected.present(row(2, "v2"))),
+              RepairAction.upsert("a", row(9, "ins"), Expected.absent()));
+      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsOnly(Status.APPLIED);
+      Digest after = s.digest(KeyRange.all());
+      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsOnly(Status.ALREADY_APPLIED);
+      assertThat(s.digest(KeyRange.all())).isEqualTo(after);
+      assertThat(scanAll(s, KeyRange.all())).extracting(Entry::key).containsExactly(Key.of(0), Key.of(1), Key.of(9));
+    }
+
+    @Test
+    @DisplayName("inverse actions undo a batch")
+    void inverse() {
+      MemoryStore s = seeded("a", 3);
+      Digest before = s.digest(KeyRange.all());
+      List<RepairAction> plan =
+          List.of(
+              RepairAction.upsert("a", row(1, "new"), Expected.present(row(1, "v1"))),
+              RepairAction.delete("a", Key.of(2), Expected.present(row(2, "v2"))),
+              RepairAction.upsert("a", row(9, "ins"), Expected.absent()));
+      s.apply(plan);
+      assertThat(s.apply(plan.stream().map(RepairAction::inverse).toList()))
+          .extracting(ActionOutcome::status).containsOnly(Status.APPLIED);
+      assertThat(s.digest(KeyRange.all())).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("actions in one batch see the batch's earlier actions")
+    void sequentialWithinBatch() {
+      MemoryStore s = MemoryStore.create("a");
+      Entry first = row(1, "first");
+      List<ActionOutcome> out =
+          s.apply(
+              List.of(
+                  RepairAction.upsert("a", first, Expected.absent()),
+                  RepairAction.upsert("a", row(1, "second"), Expected.present(first))));
+      assertThat(out).extracting(ActionOutcome::status).containsExactly(Status.APPLIED, Status.APPLIED);
+      assertThat(scanAll(s, KeyRange.all())).containsExactly(row(1, "second"));
+    }
+
+    @Test
+    @DisplayName("a read-only store refuses to write, and actions must target this store")
+    void refusals() {
+      MemoryStore ro = MemoryStore.create("ro", StoreOptions.builder().readOnly(true).build());
+      assertThat(ro.capabilities()).doesNotContain(Capability.WRITE).contains(Capability.ORDERED_SCAN);
+      assertThatThrownBy(() -> ro.apply(List.of(RepairAction.upsert("ro", row(1, "x"), Expected.absent()))))
+          .isInstanceOf(ReconcileException.RepairRefusedException.class)
+          .hasMessageContaining("store 'ro' is read-only");
+      MemoryStore s = MemoryStore.create("a");
+      assertThatThrownBy(() -> s.apply(List.of(RepairAction.upsert("b", row(1, "x"), Expected.absent()))))
+          .hasMessageContaining("targets store 'b', not 'a'");
+    }
+  }
+
+  @Nested
+  @DisplayName("isolation and lifecycle")
+  class Isolation {
+
+    @Test
+    @DisplayName("an open scan reads the snapshot it started with")
+    void snapshot() {
+      MemoryStore s = seeded("a", 10);
+      try (Stream<Entry> scan = s.scan(KeyRange.all())) {
+        s.apply(
+            List.of(
+                RepairAction.delete("a", Key.of(5), Expected.present(row(5, "v5"))),
+                RepairAction.upsert("a", row(3, "new"), Expected.present(row(3, "v3"))),
+                RepairAction.upsert("a", row(50, "new"), Expected.absent())));
+        List<Entry> seen = scan.toList();
+        assertThat(seen).hasSize(10).contains(row(5, "v5"), row(3, "v3")).doesNotContain(row(50, "new"));
+      }
+      assertThat(scanAll(s, KeyRange.all())).hasSize(10).contains(row(3, "new"), row(50, "new"));
+    }
+
+    @Test
+    @DisplayName("concurrent readers never see half a batch")
+    void noTornBatches() throws Exception {
+      // Two keys always hold values summing to 100; each batch moves one unit between them.
+      MemoryStore s = MemoryStore.create("t");
+      s.putAll(List.of(Entry.of(Key.of(1), Map.of("n", 50)), Entry.of(Key.of(2), Map.of("n", 50))));
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<?> writer =
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2000; i++) {
+                    Map<Key, Entry> now = s.get(List.of(Key.of(1), Key.of(2)));
+                    Entry a = now.get(Key.of(1));
+                    Entry b = now.get(Key.of(2));
+                    long av = ((Value.Num) a.field("n")).decimal().longValue();
+                    long bv = ((Value.Num) b.field("n")).decimal().longValue();
+                    s.apply(
+                        List.of(
+                            RepairAction.upsert("t", Entry.of(Key.of(1), Map.of("n", av - 1)), Expected.present(a)),
+                            RepairAction.upsert("t", Entry.of(Key.of(2), Map.of("n", bv + 1)), Expected.present(b))));
+                  }
+                });
+        Future<Integer> reader =
+            pool.submit(
+                () -> {
+                  int scans = 0;
+                  while (!writer.isDone() || scans == 0) {
+                    long sum = 0;
+                    try (Stream<Entry> st = s.scan(KeyRange.all())) {
+                      for (Entry e : st.toList()) {
+                        sum += ((Value.Num) e.field("n")).decimal().longValue();
+                      }
+                    }
+                    assertThat(sum).isEqualTo(100);
+                    scans++;
+                  }
+                  return scans;
+                });
+        writer.get();
+        assertThat(reader.get()).isPositive();
+      } finally {
+        pool.shutdownNow();
+      }
+      Map<Key, Entry> end = s.get(List.of(Key.of(1), Key.of(2)));
+      assertThat(end.get(Key.of(1)).field("n")).isEqualTo(Value.of(-1950));
+    }
+
+    @Test
+    @DisplayName("the change feed reports written keys until the subscription closes")
+    void changeFeed() {
+      MemoryStore s = MemoryStore.create("a");
+      List<Key> changed = new CopyOnWriteArrayList<>();
+      Subscription sub = s.subscribe(changed::add);
+      s.put(row(1, "x"));
+      s.apply(List.of(RepairAction.upsert("a", row(2, "y"), Expected.absent())));
+      s.remove(Key.of(1));
+      sub.close();
+      s.put(row(3, "z"));
+      assertThat(changed).containsExactly(Key.of(1), Key.of(2), Key.of(1));
+    }
+
+    @Test
+    @DisplayName("a closed handle fails clearly; other handles of the same name keep working")
+    void closed() {
+      MemoryStore.drop("shared-close");
+      MemoryStore one = MemoryStore.named("shared-close");
+      MemoryStore two = MemoryStore.named("shared-close");
+      one.put(row(1, "x"));
+      one.close();
+      one.close();
+      assertThatThrownBy(() -> one.scan(KeyRange.all()))
+          .isInstanceOf(ReconcileException.StoreUnavailableException.class)
+          .hasMessage("store 'shared-close' is closed; open a new handle");
+      assertThat(((ReconcileException.StoreUnavailableException) catchThrowable(() -> one.digest(KeyRange.all()))).isTransient()).isFalse();
+      assertThat(two.size()).isEqualTo(1);
+      MemoryStore.drop("shared-close");
+      assertThat(MemoryStore.named("shared-close").size()).isZero();
+    }
+
+    @Test
+    @DisplayName("bad names and unsupported options are rejected with what to do")
+    void badConfiguration() {
+      assertThatThrownBy(() -> MemoryStore.named("no spaces"))
+          .isInstanceOf(ReconcileException.ConfigurationException.class)
+          .hasMessageContaining("1-128 letters, digits, '.', '_' or '-', but was 'no spaces'");
+      assertThatThrownBy(() -> MemoryStore.create("a", StoreOptions.builder().filter("x > 1").property("fetchSize", "5").build()))
+          .hasMessageContaining("was given [filter, fetchSize]");
+    }
+  }
+
+  private static Throwable catchThrowable(org.assertj.core.api.ThrowableAssert.ThrowingCallable c) {
+    return org.assertj.core.api.Assertions.catchThrowable(c);
+  }
+}
