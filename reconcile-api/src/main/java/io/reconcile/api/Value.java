@@ -8,12 +8,16 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -198,32 +202,51 @@ public sealed interface Value
   /**
    * An exact number (integer or decimal), compared by value unless {@code scaleSignificant}.
    *
-   * <p>Integers that fit a {@code long} are held without a {@link BigDecimal}, which keeps hashing
-   * integer-heavy rows cheap.
+   * <p>The canonical form (trailing fractional zeros stripped, unless the scale is significant) is
+   * worked out once, on construction, and kept as a {@code long} and a scale whenever it fits,
+   * which keeps hashing number-heavy rows cheap.
    */
   final class Num implements Value {
-    private final long small;
-    private final BigDecimal big; // null when the number is the long in "small"
+    private final BigDecimal given; // as constructed; null for a long
+    private final long unscaled; // canonical unscaled value, when compact
+    private final int scale; // canonical scale (>= 0), when compact
+    private final BigDecimal canonical; // canonical value when it does not fit a long; else null
     private final boolean scaleSignificant;
 
-    private Num(long small, BigDecimal big, boolean scaleSignificant) {
-      this.small = small;
-      this.big = big;
-      this.scaleSignificant = scaleSignificant;
+    private Num(BigDecimal given, long unscaled, int scale, BigDecimal canonical, boolean significant) {
+      this.given = given;
+      this.unscaled = unscaled;
+      this.scale = scale;
+      this.canonical = canonical;
+      this.scaleSignificant = significant;
     }
 
     static Num of(long n) {
-      return new Num(n, null, false);
+      return new Num(null, n, 0, null, false);
     }
 
     static Num of(BigDecimal n) {
+      return of(n, false);
+    }
+
+    private static Num of(BigDecimal n, boolean significant) {
       Objects.requireNonNull(n, "n");
-      return new Num(0, n, false);
+      BigDecimal c = n;
+      if (!significant) {
+        c = n.signum() == 0 ? BigDecimal.ZERO : n.stripTrailingZeros();
+      }
+      if (c.scale() < 0) {
+        c = c.setScale(0);
+      }
+      if (c.unscaledValue().bitLength() < 64) {
+        return new Num(n, c.unscaledValue().longValue(), c.scale(), null, significant);
+      }
+      return new Num(n, 0, 0, c, significant);
     }
 
     /** The number as a {@link BigDecimal}, with the scale it was given. */
     public BigDecimal decimal() {
-      return big == null ? BigDecimal.valueOf(small) : big;
+      return given != null ? given : BigDecimal.valueOf(unscaled);
     }
 
     /** Whether the scale counts: {@code 1.0} and {@code 1.00} differ only when it does. */
@@ -233,43 +256,43 @@ public sealed interface Value
 
     /** This number with its scale declared significant ({@code 1.0 ≠ 1.00}). */
     public Num withSignificantScale() {
-      return new Num(small, decimal(), true);
+      return of(decimal(), true);
     }
 
-    /** The same number held as it is, or as a long when it is integral and fits in one. */
-    boolean isSmall() {
-      return big == null;
+    /** Whether the canonical form is {@link #unscaled()} with {@link #scale()} fractional digits. */
+    boolean isCompact() {
+      return canonical == null;
     }
 
-    long small() {
-      return small;
+    long unscaled() {
+      return unscaled;
     }
 
-    /** The canonical decimal text: by value (trailing zeros stripped), or as given if significant. */
+    int scale() {
+      return scale;
+    }
+
+    /** The canonical decimal text: plain (no exponent), by value unless the scale is significant. */
     String canonicalText() {
-      if (big == null) {
-        return Long.toString(small);
-      }
-      if (scaleSignificant) {
-        return big.toPlainString();
-      }
-      if (big.signum() == 0) {
-        return "0";
-      }
-      BigDecimal s = big.stripTrailingZeros();
-      return s.scale() < 0 ? s.setScale(0).toPlainString() : s.toPlainString();
+      return canonical != null
+          ? canonical.toPlainString()
+          : BigDecimal.valueOf(unscaled, scale).toPlainString();
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Num n
-          && n.scaleSignificant == scaleSignificant
-          && canonicalText().equals(n.canonicalText());
+      if (!(o instanceof Num n) || n.scaleSignificant != scaleSignificant) {
+        return false;
+      }
+      if (canonical == null || n.canonical == null) {
+        return canonical == n.canonical && unscaled == n.unscaled && scale == n.scale;
+      }
+      return canonical.equals(n.canonical);
     }
 
     @Override
     public int hashCode() {
-      return canonicalText().hashCode();
+      return canonical != null ? canonical.hashCode() : Long.hashCode(unscaled) * 31 + scale;
     }
 
     @Override
@@ -396,41 +419,133 @@ public sealed interface Value
 
   /**
    * A nested document: text field names to values, iterated in code point order of the names (the
-   * order hashing uses).
+   * order hashing uses). Held as two sorted arrays, lighter than a tree map for the many small
+   * documents a store holds.
    */
   final class MapValue implements Value {
-    private final Map<String, Value> fields;
+    private static final MapValue EMPTY = new MapValue(new String[0], new Value[0]);
 
-    private MapValue(Map<String, Value> fields) {
-      this.fields = fields;
+    private final String[] names;
+    private final Value[] values;
+    private final Map<String, Value> view;
+
+    private MapValue(String[] names, Value[] values) {
+      this.names = names;
+      this.values = values;
+      this.view = new FieldsView(names, values);
     }
 
     /** A document of the given fields (copied). */
     public static MapValue of(Map<String, ? extends Value> fields) {
-      TreeMap<String, Value> sorted = new TreeMap<>(Canonical.FIELD_ORDER);
-      fields.forEach(
-          (k, v) -> sorted.put(Objects.requireNonNull(k, "field name"), Objects.requireNonNull(v, k)));
-      return new MapValue(Collections.unmodifiableMap(sorted));
+      if (fields.isEmpty()) {
+        return EMPTY;
+      }
+      String[] names = new String[fields.size()];
+      int n = 0;
+      for (String name : fields.keySet()) {
+        names[n++] = Objects.requireNonNull(name, "field name");
+      }
+      Arrays.sort(names, Canonical.FIELD_ORDER);
+      Value[] values = new Value[names.length];
+      for (int i = 0; i < names.length; i++) {
+        values[i] = Objects.requireNonNull(fields.get(names[i]), names[i]);
+      }
+      return new MapValue(names, values);
     }
 
     /** The fields, unmodifiable, in code point order of their names. */
     public Map<String, Value> fields() {
-      return fields;
+      return view;
+    }
+
+    /** The number of fields. */
+    public int size() {
+      return names.length;
+    }
+
+    String name(int i) {
+      return names[i];
+    }
+
+    Value value(int i) {
+      return values[i];
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof MapValue m && fields.equals(m.fields);
+      return o instanceof MapValue m && Arrays.equals(names, m.names) && Arrays.equals(values, m.values);
     }
 
     @Override
     public int hashCode() {
-      return fields.hashCode();
+      return view.hashCode();
     }
 
     @Override
     public String toString() {
-      return fields.toString();
+      return view.toString();
+    }
+
+    /** A read-only map over the sorted arrays; lookups by binary search. */
+    private static final class FieldsView extends AbstractMap<String, Value> {
+      private final String[] names;
+      private final Value[] values;
+
+      FieldsView(String[] names, Value[] values) {
+        this.names = names;
+        this.values = values;
+      }
+
+      @Override
+      public Value get(Object key) {
+        if (!(key instanceof String name)) {
+          return null;
+        }
+        int i = Arrays.binarySearch(names, name, Canonical.FIELD_ORDER);
+        return i >= 0 ? values[i] : null;
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return get(key) != null;
+      }
+
+      @Override
+      public int size() {
+        return names.length;
+      }
+
+      @Override
+      public Set<Map.Entry<String, Value>> entrySet() {
+        return new AbstractSet<>() {
+          @Override
+          public Iterator<Map.Entry<String, Value>> iterator() {
+            return new Iterator<>() {
+              private int i;
+
+              @Override
+              public boolean hasNext() {
+                return i < names.length;
+              }
+
+              @Override
+              public Map.Entry<String, Value> next() {
+                if (i >= names.length) {
+                  throw new NoSuchElementException();
+                }
+                Map.Entry<String, Value> e = new SimpleImmutableEntry<>(names[i], values[i]);
+                i++;
+                return e;
+              }
+            };
+          }
+
+          @Override
+          public int size() {
+            return names.length;
+          }
+        };
+      }
     }
   }
 }
