@@ -17,6 +17,15 @@ public interface Checker {
   String name();
 
   /**
+   * Whether this checker's divergences name concrete rows that a resolver may repair. Checkers
+   * that only observe (counts per range, field rules) return false; the engine reports their
+   * divergences and never repairs them.
+   */
+  default boolean repairable() {
+    return true;
+  }
+
+  /**
    * Checks one range and reports every divergence found in it.
    *
    * @throws io.reconcile.api.ReconcileException if a store fails; divergences already reported
