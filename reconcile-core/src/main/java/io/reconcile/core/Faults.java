@@ -1,0 +1,24 @@
+package io.reconcile.core;
+
+/**
+ * Points in a run where a simulation may inject a crash (by throwing). Production runs use {@link
+ * #NONE}.
+ */
+@FunctionalInterface
+interface Faults {
+  Faults NONE = point -> {};
+
+  /** Called at each named point; throwing aborts the run there, as a crash would. */
+  void at(Point point);
+
+  /** The points, in the order a repair passes them. */
+  enum Point {
+    AFTER_DETECT,
+    BEFORE_AUDIT_INTENT,
+    BEFORE_APPLY,
+    AFTER_APPLY,
+    AFTER_AUDIT_OUTCOME,
+    DURING_VERIFY,
+    AFTER_CHECKPOINT
+  }
+}

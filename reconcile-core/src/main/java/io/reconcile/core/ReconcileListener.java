@@ -1,0 +1,34 @@
+package io.reconcile.core;
+
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.Divergence;
+import io.reconcile.api.repair.RepairAction;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Hears what a run does, so a host can attach metrics, logs or progress bars. Every method has a
+ * no-op default; implement the ones you need. Methods may be called from several threads at once
+ * and must be quick; an exception thrown by a listener is logged and otherwise ignored.
+ */
+public interface ReconcileListener {
+
+  /** A run started (or resumed) over these stores, with this many top-level segments. */
+  default void runStarted(String runId, List<String> stores, int segments) {}
+
+  /** A top-level segment was compared: how many divergences it held and how long it took. */
+  default void segmentCompared(String runId, KeyRange segment, int divergences, Duration took) {}
+
+  /** A divergence was found. */
+  default void divergenceFound(String runId, Divergence divergence) {}
+
+  /** A repair action was written (or found already in place). */
+  default void repairApplied(String runId, ActionOutcome outcome) {}
+
+  /** A repair action was not written, and why (refused by its precondition, a limit, an open circuit). */
+  default void repairSkipped(String runId, RepairAction action, String reason) {}
+
+  /** The run finished, with its report. */
+  default void runFinished(ReconcileReport report) {}
+}

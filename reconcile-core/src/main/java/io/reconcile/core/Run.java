@@ -1,0 +1,493 @@
+package io.reconcile.core;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reconcile.api.Digest;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.CheckContext;
+import io.reconcile.api.repair.Checker;
+import io.reconcile.api.repair.Divergence;
+import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.repair.Resolution;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.audit.AuditRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One attempt of one run: detect, decide, execute, verify, with a checkpoint after each segment. */
+final class Run {
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final int MAX_FINDINGS = 1_000;
+  private static final int MAX_PLAN_LINES = 10_000;
+
+  private final Reconciler r;
+  private final String runId;
+  private final List<MeteredStore> stores;
+  private final Map<String, MeteredStore> byId = new LinkedHashMap<>();
+  private final CheckContext context;
+  private final DigestBisectionChecker bisection;
+  private final RepairExecutor executor;
+  private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+  private Tally tally = new Tally();
+  private List<KeyRange> segments = List.of();
+  private final Set<Integer> done = new TreeSet<>();
+  private long maxRows;
+  private long repairsPlanned;
+
+  Run(Reconciler r, String runId) {
+    this.r = r;
+    this.runId = runId;
+    List<MeteredStore> metered = new ArrayList<>();
+    for (Store s : r.stores) {
+      MeteredStore m = new MeteredStore(s);
+      metered.add(m);
+      byId.put(s.id(), m);
+    }
+    this.stores = List.copyOf(metered);
+    List<Store> view = List.copyOf(metered);
+    Clock clock = r.clock;
+    this.context =
+        new CheckContext() {
+          @Override
+          public List<Store> stores() {
+            return view;
+          }
+
+          @Override
+          public Clock clock() {
+            return clock;
+          }
+        };
+    this.bisection = new DigestBisectionChecker(r.fanOut, r.leafRows, commonScheme(r.stores));
+    this.executor = new RepairExecutor(r.retry, r.actionsPerSecond, r.clock, r.sleeper, new Random(r.seed ^ runId.hashCode()));
+  }
+
+  /** The strongest hash scheme every store declares: a shared native one, else canonical MD5. */
+  static HashScheme commonScheme(List<Store> stores) {
+    Set<HashScheme> common = new HashSet<>(stores.get(0).hashSchemes());
+    for (Store s : stores) {
+      common.retainAll(s.hashSchemes());
+    }
+    return common.stream()
+        .filter(h -> !h.equals(HashScheme.CANONICAL_MD5))
+        .min(Comparator.comparing(HashScheme::name))
+        .orElse(HashScheme.CANONICAL_MD5);
+  }
+
+  ReconcileReport execute() throws InterruptedException {
+    Instant started = r.clock.instant();
+    boolean resumed = restore();
+    if (!resumed) {
+      segments = stores.get(0).segments(KeyRange.all(), r.segments).stream().map(Segment::range).toList();
+      tally.segments = segments.size();
+    }
+    List<String> ids = stores.stream().map(Store::id).toList();
+    log.info("[{}] {} run over {} with {} segments{}", runId, r.mode, ids, segments.size(), resumed ? " (resumed)" : "");
+    safely(l -> l.runStarted(runId, ids, segments.size()));
+    if (r.mode == Mode.APPLY && !resumed) {
+      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.RUN_STARTED, r.clock.instant(), null, null, null, null, null, "stores " + ids));
+    }
+
+    long t0 = System.nanoTime();
+    Map<Integer, List<Divergence>> found = detect();
+    stageTimes.put("detect", Duration.ofNanos(System.nanoTime() - t0));
+    r.faults.at(Faults.Point.AFTER_DETECT);
+
+    if (!resumed) {
+      long repairable = found.values().stream().flatMap(List::stream).filter(this::repairable).count();
+      if (maxRows > 0 && (double) repairable / maxRows > r.limits.maxDivergenceRatio() && repairable > 0) {
+        tally.escalation =
+            String.format(
+                "%d of %d rows diverge (%.1f%%), above the limit of %.1f%%; nothing was repaired — check the configuration, then raise Limits.maxDivergenceRatio if this is real drift",
+                repairable, maxRows, 100.0 * repairable / maxRows, 100 * r.limits.maxDivergenceRatio());
+        log.warn("[{}] {}", runId, tally.escalation);
+      }
+    }
+
+    Duration decide = Duration.ZERO;
+    Duration execute = Duration.ZERO;
+    Duration verify = Duration.ZERO;
+    for (int i = 0; i < segments.size(); i++) {
+      if (done.contains(i)) {
+        continue;
+      }
+      List<Divergence> divergences = found.getOrDefault(i, List.of());
+      if (!divergences.isEmpty()) {
+        tally.segmentsDiffering++;
+      }
+      long a = System.nanoTime();
+      List<Decided> decided = decide(divergences);
+      long b = System.nanoTime();
+      Set<Key> leftAlone = new HashSet<>();
+      boolean repaired = executeSegment(decided, leftAlone);
+      long c = System.nanoTime();
+      if (repaired) {
+        r.faults.at(Faults.Point.DURING_VERIFY);
+        verify(segments.get(i), leftAlone);
+      }
+      long d = System.nanoTime();
+      decide = decide.plusNanos(b - a);
+      execute = execute.plusNanos(c - b);
+      verify = verify.plusNanos(d - c);
+      done.add(i);
+      checkpoint();
+      r.faults.at(Faults.Point.AFTER_CHECKPOINT);
+    }
+    stageTimes.put("decide", decide);
+    stageTimes.put("execute", execute);
+    stageTimes.put("verify", verify);
+
+    if (r.mode == Mode.APPLY) {
+      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.RUN_FINISHED, r.clock.instant(), null, null, null, null, null,
+          "applied " + tally.applied + ", refused " + tally.refused + ", escalated " + tally.escalated));
+    }
+    r.checkpoints.delete(runId);
+    ReconcileReport report = report(started);
+    log.info("[{}] finished: {} divergences, {} applied, {} refused, {} escalated, converged={}",
+        runId, report.divergences(), report.applied(), report.refused(), report.escalated(), report.converged());
+    safely(l -> l.runFinished(report));
+    return report;
+  }
+
+  private boolean repairable(Divergence d) {
+    return d.checker().equals(DigestBisectionChecker.NAME)
+        || r.checkers.stream().anyMatch(c -> c.name().equals(d.checker()) && c.repairable());
+  }
+
+  // ---------------------------------------------------------------- detect
+
+  /** Compares every pending segment; returns the divergences per segment index, sorted by key. */
+  private Map<Integer, List<Divergence>> detect() throws InterruptedException {
+    List<Integer> pending = new ArrayList<>();
+    for (int i = 0; i < segments.size(); i++) {
+      if (!done.contains(i)) {
+        pending.add(i);
+      }
+    }
+    Map<Integer, List<Divergence>> out = new LinkedHashMap<>();
+    if (pending.isEmpty()) {
+      return out;
+    }
+    List<KeyRange> ranges = pending.stream().map(segments::get).toList();
+    List<List<Digest>> top = new ArrayList<>();
+    for (MeteredStore s : stores) {
+      List<Digest> ds = s.digest(ranges, bisection.scheme());
+      top.add(ds);
+      maxRows = Math.max(maxRows, ds.stream().mapToLong(Digest::count).sum());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(r.parallelism, pending.size()));
+    try {
+      List<Future<List<Divergence>>> futures = new ArrayList<>();
+      for (int p = 0; p < pending.size(); p++) {
+        KeyRange range = ranges.get(p);
+        List<Digest> digests = new ArrayList<>();
+        for (List<Digest> ds : top) {
+          digests.add(ds.get(p));
+        }
+        futures.add(pool.submit(() -> checkSegment(range, digests)));
+      }
+      for (int p = 0; p < pending.size(); p++) {
+        try {
+          out.put(pending.get(p), futures.get(p).get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new ReconcileException("comparing " + ranges.get(p) + " failed: " + cause, cause);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  private List<Divergence> checkSegment(KeyRange range, List<Digest> digests) {
+    long start = System.nanoTime();
+    List<Divergence> found = new ArrayList<>();
+    bisection.bisect(context, range, digests, found::add);
+    for (Checker c : r.checkers) {
+      c.check(context, range, found::add);
+    }
+    found.sort(Comparator.comparing(Divergence::key).thenComparing(Divergence::checker));
+    for (Divergence d : found) {
+      safely(l -> l.divergenceFound(runId, d));
+    }
+    safely(l -> l.segmentCompared(runId, range, found.size(), Duration.ofNanos(System.nanoTime() - start)));
+    return found;
+  }
+
+  // ---------------------------------------------------------------- decide
+
+  /** A divergence with its decision and the actions that carry it out. */
+  private record Decided(Divergence divergence, String decision, List<RepairAction> actions) {}
+
+  private List<Decided> decide(List<Divergence> divergences) {
+    List<Decided> out = new ArrayList<>();
+    long inSegment = 0;
+    for (Divergence d : divergences) {
+      tally.add(tally.divergencesByKind, d.kind().name(), 1);
+      String decision;
+      List<RepairAction> actions = List.of();
+      if (!repairable(d)) {
+        decision = "report: checker " + d.checker() + " only observes";
+        tally.add(tally.decisions, "report", 1);
+        tally.reported++;
+      } else if (tally.escalation != null) {
+        decision = "escalate: the run escalated (divergence ratio above the limit)";
+        tally.add(tally.decisions, "escalate", 1);
+        tally.escalated++;
+      } else {
+        Resolution res =
+            r.resolver.resolve(d).orElse(new Resolution.Escalate("no resolver decided"));
+        res = guardEmptySource(d, res);
+        List<RepairAction> planned = Planner.plan(d, res);
+        if (!planned.isEmpty()
+            && (repairsPlanned + planned.size() > r.limits.maxRepairsPerRun()
+                || inSegment + planned.size() > r.limits.maxRepairsPerSegment())) {
+          res = new Resolution.Skip("repair limit reached (" + r.limits + ")");
+          tally.skipped += planned.size();
+          planned = List.of();
+        }
+        tally.add(tally.decisions, Planner.kind(res), 1);
+        decision = Planner.describe(res);
+        if (res instanceof Resolution.Escalate) {
+          tally.escalated++;
+        }
+        repairsPlanned += planned.size();
+        inSegment += planned.size();
+        actions = planned;
+      }
+      if (tally.findings.size() < MAX_FINDINGS) {
+        tally.findings.add(new ReconcileReport.Finding(d.key().toString(), d.kind().name(), d.checker(), d.detail(), decision));
+      }
+      out.add(new Decided(d, decision, actions));
+    }
+    return out;
+  }
+
+  /** Never delete from a store because the winning side is an empty (or emptied) store. */
+  private Resolution guardEmptySource(Divergence d, Resolution res) {
+    if (res instanceof Resolution.TakeSide t && d.entryIn(t.store()).isEmpty()) {
+      MeteredStore winner = byId.get(t.store());
+      if (winner != null && winner.digest(KeyRange.all()).count() == 0) {
+        return new Resolution.Escalate(
+            "store " + t.store() + " is empty; refusing to delete from the others because of it");
+      }
+    }
+    return res;
+  }
+
+  // ---------------------------------------------------------------- execute
+
+  /** Carries out one segment's decisions as the mode allows; returns whether anything was written. */
+  private boolean executeSegment(List<Decided> decided, Set<Key> leftAlone) throws InterruptedException {
+    Map<String, List<RepairAction>> byTarget = new LinkedHashMap<>();
+    Map<String, Decided> byAction = new LinkedHashMap<>();
+    for (Decided x : decided) {
+      if (x.actions().isEmpty()) {
+        leftAlone.add(x.divergence().key());
+      }
+      for (RepairAction a : x.actions()) {
+        if (tally.plan.size() < MAX_PLAN_LINES && r.mode != Mode.REPORT_ONLY) {
+          tally.plan.add(a.toString());
+        }
+        byTarget.computeIfAbsent(a.target(), k -> new ArrayList<>()).add(a);
+        byAction.put(a.id(), x);
+      }
+    }
+    if (r.mode != Mode.APPLY || byTarget.isEmpty()) {
+      return false;
+    }
+    boolean wrote = false;
+    for (Map.Entry<String, List<RepairAction>> t : byTarget.entrySet()) {
+      MeteredStore target = byId.get(t.getKey());
+      List<RepairAction> actions = t.getValue();
+      if (!target.capabilities().contains(Capability.WRITE)) {
+        skipAll(actions, "store " + t.getKey() + " is read-only", leftAlone);
+        continue;
+      }
+      for (int from = 0; from < actions.size(); from += r.batchSize) {
+        List<RepairAction> batch = actions.subList(from, Math.min(actions.size(), from + r.batchSize));
+        if (executor.isOpen(target.id())) {
+          skipAll(batch, "circuit open for store " + target.id() + " after repeated failures", leftAlone);
+          continue;
+        }
+        r.faults.at(Faults.Point.BEFORE_AUDIT_INTENT);
+        for (RepairAction a : batch) {
+          Decided x = byAction.get(a.id());
+          Divergence d = x.divergence();
+          r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.INTENT, r.clock.instant(), a, x.decision(),
+              d.kind() + " by " + d.checker() + ": " + d.detail(), null, null, null));
+        }
+        r.faults.at(Faults.Point.BEFORE_APPLY);
+        List<ActionOutcome> outcomes;
+        try {
+          outcomes = executor.apply(target.delegate, batch);
+        } catch (RepairExecutor.BatchFailed e) {
+          tally.failed += batch.size();
+          tally.problems.add(e.getMessage());
+          log.warn("[{}] {}", runId, e.getMessage());
+          for (RepairAction a : batch) {
+            leftAlone.add(a.key());
+          }
+          continue;
+        }
+        r.faults.at(Faults.Point.AFTER_APPLY);
+        for (ActionOutcome o : outcomes) {
+          r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.OUTCOME, r.clock.instant(), o.action(), null, null,
+              o.status(), o.found(), null));
+          switch (o.status()) {
+            case APPLIED -> {
+              tally.applied++;
+              wrote = true;
+              safely(l -> l.repairApplied(runId, o));
+            }
+            case ALREADY_APPLIED -> {
+              tally.alreadyApplied++;
+              wrote = true;
+              safely(l -> l.repairApplied(runId, o));
+            }
+            case REFUSED -> {
+              tally.refused++;
+              leftAlone.add(o.action().key());
+              safely(l -> l.repairSkipped(runId, o.action(), "the target changed since detection"));
+            }
+          }
+        }
+        r.faults.at(Faults.Point.AFTER_AUDIT_OUTCOME);
+      }
+    }
+    return wrote;
+  }
+
+  private void skipAll(List<RepairAction> actions, String reason, Set<Key> leftAlone) {
+    for (RepairAction a : actions) {
+      tally.skipped++;
+      leftAlone.add(a.key());
+      safely(l -> l.repairSkipped(runId, a, reason));
+    }
+  }
+
+  // ---------------------------------------------------------------- verify
+
+  /**
+   * Digests the repaired segment again; where stores still differ, narrows the difference down and
+   * accepts it only on keys deliberately left alone (escalated, skipped, refused, failed).
+   */
+  private void verify(KeyRange segment, Set<Key> leftAlone) {
+    tally.rangesVerified++;
+    List<Digest> digests = new ArrayList<>();
+    for (MeteredStore s : stores) {
+      digests.add(s.digest(List.of(segment), bisection.scheme()).get(0));
+    }
+    List<Divergence> remaining = new ArrayList<>();
+    bisection.bisect(context, segment, digests, remaining::add);
+    List<String> unexpected = remaining.stream().map(Divergence::key).filter(k -> !leftAlone.contains(k)).map(Key::toString).toList();
+    if (unexpected.isEmpty()) {
+      tally.rangesConverged++;
+    } else {
+      tally.unconverged.add(segment + ": still differs at " + unexpected.subList(0, Math.min(5, unexpected.size()))
+          + (unexpected.size() > 5 ? " and " + (unexpected.size() - 5) + " more" : ""));
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  private void checkpoint() {
+    ObjectNode o = JSON.createObjectNode();
+    ArrayNode segs = o.putArray("segments");
+    for (KeyRange k : segments) {
+      ArrayNode pair = segs.addArray();
+      pair.add(k.lo() == null ? null : HexFormat.of().formatHex(k.lo().encode()));
+      pair.add(k.hi() == null ? null : HexFormat.of().formatHex(k.hi().encode()));
+    }
+    ArrayNode d = o.putArray("done");
+    done.forEach(d::add);
+    o.put("maxRows", maxRows);
+    o.put("repairsPlanned", repairsPlanned);
+    o.set("tally", JSON.valueToTree(tally));
+    r.checkpoints.save(runId, o.toString());
+  }
+
+  private boolean restore() {
+    Optional<String> saved = r.checkpoints.load(runId);
+    if (saved.isEmpty()) {
+      return false;
+    }
+    try {
+      JsonNode o = JSON.readTree(saved.get());
+      List<KeyRange> segs = new ArrayList<>();
+      for (JsonNode pair : o.get("segments")) {
+        segs.add(KeyRange.of(key(pair.get(0)), key(pair.get(1))));
+      }
+      segments = List.copyOf(segs);
+      o.get("done").forEach(n -> done.add(n.asInt()));
+      maxRows = o.get("maxRows").asLong();
+      repairsPlanned = o.get("repairsPlanned").asLong();
+      tally = JSON.treeToValue(o.get("tally"), Tally.class);
+      return true;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      throw new ReconcileException.ConfigurationException(
+          "the checkpoint of run " + runId + " cannot be read (" + e.getMessage() + "); delete it to start the run afresh", e);
+    }
+  }
+
+  private static @Nullable Key key(JsonNode n) {
+    return n == null || n.isNull() ? null : Key.decode(HexFormat.of().parseHex(n.asText()));
+  }
+
+  // ---------------------------------------------------------------- report
+
+  private ReconcileReport report(Instant started) {
+    Map<String, ReconcileReport.StoreStats> stats = new LinkedHashMap<>();
+    for (MeteredStore s : stores) {
+      stats.put(s.id(), new ReconcileReport.StoreStats(s.rows.sum(), s.digests.sum(), s.bytes.sum()));
+    }
+    return new ReconcileReport(runId, r.mode, stores.stream().map(Store::id).toList(), started, r.clock.instant(),
+        stageTimes, stats, tally.segments, tally.segmentsDiffering, tally.divergencesByKind, tally.decisions,
+        tally.applied, tally.alreadyApplied, tally.refused, tally.skipped, tally.escalated, tally.failed,
+        tally.rangesVerified, tally.rangesConverged, tally.unconverged, tally.escalation, tally.problems,
+        tally.findings, tally.plan);
+  }
+
+  private void safely(java.util.function.Consumer<ReconcileListener> event) {
+    try {
+      event.accept(r.listener);
+    } catch (RuntimeException e) {
+      log.warn("[{}] a listener failed: {}", runId, e.toString());
+    }
+  }
+}

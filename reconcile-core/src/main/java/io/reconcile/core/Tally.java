@@ -1,0 +1,35 @@
+package io.reconcile.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The running totals of one run, kept in its checkpoint so a resumed run reports the whole run.
+ * Mutable, guarded by the run; public fields for Jackson.
+ */
+final class Tally {
+  public int segments;
+  public int segmentsDiffering;
+  public Map<String, Long> divergencesByKind = new TreeMap<>();
+  public Map<String, Long> decisions = new TreeMap<>();
+  public long applied;
+  public long alreadyApplied;
+  public long refused;
+  public long skipped;
+  public long escalated;
+  public long failed;
+  public long reported;
+  public long rangesVerified;
+  public long rangesConverged;
+  public List<String> unconverged = new ArrayList<>();
+  public List<String> problems = new ArrayList<>();
+  public List<ReconcileReport.Finding> findings = new ArrayList<>();
+  public List<String> plan = new ArrayList<>();
+  public String escalation;
+
+  void add(Map<String, Long> map, String key, long n) {
+    map.merge(key, n, Long::sum);
+  }
+}

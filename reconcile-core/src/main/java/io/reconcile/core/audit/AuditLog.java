@@ -1,0 +1,127 @@
+package io.reconcile.core.audit;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The audit trail of repairs: an append-only, hash-chained sequence of {@link AuditRecord}s. The
+ * engine appends an {@link AuditRecord.Type#INTENT INTENT} before it writes to a store and an
+ * {@link AuditRecord.Type#OUTCOME OUTCOME} after, so that every repair can be explained and undone.
+ *
+ * <p><b>The chain.</b> Every record is kept as one line of JSON that also holds its position
+ * ({@code seq}, from 1), the hash of the line before ({@code prev}; 64 zeros for the first) and its
+ * own {@code hash}: the lowercase hex SHA-256 of {@code prev} followed by the canonical JSON of the
+ * line without {@code hash}. {@link #verify()} recomputes every hash and link, so a record that was
+ * changed, removed or moved is found and named by its line. The chain detects accidents and
+ * casual edits; it is not a signature: someone who rewrites a line and every line after it, or
+ * removes lines from the end, is not detected.
+ *
+ * <p><b>Contents.</b> Records hold store ids, never URIs or credentials, but they do hold the
+ * data of repaired entries (to make undo possible), so an audit log is as sensitive as the stores
+ * it describes. Implementations never log record contents.
+ *
+ * <p><b>Thread-safety.</b> Implementations are thread-safe: appends from many threads are
+ * serialised and each is complete and in the chain before the next begins. Reads and verification
+ * may run concurrently with appends and see at least every record whose append returned before
+ * they began.
+ *
+ * <p>Implementations: {@link FileAuditLog} (JSON lines in a file, durable) and {@link #inMemory()}
+ * (for tests and dry runs).
+ */
+public interface AuditLog extends AutoCloseable {
+
+  /**
+   * An empty log held in this JVM's memory, chained and verified exactly like a {@link
+   * FileAuditLog}, and lost with the JVM. Thread-safe; memory grows with every record.
+   *
+   * @return a new, empty, open log
+   */
+  static AuditLog inMemory() {
+    return new MemoryAuditLog();
+  }
+
+  /**
+   * Appends a record at the end of the chain. When this method returns, the record is durable (for
+   * a file log: written and forced to the storage device) and ordered after every record whose
+   * append returned before this one was called. If it throws, the record was not appended and the
+   * log is unchanged.
+   *
+   * <p>Cost: one serialisation and one SHA-256 of the record, plus (for a file log) one write and
+   * one {@code fsync}; appends from concurrent threads wait for each other.
+   *
+   * @param record the record to append
+   * @throws IllegalStateException if the log is closed
+   * @throws IllegalArgumentException if the record cannot be written as JSON (values nested about
+   *     500 levels deep)
+   * @throws io.reconcile.api.ReconcileException if the storage failed; the message says why
+   */
+  void append(AuditRecord record);
+
+  /**
+   * The records of one run, in the order they were appended.
+   *
+   * <p>Cost: reads and parses the whole log (a file log streams it, so memory grows only with the
+   * records returned). Records appended while this runs may or may not be included.
+   *
+   * @param runId the run whose records to return
+   * @return an unmodifiable list, empty if the run has no records; never null
+   * @throws IllegalStateException if the log is closed
+   * @throws io.reconcile.api.ReconcileException if the log cannot be read or holds a line that is
+   *     not a record; {@link #verify()} then says where it is damaged
+   */
+  List<AuditRecord> records(String runId);
+
+  /**
+   * Checks the whole chain: every line parses into a record, its hash matches its content, its
+   * {@code prev} matches the line before, its {@code seq} matches its position, and the last line
+   * is complete (ends in a newline). Stops at the first problem.
+   *
+   * <p>Cost: reads, parses and hashes every record; it does not block appends, and covers at
+   * least the records whose append returned before it was called.
+   *
+   * @return whether the chain is intact and, if not, its first problem; never null
+   * @throws IllegalStateException if the log is closed
+   * @throws io.reconcile.api.ReconcileException if the log cannot be read at all
+   */
+  Verification verify();
+
+  /**
+   * Closes the log; for a file log, releases the file. Later calls to other methods throw {@link
+   * IllegalStateException}; closing again does nothing.
+   *
+   * @throws io.reconcile.api.ReconcileException if the file could not be closed cleanly (records
+   *     whose append returned are durable regardless)
+   */
+  @Override
+  void close();
+
+  /**
+   * The result of {@link #verify()}.
+   *
+   * @param intact whether every line checked out
+   * @param records how many records verified, in order from the first, before the first problem
+   *     (all of them when intact)
+   * @param problem null when intact; otherwise the first problem, naming its 1-based line and
+   *     saying what it means, such as {@code "line 17: hash does not match its content (the
+   *     record was changed)"} or {@code "line 9: previous-hash does not match line 8 (a record was
+   *     removed or reordered)"}
+   */
+  record Verification(boolean intact, long records, @Nullable String problem) {
+
+    /**
+     * @throws IllegalArgumentException if {@code records} is negative, or if {@code intact} and
+     *     {@code problem} disagree (a problem is given exactly when the log is not intact)
+     */
+    public Verification {
+      if (records < 0) {
+        throw new IllegalArgumentException("records must be at least 0, but was " + records);
+      }
+      if (intact != (problem == null)) {
+        throw new IllegalArgumentException(
+            intact
+                ? "an intact log has no problem, but one was given: " + problem
+                : "a log that is not intact needs a problem saying why, but none was given");
+      }
+    }
+  }
+}
