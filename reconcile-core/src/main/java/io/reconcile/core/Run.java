@@ -63,6 +63,8 @@ final class Run {
   private List<KeyRange> segments = List.of();
   private final Set<Integer> done = new TreeSet<>();
   private long maxRows;
+  /** Rows per store, from the first full set of segment digests (or one digest when resumed). */
+  private final Map<String, Long> storeRows = new java.util.concurrent.ConcurrentHashMap<>();
   private long repairsPlanned;
 
   Run(Reconciler r, String runId) {
@@ -200,14 +202,23 @@ final class Run {
       return out;
     }
     List<KeyRange> ranges = pending.stream().map(segments::get).toList();
-    List<List<Digest>> top = new ArrayList<>();
-    for (MeteredStore s : stores) {
-      List<Digest> ds = s.digest(ranges, bisection.scheme());
-      top.add(ds);
-      maxRows = Math.max(maxRows, ds.stream().mapToLong(Digest::count).sum());
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(r.parallelism, pending.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(r.parallelism, Math.max(pending.size(), stores.size())));
     try {
+      // One digest call per store for all segments; the stores work at the same time.
+      List<Future<List<Digest>>> perStore = new ArrayList<>();
+      for (MeteredStore s : stores) {
+        perStore.add(pool.submit(() -> s.digest(ranges, bisection.scheme())));
+      }
+      List<List<Digest>> top = new ArrayList<>();
+      for (Future<List<Digest>> f : perStore) {
+        List<Digest> ds = await(f, "digesting the segments");
+        top.add(ds);
+        long count = ds.stream().mapToLong(Digest::count).sum();
+        maxRows = Math.max(maxRows, count);
+        if (pending.size() == segments.size()) {
+          storeRows.put(stores.get(top.size() - 1).id(), count);
+        }
+      }
       List<Future<List<Divergence>>> futures = new ArrayList<>();
       for (int p = 0; p < pending.size(); p++) {
         KeyRange range = ranges.get(p);
@@ -218,20 +229,24 @@ final class Run {
         futures.add(pool.submit(() -> checkSegment(range, digests)));
       }
       for (int p = 0; p < pending.size(); p++) {
-        try {
-          out.put(pending.get(p), futures.get(p).get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new ReconcileException("comparing " + ranges.get(p) + " failed: " + cause, cause);
-        }
+        out.put(pending.get(p), await(futures.get(p), "comparing " + ranges.get(p)));
       }
     } finally {
       pool.shutdownNow();
     }
     return out;
+  }
+
+  private static <T> T await(Future<T> f, String what) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new ReconcileException(what + " failed: " + cause, cause);
+    }
   }
 
   private List<Divergence> checkSegment(KeyRange range, List<Digest> digests) {
@@ -302,7 +317,7 @@ final class Run {
   private Resolution guardEmptySource(Divergence d, Resolution res) {
     if (res instanceof Resolution.TakeSide t && d.entryIn(t.store()).isEmpty()) {
       MeteredStore winner = byId.get(t.store());
-      if (winner != null && winner.digest(KeyRange.all()).count() == 0) {
+      if (winner != null && storeRows.computeIfAbsent(winner.id(), id -> winner.digest(KeyRange.all()).count()) == 0) {
         return new Resolution.Escalate(
             "store " + t.store() + " is empty; refusing to delete from the others because of it");
       }

@@ -64,4 +64,27 @@ class ReadmeExampleTest {
     assertThat(shared.id()).isEqualTo("orders-replica");
     MemoryStore.drop("orders-replica");
   }
+
+  @Test
+  void engineExample(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    MemoryStore primary = MemoryStore.create("primary"), replica = MemoryStore.create("replica");
+    for (int i = 0; i < 10; i++) {
+      primary.put(Entry.of(Key.of(i), Map.of("name", "n" + i)));
+      if (i != 3) {
+        replica.put(Entry.of(Key.of(i), Map.of("name", "n" + i)));
+      }
+    }
+    try (var audit = io.reconcile.core.audit.FileAuditLog.open(dir.resolve("audit.jsonl"))) {
+      ReconcileReport report = Reconciler.newBuilder()
+          .stores(primary, replica)
+          .resolver(io.reconcile.core.resolve.Resolvers.lastWriterWins()
+              .orElse(io.reconcile.core.resolve.Resolvers.sourceOfTruth("primary")))
+          .mode(Mode.APPLY)
+          .auditLog(audit)
+          .build()
+          .run();
+      assertThat(report.summary()).contains("1 applied");
+    }
+    assertThat(replica.size()).isEqualTo(10);
+  }
 }

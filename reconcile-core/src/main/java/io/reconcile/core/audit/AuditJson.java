@@ -27,26 +27,26 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A faithful JSON codec for {@link AuditRecord audit records} and everything they carry: {@link
- * Key keys}, {@link Value values}, {@link Entry entries}, {@link Expected expected states} and
- * {@link RepairAction repair actions}. Decoding what was encoded gives an equal object: an equal
- * key, a canonically equal value of the same kind (a number keeps its exact decimal text and its
+ * A faithful JSON codec for {@link AuditRecord audit records} and everything they carry: {@link Key
+ * keys}, {@link Value values}, {@link Entry entries}, {@link Expected expected states} and {@link
+ * RepairAction repair actions}. Decoding what was encoded gives an equal object: an equal key, a
+ * canonically equal value of the same kind (a number keeps its exact decimal text and its
  * scale-significance, a timestamp its nanoseconds), an entry with equal key, fields and version,
  * and an action with the same idempotency id.
  *
  * <h2>The format</h2>
  *
  * <ul>
- *   <li>A <b>key</b> is an array of its parts, each {@code {"type":T,"value":V}} with {@code T}
- *       one of {@code long} (V the decimal text, so tools that read JSON numbers as doubles keep
- *       every digit), {@code text}, {@code uuid} (canonical lowercase text) and {@code bytes} (V in
+ *   <li>A <b>key</b> is an array of its parts, each {@code {"type":T,"value":V}} with {@code T} one
+ *       of {@code long} (V the decimal text, so tools that read JSON numbers as doubles keep every
+ *       digit), {@code text}, {@code uuid} (canonical lowercase text) and {@code bytes} (V in
  *       standard Base64 with padding).
  *   <li>A <b>value</b> is {@code {"type":T, ...}} with {@code T} one of {@code null}; {@code bool}
  *       (V a JSON boolean); {@code num} (V the decimal text as {@link BigDecimal#toString()} gives
  *       it, and {@code "scaleSignificant":true} only when the scale counts); {@code nonFinite} (V
  *       {@code NaN}, {@code Infinity} or {@code -Infinity}); {@code text}; {@code bytes} (Base64);
- *       {@code uuid}; {@code date} (ISO-8601, e.g. {@code 2024-02-29}); {@code timestamp}
- *       (ISO-8601 instant in UTC with as many fractional digits as needed, e.g. {@code
+ *       {@code uuid}; {@code date} (ISO-8601, e.g. {@code 2024-02-29}); {@code timestamp} (ISO-8601
+ *       instant in UTC with as many fractional digits as needed, e.g. {@code
  *       2024-02-29T12:00:00.000000001Z}); {@code list} (V an array of values); {@code map} (V an
  *       object of field name to value).
  *   <li>An <b>entry</b> is {@code {"key":K,"fields":{name:value,...},"version":{"vector":"{a:3}",
@@ -61,8 +61,8 @@ import org.jspecify.annotations.Nullable;
  *       note} are not null ({@code type} and {@code status} by their enum constant names).
  * </ul>
  *
- * <p>Decoders accept a JSON {@code null} wherever a member may be left out, and ignore members
- * they do not know, so that records written by a later version stay readable.
+ * <p>Decoders accept a JSON {@code null} wherever a member may be left out, and ignore members they
+ * do not know, so that records written by a later version stay readable.
  *
  * <p>Objects are built member by member in the order above; this class does not sort them (the
  * {@link AuditLog} hashes a sorted form). Text that holds an unpaired surrogate is kept as it is in
@@ -321,7 +321,8 @@ public final class AuditJson {
   public static AuditRecord recordFromJson(JsonNode json) {
     String at = "record";
     ObjectNode o = object(json, at);
-    RepairAction action = optional(o, "action") == null ? null : action(o.get("action"), at + ".action");
+    RepairAction action =
+        optional(o, "action") == null ? null : action(o.get("action"), at + ".action");
     Entry found = optional(o, "found") == null ? null : entry(o.get("found"), at + ".found");
     String status = optionalText(o, "status", at);
     return new AuditRecord(
@@ -342,7 +343,9 @@ public final class AuditJson {
     }
     if (json.isEmpty()) {
       throw new IllegalArgumentException(
-          "malformed audit JSON at " + at + ": expected at least one key part, but the array is empty");
+          "malformed audit JSON at "
+              + at
+              + ": expected at least one key part, but the array is empty");
     }
     List<Object> parts = new ArrayList<>(json.size());
     for (int i = 0; i < json.size(); i++) {
@@ -362,7 +365,8 @@ public final class AuditJson {
     try {
       return Key.composite(parts);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed audit JSON at " + at + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "malformed audit JSON at " + at + ": " + e.getMessage(), e);
     }
   }
 
@@ -413,7 +417,9 @@ public final class AuditJson {
             return Value.of(LocalDate.parse(v));
           } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                "malformed audit JSON at " + vat + ": expected an ISO-8601 date such as"
+                "malformed audit JSON at "
+                    + vat
+                    + ": expected an ISO-8601 date such as"
                     + " 2024-02-29, but found text that is not one",
                 e);
           }
@@ -471,8 +477,11 @@ public final class AuditJson {
         vv = VersionVector.parse(vector);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "malformed audit JSON at " + vat + ".vector: expected a version vector in text form,"
-                + " but " + e.getMessage(),
+            "malformed audit JSON at "
+                + vat
+                + ".vector: expected a version vector in text form,"
+                + " but "
+                + e.getMessage(),
             e);
       }
     }
@@ -516,7 +525,8 @@ public final class AuditJson {
         throw e;
       }
       // The action's own checks (a delete expecting absence, a key mismatch).
-      throw new IllegalArgumentException("malformed audit JSON at " + at + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "malformed audit JSON at " + at + ": " + e.getMessage(), e);
     }
   }
 
@@ -587,7 +597,9 @@ public final class AuditJson {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "malformed audit JSON at " + at + ": expected a long as decimal text such as \"-42\","
+          "malformed audit JSON at "
+              + at
+              + ": expected a long as decimal text such as \"-42\","
               + " but found text that is not one",
           e);
     }
@@ -598,7 +610,9 @@ public final class AuditJson {
       return new BigDecimal(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "malformed audit JSON at " + at + ": expected a decimal number as text such as"
+          "malformed audit JSON at "
+              + at
+              + ": expected a decimal number as text such as"
               + " \"12.50\" or \"1E+3\", but found text that is not one",
           e);
     }
@@ -615,7 +629,9 @@ public final class AuditJson {
       // reported below
     }
     throw new IllegalArgumentException(
-        "malformed audit JSON at " + at + ": expected a UUID such as"
+        "malformed audit JSON at "
+            + at
+            + ": expected a UUID such as"
             + " \"123e4567-e89b-12d3-a456-426614174000\", but found text that is not one");
   }
 
@@ -624,7 +640,9 @@ public final class AuditJson {
       return BASE64_DECODER.decode(v);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "malformed audit JSON at " + at + ": expected bytes in standard Base64, but "
+          "malformed audit JSON at "
+              + at
+              + ": expected bytes in standard Base64, but "
               + e.getMessage(),
           e);
     }
@@ -635,13 +653,16 @@ public final class AuditJson {
       return Instant.parse(v);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "malformed audit JSON at " + at + ": expected an ISO-8601 instant in UTC such as"
+          "malformed audit JSON at "
+              + at
+              + ": expected an ISO-8601 instant in UTC such as"
               + " \"2024-02-29T12:00:00.5Z\", but found text that is not one",
           e);
     }
   }
 
-  private static IllegalArgumentException expectedButFound(String at, String expected, JsonNode found) {
+  private static IllegalArgumentException expectedButFound(
+      String at, String expected, JsonNode found) {
     return new IllegalArgumentException(
         "malformed audit JSON at " + at + ": expected " + expected + ", but found " + kind(found));
   }
@@ -653,7 +674,13 @@ public final class AuditJson {
   private static IllegalArgumentException unknownTag(String at, String found, String allowed) {
     String shown = found.length() > 40 ? found.substring(0, 40) + "…" : found;
     return new IllegalArgumentException(
-        "malformed audit JSON at " + at + ": expected one of " + allowed + ", but found \"" + shown + "\"");
+        "malformed audit JSON at "
+            + at
+            + ": expected one of "
+            + allowed
+            + ", but found \""
+            + shown
+            + "\"");
   }
 
   /** The kind of a JSON node, never its content (which may be user data). */

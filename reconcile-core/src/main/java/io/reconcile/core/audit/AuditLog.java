@@ -12,18 +12,18 @@ import org.jspecify.annotations.Nullable;
  * ({@code seq}, from 1), the hash of the line before ({@code prev}; 64 zeros for the first) and its
  * own {@code hash}: the lowercase hex SHA-256 of {@code prev} followed by the canonical JSON of the
  * line without {@code hash}. {@link #verify()} recomputes every hash and link, so a record that was
- * changed, removed or moved is found and named by its line. The chain detects accidents and
- * casual edits; it is not a signature: someone who rewrites a line and every line after it, or
- * removes lines from the end, is not detected.
+ * changed, removed or moved is found and named by its line. The chain detects accidents and casual
+ * edits; it is not a signature: someone who rewrites a line and every line after it, or removes
+ * lines from the end, is not detected.
  *
- * <p><b>Contents.</b> Records hold store ids, never URIs or credentials, but they do hold the
- * data of repaired entries (to make undo possible), so an audit log is as sensitive as the stores
- * it describes. Implementations never log record contents.
+ * <p><b>Contents.</b> Records hold store ids, never URIs or credentials, but they do hold the data
+ * of repaired entries (to make undo possible), so an audit log is as sensitive as the stores it
+ * describes. Implementations never log record contents.
  *
  * <p><b>Thread-safety.</b> Implementations are thread-safe: appends from many threads are
  * serialised and each is complete and in the chain before the next begins. Reads and verification
- * may run concurrently with appends and see at least every record whose append returned before
- * they began.
+ * may run concurrently with appends and see at least every record whose append returned before they
+ * began.
  *
  * <p>Implementations: {@link FileAuditLog} (JSON lines in a file, durable) and {@link #inMemory()}
  * (for tests and dry runs).
@@ -76,8 +76,8 @@ public interface AuditLog extends AutoCloseable {
    * {@code prev} matches the line before, its {@code seq} matches its position, and the last line
    * is complete (ends in a newline). Stops at the first problem.
    *
-   * <p>Cost: reads, parses and hashes every record; it does not block appends, and covers at
-   * least the records whose append returned before it was called.
+   * <p>Cost: reads, parses and hashes every record; it does not block appends, and covers at least
+   * the records whose append returned before it was called.
    *
    * @return whether the chain is intact and, if not, its first problem; never null
    * @throws IllegalStateException if the log is closed
@@ -102,9 +102,9 @@ public interface AuditLog extends AutoCloseable {
    * @param records how many records verified, in order from the first, before the first problem
    *     (all of them when intact)
    * @param problem null when intact; otherwise the first problem, naming its 1-based line and
-   *     saying what it means, such as {@code "line 17: hash does not match its content (the
-   *     record was changed)"} or {@code "line 9: previous-hash does not match line 8 (a record was
-   *     removed or reordered)"}
+   *     saying what it means, such as {@code "line 17: hash does not match its content (the record
+   *     was changed)"} or {@code "line 9: previous-hash does not match line 8 (a record was removed
+   *     or reordered)"}
    */
   record Verification(boolean intact, long records, @Nullable String problem) {
 

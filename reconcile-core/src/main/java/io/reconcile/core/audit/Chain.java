@@ -32,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  * members as {@link AuditJson#toJson(AuditRecord)} gives them. {@code hash} is the lowercase hex
  * SHA-256 of the UTF-8 bytes of {@code prev} followed by the canonical JSON of the line without
  * {@code hash}: object members sorted by {@link String#compareTo} (UTF-16 code units, as in RFC
- * 8785), no whitespace, every surrogate code unit escaped as {@code \\uXXXX} (so text with an
- * unpaired surrogate survives UTF-8 and paired ones are written one way only). Lines themselves
- * are written in that escaping too, members in the order above.
+ * 8785), no whitespace, and every surrogate code unit written as a JSON unicode escape (backslash,
+ * {@code u}, four lowercase hex digits), so that text with an unpaired surrogate survives UTF-8 and
+ * paired ones are written one way only. Lines themselves are written with that escaping too,
+ * members in the order above.
  *
  * <p>Not thread-safe: the owning log serialises {@link #next} and {@link #advance}. The static
  * methods and {@link Verifier} instances confined to one thread are safe.
@@ -87,8 +88,8 @@ final class Chain {
   }
 
   /**
-   * The chain continued after an existing line (the last of a log being reopened). The line's
-   * hash is taken as written; {@link Verifier} is what checks it.
+   * The chain continued after an existing line (the last of a log being reopened). The line's hash
+   * is taken as written; {@link Verifier} is what checks it.
    *
    * @throws IllegalArgumentException if the line is not a JSON object with a positive integer
    *     {@code seq} and a 64-hex-digit {@code hash}
@@ -269,7 +270,10 @@ final class Chain {
                     + (line - 1)
                     + " (a record was removed or reordered)");
       }
-      if (s == null || !s.canConvertToExactIntegral() || !s.canConvertToLong() || s.longValue() != line) {
+      if (s == null
+          || !s.canConvertToExactIntegral()
+          || !s.canConvertToLong()
+          || s.longValue() != line) {
         return fail(
             "sequence number is "
                 + (s == null ? "missing" : s.isNumber() ? s.toString() : "not a number")
@@ -299,9 +303,9 @@ final class Chain {
   }
 
   /**
-   * Escapes every surrogate code unit as {@code \\uXXXX}: an unpaired surrogate has no UTF-8 form
-   * and would otherwise be written as {@code ?}, and escaping paired ones too gives each text one
-   * written form whether or not it is paired.
+   * Writes every surrogate code unit as a JSON unicode escape (backslash, {@code u}, four hex
+   * digits): an unpaired surrogate has no UTF-8 form and would otherwise be written as {@code ?},
+   * and escaping paired ones too gives each text one written form whether or not it is paired.
    */
   private static final class SurrogateEscapes extends CharacterEscapes {
     private static final long serialVersionUID = 1L;

@@ -34,15 +34,16 @@ import org.slf4j.LoggerFactory;
  * {"seq":1,"prev":"0000…0000","hash":"9f2c…","runId":"r1","type":"RUN_STARTED","time":"2024-02-29T12:00:00Z","note":"mem:a -> mem:b"}
  * }</pre>
  *
- * <p>Surrogate code units in text are written as {@code \\uXXXX} escapes, so every text survives,
- * even one with an unpaired surrogate; everything else is plain UTF-8.
+ * <p>Surrogate code units in text are written as JSON unicode escapes (backslash, {@code u}, four
+ * hex digits), so every text survives, even one with an unpaired surrogate; everything else is
+ * plain UTF-8.
  *
  * <p><b>Durability.</b> {@link #append} writes the line through a {@link FileChannel} opened in
- * append mode and forces it to the storage device before it returns. {@link #open} creates the
- * file (and its parent directories) if needed, and syncs the directory so the new file survives a
- * crash. A crash during an append can leave an incomplete last line; that append never returned,
- * so nobody relied on it, and the next {@link #open} removes the incomplete line (logging a
- * warning with its length, never its content) and continues the chain from the last complete line.
+ * append mode and forces it to the storage device before it returns. {@link #open} creates the file
+ * (and its parent directories) if needed, and syncs the directory so the new file survives a crash.
+ * A crash during an append can leave an incomplete last line; that append never returned, so nobody
+ * relied on it, and the next {@link #open} removes the incomplete line (logging a warning with its
+ * length, never its content) and continues the chain from the last complete line.
  *
  * <p><b>One writer.</b> The file is locked ({@link FileChannel#tryLock()}) while open: a second
  * {@code open} of the same file, in this JVM or another process, fails. Share one instance instead;
@@ -74,19 +75,19 @@ public final class FileAuditLog implements AuditLog {
   }
 
   /**
-   * Opens the audit log in {@code file} for appending, creating the file and its parent
-   * directories if they do not exist. An existing log is continued: the next record links to its
-   * last line, with the next sequence number. An incomplete last line, left by a crash during an
-   * append, is removed first (see the class description). The rest of the file is not checked;
-   * call {@link #verify()} for that.
+   * Opens the audit log in {@code file} for appending, creating the file and its parent directories
+   * if they do not exist. An existing log is continued: the next record links to its last line,
+   * with the next sequence number. An incomplete last line, left by a crash during an append, is
+   * removed first (see the class description). The rest of the file is not checked; call {@link
+   * #verify()} for that.
    *
    * <p>Cost: reads only the end of an existing file.
    *
    * @param file where the log is; relative paths are resolved against the working directory
    * @return the open log, holding the file's lock until {@link #close()}
    * @throws ReconcileException if the file or its directory cannot be created or opened, if it is
-   *     already open (in this JVM or another process), or if its last line is not an audit log
-   *     line (the message says how to go on)
+   *     already open (in this JVM or another process), or if its last line is not an audit log line
+   *     (the message says how to go on)
    */
   public static FileAuditLog open(Path file) {
     Objects.requireNonNull(file, "file");
@@ -106,7 +107,11 @@ public final class FileAuditLog implements AuditLog {
     } catch (IOException e) {
       closeQuietly(ch);
       throw new ReconcileException(
-          "cannot open the audit log " + path + ": " + e + "; check that the path is a writable file",
+          "cannot open the audit log "
+              + path
+              + ": "
+              + e
+              + "; check that the path is a writable file",
           e);
     } catch (RuntimeException e) {
       closeQuietly(ch);
@@ -116,9 +121,9 @@ public final class FileAuditLog implements AuditLog {
 
   /**
    * Checks the chain of an audit log file without opening it for writing and without taking its
-   * lock: the same checks as {@link #verify()}. Meant for a log that nobody is appending to (a copy,
-   * an archived log, a log that fails to {@link #open}); on a log being appended to, a line being
-   * written at that moment may be reported as incomplete.
+   * lock: the same checks as {@link #verify()}. Meant for a log that nobody is appending to (a
+   * copy, an archived log, a log that fails to {@link #open}); on a log being appended to, a line
+   * being written at that moment may be reported as incomplete.
    *
    * <p>Cost: reads, parses and hashes the whole file, streaming it.
    *
@@ -179,7 +184,11 @@ public final class FileAuditLog implements AuditLog {
     } catch (IOException e) {
       String undone = cutBackTo(before);
       throw new ReconcileException(
-          "could not append to the audit log " + file + ": " + e + "; the record was not appended"
+          "could not append to the audit log "
+              + file
+              + ": "
+              + e
+              + "; the record was not appended"
               + undone,
           e);
     }
@@ -241,7 +250,12 @@ public final class FileAuditLog implements AuditLog {
 
   private ReconcileException damaged(long line, String what, @Nullable Exception cause) {
     String message =
-        "the audit log " + file + " is damaged: line " + line + " " + what
+        "the audit log "
+            + file
+            + " is damaged: line "
+            + line
+            + " "
+            + what
             + "; verify() says where the damage starts";
     return cause == null ? new ReconcileException(message) : new ReconcileException(message, cause);
   }

@@ -5,8 +5,8 @@ import java.util.Optional;
 /**
  * Where runs keep their checkpoints: for each run id, the last state the run saved, so that a run
  * restarted after a crash resumes from it and finishes with the same result as an uninterrupted
- * one. The state is an opaque string (the engine stores JSON); the store neither reads nor
- * changes it.
+ * one. The state is an opaque string (the engine stores JSON); the store neither reads nor changes
+ * it.
  *
  * <p><b>Run ids</b> are 1 to 128 characters from {@code [A-Za-z0-9._-]}, other than {@code .} and
  * {@code ..}; every method rejects any other id with an {@link IllegalArgumentException} that says
@@ -26,8 +26,8 @@ public interface CheckpointStore {
 
   /**
    * A store held in this JVM's memory and lost with it, for tests and runs that need not survive a
-   * crash. Validates run ids like every store. Thread-safe; every method costs O(1) plus the
-   * length of the id.
+   * crash. Validates run ids like every store. Thread-safe; every method costs O(1) plus the length
+   * of the id.
    *
    * @return a new, empty store
    */

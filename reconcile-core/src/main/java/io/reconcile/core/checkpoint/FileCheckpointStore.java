@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * #load} never reads; such leftovers may be deleted whenever no save is running. The directory must
  * be on a file system that renames atomically (every local POSIX file system and NTFS do).
  *
- * <p><b>Case.</b> Run ids are case-sensitive, but on a case-insensitive file system (the default
- * on macOS and Windows) two ids that differ only in case share one file; give runs ids that differ
- * in more than case (the engine's generated ids do).
+ * <p><b>Case.</b> Run ids are case-sensitive, but on a case-insensitive file system (the default on
+ * macOS and Windows) two ids that differ only in case share one file; give runs ids that differ in
+ * more than case (the engine's generated ids do).
  *
  * <p>Thread-safe, and safe for several processes sharing the directory: every save has its own
- * temporary file. Costs: {@code load} reads one file; {@code save} writes the state once and
- * forces twice (file and directory); {@code delete} removes one file and forces the directory.
+ * temporary file. Costs: {@code load} reads one file; {@code save} writes the state once and forces
+ * twice (file and directory); {@code delete} removes one file and forces the directory.
  */
 public final class FileCheckpointStore implements CheckpointStore {
 
@@ -68,12 +68,13 @@ public final class FileCheckpointStore implements CheckpointStore {
     try {
       Files.createDirectories(abs);
     } catch (IOException e) {
-      throw new ReconcileException(
-          "cannot create the checkpoint directory " + abs + ": " + e, e);
+      throw new ReconcileException("cannot create the checkpoint directory " + abs + ": " + e, e);
     }
     if (!Files.isWritable(abs)) {
       throw new ReconcileException.ConfigurationException(
-          "the checkpoint directory " + abs + " is not writable by this process; grant write"
+          "the checkpoint directory "
+              + abs
+              + " is not writable by this process; grant write"
               + " access or choose another directory");
     }
     return new FileCheckpointStore(abs);

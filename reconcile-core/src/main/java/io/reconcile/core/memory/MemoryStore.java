@@ -200,9 +200,14 @@ public final class MemoryStore implements Store {
     long snapshot = table.acquire();
     try {
       NavigableMap<Key, MemoryTable.Node> rows = table.rows(range);
-      long count = 0;
-      for (Iterator<Entry> it = MemoryTable.visible(rows, snapshot); it.hasNext(); it.next()) {
-        count++;
+      long count;
+      if (range.lo() == null && range.hi() == null) {
+        count = table.size(); // a whole-store plan needs no counting pass; counts below are exact
+      } else {
+        count = 0;
+        for (Iterator<Entry> it = MemoryTable.visible(rows, snapshot); it.hasNext(); it.next()) {
+          count++;
+        }
       }
       int parts = (int) Math.max(1, Math.min(maxSegments, count));
       if (parts == 1) {

@@ -57,6 +57,14 @@ final class MemoryTable {
 
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
+  /** Entries in the latest committed state; guarded by writeLock for writes. */
+  private volatile long size;
+
+  /** The number of entries in the latest committed state (a snapshot may differ slightly). */
+  long size() {
+    return size;
+  }
+
   /** Takes a snapshot; the caller must {@link #release(long)} it. */
   long acquire() {
     synchronized (openSnapshots) {
@@ -120,12 +128,16 @@ final class MemoryTable {
       }
       long commit = latest + 1;
       long keepFrom = oldestNeeded();
+      long newSize = size;
       for (Map.Entry<Key, @Nullable Entry> w : staged.writes().entrySet()) {
+        boolean existed = current.apply(w.getKey()) != null;
+        newSize += (w.getValue() != null ? 1 : 0) - (existed ? 1 : 0);
         Node head =
             rows.compute(w.getKey(), (k, old) -> prune(new Node(commit, w.getValue(), old), keepFrom));
         before.put(w.getKey(), Objects.requireNonNull(head));
       }
       committed = commit;
+      size = newSize;
       if (oldestNeeded() == commit) {
         // No reader can see an older version: a deletion needs no tombstone any more.
         before.forEach(
