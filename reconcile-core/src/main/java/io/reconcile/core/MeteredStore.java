@@ -6,15 +6,12 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.RepairAction;
-import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
@@ -23,44 +20,28 @@ import java.util.stream.Stream;
  * bytes; a row its canonical encoding). Checkers see only this wrapper, so whatever they read is
  * counted.
  */
-final class MeteredStore implements Store {
+final class MeteredStore extends ForwardingStore {
 
   private static final int DIGEST_BYTES = 24;
 
-  final Store delegate;
   final LongAdder rows = new LongAdder();
   final LongAdder digests = new LongAdder();
   final LongAdder bytes = new LongAdder();
 
   MeteredStore(Store delegate) {
-    this.delegate = delegate;
-  }
-
-  @Override
-  public String id() {
-    return delegate.id();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public Set<HashScheme> hashSchemes() {
-    return delegate.hashSchemes();
+    super(delegate);
   }
 
   @Override
   public List<Segment> segments(KeyRange range, int maxSegments) {
-    List<Segment> s = delegate.segments(range, maxSegments);
+    List<Segment> s = delegate().segments(range, maxSegments);
     bytes.add((long) s.size() * DIGEST_BYTES);
     return s;
   }
 
   @Override
   public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-    List<Digest> d = delegate.digest(ranges, scheme);
+    List<Digest> d = delegate().digest(ranges, scheme);
     digests.add(d.size());
     bytes.add((long) d.size() * DIGEST_BYTES);
     return d;
@@ -68,12 +49,12 @@ final class MeteredStore implements Store {
 
   @Override
   public Stream<Entry> scan(KeyRange range) {
-    return delegate.scan(range).peek(this::count);
+    return delegate().scan(range).peek(this::count);
   }
 
   @Override
   public Map<Key, Entry> get(Collection<Key> keys) {
-    Map<Key, Entry> found = delegate.get(keys);
+    Map<Key, Entry> found = delegate().get(keys);
     found.values().forEach(this::count);
     return found;
   }
@@ -83,9 +64,9 @@ final class MeteredStore implements Store {
     bytes.add(Canonical.encodeRow(e.key(), e.fields()).length);
   }
 
-  @Override
-  public List<ActionOutcome> apply(List<RepairAction> actions) {
-    return delegate.apply(actions);
+  /** The metered store itself, for writes, which are not metered. */
+  Store unwrapped() {
+    return delegate();
   }
 
   /** The run never closes the caller's stores. */

@@ -370,7 +370,7 @@ final class Run {
         r.faults.at(Faults.Point.BEFORE_APPLY);
         List<ActionOutcome> outcomes;
         try {
-          outcomes = executor.apply(target.delegate, batch);
+          outcomes = executor.apply(target.unwrapped(), batch);
         } catch (RepairExecutor.BatchFailed e) {
           tally.failed += batch.size();
           tally.problems.add(e.getMessage());

@@ -1,21 +1,18 @@
 package io.reconcile.core.check;
 
-import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
-import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
-import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -24,16 +21,15 @@ import java.util.stream.Stream;
  * Wraps a store, counting scans opened and closed and writes attempted; optionally hides the
  * {@link Capability#ORDERED_SCAN} capability and scans in reverse key order.
  */
-final class TrackingStore implements Store {
+final class TrackingStore extends ForwardingStore {
 
   final AtomicInteger scansOpened = new AtomicInteger();
   final AtomicInteger scansClosed = new AtomicInteger();
   final AtomicInteger writes = new AtomicInteger();
-  private final Store delegate;
   private final boolean unordered;
 
   TrackingStore(Store delegate, boolean unordered) {
-    this.delegate = delegate;
+    super(delegate);
     this.unordered = unordered;
   }
 
@@ -42,13 +38,8 @@ final class TrackingStore implements Store {
   }
 
   @Override
-  public String id() {
-    return delegate.id();
-  }
-
-  @Override
   public Set<Capability> capabilities() {
-    Set<Capability> c = EnumSet.copyOf(delegate.capabilities());
+    Set<Capability> c = EnumSet.copyOf(delegate().capabilities());
     if (unordered) {
       c.remove(Capability.ORDERED_SCAN);
     }
@@ -56,23 +47,13 @@ final class TrackingStore implements Store {
   }
 
   @Override
-  public List<Segment> segments(KeyRange range, int maxSegments) {
-    return delegate.segments(range, maxSegments);
-  }
-
-  @Override
-  public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-    return delegate.digest(ranges, scheme);
-  }
-
-  @Override
   public Stream<Entry> scan(KeyRange range) {
     scansOpened.incrementAndGet();
     if (!unordered) {
-      return delegate.scan(range).onClose(scansClosed::incrementAndGet);
+      return delegate().scan(range).onClose(scansClosed::incrementAndGet);
     }
     List<Entry> all;
-    try (Stream<Entry> s = delegate.scan(range)) {
+    try (Stream<Entry> s = delegate().scan(range)) {
       all = new ArrayList<>(s.toList());
     }
     Collections.reverse(all);
@@ -80,18 +61,8 @@ final class TrackingStore implements Store {
   }
 
   @Override
-  public Map<Key, Entry> get(Collection<Key> keys) {
-    return delegate.get(keys);
-  }
-
-  @Override
   public List<ActionOutcome> apply(List<RepairAction> actions) {
     writes.incrementAndGet();
-    return delegate.apply(actions);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return delegate().apply(actions);
   }
 }
