@@ -47,9 +47,17 @@ class ReconcilerSimulationTest {
     }
   }
 
+  /** What the seeds exercised, so the simulation cannot silently stop injecting faults. */
+  private static final Map<String, Integer> EXERCISED = new TreeMap<>();
+
+  private static synchronized void exercised(String what) {
+    EXERCISED.merge(what, 1, Integer::sum);
+  }
+
   @Test
   void manySeeds() {
     List<String> failures = new ArrayList<>();
+    EXERCISED.clear();
     for (long seed = 1; seed <= SEEDS; seed++) {
       try {
         simulate(seed);
@@ -61,9 +69,13 @@ class ReconcilerSimulationTest {
       }
     }
     assertThat(failures).as("failing seeds (rerun one with simulate(seed))").isEmpty();
+    // Each fault kind must have struck in a fair share of the seeds.
+    for (String kind : List.of("crash-resumed", "refused-by-concurrent-writer", "retried", "duplicate-apply", "source-of-truth", "last-writer-wins")) {
+      assertThat(EXERCISED.getOrDefault(kind, 0)).as("seeds that exercised %s: %s", kind, EXERCISED).isGreaterThan(SEEDS / 50);
+    }
   }
 
-  /** Seeds that once failed; each stays as a regression test. */
+  /** Regression seeds: a seed that ever fails above is added here and stays. */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void regressionSeeds(long seed) {
@@ -75,6 +87,7 @@ class ReconcilerSimulationTest {
     int storeCount = 2 + rnd.nextInt(2);
     int keys = 50 + rnd.nextInt(400);
     boolean lww = rnd.nextBoolean();
+    exercised(lww ? "last-writer-wins" : "source-of-truth");
     long[] skew = new long[storeCount];
     for (int s = 0; s < storeCount; s++) {
       skew[s] = rnd.nextInt(3) == 0 ? rnd.nextInt(120_000) - 60_000 : 0; // clock skew in ms
@@ -117,9 +130,13 @@ class ReconcilerSimulationTest {
     switch (fault) {
       case 0 -> victim.failBeforeWrite = 1 + rnd.nextInt(3);
       case 1 -> victim.failAfterWrite = 1 + rnd.nextInt(2);
-      case 2 -> victim.duplicateApply = true;
+      case 2 -> {
+        victim.duplicateApply = true;
+        exercised("duplicate-apply");
+      }
       default -> {}
     }
+    int injectedFailures = victim.failBeforeWrite + victim.failAfterWrite;
     boolean concurrent = rnd.nextInt(5) == 0;
     if (concurrent) {
       int k = rnd.nextInt(keys);
@@ -148,7 +165,14 @@ class ReconcilerSimulationTest {
     try {
       report = reconciler(stores, resolver, audit, checkpoints, faults, seed).run(runId);
     } catch (SimulatedCrash crash) {
+      exercised("crash-resumed");
       report = reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed).run(runId);
+    }
+    if (injectedFailures > victim.failBeforeWrite + victim.failAfterWrite) {
+      exercised("retried");
+    }
+    if (report.refused() > 0) {
+      exercised("refused-by-concurrent-writer");
     }
     assertThat(report.failed()).as("failed actions").isZero();
 
