@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
   private int rows;
 
   @Option(names = "--audit", description = "audit log file (default: a new temporary file)")
-  private Path audit;
+  private @Nullable Path audit;
 
   @Option(names = "--quiet", description = "no progress on stderr (it is off anyway when stderr is not a terminal)")
   private boolean quiet;
@@ -204,11 +205,11 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Segments compared so far, on stderr, overwriting one line. */
   private static final class ProgressBar implements ReconcileListener {
-    private final PrintWriter err;
+    private final @Nullable PrintWriter err;
     private final AtomicInteger done = new AtomicInteger();
     private volatile int total;
 
-    ProgressBar(PrintWriter err) {
+    ProgressBar(@Nullable PrintWriter err) {
       this.err = err;
     }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,8 +218,8 @@ public final class Reconciler {
     private int batchSize = 500;
     private RetryPolicy retry = RetryPolicy.DEFAULTS;
     private double actionsPerSecond;
-    private AuditLog auditLog;
-    private CheckpointStore checkpoints;
+    private @Nullable AuditLog auditLog;
+    private @Nullable CheckpointStore checkpoints;
     private ReconcileListener listener = new ReconcileListener() {};
     private Clock clock = Clock.systemUTC();
     private long seed = System.nanoTime();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running totals of one run, kept in its checkpoint so a resumed run reports the whole run.
@@ -27,7 +28,7 @@ final class Tally {
   public List<String> problems = new ArrayList<>();
   public List<ReconcileReport.Finding> findings = new ArrayList<>();
   public List<String> plan = new ArrayList<>();
-  public String escalation;
+  public @Nullable String escalation;
 
   void add(Map<String, Long> map, String key, long n) {
     map.merge(key, n, Long::sum);
