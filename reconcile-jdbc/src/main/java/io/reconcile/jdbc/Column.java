@@ -1,0 +1,78 @@
+package io.reconcile.jdbc;
+
+import java.sql.Types;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One column of the store's table, as validated against the catalog.
+ *
+ * @param catalogName the name as the catalog spells it
+ * @param fieldName the store field name entries use: the catalog name, folded to lower case when
+ *     the database folded an unquoted identifier to upper case (so {@code name} reads the same from
+ *     H2, which stores {@code NAME}, as from PostgreSQL)
+ * @param quoted the quoted identifier for SQL text
+ * @param jdbcType the {@link Types} code the driver reported
+ * @param typeName the database's type name
+ * @param kind how values are read and written
+ */
+record Column(
+    String catalogName, String fieldName, String quoted, int jdbcType, String typeName, Kind kind) {
+
+  /** How a column's values map to reconcile values. */
+  enum Kind {
+    LONG(true),
+    DECIMAL(false),
+    REAL(false),
+    DOUBLE(false),
+    TEXT(true),
+    BOOLEAN(false),
+    DATE(false),
+    TIMESTAMP(false),
+    TIMESTAMP_TZ(false),
+    UUID(true),
+    BYTES(true),
+    JSON(false);
+
+    /** Whether a key column may have this kind (it maps to a {@link io.reconcile.api.Key} part). */
+    final boolean keyable;
+
+    Kind(boolean keyable) {
+      this.keyable = keyable;
+    }
+
+    /** The kind of a column type, or null when reconcile cannot read it. */
+    static @Nullable Kind of(int jdbcType, String typeName) {
+      String t = typeName.toLowerCase(Locale.ROOT);
+      // Type names first: drivers report UUID, JSON and zoned timestamps under generic codes.
+      if (t.equals("uuid")) {
+        return UUID;
+      }
+      if (t.equals("json") || t.equals("jsonb")) {
+        return JSON;
+      }
+      if (t.equals("timestamptz") || t.contains("with time zone")) {
+        return TIMESTAMP_TZ;
+      }
+      return switch (jdbcType) {
+        case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> LONG;
+        case Types.DECIMAL, Types.NUMERIC -> DECIMAL;
+        case Types.REAL -> REAL;
+        case Types.FLOAT, Types.DOUBLE -> DOUBLE;
+        case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR,
+            Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB -> TEXT;
+        case Types.BOOLEAN, Types.BIT -> BOOLEAN;
+        case Types.DATE -> DATE;
+        case Types.TIMESTAMP -> TIMESTAMP;
+        case Types.TIMESTAMP_WITH_TIMEZONE -> TIMESTAMP_TZ;
+        case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> BYTES;
+        default -> null;
+      };
+    }
+  }
+
+  @Override
+  public String toString() {
+    return catalogName + " " + typeName;
+  }
+}

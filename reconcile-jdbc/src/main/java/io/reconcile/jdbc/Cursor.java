@@ -1,0 +1,178 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.Value;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a key range in key order by keyset pagination: each page is {@code WHERE key > last ORDER
+ * BY key FETCH FIRST n}, never OFFSET, so each page costs an index seek however deep it is, and
+ * only the current page's open result set is held. Checks that the database returns keys in
+ * reconcile's key order and inside the range as {@link Key} order defines it, and fails loudly if
+ * not (a collation that does not order text by code point, say): a row the database puts in the
+ * wrong range then fails the scan of that range instead of being counted in the wrong place.
+ *
+ * <p>Owns its connection; {@link #close()} releases it. Not thread-safe.
+ */
+final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
+
+  /** A row read: its key and, unless reading keys only, its compared fields (store names). */
+  record Row(Key key, Value.@Nullable MapValue fields) {}
+
+  private final Connection connection;
+  private final Queries queries;
+  private final KeyRange range;
+  private final boolean keysOnly;
+  private final int pageRows;
+  private final String storeId;
+
+  private @Nullable PreparedStatement statement;
+  private @Nullable ResultSet results;
+  private @Nullable Key last;
+  private int inPage;
+  private boolean exhausted;
+  private @Nullable Row next;
+  private boolean closed;
+
+  Cursor(Connection connection, Queries queries, KeyRange range, boolean keysOnly, int pageRows, String storeId) {
+    this.connection = connection;
+    this.queries = queries;
+    this.range = range;
+    this.keysOnly = keysOnly;
+    this.pageRows = pageRows;
+    this.storeId = storeId;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next != null) {
+      return true;
+    }
+    if (exhausted || closed) {
+      return false;
+    }
+    try {
+      while (true) {
+        if (results == null) {
+          openPage();
+        }
+        ResultSet rs = results;
+        if (rs.next()) {
+          Row row = read(rs);
+          if ((last != null && last.compareTo(row.key()) >= 0) || !range.contains(row.key())) {
+            throw new ReconcileException(
+                "store '" + storeId + "' returned key " + row.key()
+                    + (last != null && last.compareTo(row.key()) >= 0
+                        ? " after " + last
+                        : " for range " + range)
+                    + ": the database does not order keys as reconcile does (text by Unicode code"
+                    + " point, bytes and UUIDs unsigned), so ranges would not mean the same rows;"
+                    + " give text key columns a binary (code point) collation");
+          }
+          last = row.key();
+          inPage++;
+          next = row;
+          return true;
+        }
+        closePage();
+        if (inPage < pageRows) {
+          exhausted = true;
+          close();
+          return false;
+        }
+        inPage = 0;
+      }
+    } catch (SQLException e) {
+      close();
+      throw JdbcStore.failure("store '" + storeId + "' failed to scan " + range, e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Row r = next;
+    next = null;
+    return r;
+  }
+
+  private void openPage() throws SQLException {
+    Queries.Sql sql = queries.page(range, last, keysOnly, pageRows);
+    PreparedStatement ps = connection.prepareStatement(sql.text());
+    statement = ps;
+    ps.setFetchSize(pageRows);
+    sql.bind(ps);
+    results = ps.executeQuery();
+  }
+
+  private Row read(ResultSet rs) throws SQLException {
+    Table t = queries.table();
+    List<Object> parts = new ArrayList<>(t.keys().size());
+    int i = 1;
+    for (Column k : t.keys()) {
+      parts.add(Values.readKeyPart(rs, i++, k, t.name()));
+    }
+    Key key = Key.composite(parts);
+    if (keysOnly) {
+      return new Row(key, null);
+    }
+    return new Row(key, readFields(rs, i, t));
+  }
+
+  /** Reads the compared columns starting at column {@code from}. */
+  static Value.MapValue readFields(ResultSet rs, int from, Table t) throws SQLException {
+    Map<String, Value> fields = new LinkedHashMap<>();
+    int i = from;
+    for (Column c : t.columns()) {
+      fields.put(c.fieldName(), Values.read(rs, i++, c));
+    }
+    return Value.MapValue.of(fields);
+  }
+
+  private void closePage() throws SQLException {
+    try {
+      if (results != null) {
+        results.close();
+      }
+    } finally {
+      results = null;
+      if (statement != null) {
+        PreparedStatement ps = statement;
+        statement = null;
+        ps.close();
+      }
+    }
+  }
+
+  /** Releases the page and the connection. Idempotent; never throws. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      closePage();
+    } catch (SQLException ignored) {
+      // Closing a result set of a read we are abandoning: nothing to report.
+    }
+    JdbcStore.release(connection);
+  }
+}

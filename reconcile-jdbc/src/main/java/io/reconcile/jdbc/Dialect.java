@@ -1,0 +1,76 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.KeyRange;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What differs between database products in the SQL a {@link JdbcStore} sends. The generic dialect
+ * uses standard SQL and hashes client-side; product dialects (PostgreSQL, MariaDB, H2) will override
+ * the ordering of text keys and push digests into the database through {@link #pushdown()}.
+ */
+interface Dialect {
+
+  /** The generic dialect: SQL:2008 paging, {@code FOR UPDATE} locking, client-side hashing. */
+  static Dialect generic() {
+    return Generic.INSTANCE;
+  }
+
+  /** A short name for messages, e.g. {@code generic}. */
+  String name();
+
+  /**
+   * The expression to order and compare a key column by. Must order as {@link io.reconcile.api.Key}
+   * does (text by code point, bytes and UUIDs unsigned); a dialect adds e.g. {@code COLLATE "C"}.
+   */
+  default String keyExpression(Column c) {
+    return c.quoted();
+  }
+
+  /** The clause appended to an ordered query to return at most {@code rows} rows. */
+  default String limit(int rows) {
+    return " FETCH FIRST " + rows + " ROWS ONLY";
+  }
+
+  /** The clause appended to a point read that locks the row until the transaction ends. */
+  default String lockForUpdate() {
+    return " FOR UPDATE";
+  }
+
+  /** Binds JSON text to a parameter of a JSON column. */
+  default void bindJson(PreparedStatement ps, int index, String json) throws SQLException {
+    // As UTF-8 bytes: H2 parses bytes as JSON text but would store a string as a JSON string value.
+    ps.setBytes(index, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Digests computed inside the database, or null when rows are hashed client-side. */
+  default @Nullable Pushdown pushdown() {
+    return null;
+  }
+
+  /**
+   * Computes canonical digests inside the database: the same bits as hashing the rows client-side,
+   * in one query per group of ranges.
+   */
+  interface Pushdown {
+    List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
+        throws SQLException;
+  }
+
+  /** The generic dialect. */
+  final class Generic implements Dialect {
+    static final Generic INSTANCE = new Generic();
+
+    private Generic() {}
+
+    @Override
+    public String name() {
+      return "generic";
+    }
+  }
+}

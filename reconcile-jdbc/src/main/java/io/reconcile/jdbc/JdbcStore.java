@@ -1,0 +1,606 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.ReconcileException.StoreUnavailableException;
+import io.reconcile.api.Value;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Store} over one table of a JDBC database, reached through a {@link DataSource}.
+ *
+ * <p>Build one with {@link #builder(DataSource)}. Building checks the configuration against the
+ * database catalog before any data is read: the table must exist, every named column too, and the
+ * key columns must be the primary key or cover a unique index. Identifiers are taken from the
+ * catalog and quoted; values only ever travel as bind parameters. The optional {@linkplain
+ * Builder#filter filter} is the one piece of SQL text taken from configuration, so it must come
+ * from a trusted source.
+ *
+ * <p><b>Reading.</b> Entries carry the key columns as the {@link Key} (integers as {@code long},
+ * text, UUID or binary) and the compared columns as fields, named as the catalog spells them — in
+ * lower case when the database stored an unquoted name in upper case (H2, Oracle), so that the same
+ * table reads the same from every product. Column values map to {@link Value}s: integers to longs,
+ * DECIMAL/NUMERIC to decimals, REAL/DOUBLE to numbers by their shortest decimal form, character and
+ * JSON types to text, BOOLEAN, DATE, TIMESTAMP (read as UTC), TIMESTAMP WITH TIME ZONE, UUID,
+ * binary types to bytes, NULL to {@link Value#ofNull()}. Then the store's {@link Normalization} is
+ * applied. {@link #scan} reads in key order by keyset pagination (never OFFSET), holding one page's
+ * cursor and one connection until the stream is closed; memory stays flat. The database must order
+ * key columns as {@link Key} does — text by code point, binary and UUIDs unsigned; H2 does. A scan
+ * that meets keys out of that order fails rather than return them (e.g. under a linguistic
+ * collation).
+ *
+ * <p><b>Digests.</b> This store hashes client-side: {@link #digest(List, HashScheme)} reads the
+ * rows of all requested ranges in one ordered scan and sums their {@linkplain Entry#hash() canonical
+ * row hashes}, so its digests equal those of any other store holding the same logical rows. It
+ * therefore moves every row of a digested range; it does not declare {@link
+ * Capability#SERVER_SIDE_DIGEST}.
+ *
+ * <p><b>Writing.</b> {@link #apply} runs each batch in one transaction: per action it reads the
+ * current row with {@code SELECT … FOR UPDATE}, compares it with the action's expectation and
+ * result, and issues a plain INSERT, UPDATE or DELETE (never REPLACE, which would cascade). Any SQL
+ * failure rolls the whole batch back. Compared columns that an upserted entry lacks are written as
+ * NULL; columns outside the comparison (ignored or not listed) are left as they are on UPDATE and
+ * take their defaults on INSERT. Version metadata is neither read nor written yet.
+ *
+ * <p>Thread-safe: every call borrows its own connection from the data source. {@link #close()}
+ * marks the store closed; it does not close the data source, which belongs to the caller.
+ */
+public final class JdbcStore implements Store {
+
+  private static final int DEFAULT_FETCH_SIZE = 1000;
+
+  private final String id;
+  private final DataSource dataSource;
+  private final Queries queries;
+  private final Normalization normalization;
+  private final boolean readOnly;
+  private final int fetchSize;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JdbcStore(Builder b, Table table) {
+    this.id = b.id != null ? b.id : table.name();
+    this.dataSource = b.dataSource;
+    this.queries = new Queries(table, b.dialect, b.filter);
+    this.normalization = b.normalization;
+    this.readOnly = b.readOnly;
+    this.fetchSize = b.fetchSize;
+  }
+
+  /** Starts configuring a store over a table reached through {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  /** {@link Capability#ORDERED_SCAN}, and {@link Capability#WRITE} unless read-only. */
+  @Override
+  public Set<Capability> capabilities() {
+    Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN);
+    if (!readOnly) {
+      c.add(Capability.WRITE);
+    }
+    if (queries.dialect().pushdown() != null) {
+      c.add(Capability.SERVER_SIDE_DIGEST);
+    }
+    return c;
+  }
+
+  /**
+   * Counts the rows of the range, then cuts it at every (count / maxSegments)-th key of one ordered
+   * scan of the key columns. Counts are exact for the moment of the scan. Two queries in all (plus
+   * keyset pages), and no empty segments over gaps in the keys.
+   */
+  @Override
+  public List<Segment> segments(KeyRange range, int maxSegments) {
+    if (maxSegments < 1) {
+      throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
+    }
+    checkOpen();
+    long count;
+    Connection conn = connect();
+    try {
+      Queries.Sql sql = queries.count(range);
+      try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+        sql.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          count = rs.getLong(1);
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' failed to count " + range, e);
+    } finally {
+      release(conn);
+    }
+    int parts = (int) Math.max(1, Math.min(maxSegments, count));
+    if (parts == 1) {
+      return List.of(new Segment(range, count));
+    }
+    List<Segment> out = new ArrayList<>(parts);
+    Key from = range.lo();
+    long inSegment = 0;
+    long seen = 0;
+    int made = 0;
+    try (Cursor cursor = new Cursor(connect(), queries, range, true, fetchSize, id)) {
+      while (cursor.hasNext()) {
+        Key k = cursor.next().key();
+        long boundary = (made + 1) * count / parts;
+        if (seen >= boundary && made < parts - 1 && (from == null || from.compareTo(k) < 0)) {
+          out.add(new Segment(KeyRange.of(from, k), inSegment));
+          from = k;
+          inSegment = 0;
+          made++;
+        }
+        inSegment++;
+        seen++;
+      }
+    }
+    out.add(new Segment(KeyRange.of(from, range.hi()), inSegment));
+    return List.copyOf(out);
+  }
+
+  /**
+   * Reads the rows of all the ranges in one ordered scan from the first range's start to the last
+   * one's end (rows between ranges are read and skipped) and sums their canonical hashes.
+   */
+  @Override
+  public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
+    if (!HashScheme.CANONICAL_MD5.equals(scheme)) {
+      throw new IllegalArgumentException(
+          "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
+    }
+    checkAscending(ranges);
+    checkOpen();
+    if (ranges.isEmpty()) {
+      return List.of();
+    }
+    Dialect.Pushdown pushdown = queries.dialect().pushdown();
+    if (pushdown != null) {
+      Connection conn = connect();
+      try {
+        return List.copyOf(pushdown.digest(conn, queries, ranges));
+      } catch (SQLException e) {
+        throw failure("store '" + id + "' failed to digest " + ranges.size() + " range(s)", e);
+      } finally {
+        release(conn);
+      }
+    }
+    Digest[] out = new Digest[ranges.size()];
+    java.util.Arrays.fill(out, Digest.EMPTY);
+    KeyRange span = KeyRange.of(ranges.get(0).lo(), ranges.get(ranges.size() - 1).hi());
+    int at = 0;
+    try (Cursor cursor = new Cursor(connect(), queries, span, false, fetchSize, id)) {
+      while (cursor.hasNext()) {
+        Cursor.Row row = cursor.next();
+        while (at < ranges.size() && !beforeEnd(row.key(), ranges.get(at))) {
+          at++;
+        }
+        if (at == ranges.size()) {
+          break;
+        }
+        if (ranges.get(at).contains(row.key())) {
+          out[at] = out[at].plus(view(row).hash());
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  private static boolean beforeEnd(Key key, KeyRange range) {
+    return range.hi() == null || key.compareTo(range.hi()) < 0;
+  }
+
+  private static void checkAscending(List<KeyRange> ranges) {
+    for (int i = 1; i < ranges.size(); i++) {
+      Key prevHi = ranges.get(i - 1).hi();
+      Key lo = ranges.get(i).lo();
+      if (prevHi == null || lo == null || prevHi.compareTo(lo) > 0) {
+        throw new IllegalArgumentException(
+            "digest ranges must be ascending and not overlap, but "
+                + ranges.get(i - 1)
+                + " is followed by "
+                + ranges.get(i));
+      }
+    }
+  }
+
+  /** Streams the range in key order; close the stream to release its connection. */
+  @Override
+  public Stream<Entry> scan(KeyRange range) {
+    checkOpen();
+    Cursor cursor = new Cursor(connect(), queries, range, false, fetchSize, id);
+    Spliterator<Cursor.Row> split =
+        Spliterators.spliteratorUnknownSize(
+            cursor, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
+    return StreamSupport.stream(split, false)
+        .map(row -> {
+          checkOpen();
+          return view(row);
+        })
+        .onClose(cursor::close);
+  }
+
+  /** One point query per key, all on one connection. */
+  @Override
+  public Map<Key, Entry> get(Collection<Key> keys) {
+    checkOpen();
+    Map<Key, Entry> out = new TreeMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    Connection conn = connect();
+    try {
+      for (Key k : keys) {
+        Entry e = read(conn, k, false);
+        if (e != null) {
+          out.put(k, e);
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' failed to look up " + keys.size() + " key(s)", e);
+    } finally {
+      release(conn);
+    }
+  }
+
+  @Override
+  public List<ActionOutcome> apply(List<RepairAction> actions) {
+    checkOpen();
+    if (readOnly) {
+      throw new ReconcileException.RepairRefusedException(
+          "store '" + id + "' is read-only; open it without readOnly to repair it");
+    }
+    for (RepairAction a : actions) {
+      if (!a.target().equals(id)) {
+        throw new IllegalArgumentException(
+            "action " + a.id() + " targets store '" + a.target() + "', not '" + id + "'");
+      }
+    }
+    if (actions.isEmpty()) {
+      return List.of();
+    }
+    Connection conn = connect();
+    boolean autoCommit = true;
+    try {
+      autoCommit = conn.getAutoCommit();
+      conn.setAutoCommit(false);
+      List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
+      for (RepairAction a : actions) {
+        outcomes.add(applyOne(conn, a));
+      }
+      conn.commit();
+      return List.copyOf(outcomes);
+    } catch (SQLException e) {
+      rollback(conn, e);
+      throw failure(
+          "store '" + id + "' failed to apply a batch of " + actions.size()
+              + " action(s); nothing of it was written",
+          e);
+    } catch (RuntimeException e) {
+      rollback(conn, e);
+      throw e;
+    } finally {
+      restoreAutoCommit(conn, autoCommit);
+      release(conn);
+    }
+  }
+
+  /** Hands a pooled connection back as it was lent. */
+  private static void restoreAutoCommit(Connection conn, boolean autoCommit) {
+    try {
+      if (autoCommit && !conn.isClosed()) {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool will discard it.
+    }
+  }
+
+  private ActionOutcome applyOne(Connection conn, RepairAction a) throws SQLException {
+    Key k = a.key();
+    Entry now = read(conn, k, true);
+    Entry result = a.result();
+    boolean inPlace = result == null ? now == null : now != null && now.sameData(result);
+    if (inPlace) {
+      return new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now);
+    }
+    if (!a.expected().matches(now)) {
+      return new ActionOutcome(a, ActionOutcome.Status.REFUSED, now);
+    }
+    if (result == null) {
+      Queries.Sql sql = queries.delete(k);
+      try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+        sql.bind(ps);
+        expectOneRow(ps.executeUpdate(), a);
+      }
+    } else {
+      Map<Column, Value> values = toColumns(result);
+      List<Column> cols = new ArrayList<>(values.keySet());
+      if (now == null) {
+        Queries.Sql sql = queries.insert(k, cols);
+        try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+          int i = sql.bind(ps);
+          for (Column c : cols) {
+            Values.bind(ps, i++, c, values.get(c), queries.dialect());
+          }
+          expectOneRow(ps.executeUpdate(), a);
+        }
+      } else if (!cols.isEmpty()) {
+        try (PreparedStatement ps = conn.prepareStatement(queries.update(cols))) {
+          int i = 1;
+          for (Column c : cols) {
+            Values.bind(ps, i++, c, values.get(c), queries.dialect());
+          }
+          queries.bindKey(ps, i, k);
+          expectOneRow(ps.executeUpdate(), a);
+        }
+      }
+    }
+    return new ActionOutcome(a, ActionOutcome.Status.APPLIED, now);
+  }
+
+  private void expectOneRow(int rows, RepairAction a) throws SQLException {
+    if (rows != 1) {
+      // The row was read under lock a moment ago; anything else means the key is not unique after
+      // all, or the database does not lock as FOR UPDATE promises. Roll back rather than guess.
+      throw new SQLException(
+          "action " + a.id() + " on key " + a.key() + " changed " + rows + " rows, expected 1");
+    }
+  }
+
+  /** The writable columns and their values for an entry in the dataset's canonical view. */
+  private Map<Column, Value> toColumns(Entry result) {
+    Map<String, Value> stored = normalization.toStore(result.fields()).fields();
+    Map<Column, Value> out = new java.util.LinkedHashMap<>();
+    Table t = queries.table();
+    for (Column c : t.columns()) {
+      if (normalization.isIgnored(normalization.datasetName(c.fieldName()))) {
+        continue; // not part of the dataset's view: leave it as it is
+      }
+      Value v = stored.get(c.fieldName());
+      out.put(c, v == null ? Value.ofNull() : v);
+    }
+    for (String field : stored.keySet()) {
+      Column c = t.column(field);
+      if (c == null || normalization.isIgnored(normalization.datasetName(field))) {
+        throw new ConfigurationException(
+            "entry " + result.key() + " has field '" + field + "', but table '" + t.name()
+                + "' has no compared column for it (compared: "
+                + t.columns().stream().map(Column::fieldName).toList()
+                + "); align the stores' fields, e.g. with Normalization.rename or ignore");
+      }
+    }
+    return out;
+  }
+
+  private @Nullable Entry read(Connection conn, Key key, boolean lock) throws SQLException {
+    Queries.Sql sql = queries.point(key, lock);
+    try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+      sql.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        Value.MapValue fields = Cursor.readFields(rs, queries.table().keys().size() + 1, queries.table());
+        return normalization.apply(Entry.of(key, fields));
+      }
+    }
+  }
+
+  private Entry view(Cursor.Row row) {
+    return normalization.apply(Entry.of(row.key(), Objects.requireNonNull(row.fields())));
+  }
+
+  /** Marks the store closed; the data source stays open (it is the caller's). Idempotent. */
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStore[" + id + "]";
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new StoreUnavailableException("store '" + id + "' is closed; open a new one", false);
+    }
+  }
+
+  private Connection connect() {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' could not connect to its database", e);
+    }
+  }
+
+  static void release(Connection conn) {
+    try {
+      conn.close();
+    } catch (SQLException ignored) {
+      // The work is done or already failed; a failing close has nothing to add.
+    }
+  }
+
+  private static void rollback(Connection conn, Exception cause) {
+    try {
+      conn.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /**
+   * A store failure for an SQL exception: transient for connection (SQLState class 08) and
+   * transaction-rollback (class 40, e.g. deadlock or serialisation) failures, and for {@link
+   * SQLTransientException}s.
+   */
+  static StoreUnavailableException failure(String what, SQLException e) {
+    String state = e.getSQLState();
+    boolean isTransient =
+        e instanceof SQLTransientException
+            || e instanceof java.sql.SQLRecoverableException
+            || (state != null && (state.startsWith("08") || state.startsWith("40")));
+    return new StoreUnavailableException(
+        what + ": " + e.getMessage() + (state == null ? "" : " [SQLState " + state + "]"),
+        isTransient,
+        e);
+  }
+
+  /**
+   * Configures a {@link JdbcStore}; {@link #build()} validates against the catalog. Not
+   * thread-safe; build once and share the store.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private @Nullable String id;
+    private @Nullable String table;
+    private List<String> keyColumns = List.of();
+    private List<String> columns = List.of();
+    private Normalization normalization = Normalization.none();
+    private @Nullable String filter;
+    private boolean readOnly;
+    private int fetchSize = DEFAULT_FETCH_SIZE;
+    private Dialect dialect = Dialect.generic();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /** The store's id in reports and the audit trail; default: the table name as given. */
+    public Builder id(String id) {
+      this.id = requireText(id, "id");
+      return this;
+    }
+
+    /**
+     * The table, as {@code table} or {@code schema.table}, spelled as created: an unquoted name is
+     * also looked up as the database folds it (e.g. {@code orders} finds H2's {@code ORDERS}).
+     * Required.
+     */
+    public Builder table(String table) {
+      this.table = requireText(table, "table");
+      return this;
+    }
+
+    /**
+     * The key columns, in key order; they must be the primary key or cover a unique index, and be
+     * of integer, character, UUID or binary type. Default: the primary key.
+     */
+    public Builder keyColumns(String... keyColumns) {
+      this.keyColumns = List.of(keyColumns);
+      return this;
+    }
+
+    /** The compared columns. Default: every column but the key, less those the normalisation ignores. */
+    public Builder columns(String... columns) {
+      this.columns = List.of(columns);
+      return this;
+    }
+
+    /** How values are normalised on read; field names in it are as entries name them. */
+    public Builder normalization(Normalization normalization) {
+      this.normalization = Objects.requireNonNull(normalization, "normalization");
+      return this;
+    }
+
+    /**
+     * A SQL condition limiting which rows take part, e.g. {@code region = 'eu'}, added to every
+     * read with AND. It is SQL text from configuration: it must come from a trusted source. Rows
+     * outside it are invisible to the store, so a repair that inserts a key held by such a row
+     * fails (and rolls back its batch).
+     */
+    public Builder filter(String filter) {
+      this.filter = requireText(filter, "filter");
+      return this;
+    }
+
+    /** Refuse every write ({@link ReconcileException.RepairRefusedException}). Default: false. */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+      return this;
+    }
+
+    /** Rows per keyset page and per driver round trip. Default: 1000. */
+    public Builder fetchSize(int fetchSize) {
+      if (fetchSize < 1) {
+        throw new IllegalArgumentException("fetchSize must be >= 1, but was " + fetchSize);
+      }
+      this.fetchSize = fetchSize;
+      return this;
+    }
+
+    /**
+     * Validates the configuration against the database catalog and builds the store. Reads only
+     * the catalog, no rows.
+     *
+     * @throws ConfigurationException if the table or a column does not exist, the key columns are
+     *     not unique, or a column's type is unsupported; the message names it and says what to do
+     * @throws StoreUnavailableException if the database cannot be reached
+     */
+    public JdbcStore build() {
+      if (table == null) {
+        throw new ConfigurationException("a JDBC store needs a table; set it with table(...)");
+      }
+      Table resolved;
+      Connection conn;
+      try {
+        conn = dataSource.getConnection();
+      } catch (SQLException e) {
+        throw failure("store '" + (id != null ? id : table) + "' could not connect to its database", e);
+      }
+      try {
+        resolved = Table.resolve(conn, table, keyColumns, columns, normalization);
+      } catch (SQLException e) {
+        throw failure("store '" + (id != null ? id : table) + "' could not read the catalog", e);
+      } finally {
+        release(conn);
+      }
+      return new JdbcStore(this, resolved);
+    }
+
+    private static String requireText(String value, String what) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be blank");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.Redaction;
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.api.store.StoreProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Opens {@link JdbcStore}s by JDBC URL (scheme {@code jdbc}, any driver on the class path) through
+ * {@link java.util.ServiceLoader}; product-specific providers that claim e.g. {@code
+ * jdbc:postgresql} take precedence over this generic one.
+ *
+ * <p>Options read: {@code dataset} (the table, required), {@code keyFields} (default: the primary
+ * key), {@code fields} (default: all other columns; dataset names, mapped back through the
+ * normalisation's renames), {@code normalization}, {@code filter}, {@code readOnly}, {@code id}
+ * (default: the table name). Properties: {@code user}, {@code password}, {@code fetchSize}; every
+ * other property is passed to the driver as a connection property. {@code versionField} is not
+ * supported yet. Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
+ * redacted} and driver messages are scrubbed of secret values.
+ *
+ * <p>Each operation opens its own connection through {@link java.sql.DriverManager}; for pooling,
+ * build a {@link JdbcStore} over a pooled {@link javax.sql.DataSource} instead.
+ */
+public final class JdbcStoreProvider implements StoreProvider {
+
+  private static final Pattern PARAMETER = Pattern.compile("[?&;]([^=&;?#]+)=([^&;#]*)");
+
+  /** For ServiceLoader. */
+  public JdbcStoreProvider() {}
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("jdbc");
+  }
+
+  /**
+   * @throws ConfigurationException if the URL is not a JDBC URL, the table is missing or the
+   *     options do not fit the table
+   * @throws ReconcileException.StoreUnavailableException if the database cannot be reached
+   */
+  @Override
+  public Store open(String uri, StoreOptions options) {
+    String shown = Redaction.uri(uri);
+    if (!uri.regionMatches(true, 0, "jdbc:", 0, 5) || uri.length() == 5) {
+      throw new ConfigurationException(
+          "a JDBC store URI is a JDBC URL such as jdbc:h2:mem:db, but was '" + shown + "'");
+    }
+    String table =
+        options
+            .dataset()
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "opening '" + shown + "' needs the table: set StoreOptions.dataset(\"schema.table\")"));
+    if (options.versionField().isPresent()) {
+      throw new ConfigurationException(
+          "the JDBC store does not read version columns yet; remove versionField '"
+              + options.versionField().get() + "' from the options of '" + shown + "'");
+    }
+    Properties props = new Properties();
+    List<String> secrets = new ArrayList<>();
+    String fetchSize = null;
+    for (Map.Entry<String, String> p : options.properties().entrySet()) {
+      if (p.getKey().equals("fetchSize")) {
+        fetchSize = p.getValue();
+        continue;
+      }
+      props.setProperty(p.getKey(), p.getValue());
+      if (Redaction.isSecretName(p.getKey())) {
+        secrets.add(p.getValue());
+      }
+    }
+    Matcher m = PARAMETER.matcher(uri);
+    while (m.find()) {
+      if (Redaction.isSecretName(m.group(1))) {
+        secrets.add(m.group(2));
+      }
+    }
+    DriverManagerSource source = new DriverManagerSource(uri, props, secrets);
+    Normalization n = options.normalization();
+    JdbcStore.Builder b =
+        JdbcStore.builder(source)
+            .table(table)
+            .normalization(n)
+            .readOnly(options.readOnly())
+            .keyColumns(options.keyFields().toArray(String[]::new))
+            .columns(options.fields().stream().map(n::storeName).toArray(String[]::new));
+    options.id().ifPresent(b::id);
+    options.filter().ifPresent(b::filter);
+    if (fetchSize != null) {
+      try {
+        b.fetchSize(Integer.parseInt(fetchSize));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException(
+            "property fetchSize must be a positive integer, but was '" + fetchSize + "'");
+      }
+    }
+    try {
+      return b.build();
+    } catch (ReconcileException.StoreUnavailableException e) {
+      throw new ReconcileException.StoreUnavailableException(
+          source.redact(e.getMessage()), e.isTransient());
+    } catch (ConfigurationException e) {
+      throw new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The SQL a {@link JdbcStore} sends, built from catalog-validated, quoted identifiers. Every value
+ * (key bounds, row values) travels as a bind parameter; the only other text is the filter, which is
+ * trusted configuration.
+ */
+final class Queries {
+
+  /** SQL text and the key parts to bind to its parameters, in order. */
+  record Sql(String text, List<Bound> params) {
+    /** Binds the parameters from index 1; returns the next free index. */
+    int bind(PreparedStatement ps) throws SQLException {
+      int i = 1;
+      for (Bound b : params) {
+        Values.bindKeyPart(ps, i++, b.column, b.part);
+      }
+      return i;
+    }
+  }
+
+  record Bound(Column column, Object part) {}
+
+  private final Table table;
+  private final Dialect dialect;
+  private final @Nullable String filter;
+
+  Queries(Table table, Dialect dialect, @Nullable String filter) {
+    this.table = table;
+    this.dialect = dialect;
+    this.filter = filter;
+  }
+
+  Table table() {
+    return table;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * One keyset page: rows of {@code range} after {@code after} (exclusive; null for the start), in
+   * key order, at most {@code rows}. Selects the key columns, then the compared ones unless {@code
+   * keysOnly}.
+   */
+  Sql page(KeyRange range, @Nullable Key after, boolean keysOnly, int rows) {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    appendColumns(sql, keysOnly);
+    sql.append(" FROM ").append(table.quoted());
+    List<Bound> params = new ArrayList<>();
+    List<String> where = rangeConditions(range, params);
+    if (after != null) {
+      where.add(compare(after, ">", params));
+    }
+    appendWhere(sql, where);
+    sql.append(" ORDER BY ");
+    for (int i = 0; i < table.keys().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(dialect.keyExpression(table.keys().get(i)));
+    }
+    sql.append(dialect.limit(rows));
+    return new Sql(sql.toString(), params);
+  }
+
+  /** The number of rows in a range. */
+  Sql count(KeyRange range) {
+    StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ").append(table.quoted());
+    List<Bound> params = new ArrayList<>();
+    appendWhere(sql, rangeConditions(range, params));
+    return new Sql(sql.toString(), params);
+  }
+
+  /** The row of one key (as the filter lets the store see it), optionally locked for update. */
+  Sql point(Key key, boolean lock) {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    appendColumns(sql, false);
+    sql.append(" FROM ").append(table.quoted());
+    List<Bound> params = new ArrayList<>();
+    List<String> where = new ArrayList<>();
+    where.add(keyEquals(key, params));
+    appendWhere(sql, where);
+    if (lock) {
+      sql.append(dialect.lockForUpdate());
+    }
+    return new Sql(sql.toString(), params);
+  }
+
+  /** INSERT of the key and the given columns; their values bind after the key parts. */
+  Sql insert(Key key, List<Column> columns) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.quoted()).append(" (");
+    StringBuilder values = new StringBuilder();
+    List<Bound> params = new ArrayList<>();
+    for (int i = 0; i < table.keys().size(); i++) {
+      Column k = table.keys().get(i);
+      sql.append(i == 0 ? "" : ", ").append(k.quoted());
+      values.append(i == 0 ? "?" : ", ?");
+      params.add(new Bound(k, key.part(i)));
+    }
+    for (Column c : columns) {
+      sql.append(", ").append(c.quoted());
+      values.append(", ?");
+    }
+    sql.append(") VALUES (").append(values).append(')');
+    return new Sql(sql.toString(), params);
+  }
+
+  /** UPDATE of the given columns; their values bind first, then the key parts. */
+  String update(List<Column> columns) {
+    StringBuilder sql = new StringBuilder("UPDATE ").append(table.quoted()).append(" SET ");
+    for (int i = 0; i < columns.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(columns.get(i).quoted()).append(" = ?");
+    }
+    sql.append(" WHERE ").append(keyEqualsText());
+    return sql.toString();
+  }
+
+  Sql delete(Key key) {
+    List<Bound> params = new ArrayList<>();
+    String where = keyEquals(key, params);
+    return new Sql("DELETE FROM " + table.quoted() + " WHERE " + where, params);
+  }
+
+  /** Binds the key parts of {@code key} in key-column order, from {@code index}. */
+  void bindKey(PreparedStatement ps, int index, Key key) throws SQLException {
+    checkKey(key);
+    for (int i = 0; i < table.keys().size(); i++) {
+      Values.bindKeyPart(ps, index + i, table.keys().get(i), key.part(i));
+    }
+  }
+
+  private void appendColumns(StringBuilder sql, boolean keysOnly) {
+    List<Column> cols = new ArrayList<>(table.keys());
+    if (!keysOnly) {
+      cols.addAll(table.columns());
+    }
+    for (int i = 0; i < cols.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(cols.get(i).quoted());
+    }
+  }
+
+  private void appendWhere(StringBuilder sql, List<String> conditions) {
+    List<String> all = new ArrayList<>(conditions);
+    if (filter != null) {
+      all.add("(" + filter + ")");
+    }
+    for (int i = 0; i < all.size(); i++) {
+      sql.append(i == 0 ? " WHERE " : " AND ").append(all.get(i));
+    }
+  }
+
+  private List<String> rangeConditions(KeyRange range, List<Bound> params) {
+    List<String> where = new ArrayList<>();
+    int n = table.keys().size();
+    Key lo = range.lo();
+    if (lo != null) {
+      // A shorter bound is a prefix: every key extending it orders after it. A longer one is
+      // after every key sharing its first n parts.
+      where.add(compare(lo, lo.size() <= n ? ">=" : ">", params));
+    }
+    Key hi = range.hi();
+    if (hi != null) {
+      where.add(compare(hi, hi.size() <= n ? "<" : "<=", params));
+    }
+    return where;
+  }
+
+  /**
+   * The row's key compared lexicographically with the first {@code min(bound.size(), n)} parts of
+   * {@code bound}, as {@code k1 OP' ? AND (k1 > ? OR (k1 = ? AND ...))} so that the leading
+   * conjunct can use an index on the key.
+   */
+  private String compare(Key bound, String op, List<Bound> params) {
+    int m = Math.min(bound.size(), table.keys().size());
+    List<Column> keys = table.keys();
+    for (int i = 0; i < m; i++) {
+      checkPart(keys.get(i), bound.part(i), bound);
+    }
+    String strict = op.startsWith(">") ? ">" : "<";
+    boolean inclusive = op.endsWith("=");
+    if (m == 1) {
+      params.add(new Bound(keys.get(0), bound.part(0)));
+      return dialect.keyExpression(keys.get(0)) + " " + op + " ?";
+    }
+    StringBuilder sb = new StringBuilder();
+    // Leading column: k1 >= x1 (or <=), which an index range scan can use.
+    sb.append('(').append(dialect.keyExpression(keys.get(0))).append(' ').append(strict).append("= ?");
+    params.add(new Bound(keys.get(0), bound.part(0)));
+    sb.append(" AND ");
+    sb.append(lexicographic(bound, keys, 0, m, strict, inclusive, params));
+    sb.append(')');
+    return sb.toString();
+  }
+
+  private String lexicographic(
+      Key bound, List<Column> keys, int i, int m, String strict, boolean inclusive, List<Bound> params) {
+    String k = dialect.keyExpression(keys.get(i));
+    Object part = bound.part(i);
+    if (i == m - 1) {
+      params.add(new Bound(keys.get(i), part));
+      return k + " " + strict + (inclusive ? "=" : "") + " ?";
+    }
+    params.add(new Bound(keys.get(i), part));
+    params.add(new Bound(keys.get(i), part));
+    return "("
+        + k + " " + strict + " ? OR ("
+        + k + " = ? AND "
+        + lexicographic(bound, keys, i + 1, m, strict, inclusive, params)
+        + "))";
+  }
+
+  private String keyEquals(Key key, List<Bound> params) {
+    checkKey(key);
+    for (int i = 0; i < table.keys().size(); i++) {
+      params.add(new Bound(table.keys().get(i), key.part(i)));
+    }
+    return keyEqualsText();
+  }
+
+  private String keyEqualsText() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < table.keys().size(); i++) {
+      sb.append(i == 0 ? "" : " AND ").append(table.keys().get(i).quoted()).append(" = ?");
+    }
+    return sb.toString();
+  }
+
+  private void checkKey(Key key) {
+    if (key.size() != table.keys().size()) {
+      throw new IllegalArgumentException(
+          "table '" + table.name() + "' has " + table.keys().size() + " key column(s) "
+              + table.keys().stream().map(Column::catalogName).toList()
+              + ", but key " + key + " has " + key.size() + " part(s)");
+    }
+    for (int i = 0; i < key.size(); i++) {
+      checkPart(table.keys().get(i), key.part(i), key);
+    }
+  }
+
+  private void checkPart(Column c, Object part, Key key) {
+    boolean fits =
+        switch (c.kind()) {
+          case LONG -> part instanceof Long;
+          case TEXT -> part instanceof String;
+          case UUID -> part instanceof java.util.UUID;
+          case BYTES -> part instanceof byte[];
+          default -> false;
+        };
+    if (!fits) {
+      throw new IllegalArgumentException(
+          "key " + key + " does not fit table '" + table.name() + "': key column '"
+              + c.catalogName() + "' (" + c.typeName() + ") cannot hold a "
+              + part.getClass().getSimpleName() + " part; use the column's key type (integers as"
+              + " long, text as String, UUID, binary as byte[])");
+    }
+  }
+}

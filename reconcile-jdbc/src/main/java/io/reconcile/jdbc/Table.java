@@ -1,0 +1,361 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A table as validated against the database catalog: its quoted name, key columns (which the
+ * catalog confirmed form a primary key or unique index) and compared columns. Immutable.
+ *
+ * @param name the table as configured, for messages and the default store id
+ * @param quoted the quoted, schema-qualified name for SQL text
+ * @param keys the key columns, in key order
+ * @param columns the compared columns, in table order
+ */
+record Table(String name, String quoted, List<Column> keys, List<Column> columns) {
+
+  Table {
+    keys = List.copyOf(keys);
+    columns = List.copyOf(columns);
+  }
+
+  /** The compared column whose store field name is {@code field}, or null. */
+  @Nullable Column column(String field) {
+    for (Column c : columns) {
+      if (c.fieldName().equals(field)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Looks the table up in the catalog and validates the configuration against it, before any data
+   * is read.
+   *
+   * @param table {@code table} or {@code schema.table}
+   * @param keyNames key columns, or empty for the primary key
+   * @param columnNames compared columns, or empty for every column but the key (less ignored ones)
+   * @throws ConfigurationException naming the table or column and what to do
+   */
+  static Table resolve(
+      Connection conn,
+      String table,
+      List<String> keyNames,
+      List<String> columnNames,
+      Normalization normalization)
+      throws SQLException {
+    rejectNul(table, "table name");
+    keyNames.forEach(k -> rejectNul(k, "key column name"));
+    columnNames.forEach(c -> rejectNul(c, "column name"));
+    DatabaseMetaData md = conn.getMetaData();
+    String quote = md.getIdentifierQuoteString();
+    Ref ref = findTable(conn, md, table);
+    String quotedTable =
+        (ref.schema == null ? "" : quote(quote, ref.schema, table) + ".")
+            + quote(quote, ref.table, table);
+
+    Map<String, ColumnInfo> all = new LinkedHashMap<>();
+    try (ResultSet rs =
+        md.getColumns(ref.catalog, pattern(md, ref.schema), pattern(md, ref.table), "%")) {
+      while (rs.next()) {
+        if (ref.table.equals(rs.getString("TABLE_NAME"))
+            && Objects.equals(ref.schema, rs.getString("TABLE_SCHEM"))) {
+          String n = rs.getString("COLUMN_NAME");
+          all.put(n, new ColumnInfo(n, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+        }
+      }
+    }
+    boolean foldsUpper = md.storesUpperCaseIdentifiers();
+    boolean foldsLower = md.storesLowerCaseIdentifiers();
+
+    List<String> keyCatalogNames = new ArrayList<>();
+    List<String> primaryKey = primaryKey(md, ref);
+    if (keyNames.isEmpty()) {
+      if (primaryKey.isEmpty()) {
+        throw new ConfigurationException(
+            "table '" + table + "' has no primary key; name the key columns (keyColumns(...) or"
+                + " StoreOptions.keyFields) that form a unique index");
+      }
+      keyCatalogNames.addAll(primaryKey);
+    } else {
+      for (String k : keyNames) {
+        keyCatalogNames.add(findColumn(all, k, table, foldsUpper, foldsLower));
+      }
+      if (new LinkedHashSet<>(keyCatalogNames).size() != keyCatalogNames.size()) {
+        throw new ConfigurationException(
+            "key columns " + keyNames + " of table '" + table + "' name a column twice");
+      }
+      if (!isUnique(md, ref, keyCatalogNames, primaryKey)) {
+        throw new ConfigurationException(
+            "key columns "
+                + keyNames
+                + " of table '"
+                + table
+                + "' are neither its primary key "
+                + (primaryKey.isEmpty() ? "(it has none)" : primaryKey)
+                + " nor covered by a unique index, so a key could match several rows; choose"
+                + " columns that are, or add a unique index on them");
+      }
+    }
+
+    List<Column> keys = new ArrayList<>();
+    for (String k : keyCatalogNames) {
+      Column c = column(all.get(k), quote, table, foldsUpper);
+      if (c == null || !c.kind().keyable) {
+        throw new ConfigurationException(
+            "key column '"
+                + k
+                + "' of table '"
+                + table
+                + "' has type "
+                + all.get(k).typeName
+                + ", which cannot be a reconcile key part; key columns must be integers, text,"
+                + " UUIDs or binary");
+      }
+      keys.add(c);
+    }
+
+    List<Column> columns = new ArrayList<>();
+    if (columnNames.isEmpty()) {
+      List<String> unsupported = new ArrayList<>();
+      for (ColumnInfo info : all.values()) {
+        if (keyCatalogNames.contains(info.name)) {
+          continue;
+        }
+        String field = fieldName(info.name, foldsUpper);
+        if (normalization.isIgnored(normalization.datasetName(field))) {
+          continue;
+        }
+        Column c = column(info, quote, table, foldsUpper);
+        if (c == null) {
+          unsupported.add(info.name + " " + info.typeName);
+        } else {
+          columns.add(c);
+        }
+      }
+      if (!unsupported.isEmpty()) {
+        throw new ConfigurationException(
+            "table '"
+                + table
+                + "' has columns of types reconcile cannot compare: "
+                + unsupported
+                + "; list the columns to compare with columns(...) or ignore these with"
+                + " Normalization.ignore(...)");
+      }
+    } else {
+      for (String name : columnNames) {
+        String n = findColumn(all, name, table, foldsUpper, foldsLower);
+        if (keyCatalogNames.contains(n)) {
+          throw new ConfigurationException(
+              "column '" + name + "' of table '" + table + "' is a key column; compared columns"
+                  + " are the others, so leave it out of columns(...)");
+        }
+        Column c = column(all.get(n), quote, table, foldsUpper);
+        if (c == null) {
+          throw new ConfigurationException(
+              "column '" + name + "' of table '" + table + "' has type " + all.get(n).typeName
+                  + ", which reconcile cannot compare; leave it out of columns(...)");
+        }
+        if (columns.contains(c)) {
+          throw new ConfigurationException(
+              "columns(...) names column '" + name + "' of table '" + table + "' twice");
+        }
+        columns.add(c);
+      }
+    }
+    Map<String, String> datasetNames = new HashMap<>();
+    for (Column c : columns) {
+      String previous = datasetNames.put(normalization.datasetName(c.fieldName()), c.catalogName());
+      if (previous != null) {
+        throw new ConfigurationException(
+            "columns '" + previous + "' and '" + c.catalogName() + "' of table '" + table
+                + "' would both be field '" + normalization.datasetName(c.fieldName())
+                + "'; rename one with Normalization.rename(...)");
+      }
+    }
+    return new Table(table, quotedTable, keys, columns);
+  }
+
+  private record Ref(@Nullable String catalog, @Nullable String schema, String table) {}
+
+  private record ColumnInfo(String name, int jdbcType, String typeName) {}
+
+  private static Ref findTable(Connection conn, DatabaseMetaData md, String table)
+      throws SQLException {
+    List<Ref> found = tables(md, null, table);
+    int dot = table.indexOf('.');
+    if (found.isEmpty() && dot > 0 && dot < table.length() - 1) {
+      found = tables(md, table.substring(0, dot), table.substring(dot + 1));
+    }
+    if (found.size() > 1) {
+      String current = conn.getSchema();
+      List<Ref> inCurrent = found.stream().filter(r -> Objects.equals(r.schema, current)).toList();
+      if (inCurrent.size() == 1) {
+        return inCurrent.get(0);
+      }
+      throw new ConfigurationException(
+          "table '" + table + "' exists in several schemas "
+              + found.stream().map(Ref::schema).toList()
+              + "; qualify it as schema.table");
+    }
+    if (found.isEmpty()) {
+      throw new ConfigurationException(
+          "table '" + table + "' was not found in the database catalog; check its name and schema"
+              + " (give it as table or schema.table) and that this user may see it");
+    }
+    return found.get(0);
+  }
+
+  /** Tables called exactly {@code name} (or its case-folded form) in {@code schema} (or any). */
+  private static List<Ref> tables(DatabaseMetaData md, @Nullable String schema, String name)
+      throws SQLException {
+    for (String n : spellings(md, name)) {
+      List<String> schemas = schema == null ? java.util.Collections.singletonList(null) : spellings(md, schema);
+      for (String s : schemas) {
+        List<Ref> out = new ArrayList<>();
+        try (ResultSet rs = md.getTables(null, pattern(md, s), pattern(md, n), null)) {
+          while (rs.next()) {
+            // The escaped pattern may still match more (drivers that ignore the escape): filter.
+            if (n.equals(rs.getString("TABLE_NAME"))
+                && (s == null || s.equals(rs.getString("TABLE_SCHEM")))) {
+              out.add(new Ref(rs.getString("TABLE_CAT"), rs.getString("TABLE_SCHEM"), n));
+            }
+          }
+        }
+        if (!out.isEmpty()) {
+          return out;
+        }
+      }
+    }
+    return List.of();
+  }
+
+  /** The name as given, then as the database folds unquoted identifiers. */
+  private static List<String> spellings(DatabaseMetaData md, String name) throws SQLException {
+    Set<String> out = new LinkedHashSet<>();
+    out.add(name);
+    if (md.storesUpperCaseIdentifiers()) {
+      out.add(name.toUpperCase(Locale.ROOT));
+    } else if (md.storesLowerCaseIdentifiers()) {
+      out.add(name.toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(out);
+  }
+
+  private static @Nullable String pattern(DatabaseMetaData md, @Nullable String name)
+      throws SQLException {
+    if (name == null) {
+      return null;
+    }
+    String esc = md.getSearchStringEscape();
+    if (esc == null || esc.isEmpty()) {
+      return name;
+    }
+    return name.replace(esc, esc + esc).replace("_", esc + "_").replace("%", esc + "%");
+  }
+
+  private static String findColumn(
+      Map<String, ColumnInfo> all, String name, String table, boolean upper, boolean lower) {
+    if (all.containsKey(name)) {
+      return name;
+    }
+    String folded =
+        upper ? name.toUpperCase(Locale.ROOT) : lower ? name.toLowerCase(Locale.ROOT) : name;
+    if (all.containsKey(folded)) {
+      return folded;
+    }
+    throw new ConfigurationException(
+        "column '" + name + "' was not found in table '" + table + "', which has columns "
+            + all.keySet() + "; check the spelling");
+  }
+
+  private static List<String> primaryKey(DatabaseMetaData md, Ref ref) throws SQLException {
+    TreeMap<Integer, String> bySeq = new TreeMap<>();
+    try (ResultSet rs = md.getPrimaryKeys(ref.catalog, ref.schema, ref.table)) {
+      while (rs.next()) {
+        bySeq.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+      }
+    }
+    return List.copyOf(bySeq.values());
+  }
+
+  /** Whether the columns include all columns of the primary key or of some unique index. */
+  private static boolean isUnique(
+      DatabaseMetaData md, Ref ref, List<String> keyColumns, List<String> primaryKey)
+      throws SQLException {
+    if (!primaryKey.isEmpty() && keyColumns.containsAll(primaryKey)) {
+      return true;
+    }
+    Map<String, Set<String>> indexes = new HashMap<>();
+    try (ResultSet rs = md.getIndexInfo(ref.catalog, ref.schema, ref.table, true, true)) {
+      while (rs.next()) {
+        String index = rs.getString("INDEX_NAME");
+        String column = rs.getString("COLUMN_NAME");
+        if (index != null && column != null && !rs.getBoolean("NON_UNIQUE")) {
+          indexes.computeIfAbsent(index, i -> new LinkedHashSet<>()).add(column);
+        }
+      }
+    }
+    return indexes.values().stream().anyMatch(keyColumns::containsAll);
+  }
+
+  private static @Nullable Column column(
+      ColumnInfo info, String quote, String table, boolean foldsUpper) {
+    Column.Kind kind = Column.Kind.of(info.jdbcType, info.typeName);
+    if (kind == null) {
+      return null;
+    }
+    return new Column(
+        info.name,
+        fieldName(info.name, foldsUpper),
+        quote(quote, info.name, table),
+        info.jdbcType,
+        info.typeName,
+        kind);
+  }
+
+  /** An upper-case name in a database that folds to upper case reads as lower case. */
+  private static String fieldName(String catalogName, boolean foldsUpper) {
+    return foldsUpper && catalogName.equals(catalogName.toUpperCase(Locale.ROOT))
+        ? catalogName.toLowerCase(Locale.ROOT)
+        : catalogName;
+  }
+
+  /** Quotes an identifier, doubling quote characters inside it. */
+  static String quote(@Nullable String quote, String identifier, String table) {
+    rejectNul(identifier, "identifier");
+    if (quote == null || quote.isBlank()) {
+      if (!identifier.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new ConfigurationException(
+            "identifier '" + identifier + "' of table '" + table + "' needs quoting, but the"
+                + " database's driver offers no identifier quote; rename it");
+      }
+      return identifier;
+    }
+    return quote + identifier.replace(quote, quote + quote) + quote;
+  }
+
+  private static void rejectNul(String identifier, String what) {
+    if (identifier.indexOf('\0') >= 0) {
+      throw new ConfigurationException(
+          "the " + what + " '" + identifier.replace("\0", "\\0")
+              + "' contains a NUL character, which no SQL identifier may hold");
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.Value;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/** Converts between JDBC column values and reconcile values and key parts. */
+final class Values {
+
+  private Values() {}
+
+  /** Reads a compared column; SQL NULL is {@link Value#ofNull()}. */
+  static Value read(ResultSet rs, int i, Column c) throws SQLException {
+    Value v =
+        switch (c.kind()) {
+          case LONG -> {
+            long n = rs.getLong(i);
+            yield rs.wasNull() ? null : Value.of(n);
+          }
+          case DECIMAL -> {
+            BigDecimal d = rs.getBigDecimal(i);
+            yield d == null ? null : Value.of(d);
+          }
+          case REAL -> {
+            float f = rs.getFloat(i);
+            // Through Float's own shortest form: 0.1f reads as 0.1, not 0.10000000149011612.
+            yield rs.wasNull() ? null : Value.from(f);
+          }
+          case DOUBLE -> {
+            double d = rs.getDouble(i);
+            yield rs.wasNull() ? null : Value.of(d);
+          }
+          case TEXT, JSON -> {
+            String s = rs.getString(i);
+            yield s == null ? null : Value.of(s);
+          }
+          case BOOLEAN -> {
+            boolean b = rs.getBoolean(i);
+            yield rs.wasNull() ? null : Value.of(b);
+          }
+          case DATE -> {
+            LocalDate d = rs.getObject(i, LocalDate.class);
+            yield d == null ? null : Value.of(d);
+          }
+          case TIMESTAMP -> {
+            LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+            yield t == null ? null : Value.of(t.toInstant(ZoneOffset.UTC));
+          }
+          case TIMESTAMP_TZ -> {
+            OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+            yield t == null ? null : Value.of(t.toInstant());
+          }
+          case UUID -> {
+            UUID u = rs.getObject(i, UUID.class);
+            yield u == null ? null : Value.of(u);
+          }
+          case BYTES -> {
+            byte[] b = rs.getBytes(i);
+            yield b == null ? null : Value.ofBytes(b);
+          }
+        };
+    return v == null ? Value.ofNull() : v;
+  }
+
+  /** Reads a key column as a key part: a Long, String, UUID or byte[]. */
+  static Object readKeyPart(ResultSet rs, int i, Column c, String table) throws SQLException {
+    Object part =
+        switch (c.kind()) {
+          case LONG -> {
+            long n = rs.getLong(i);
+            yield rs.wasNull() ? null : n;
+          }
+          case TEXT -> rs.getString(i);
+          case UUID -> rs.getObject(i, UUID.class);
+          case BYTES -> rs.getBytes(i);
+          default -> throw new IllegalStateException("not a key kind: " + c.kind());
+        };
+    if (part == null) {
+      throw new ReconcileException(
+          "key column '" + c.catalogName() + "' of table '" + table + "' holds NULL, which no key"
+              + " may; declare it NOT NULL, or exclude such rows with a filter");
+    }
+    return part;
+  }
+
+  /** Binds a key part to a parameter compared with key column {@code c}. */
+  static void bindKeyPart(PreparedStatement ps, int i, Column c, Object part) throws SQLException {
+    boolean fits =
+        switch (c.kind()) {
+          case LONG -> part instanceof Long;
+          case TEXT -> part instanceof String;
+          case UUID -> part instanceof UUID;
+          case BYTES -> part instanceof byte[];
+          default -> false;
+        };
+    if (!fits) {
+      throw new IllegalArgumentException(
+          "key column '" + c.catalogName() + "' (" + c.typeName() + ") cannot be compared with a "
+              + part.getClass().getSimpleName() + " key part; keys and ranges must use the"
+              + " column's type (integers as long, text as String, UUID, binary as byte[])");
+    }
+    if (part instanceof Long l) {
+      ps.setLong(i, l);
+    } else if (part instanceof String s) {
+      ps.setString(i, s);
+    } else if (part instanceof UUID u) {
+      ps.setObject(i, u);
+    } else {
+      ps.setBytes(i, (byte[]) part);
+    }
+  }
+
+  /** Binds a value to be written to column {@code c}. */
+  static void bind(PreparedStatement ps, int i, Column c, Value v, Dialect dialect)
+      throws SQLException {
+    if (v instanceof Value.Null) {
+      ps.setNull(i, c.jdbcType());
+      return;
+    }
+    boolean bound =
+        switch (c.kind()) {
+          case LONG -> {
+            if (v instanceof Value.Num n) {
+              try {
+                ps.setLong(i, n.decimal().longValueExact());
+              } catch (ArithmeticException e) {
+                throw mismatch(c, v);
+              }
+              yield true;
+            }
+            yield false;
+          }
+          case DECIMAL -> {
+            if (v instanceof Value.Num n) {
+              ps.setBigDecimal(i, n.decimal());
+              yield true;
+            }
+            yield false;
+          }
+          case REAL, DOUBLE -> {
+            double d;
+            if (v instanceof Value.Num n) {
+              d = n.decimal().doubleValue();
+            } else if (v instanceof Value.NonFinite nf) {
+              d = nf.value();
+            } else {
+              yield false;
+            }
+            if (c.kind() == Column.Kind.REAL) {
+              ps.setFloat(i, (float) d);
+            } else {
+              ps.setDouble(i, d);
+            }
+            yield true;
+          }
+          case TEXT -> {
+            if (v instanceof Value.Text t) {
+              ps.setString(i, t.value());
+              yield true;
+            }
+            yield false;
+          }
+          case JSON -> {
+            if (v instanceof Value.Text t) {
+              dialect.bindJson(ps, i, t.value());
+              yield true;
+            }
+            yield false;
+          }
+          case BOOLEAN -> {
+            if (v instanceof Value.Bool b) {
+              ps.setBoolean(i, b.value());
+              yield true;
+            }
+            yield false;
+          }
+          case DATE -> {
+            if (v instanceof Value.Date d) {
+              ps.setObject(i, d.value());
+              yield true;
+            }
+            yield false;
+          }
+          case TIMESTAMP -> {
+            if (v instanceof Value.Timestamp t) {
+              ps.setObject(i, LocalDateTime.ofInstant(t.value(), ZoneOffset.UTC));
+              yield true;
+            }
+            yield false;
+          }
+          case TIMESTAMP_TZ -> {
+            if (v instanceof Value.Timestamp t) {
+              ps.setObject(i, OffsetDateTime.ofInstant(t.value(), ZoneOffset.UTC));
+              yield true;
+            }
+            yield false;
+          }
+          case UUID -> {
+            if (v instanceof Value.Uuid u) {
+              ps.setObject(i, u.value());
+              yield true;
+            }
+            yield false;
+          }
+          case BYTES -> {
+            if (v instanceof Value.Bytes b) {
+              ps.setBytes(i, b.value());
+              yield true;
+            }
+            yield false;
+          }
+        };
+    if (!bound) {
+      throw mismatch(c, v);
+    }
+  }
+
+  private static ConfigurationException mismatch(Column c, Value v) {
+    return new ConfigurationException(
+        "cannot write the " + v.getClass().getSimpleName() + " value " + abbreviate(v)
+            + " to column '" + c.catalogName() + "' of type " + c.typeName()
+            + "; the entry does not fit the table (check renames and types of both stores)");
+  }
+
+  private static String abbreviate(Value v) {
+    String s = v.toString();
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+}
