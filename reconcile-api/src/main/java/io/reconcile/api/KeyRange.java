@@ -93,6 +93,26 @@ public record KeyRange(@Nullable Key lo, @Nullable Key hi) {
     return out;
   }
 
+  /**
+   * Checks that ranges are in ascending key order and do not overlap, as {@link
+   * io.reconcile.api.store.Store#digest(List, HashScheme)} requires of its argument.
+   *
+   * @throws IllegalArgumentException naming the first pair out of order
+   */
+  public static void requireAscending(List<KeyRange> ranges) {
+    for (int i = 1; i < ranges.size(); i++) {
+      Key prevHi = ranges.get(i - 1).hi();
+      Key lo = ranges.get(i).lo();
+      if (prevHi == null || lo == null || prevHi.compareTo(lo) > 0) {
+        throw new IllegalArgumentException(
+            "ranges must be ascending and not overlap, but "
+                + ranges.get(i - 1)
+                + " is followed by "
+                + ranges.get(i));
+      }
+    }
+  }
+
   /** {@code [lo, hi)} with {@code -∞} / {@code +∞} for open ends. */
   @Override
   public String toString() {

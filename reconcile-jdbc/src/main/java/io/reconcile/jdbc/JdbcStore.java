@@ -183,7 +183,7 @@ public final class JdbcStore implements Store {
       throw new IllegalArgumentException(
           "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
     }
-    checkAscending(ranges);
+    KeyRange.requireAscending(ranges);
     checkOpen();
     if (ranges.isEmpty()) {
       return List.of();
@@ -224,19 +224,6 @@ public final class JdbcStore implements Store {
     return range.hi() == null || key.compareTo(range.hi()) < 0;
   }
 
-  private static void checkAscending(List<KeyRange> ranges) {
-    for (int i = 1; i < ranges.size(); i++) {
-      Key prevHi = ranges.get(i - 1).hi();
-      Key lo = ranges.get(i).lo();
-      if (prevHi == null || lo == null || prevHi.compareTo(lo) > 0) {
-        throw new IllegalArgumentException(
-            "digest ranges must be ascending and not overlap, but "
-                + ranges.get(i - 1)
-                + " is followed by "
-                + ranges.get(i));
-      }
-    }
-  }
 
   /** Streams the range in key order; close the stream to release its connection. */
   @Override

@@ -244,7 +244,7 @@ public final class MemoryStore implements Store {
       throw new IllegalArgumentException(
           "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
     }
-    checkAscending(ranges);
+    KeyRange.requireAscending(ranges);
     checkOpen();
     long snapshot = table.acquire();
     try {
@@ -262,19 +262,6 @@ public final class MemoryStore implements Store {
     }
   }
 
-  private static void checkAscending(List<KeyRange> ranges) {
-    for (int i = 1; i < ranges.size(); i++) {
-      Key prevHi = ranges.get(i - 1).hi();
-      Key lo = ranges.get(i).lo();
-      if (prevHi == null || lo == null || prevHi.compareTo(lo) > 0) {
-        throw new IllegalArgumentException(
-            "digest ranges must be ascending and not overlap, but "
-                + ranges.get(i - 1)
-                + " is followed by "
-                + ranges.get(i));
-      }
-    }
-  }
 
   @Override
   public Stream<Entry> scan(KeyRange range) {
