@@ -64,6 +64,18 @@ public final class Canonical {
 
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /** The tens and ones digit of 0 .. 99, for writing two digits per step. */
+  private static final byte[] DIGIT_TENS = new byte[100];
+
+  private static final byte[] DIGIT_ONES = new byte[100];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      DIGIT_TENS[i] = (byte) ('0' + i / 10);
+      DIGIT_ONES[i] = (byte) ('0' + i % 10);
+    }
+  }
+
   private static final ThreadLocal<RowHasher> HASHERS = ThreadLocal.withInitial(RowHasher::new);
 
   private Canonical() {}
@@ -89,6 +101,10 @@ public final class Canonical {
 
   /** Reuses one buffer and one MD5 instance per thread. */
   private static final class RowHasher {
+    private static final java.lang.invoke.VarHandle LONG_BE =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     private final Writer writer = new Writer();
     private final MessageDigest md5;
     private final byte[] out = new byte[16];
@@ -102,32 +118,187 @@ public final class Canonical {
     }
 
     RowHash hash(Key key, Value.MapValue fields) {
-      writer.reset();
-      writer.row(key, fields);
-      md5.update(writer.buf, 0, writer.len);
+      Writer w = writer;
+      w.reset();
+      w.row(key, fields);
+      md5.update(w.buf, 0, w.len);
       try {
         md5.digest(out, 0, 16);
       } catch (java.security.DigestException e) {
         throw new IllegalStateException(e);
       }
-      return RowHash.fromBytes(out);
+      return new RowHash((long) LONG_BE.get(out, 0), (long) LONG_BE.get(out, 8));
     }
   }
 
-  /** A growable byte buffer that writes the encoding; nested payloads go through child writers. */
+  /**
+   * A growable byte buffer that writes the encoding. Each value makes room for an upper bound of
+   * its encoding once, then writes without further checks. Nested payloads (lists, maps) are
+   * written in place after a gap sized for a guessed length of their header; when the guess is
+   * wrong the payload moves by the difference.
+   */
   private static final class Writer {
+    /** The larger header any value writes: a tag, up to ten digits of an int length, a colon. */
+    private static final int HEADER_MAX = 12;
+
     byte[] buf = new byte[256];
     int len;
-    private Writer child;
 
     /**
-     * Encoded field names by identity: rows of one dataset share their name strings, so a name is
-     * encoded once instead of once per row. Bounded; cleared when full.
+     * Top-level field names: the names array last seen (by identity), the element references it
+     * held (rows of one dataset share their name strings even when each row has its own array),
+     * and their encodings, concatenated, with the end offset of each.
+     */
+    private String @Nullable [] lastNames;
+
+    private String[] cachedNames = new String[0];
+    private byte[] nameBlock = new byte[0];
+    private int[] nameEnds = new int[0];
+
+    /**
+     * Encoded field names of nested maps by identity: rows of one dataset share their name
+     * strings, so a name is encoded once instead of once per row. Bounded; cleared when full.
      */
     private java.util.@Nullable IdentityHashMap<String, byte[]> names;
 
     void reset() {
       len = 0;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, len);
+    }
+
+    private void ensure(int extra) {
+      if (len + extra > buf.length) {
+        grow(extra);
+      }
+    }
+
+    private void grow(int extra) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+    }
+
+    /** Writes {@code tag}, the decimal length and a colon at {@code at}; returns the next index. */
+    private static int header(byte[] b, int at, char tag, int payloadLength) {
+      b[at++] = (byte) tag;
+      if (payloadLength < 10) {
+        b[at++] = (byte) ('0' + payloadLength);
+      } else if (payloadLength < 100) {
+        b[at++] = DIGIT_TENS[payloadLength];
+        b[at++] = DIGIT_ONES[payloadLength];
+      } else {
+        int n = digitCount(payloadLength);
+        at += n;
+        intDigitsBackwards(b, payloadLength, at);
+      }
+      b[at++] = ':';
+      return at;
+    }
+
+    /** A header then ASCII text as payload. */
+    private void asciiFramed(char tag, String s) {
+      int n = s.length();
+      ensure(HEADER_MAX + n);
+      byte[] b = buf;
+      int at = header(b, len, tag, n);
+      for (int i = 0; i < n; i++) {
+        b[at++] = (byte) s.charAt(i);
+      }
+      len = at;
+    }
+
+    /** Reserves the header of a nested payload guessed to have {@code digits} length digits. */
+    private int openFrame(int digits) {
+      ensure(digits + 2);
+      int start = len;
+      len = start + digits + 2;
+      return start;
+    }
+
+    /** Writes the header of the payload opened at {@code start}, moving it if the guess missed. */
+    private void closeFrame(int start, int digits, char tag) {
+      int payloadStart = start + digits + 2;
+      int payloadLength = len - payloadStart;
+      int actual = digitCount(payloadLength);
+      if (actual != digits) {
+        int shift = actual - digits;
+        if (shift > 0) {
+          ensure(shift);
+        }
+        System.arraycopy(buf, payloadStart, buf, payloadStart + shift, payloadLength);
+        len += shift;
+      }
+      header(buf, start, tag, payloadLength);
+    }
+
+    void row(Key key, Value.MapValue fields) {
+      for (int i = 0; i < key.size(); i++) {
+        keyPart(key.rawPart(i));
+      }
+      // a typical row's fields take 100 to 999 bytes: three digits
+      int start = openFrame(3);
+      topFields(fields);
+      closeFrame(start, 3, 'm');
+    }
+
+    private void keyPart(Object part) {
+      if (part instanceof Long l) {
+        number(l);
+      } else if (part instanceof String s) {
+        text('s', s);
+      } else if (part instanceof UUID u) {
+        uuid(u);
+      } else {
+        bytes((byte[]) part);
+      }
+    }
+
+    /** The fields of a row's map, with the names' encodings cached per set of names. */
+    private void topFields(Value.MapValue m) {
+      String[] ns = m.namesArray();
+      Value[] vs = m.valuesArray();
+      if (ns != lastNames && !sameNames(ns)) {
+        cacheNames(ns);
+      }
+      lastNames = ns;
+      byte[] block = nameBlock;
+      int[] ends = nameEnds;
+      int from = 0;
+      for (int i = 0; i < vs.length; i++) {
+        int to = ends[i];
+        int n = to - from;
+        ensure(n);
+        System.arraycopy(block, from, buf, len, n);
+        len += n;
+        from = to;
+        value(vs[i]);
+      }
+    }
+
+    private boolean sameNames(String[] ns) {
+      String[] cached = cachedNames;
+      if (ns.length != cached.length) {
+        return false;
+      }
+      for (int i = 0; i < ns.length; i++) {
+        if (ns[i] != cached[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void cacheNames(String[] ns) {
+      Writer w = new Writer();
+      int[] ends = new int[ns.length];
+      for (int i = 0; i < ns.length; i++) {
+        w.text('s', ns[i]);
+        ends[i] = w.len;
+      }
+      cachedNames = ns.clone();
+      nameBlock = w.toByteArray();
+      nameEnds = ends;
     }
 
     private void fieldName(String name) {
@@ -149,82 +320,6 @@ public final class Canonical {
       len += encoded.length;
     }
 
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, len);
-    }
-
-    private Writer child() {
-      if (child == null) {
-        child = new Writer();
-      }
-      child.reset();
-      return child;
-    }
-
-    private void ensure(int extra) {
-      if (len + extra > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
-      }
-    }
-
-    private void ascii(char c) {
-      ensure(1);
-      buf[len++] = (byte) c;
-    }
-
-    private void ascii(String s) {
-      ensure(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        buf[len++] = (byte) s.charAt(i);
-      }
-    }
-
-    private void header(char tag, int payloadLength) {
-      ensure(12);
-      byte[] b = buf;
-      int at = len;
-      b[at++] = (byte) tag;
-      if (payloadLength < 10) {
-        b[at++] = (byte) ('0' + payloadLength);
-      } else if (payloadLength < 100) {
-        b[at++] = (byte) ('0' + payloadLength / 10);
-        b[at++] = (byte) ('0' + payloadLength % 10);
-      } else {
-        len = at;
-        decimal(payloadLength);
-        at = len;
-        b = buf;
-      }
-      b[at++] = ':';
-      len = at;
-    }
-
-    private void framed(char tag, Writer payload) {
-      header(tag, payload.len);
-      ensure(payload.len);
-      System.arraycopy(payload.buf, 0, buf, len, payload.len);
-      len += payload.len;
-    }
-
-    void row(Key key, Value.MapValue fields) {
-      for (int i = 0; i < key.size(); i++) {
-        keyPart(key.rawPart(i));
-      }
-      value(fields);
-    }
-
-    private void keyPart(Object part) {
-      if (part instanceof Long l) {
-        number(l);
-      } else if (part instanceof String s) {
-        text('s', s);
-      } else if (part instanceof UUID u) {
-        uuid(u);
-      } else {
-        bytes((byte[]) part);
-      }
-    }
-
     void value(Value v) {
       if (v instanceof Value.Text t) {
         text('s', t.value());
@@ -232,116 +327,155 @@ public final class Canonical {
         if (n.isCompact()) {
           decimalNumber('n', n.unscaled(), n.scale());
         } else {
-          String s = n.canonicalText();
-          header('n', s.length());
-          ascii(s);
+          asciiFramed('n', n.canonicalText());
         }
       } else if (v instanceof Value.Null) {
-        ascii('N');
+        ensure(1);
+        buf[len++] = 'N';
       } else if (v instanceof Value.Bool b) {
-        ascii(b.value() ? "b1:1" : "b1:0");
+        ensure(4);
+        byte[] x = buf;
+        int at = len;
+        x[at] = 'b';
+        x[at + 1] = '1';
+        x[at + 2] = ':';
+        x[at + 3] = (byte) (b.value() ? '1' : '0');
+        len = at + 4;
       } else if (v instanceof Value.Timestamp t) {
         timestamp(t.value());
       } else if (v instanceof Value.Date d) {
-        String s = d.value().toString();
-        header('d', s.length());
-        ascii(s);
+        asciiFramed('d', d.value().toString());
       } else if (v instanceof Value.Uuid u) {
         uuid(u.value());
       } else if (v instanceof Value.Bytes b) {
         bytes(b.raw());
       } else if (v instanceof Value.NonFinite f) {
-        String s = Double.toString(f.value());
-        header('f', s.length());
-        ascii(s);
+        asciiFramed('f', Double.toString(f.value()));
       } else if (v instanceof Value.ListValue l) {
-        Writer c = child();
+        int start = openFrame(2);
         for (Value e : l.values()) {
-          c.value(e);
+          value(e);
         }
-        framed('l', c);
+        closeFrame(start, 2, 'l');
       } else {
         Value.MapValue m = (Value.MapValue) v;
-        Writer c = child();
-        for (int i = 0; i < m.size(); i++) {
-          c.fieldName(m.name(i));
-          c.value(m.value(i));
+        String[] ns = m.namesArray();
+        Value[] vs = m.valuesArray();
+        int start = openFrame(2);
+        for (int i = 0; i < ns.length; i++) {
+          fieldName(ns[i]);
+          value(vs[i]);
         }
-        framed('m', c);
+        closeFrame(start, 2, 'm');
       }
     }
 
     private void number(long n) {
-      header('n', decimalLength(n));
-      decimal(n);
+      decimalNumber('n', n, 0);
     }
 
     /** {@code unscaled / 10^scale} as plain decimal text, e.g. (-5, 3) is {@code -0.005}. */
     private void decimalNumber(char tag, long unscaled, int scale) {
-      if (scale == 0) {
-        header(tag, decimalLength(unscaled));
-        decimal(unscaled);
-        return;
-      }
       if (unscaled == Long.MIN_VALUE) {
-        String s = java.math.BigDecimal.valueOf(unscaled, scale).toPlainString();
-        header(tag, s.length());
-        ascii(s);
+        asciiFramed(tag, java.math.BigDecimal.valueOf(unscaled, scale).toPlainString());
         return;
       }
       boolean negative = unscaled < 0;
       long abs = Math.abs(unscaled);
-      // At least scale + 1 digits (leading zeros as needed), then the point before the last scale.
-      int digits = Math.max(digitCount(abs), scale + 1);
-      int length = (negative ? 1 : 0) + digits + 1;
-      header(tag, length);
-      ensure(length);
-      int end = len + length;
-      int i = digitsBackwards(abs, end);
-      int first = end - digits;
-      while (i > first) {
-        buf[--i] = '0';
+      int absDigits = digitCount(abs);
+      if (scale == 0) {
+        int length = (negative ? 1 : 0) + absDigits;
+        ensure(HEADER_MAX + length);
+        byte[] b = buf;
+        int end = header(b, len, tag, length) + length;
+        int i = digitsBackwards(b, abs, end);
+        if (negative) {
+          b[i - 1] = '-';
+        }
+        len = end;
+        return;
       }
-      // shift the integer digits one to the left to make room for the point
+      // At least scale + 1 digits (leading zeros as needed), then the point before the last scale.
+      int digits = Math.max(absDigits, scale + 1);
+      int length = (negative ? 1 : 0) + digits + 1;
+      ensure(HEADER_MAX + length);
+      byte[] b = buf;
+      int end = header(b, len, tag, length) + length;
+      // the fraction: the low scale digits, zero-padded
       int point = end - scale - 1;
-      System.arraycopy(buf, first, buf, first - 1, point - first + 1);
-      buf[point] = '.';
+      long whole;
+      if (scale <= 9 && abs <= Integer.MAX_VALUE) { // int division: a multiplication
+        int p = (int) POW10[scale];
+        int a = (int) abs;
+        int w = a / p;
+        int i = intDigitsBackwards(b, a - w * p, end);
+        while (i > point + 1) {
+          b[--i] = '0';
+        }
+        whole = w;
+      } else if (scale <= 18) {
+        long p = POW10[scale];
+        whole = abs / p;
+        long fraction = abs - whole * p;
+        int i = digitsBackwards(b, fraction, end);
+        while (i > point + 1) {
+          b[--i] = '0';
+        }
+      } else { // abs < 10^19 <= 10^scale: the fraction is all of abs, the whole part zero
+        int i = digitsBackwards(b, abs, end);
+        while (i > point + 1) {
+          b[--i] = '0';
+        }
+        whole = 0;
+      }
+      b[point] = '.';
+      int i = digitsBackwards(b, whole, point);
       if (negative) {
-        buf[first - 2] = '-';
+        b[i - 1] = '-';
       }
       len = end;
     }
 
     private void uuid(UUID u) {
-      ascii("u36:");
-      ensure(36);
-      hex(u.getMostSignificantBits() >>> 32, 8);
-      buf[len++] = '-';
-      hex(u.getMostSignificantBits() >>> 16, 4);
-      buf[len++] = '-';
-      hex(u.getMostSignificantBits(), 4);
-      buf[len++] = '-';
-      hex(u.getLeastSignificantBits() >>> 48, 4);
-      buf[len++] = '-';
-      hex(u.getLeastSignificantBits(), 12);
+      ensure(40);
+      byte[] b = buf;
+      int at = len;
+      b[at] = 'u';
+      b[at + 1] = '3';
+      b[at + 2] = '6';
+      b[at + 3] = ':';
+      long msb = u.getMostSignificantBits();
+      long lsb = u.getLeastSignificantBits();
+      hex(b, at + 4, msb >>> 32, 8);
+      b[at + 12] = '-';
+      hex(b, at + 13, msb >>> 16, 4);
+      b[at + 17] = '-';
+      hex(b, at + 18, msb, 4);
+      b[at + 22] = '-';
+      hex(b, at + 23, lsb >>> 48, 4);
+      b[at + 27] = '-';
+      hex(b, at + 28, lsb, 12);
+      len = at + 40;
     }
 
-    /** The low {@code digits} hex digits of {@code v}, lowercase; the caller ensured room. */
-    private void hex(long v, int digits) {
-      for (int i = digits - 1; i >= 0; i--) {
-        buf[len + i] = HEX_DIGITS[(int) (v & 0xF)];
+    /** The low {@code digits} hex digits of {@code v}, lowercase, at {@code at}. */
+    private static void hex(byte[] b, int at, long v, int digits) {
+      for (int i = at + digits - 1; i >= at; i--) {
+        b[i] = HEX_DIGITS[(int) (v & 0xF)];
         v >>>= 4;
       }
-      len += digits;
     }
 
-    private void bytes(byte[] b) {
-      header('x', b.length * 2);
-      ensure(b.length * 2);
-      for (byte x : b) {
-        buf[len++] = HEX_DIGITS[(x >> 4) & 0xF];
-        buf[len++] = HEX_DIGITS[x & 0xF];
+    private void bytes(byte[] raw) {
+      int n = raw.length * 2;
+      ensure(HEADER_MAX + n);
+      byte[] b = buf;
+      int at = header(b, len, 'x', n);
+      for (byte x : raw) {
+        b[at++] = HEX_DIGITS[(x >> 4) & 0xF];
+        b[at++] = HEX_DIGITS[x & 0xF];
       }
+      len = at;
     }
 
     /** Seconds since 1970-01-01T00:00Z as a plain decimal by value: {@code 1.5}, {@code -0.25}. */
@@ -369,33 +503,17 @@ public final class Canonical {
       long absWhole = Math.abs(whole);
       int wholeDigits = digitCount(absWhole);
       int length = (negative ? 1 : 0) + wholeDigits + 1 + scale;
-      header('t', length);
-      ensure(length);
-      int end = len + length;
-      int i = digitsBackwards(fraction, end);
+      ensure(HEADER_MAX + length);
+      byte[] b = buf;
+      int end = header(b, len, 't', length) + length;
+      int i = intDigitsBackwards(b, fraction, end);
       while (i > end - scale) {
-        buf[--i] = '0';
+        b[--i] = '0';
       }
-      buf[--i] = '.';
-      i = digitsBackwards(absWhole, i);
+      b[--i] = '.';
+      i = digitsBackwards(b, absWhole, i);
       if (negative) {
-        buf[--i] = '-';
-      }
-      len = end;
-    }
-
-
-    private void decimal(long v) {
-      if (v == Long.MIN_VALUE) {
-        ascii("-9223372036854775808");
-        return;
-      }
-      int n = decimalLength(v);
-      ensure(n);
-      int end = len + n;
-      int i = digitsBackwards(Math.abs(v), end);
-      if (v < 0) {
-        buf[--i] = '-';
+        b[--i] = '-';
       }
       len = end;
     }
@@ -403,57 +521,82 @@ public final class Canonical {
     /**
      * Writes the digits of {@code x >= 0} so that the last lands at {@code end - 1}; returns the
      * index of the first. Works nine digits at a time in {@code int}s: a 64-bit division costs
-     * tens of cycles where the JIT turns an {@code int} division by ten into a multiplication.
+     * tens of cycles where the JIT turns an {@code int} division into a multiplication.
      */
-    private int digitsBackwards(long x, int end) {
+    private static int digitsBackwards(byte[] b, long x, int end) {
       int i = end;
       while (x > Integer.MAX_VALUE) {
         long q = x / 1_000_000_000L;
         int r = (int) (x - q * 1_000_000_000L);
-        for (int k = 0; k < 9; k++) {
-          buf[--i] = (byte) ('0' + r % 10);
-          r /= 10;
+        for (int k = 0; k < 4; k++) {
+          int r2 = r / 100;
+          int d = r - r2 * 100;
+          b[--i] = DIGIT_ONES[d];
+          b[--i] = DIGIT_TENS[d];
+          r = r2;
         }
+        b[--i] = (byte) ('0' + r);
         x = q;
       }
-      int y = (int) x;
-      do {
-        buf[--i] = (byte) ('0' + y % 10);
-        y /= 10;
-      } while (y != 0);
-      return i;
+      return intDigitsBackwards(b, (int) x, i);
     }
 
-    private static int decimalLength(long v) {
-      if (v == Long.MIN_VALUE) {
-        return 20;
+    /** {@link #digitsBackwards} for an {@code int >= 0}, two digits per step. */
+    private static int intDigitsBackwards(byte[] b, int y, int end) {
+      int i = end;
+      while (y >= 100) {
+        int q = y / 100;
+        int d = y - q * 100;
+        b[--i] = DIGIT_ONES[d];
+        b[--i] = DIGIT_TENS[d];
+        y = q;
       }
-      return (v < 0 ? 1 : 0) + digitCount(Math.abs(v));
+      if (y >= 10) {
+        b[--i] = DIGIT_ONES[y];
+        b[--i] = DIGIT_TENS[y];
+      } else {
+        b[--i] = (byte) ('0' + y);
+      }
+      return i;
     }
 
     /** The number of decimal digits of {@code x >= 0}. */
     private static int digitCount(long x) {
-      int n = 1;
-      while (n < POW10.length && x >= POW10[n]) {
-        n++;
+      if (x < 10) {
+        return 1;
       }
-      return n;
+      // floor(log10(x)) is t or t - 1 for t ~ bits * log10(2)
+      int t = ((64 - Long.numberOfLeadingZeros(x)) * 1233) >>> 12;
+      return t + (x >= POW10[t] ? 1 : 0);
     }
 
     private void text(char tag, String s) {
       int slen = s.length();
-      int n = utf8Length(s);
-      header(tag, n);
-      ensure(n);
+      // optimistic: all ASCII, so the UTF-8 length is the char count; checked while copying
+      ensure(HEADER_MAX + slen);
       byte[] b = buf;
-      int at = len;
-      if (n == slen) { // all ASCII
-        for (int i = 0; i < slen; i++) {
-          b[at++] = (byte) s.charAt(i);
-        }
-        len = at;
+      int start = len;
+      int at = header(b, start, tag, slen);
+      int seen = 0;
+      for (int i = 0; i < slen; i++) {
+        char c = s.charAt(i);
+        seen |= c;
+        b[at + i] = (byte) c;
+      }
+      if (seen < 0x80) {
+        len = at + slen;
         return;
       }
+      len = start;
+      utf8Text(tag, s);
+    }
+
+    private void utf8Text(char tag, String s) {
+      int slen = s.length();
+      int n = utf8Length(s);
+      ensure(HEADER_MAX + n);
+      byte[] b = buf;
+      int at = header(b, len, tag, n);
       for (int i = 0; i < slen; i++) {
         char c = s.charAt(i);
         if (c < 0x80) {

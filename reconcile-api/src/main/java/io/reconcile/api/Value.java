@@ -471,6 +471,16 @@ public sealed interface Value
       return values[i];
     }
 
+    /** The sorted names array itself, not a copy: callers must not modify it. */
+    String[] namesArray() {
+      return names;
+    }
+
+    /** The values array itself, not a copy: callers must not modify it. */
+    Value[] valuesArray() {
+      return values;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof MapValue m && Arrays.equals(names, m.names) && Arrays.equals(values, m.values);
