@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between database products in the SQL a {@link JdbcStore} sends. The generic dialect
- * uses standard SQL and hashes client-side; product dialects (PostgreSQL, MariaDB, H2) will override
- * the ordering of text keys and push digests into the database through {@link #pushdown()}.
+ * uses standard SQL and hashes client-side; product dialects ({@link PostgresDialect}; MariaDB and H2
+ * to come) override the ordering of text keys and push digests into the database through {@link
+ * #pushdown()}.
  */
 interface Dialect {
 

@@ -59,11 +59,12 @@ import org.jspecify.annotations.Nullable;
  * that meets keys out of that order fails rather than return them (e.g. under a linguistic
  * collation).
  *
- * <p><b>Digests.</b> This store hashes client-side: {@link #digest(List, HashScheme)} reads the
- * rows of all requested ranges in one ordered scan and sums their {@linkplain Entry#hash() canonical
- * row hashes}, so its digests equal those of any other store holding the same logical rows. It
- * therefore moves every row of a digested range; it does not declare {@link
- * Capability#SERVER_SIDE_DIGEST}.
+ * <p><b>Digests.</b> On PostgreSQL (detected from the connection's metadata) digests are computed
+ * inside the database when every key and compared column has a bit-identical SQL encoding and the
+ * normalisation changes no values; the store then declares {@link Capability#SERVER_SIDE_DIGEST}.
+ * Otherwise {@link #digest(List, HashScheme)} reads the rows of all requested ranges in one ordered
+ * scan and sums their {@linkplain Entry#hash() canonical row hashes}. Either way its digests equal
+ * those of any other store holding the same logical rows.
  *
  * <p><b>Writing.</b> {@link #apply} runs each batch in one transaction: per action it reads the
  * current row with {@code SELECT … FOR UPDATE}, compares it with the action's expectation and
@@ -87,10 +88,10 @@ public final class JdbcStore implements Store {
   private final int fetchSize;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcStore(Builder b, Table table) {
+  private JdbcStore(Builder b, Table table, Dialect dialect) {
     this.id = b.id != null ? b.id : table.name();
     this.dataSource = b.dataSource;
-    this.queries = new Queries(table, b.dialect, b.filter);
+    this.queries = new Queries(table, dialect, b.filter);
     this.normalization = b.normalization;
     this.readOnly = b.readOnly;
     this.fetchSize = b.fetchSize;
@@ -106,7 +107,10 @@ public final class JdbcStore implements Store {
     return id;
   }
 
-  /** {@link Capability#ORDERED_SCAN}, and {@link Capability#WRITE} unless read-only. */
+  /**
+   * {@link Capability#ORDERED_SCAN}, {@link Capability#WRITE} unless read-only, and {@link
+   * Capability#SERVER_SIDE_DIGEST} when the dialect computes digests in the database.
+   */
   @Override
   public Set<Capability> capabilities() {
     Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN);
@@ -424,6 +428,16 @@ public final class JdbcStore implements Store {
     return "JdbcStore[" + id + "]";
   }
 
+  /** The dialect's name, e.g. {@code generic} or {@code postgresql}; for diagnosis. */
+  String dialectName() {
+    return queries.dialect().name();
+  }
+
+  /** The store's SQL builder; for tests and diagnosis. */
+  Queries queries() {
+    return queries;
+  }
+
   private void checkOpen() {
     if (closed.get()) {
       throw new StoreUnavailableException("store '" + id + "' is closed; open a new one", false);
@@ -485,7 +499,7 @@ public final class JdbcStore implements Store {
     private @Nullable String filter;
     private boolean readOnly;
     private int fetchSize = DEFAULT_FETCH_SIZE;
-    private Dialect dialect = Dialect.generic();
+    private boolean serverSideDigest = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -555,6 +569,15 @@ public final class JdbcStore implements Store {
     }
 
     /**
+     * Whether digests may be computed inside the database when its dialect can do so
+     * bit-identically (default: true). Off, rows are hashed client-side; for tests and diagnosis.
+     */
+    Builder serverSideDigest(boolean allowed) {
+      this.serverSideDigest = allowed;
+      return this;
+    }
+
+    /**
      * Validates the configuration against the database catalog and builds the store. Reads only
      * the catalog, no rows.
      *
@@ -567,6 +590,7 @@ public final class JdbcStore implements Store {
         throw new ConfigurationException("a JDBC store needs a table; set it with table(...)");
       }
       Table resolved;
+      Dialect dialect;
       Connection conn;
       try {
         conn = dataSource.getConnection();
@@ -575,12 +599,16 @@ public final class JdbcStore implements Store {
       }
       try {
         resolved = Table.resolve(conn, table, keyColumns, columns, normalization);
+        dialect =
+            PostgresDialect.isPostgres(conn.getMetaData())
+                ? PostgresDialect.forTable(conn, resolved, normalization, serverSideDigest)
+                : Dialect.generic();
       } catch (SQLException e) {
         throw failure("store '" + (id != null ? id : table) + "' could not read the catalog", e);
       } finally {
         release(conn);
       }
-      return new JdbcStore(this, resolved);
+      return new JdbcStore(this, resolved, dialect);
     }
 
     private static String requireText(String value, String what) {

@@ -136,6 +136,20 @@ final class Queries {
     }
   }
 
+  /**
+   * The condition that a row's key lies in {@code range}, or {@code TRUE} for the whole key space;
+   * its parameters are appended to {@code params} in text order. Does not include the filter.
+   */
+  String inRange(KeyRange range, List<Bound> params) {
+    List<String> where = rangeConditions(range, params);
+    return where.isEmpty() ? "TRUE" : "(" + String.join(" AND ", where) + ")";
+  }
+
+  /** The configured filter (trusted SQL text), or null. */
+  @Nullable String filter() {
+    return filter;
+  }
+
   private void appendColumns(StringBuilder sql, boolean keysOnly) {
     List<Column> cols = new ArrayList<>(table.keys());
     if (!keysOnly) {

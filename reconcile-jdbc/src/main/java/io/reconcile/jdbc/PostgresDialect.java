@@ -1,0 +1,293 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Canonical;
+import io.reconcile.api.Digest;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.Value;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The PostgreSQL dialect: text keys ordered and compared {@code COLLATE "C"} (byte order of UTF-8,
+ * which is code point order, as {@link io.reconcile.api.Key} orders), JSON bound as {@code json},
+ * and — when every compared column can be — canonical digests computed inside the server.
+ *
+ * <p><b>Server-side digests.</b> Per row, SQL builds exactly the bytes of {@link
+ * Canonical#encodeRow}: the key parts, then {@code m<len>:} and the fields in code point order of
+ * their (dataset) names, each name as a constant {@code s<len>:name} and each value as:
+ *
+ * <ul>
+ *   <li>smallint/integer/bigint: {@code 'n' || length(x::text) || ':' || x::text};
+ *   <li>numeric: the same over {@code trim_scale(x)::text} (by value, no trailing zeros; numeric has
+ *       no negative zero);
+ *   <li>text/varchar: {@code 's' || octet_length(x) || ':' || x} (UTF-8 database);
+ *   <li>boolean: {@code b1:1} / {@code b1:0};
+ *   <li>date: {@code 'd10:' || to_char(x, 'YYYY-MM-DD')} (years 1–9999);
+ *   <li>timestamp/timestamptz: {@code trim_scale(extract(epoch from x))} — numeric since PostgreSQL
+ *       14, so a plain decimal by value, integral seconds without a point (timestamp read as UTC);
+ *   <li>uuid: {@code 'u36:' || x::text}; bytea: {@code 'x' || 2*octet_length(x) || ':' ||
+ *       encode(x, 'hex')}; NULL: {@code N}.
+ * </ul>
+ *
+ * <p>The MD5 of each row is split into two signed 64-bit halves, summed per range with the count
+ * of negative low halves (to undo the sign), and combined client-side into a {@link Digest}: one
+ * query per group of up to {@value #RANGES_PER_QUERY} ranges, the rows bucketed by a {@code CASE}
+ * over the ranges' key bounds and aggregated by a hash aggregate. Server-side digests need
+ * PostgreSQL 14 or later, a UTF-8 database, {@code standard_conforming_strings}, only the column
+ * types above among the compared columns, and a normalisation that changes no values (renames and
+ * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, char(n), or
+ * precision/trim rules — the store hashes client-side, as the generic dialect does.
+ */
+final class PostgresDialect implements Dialect {
+
+  /** Ranges bucketed by one query: the CASE costs a comparison per range per row. */
+  static final int RANGES_PER_QUERY = 64;
+
+  private static final Set<String> PUSHABLE_TYPES =
+      Set.of(
+          "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric", "text",
+          "varchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea");
+
+  private final @Nullable Pushdown pushdown;
+  private final @Nullable String noPushdownReason;
+
+  private PostgresDialect(@Nullable Pushdown pushdown, @Nullable String noPushdownReason) {
+    this.pushdown = pushdown;
+    this.noPushdownReason = noPushdownReason;
+  }
+
+  /** Whether the connection is to PostgreSQL. */
+  static boolean isPostgres(DatabaseMetaData md) throws SQLException {
+    return "PostgreSQL".equalsIgnoreCase(md.getDatabaseProductName());
+  }
+
+  /**
+   * The dialect for a table: with server-side digests when the server, the column types and the
+   * normalisation allow them bit-identically, else hashing client-side.
+   */
+  static PostgresDialect forTable(
+      Connection conn, Table table, Normalization normalization, boolean allowPushdown)
+      throws SQLException {
+    String reason = allowPushdown ? whyNot(conn, table, normalization) : "disabled";
+    if (reason != null) {
+      return new PostgresDialect(null, reason);
+    }
+    return new PostgresDialect(new Digests(table, normalization), null);
+  }
+
+  private static @Nullable String whyNot(Connection conn, Table table, Normalization normalization)
+      throws SQLException {
+    DatabaseMetaData md = conn.getMetaData();
+    if (md.getDatabaseMajorVersion() < 14) {
+      return "PostgreSQL " + md.getDatabaseProductVersion() + " < 14 (extract(epoch) is not numeric)";
+    }
+    try (Statement s = conn.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT current_setting('server_encoding'),"
+                    + " current_setting('standard_conforming_strings')")) {
+      rs.next();
+      if (!"UTF8".equalsIgnoreCase(rs.getString(1))) {
+        return "database encoding " + rs.getString(1) + " is not UTF8";
+      }
+      if (!"on".equalsIgnoreCase(rs.getString(2))) {
+        return "standard_conforming_strings is off";
+      }
+    }
+    for (Column c : table.keys()) {
+      if (!PUSHABLE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))) {
+        return "key column " + c + " has no bit-identical SQL encoding";
+      }
+    }
+    for (Column c : table.columns()) {
+      String dataset = normalization.datasetName(c.fieldName());
+      if (normalization.isIgnored(dataset)) {
+        continue;
+      }
+      if (!PUSHABLE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))) {
+        return "column " + c + " has no bit-identical SQL encoding";
+      }
+      if (!normalization.ruleFor(dataset).equals(Normalization.Rule.IDENTITY)) {
+        return "field '" + dataset + "' has a normalisation rule";
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String name() {
+    return pushdown != null ? "postgresql" : "postgresql (client-side digests: " + noPushdownReason + ")";
+  }
+
+  @Override
+  public String keyExpression(Column c) {
+    return c.kind() == Column.Kind.TEXT ? c.quoted() + " COLLATE \"C\"" : c.quoted();
+  }
+
+  @Override
+  public void bindJson(PreparedStatement ps, int index, String json) throws SQLException {
+    ps.setObject(index, json, Types.OTHER);
+  }
+
+  @Override
+  public @Nullable Pushdown pushdown() {
+    return pushdown;
+  }
+
+  /** The SQL expression of a column's canonical value encoding, NULL as {@code N}. */
+  static String encode(Column c) {
+    String x = c.quoted();
+    String type = c.typeName().toLowerCase(Locale.ROOT);
+    String e =
+        switch (type) {
+          case "int2", "int4", "int8", "serial", "bigserial", "smallserial" ->
+              "'n' || length(" + x + "::text) || ':' || " + x + "::text";
+          case "numeric" -> number("trim_scale(" + x + ")::text");
+          case "text", "varchar" -> "'s' || octet_length(" + x + ") || ':' || " + x;
+          case "bool" -> "CASE WHEN " + x + " THEN 'b1:1' ELSE 'b1:0' END";
+          case "date" -> "'d10:' || to_char(" + x + ", 'YYYY-MM-DD')";
+          case "timestamp", "timestamptz" ->
+              "'t' || length(trim_scale(extract(epoch from " + x + "))::text) || ':' || "
+                  + "trim_scale(extract(epoch from " + x + "))::text";
+          case "uuid" -> "'u36:' || " + x + "::text";
+          case "bytea" -> "'x' || (2 * octet_length(" + x + ")) || ':' || encode(" + x + ", 'hex')";
+          default -> throw new IllegalStateException("no SQL encoding for " + c);
+        };
+    return "CASE WHEN " + x + " IS NULL THEN 'N' ELSE " + e + " END";
+  }
+
+  private static String number(String text) {
+    return "'n' || length(" + text + ") || ':' || " + text;
+  }
+
+  /** Unicode code point order (UTF-16 order differs above U+FFFF), as field names are sorted. */
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /** A string literal (standard_conforming_strings on: only quotes need doubling). */
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** Computes canonical digests in the server. */
+  static final class Digests implements Pushdown {
+    private final String rowKey;
+    private final String rowFields;
+
+    Digests(Table table, Normalization normalization) {
+      StringBuilder k = new StringBuilder();
+      for (Column c : table.keys()) {
+        k.append(k.length() == 0 ? "" : " || ").append(encode(c));
+      }
+      // Fields in code point order of their dataset names, each name a constant.
+      Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
+      for (Column c : table.columns()) {
+        String dataset = normalization.datasetName(c.fieldName());
+        if (!normalization.isIgnored(dataset)) {
+          byName.put(dataset, c);
+        }
+      }
+      StringBuilder f = new StringBuilder();
+      for (Map.Entry<String, Column> e : byName.entrySet()) {
+        String name =
+            new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);
+        f.append(f.length() == 0 ? "" : " || ").append(literal(name)).append(" || ")
+            .append(encode(e.getValue()));
+      }
+      this.rowKey = k.toString();
+      this.rowFields = f.length() == 0 ? "''" : f.toString();
+    }
+
+    @Override
+    public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
+        throws SQLException {
+      List<Digest> out = new ArrayList<>(ranges.size());
+      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
+        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
+        out.addAll(digestGroup(connection, queries, group));
+      }
+      return out;
+    }
+
+    /** The SQL of one group's query; its parameters go to {@code params}. */
+    String sql(Queries queries, List<KeyRange> group, List<Queries.Bound> params) {
+      StringBuilder sql = new StringBuilder();
+      sql.append("SELECT b, count(*), sum(hi), sum(lo), count(*) FILTER (WHERE lo < 0) FROM (")
+          .append("SELECT b, ('x' || substr(h, 1, 16))::bit(64)::int8 AS hi,")
+          .append(" ('x' || substr(h, 17, 16))::bit(64)::int8 AS lo FROM (")
+          .append("SELECT b, md5(k || 'm' || octet_length(f) || ':' || f) AS h FROM (SELECT ");
+      if (group.size() == 1) {
+        sql.append("0");
+      } else {
+        sql.append("CASE");
+        for (int i = 0; i < group.size(); i++) {
+          sql.append(" WHEN ").append(queries.inRange(group.get(i), params)).append(" THEN ").append(i);
+        }
+        sql.append(" END");
+      }
+      sql.append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
+          .append(queries.table().quoted());
+      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
+      sql.append(" WHERE ").append(queries.inRange(span, params));
+      if (queries.filter() != null) {
+        sql.append(" AND (").append(queries.filter()).append(')');
+      }
+      // OFFSET 0 keeps each layer a subquery, so f and the md5 are computed once per row.
+      sql.append(" OFFSET 0) r WHERE b IS NOT NULL OFFSET 0) m) c GROUP BY b");
+      return sql.toString();
+    }
+
+    private List<Digest> digestGroup(Connection conn, Queries queries, List<KeyRange> group)
+        throws SQLException {
+      List<Queries.Bound> params = new ArrayList<>();
+      String text = sql(queries, group, params);
+      Digest[] out = new Digest[group.size()];
+      Arrays.fill(out, Digest.EMPTY);
+      try (PreparedStatement ps = conn.prepareStatement(text)) {
+        new Queries.Sql(text, params).bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            int b = rs.getInt(1);
+            long count = rs.getLong(2);
+            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
+            BigInteger lo = rs.getBigDecimal(4).toBigIntegerExact();
+            long negativeLo = rs.getLong(5);
+            // hi's sign does not matter mod 2^128; each negative lo is 2^64 short of its unsigned value.
+            BigInteger sum =
+                hi.shiftLeft(64).add(lo).add(BigInteger.valueOf(negativeLo).shiftLeft(64));
+            out[b] = Digest.of(count, sum);
+          }
+        }
+      }
+      return List.of(out);
+    }
+  }
+}
