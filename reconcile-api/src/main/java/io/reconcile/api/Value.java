@@ -463,14 +463,6 @@ public sealed interface Value
       return names.length;
     }
 
-    String name(int i) {
-      return names[i];
-    }
-
-    Value value(int i) {
-      return values[i];
-    }
-
     /** The sorted names array itself, not a copy: callers must not modify it. */
     String[] namesArray() {
       return names;
