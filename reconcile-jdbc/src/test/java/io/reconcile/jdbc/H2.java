@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** Fresh, private H2 in-memory databases for tests. */
+/** Fresh, private H2 in-memory databases for tests, and SQL helpers for any test database. */
 final class H2 {
 
   private static final AtomicInteger COUNT = new AtomicInteger();
@@ -44,6 +44,25 @@ final class H2 {
         var rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A query's rows as text: one line per row, columns separated by {@code |}. */
+  static String query(DataSource ds, String sql) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      StringBuilder out = new StringBuilder();
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= n; i++) {
+          out.append(i == 1 ? "" : "|").append(rs.getString(i));
+        }
+        out.append('\n');
+      }
+      return out.toString();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

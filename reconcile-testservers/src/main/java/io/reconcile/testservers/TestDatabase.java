@@ -1,0 +1,90 @@
+package io.reconcile.testservers;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * A database of its own on a test server: where it is, how to log in, and a {@link DataSource}.
+ * {@link #toString()} leaves the password out.
+ */
+public final class TestDatabase {
+
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
+  private final DataSource dataSource;
+
+  TestDatabase(String jdbcUrl, String user, String password, DataSource dataSource) {
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+    this.dataSource = dataSource;
+  }
+
+  /** The JDBC URL, without credentials. */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** The user to log in as. */
+  public String user() {
+    return user;
+  }
+
+  /** The user's password (empty when the server does not ask for one). */
+  public String password() {
+    return password;
+  }
+
+  /** Connections to this database as {@link #user()}. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Runs the statements in order, in auto-commit mode.
+   *
+   * @throws IllegalStateException wrapping the first statement's failure
+   */
+  public TestDatabase exec(String... sql) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /**
+   * The result of a query as text: one line per row, columns separated by {@code |}, SQL NULL as
+   * {@code null}.
+   */
+  public String query(String sql) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      StringBuilder out = new StringBuilder();
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= n; i++) {
+          out.append(i == 1 ? "" : "|").append(rs.getString(i));
+        }
+        out.append('\n');
+      }
+      return out.toString();
+    } catch (SQLException e) {
+      throw new IllegalStateException("test query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return jdbcUrl + " as " + user;
+  }
+}
