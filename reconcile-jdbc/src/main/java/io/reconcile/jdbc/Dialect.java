@@ -1,6 +1,7 @@
 package io.reconcile.jdbc;
 
 import io.reconcile.api.Digest;
+import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -52,6 +53,23 @@ interface Dialect {
   /** Digests computed inside the database, or null when rows are hashed client-side. */
   default @Nullable Pushdown pushdown() {
     return null;
+  }
+
+  /**
+   * A digest faster than canonical MD5 that only a store of the same product can match, or null;
+   * the engine uses it when every store declares its {@link NativeDigest#scheme() scheme}.
+   */
+  default @Nullable NativeDigest nativeDigest() {
+    return null;
+  }
+
+  /**
+   * Digests under a product-specific {@link HashScheme} (at least 64 bits per row, plus the count),
+   * comparable only with digests under the same scheme. The scheme's name must capture everything
+   * the hash depends on: product and version, compared fields, their order and their types.
+   */
+  interface NativeDigest extends Pushdown {
+    HashScheme scheme();
   }
 
   /**

@@ -15,6 +15,7 @@ import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -124,9 +125,26 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * Counts the rows of the range, then cuts it at every (count / maxSegments)-th key of one ordered
-   * scan of the key columns. Counts are exact for the moment of the scan. Two queries in all (plus
-   * keyset pages), and no empty segments over gaps in the keys.
+   * {@link HashScheme#CANONICAL_MD5}, and the dialect's native scheme when it has one (e.g. {@code
+   * hash_record_extended} on PostgreSQL), which only a store of the same product, version, column
+   * types and compared fields declares too.
+   */
+  @Override
+  public Set<HashScheme> hashSchemes() {
+    Dialect.NativeDigest nativeDigest = queries.dialect().nativeDigest();
+    return nativeDigest == null
+        ? Set.of(HashScheme.CANONICAL_MD5)
+        : Set.of(HashScheme.CANONICAL_MD5, nativeDigest.scheme());
+  }
+
+  /**
+   * Splits the range without reading its rows where the key allows it. For a single integer key
+   * column: reads the range's minimum and maximum key, cuts the span between them evenly and moves
+   * each cut to the first key at or after it (one query of index probes), dropping cuts that land
+   * on the same key — so segments are never empty, even over gaps in the keys, and their estimated
+   * counts are their key spans (exact for dense keys). Two queries, whatever the size of the range.
+   * For other keys: counts the rows of the range, then cuts it at every (count / maxSegments)-th key
+   * of one ordered scan of the key columns; counts are exact for the moment of the scan.
    */
   @Override
   public List<Segment> segments(KeyRange range, int maxSegments) {
@@ -134,6 +152,10 @@ public final class JdbcStore implements Store {
       throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
     }
     checkOpen();
+    if (queries.table().keys().size() == 1
+        && queries.table().keys().get(0).kind() == Column.Kind.LONG) {
+      return integerSegments(range, maxSegments);
+    }
     long count;
     Connection conn = connect();
     try {
@@ -177,13 +199,81 @@ public final class JdbcStore implements Store {
     return List.copyOf(out);
   }
 
+  /** How many integers lie in [lo, hi], at most Long.MAX_VALUE. */
+  private static long keySpan(long lo, long hi) {
+    long span = hi - lo + 1;
+    return span > 0 && hi >= lo ? span : Long.MAX_VALUE;
+  }
+
+  private List<Segment> integerSegments(KeyRange range, int maxSegments) {
+    Connection conn = connect();
+    try {
+      long min;
+      long max;
+      Queries.Sql bounds = queries.minMax(range);
+      try (PreparedStatement ps = conn.prepareStatement(bounds.text())) {
+        bounds.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          min = rs.getLong(1);
+          if (rs.wasNull()) {
+            return List.of(new Segment(range, 0));
+          }
+          max = rs.getLong(2);
+        }
+      }
+      BigInteger span = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
+      int parts = span.min(BigInteger.valueOf(maxSegments)).intValueExact();
+      if (parts == 1) {
+        return List.of(new Segment(range, keySpan(min, max)));
+      }
+      List<Long> probes = new ArrayList<>(parts - 1);
+      for (int i = 1; i < parts; i++) {
+        probes.add(
+            BigInteger.valueOf(min)
+                .add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(parts)))
+                .longValueExact());
+      }
+      Queries.Sql first = queries.firstKeysFrom(probes, range.hi());
+      List<Long> cuts = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement(first.text())) {
+        first.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          for (int i = 1; i < parts; i++) {
+            long k = rs.getLong(i);
+            if (!rs.wasNull() && (cuts.isEmpty() || cuts.get(cuts.size() - 1) < k)) {
+              cuts.add(k);
+            }
+          }
+        }
+      }
+      List<Segment> out = new ArrayList<>(cuts.size() + 1);
+      Key from = range.lo();
+      long fromKey = min;
+      for (long cut : cuts) {
+        out.add(new Segment(KeyRange.of(from, Key.of(cut)), keySpan(fromKey, cut - 1)));
+        from = Key.of(cut);
+        fromKey = cut;
+      }
+      out.add(new Segment(KeyRange.of(from, range.hi()), keySpan(fromKey, max)));
+      return List.copyOf(out);
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' failed to split " + range, e);
+    } finally {
+      release(conn);
+    }
+  }
+
   /**
    * Reads the rows of all the ranges in one ordered scan from the first range's start to the last
    * one's end (rows between ranges are read and skipped) and sums their canonical hashes.
    */
   @Override
   public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-    if (!HashScheme.CANONICAL_MD5.equals(scheme)) {
+    Dialect.NativeDigest nativeDigest = queries.dialect().nativeDigest();
+    boolean isNative = nativeDigest != null && nativeDigest.scheme().equals(scheme);
+    if (!isNative && !HashScheme.CANONICAL_MD5.equals(scheme)) {
       throw new IllegalArgumentException(
           "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
     }
@@ -192,7 +282,7 @@ public final class JdbcStore implements Store {
     if (ranges.isEmpty()) {
       return List.of();
     }
-    Dialect.Pushdown pushdown = queries.dialect().pushdown();
+    Dialect.Pushdown pushdown = isNative ? nativeDigest : queries.dialect().pushdown();
     if (pushdown != null) {
       Connection conn = connect();
       try {

@@ -2,11 +2,14 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
+import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -16,6 +19,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,8 +51,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The MD5 of each row is split into two signed 64-bit halves, summed per range with the count
  * of negative low halves (to undo the sign), and combined client-side into a {@link Digest}: one
- * query per group of up to {@value #RANGES_PER_QUERY} ranges, the rows bucketed by a {@code CASE}
- * over the ranges' key bounds and aggregated by a hash aggregate. Server-side digests need
+ * query per group of up to {@value #RANGES_PER_QUERY} ranges, the rows bucketed by a binary search
+ * over the ranges' key bounds ({@link Queries#bucket}) and aggregated by a hash aggregate. Server-side digests need
  * PostgreSQL 14 or later, a UTF-8 database, {@code standard_conforming_strings}, only the column
  * types above among the compared columns, and a normalisation that changes no values (renames and
  * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, char(n), or
@@ -56,7 +60,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PostgresDialect implements Dialect {
 
-  /** Ranges bucketed by one query: the CASE costs a comparison per range per row. */
+  /** Ranges digested by one query (each row finds its range in about log2 of this comparisons). */
   static final int RANGES_PER_QUERY = 64;
 
   private static final Set<String> PUSHABLE_TYPES =
@@ -64,12 +68,25 @@ final class PostgresDialect implements Dialect {
           "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric", "text",
           "varchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea");
 
+  /**
+   * Types whose values {@code hash_record_extended} hashes by value with a 64-bit extended hash
+   * function (equal values, equal hashes — e.g. numeric 1.0 and 1.00).
+   */
+  private static final Set<String> NATIVE_TYPES =
+      Set.of(
+          "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric", "text",
+          "varchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea", "float4",
+          "float8");
+
   private final @Nullable Pushdown pushdown;
   private final @Nullable String noPushdownReason;
+  private final @Nullable NativeDigest nativeDigest;
 
-  private PostgresDialect(@Nullable Pushdown pushdown, @Nullable String noPushdownReason) {
+  private PostgresDialect(
+      @Nullable Pushdown pushdown, @Nullable String noPushdownReason, @Nullable NativeDigest nativeDigest) {
     this.pushdown = pushdown;
     this.noPushdownReason = noPushdownReason;
+    this.nativeDigest = nativeDigest;
   }
 
   /** Whether the connection is to PostgreSQL. */
@@ -84,11 +101,14 @@ final class PostgresDialect implements Dialect {
   static PostgresDialect forTable(
       Connection conn, Table table, Normalization normalization, boolean allowPushdown)
       throws SQLException {
-    String reason = allowPushdown ? whyNot(conn, table, normalization) : "disabled";
-    if (reason != null) {
-      return new PostgresDialect(null, reason);
+    if (!allowPushdown) {
+      return new PostgresDialect(null, "disabled", null);
     }
-    return new PostgresDialect(new Digests(table, normalization), null);
+    String reason = whyNot(conn, table, normalization);
+    return new PostgresDialect(
+        reason == null ? new Digests(table, normalization) : null,
+        reason,
+        HashRecord.forTable(conn, table, normalization));
   }
 
   private static @Nullable String whyNot(Connection conn, Table table, Normalization normalization)
@@ -148,6 +168,11 @@ final class PostgresDialect implements Dialect {
   @Override
   public @Nullable Pushdown pushdown() {
     return pushdown;
+  }
+
+  @Override
+  public @Nullable NativeDigest nativeDigest() {
+    return nativeDigest;
   }
 
   /** The SQL expression of a column's canonical value encoding, NULL as {@code N}. */
@@ -244,16 +269,7 @@ final class PostgresDialect implements Dialect {
           .append("SELECT b, ('x' || substr(h, 1, 16))::bit(64)::int8 AS hi,")
           .append(" ('x' || substr(h, 17, 16))::bit(64)::int8 AS lo FROM (")
           .append("SELECT b, md5(k || 'm' || octet_length(f) || ':' || f) AS h FROM (SELECT ");
-      if (group.size() == 1) {
-        sql.append("0");
-      } else {
-        sql.append("CASE");
-        for (int i = 0; i < group.size(); i++) {
-          sql.append(" WHEN ").append(queries.inRange(group.get(i), params)).append(" THEN ").append(i);
-        }
-        sql.append(" END");
-      }
-      sql.append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
+      sql.append(queries.bucket(group, params)).append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
           .append(queries.table().quoted());
       KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
       sql.append(" WHERE ").append(queries.inRange(span, params));
@@ -288,6 +304,123 @@ final class PostgresDialect implements Dialect {
         }
       }
       return List.of(out);
+    }
+  }
+
+  /**
+   * The native digest: {@code hash_record_extended(ROW(key columns, compared columns), 0)} — 64
+   * bits per row, hashing typed values without turning them into text — summed per range with the
+   * count. Its scheme names the PostgreSQL major version, the server encoding, and the compared
+   * fields with their types in hashing order (key columns, then fields by dataset name), so two
+   * stores share it only when their hashes are comparable.
+   */
+  static final class HashRecord implements NativeDigest {
+    private final HashScheme scheme;
+    private final String row;
+
+    private HashRecord(HashScheme scheme, String row) {
+      this.scheme = scheme;
+      this.row = row;
+    }
+
+    /** The native digest of the table, or null when a type or a normalisation rule rules it out. */
+    static @Nullable HashRecord forTable(Connection conn, Table table, Normalization normalization)
+        throws SQLException {
+      DatabaseMetaData md = conn.getMetaData();
+      if (md.getDatabaseMajorVersion() < 14) {
+        return null;
+      }
+      StringBuilder signature = new StringBuilder();
+      StringBuilder row = new StringBuilder("ROW(");
+      for (Column c : table.keys()) {
+        if (!NATIVE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))) {
+          return null;
+        }
+        signature.append("key ").append(c.typeName()).append(';');
+        row.append(row.length() == 4 ? "" : ", ").append(c.quoted());
+      }
+      Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
+      for (Column c : table.columns()) {
+        String dataset = normalization.datasetName(c.fieldName());
+        if (normalization.isIgnored(dataset)) {
+          continue;
+        }
+        if (!NATIVE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))
+            || !normalization.ruleFor(dataset).equals(Normalization.Rule.IDENTITY)) {
+          return null;
+        }
+        byName.put(dataset, c);
+      }
+      for (Map.Entry<String, Column> e : byName.entrySet()) {
+        signature.append(e.getKey()).append(' ').append(e.getValue().typeName()).append(';');
+        row.append(", ").append(e.getValue().quoted());
+      }
+      String encoding;
+      try (Statement s = conn.createStatement();
+          ResultSet rs = s.executeQuery("SELECT current_setting('server_encoding')")) {
+        rs.next();
+        encoding = rs.getString(1);
+      }
+      String name =
+          "postgresql-" + md.getDatabaseMajorVersion() + "/" + encoding + "/hash-record-extended/"
+              + fingerprint(signature.toString());
+      return new HashRecord(new HashScheme(name, 64), row.append(')').toString());
+    }
+
+    /** 64 bits of the MD5 of the fields' signature, in hex: short, and equal only for equal ones. */
+    private static String fingerprint(String signature) {
+      try {
+        byte[] md5 =
+            MessageDigest.getInstance("MD5").digest(signature.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md5, 0, 8);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has MD5", e);
+      }
+    }
+
+    @Override
+    public HashScheme scheme() {
+      return scheme;
+    }
+
+    @Override
+    public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
+        throws SQLException {
+      List<Digest> out = new ArrayList<>(ranges.size());
+      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
+        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
+        List<Queries.Bound> params = new ArrayList<>();
+        String text = sql(queries, group, params);
+        Digest[] digests = new Digest[group.size()];
+        Arrays.fill(digests, Digest.EMPTY);
+        try (PreparedStatement ps = connection.prepareStatement(text)) {
+          new Queries.Sql(text, params).bind(ps);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              digests[rs.getInt(1)] = Digest.of(rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact());
+            }
+          }
+        }
+        out.addAll(List.of(digests));
+      }
+      return out;
+    }
+
+    /** The SQL of one group's query; its parameters go to {@code params}. */
+    String sql(Queries queries, List<KeyRange> group, List<Queries.Bound> params) {
+      StringBuilder sql =
+          new StringBuilder("SELECT b, count(*), sum(h) FROM (SELECT ")
+              .append(queries.bucket(group, params))
+              .append(" AS b, hash_record_extended(").append(row).append(", 0) AS h FROM ")
+              .append(queries.table().quoted());
+      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
+      sql.append(" WHERE ").append(queries.inRange(span, params));
+      if (queries.filter() != null) {
+        sql.append(" AND (").append(queries.filter()).append(')');
+      }
+      // OFFSET 0 fences the subquery: the planner then assumes few buckets and hash-aggregates
+      // instead of sorting every row by an expression it takes for nearly unique.
+      return sql.append(" OFFSET 0) r WHERE b IS NOT NULL GROUP BY b").toString();
     }
   }
 }

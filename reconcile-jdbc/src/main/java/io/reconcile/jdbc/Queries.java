@@ -145,6 +145,61 @@ final class Queries {
     return where.isEmpty() ? "TRUE" : "(" + String.join(" AND ", where) + ")";
   }
 
+  /**
+   * An expression giving the index of the range among {@code ranges} (ascending) that holds the
+   * row's key, or NULL when none does: a binary search over the ranges' lower bounds, about
+   * log2(n) + 1 key comparisons per row instead of up to n for a flat {@code CASE}. Its parameters
+   * are appended to {@code params} in text order.
+   */
+  String bucket(List<KeyRange> ranges, List<Bound> params) {
+    return bucket(ranges, 0, ranges.size() - 1, params);
+  }
+
+  /** Rows reaching this subtree have a key at or after range {@code from}'s lower bound. */
+  private String bucket(List<KeyRange> ranges, int from, int to, List<Bound> params) {
+    if (from == to) {
+      Key hi = ranges.get(from).hi();
+      return hi == null
+          ? Integer.toString(from)
+          : "CASE WHEN " + inRange(KeyRange.of(null, hi), params) + " THEN " + from + " END";
+    }
+    int mid = (from + to + 1) >>> 1;
+    return "CASE WHEN " + inRange(KeyRange.of(ranges.get(mid).lo(), null), params)
+        + " THEN " + bucket(ranges, mid, to, params)
+        + " ELSE " + bucket(ranges, from, mid - 1, params) + " END";
+  }
+
+  /**
+   * For a single integer key column: the minimum and maximum key in {@code range} (two index
+   * probes where the key is indexed), as one row.
+   */
+  Sql minMax(KeyRange range) {
+    String k = table.keys().get(0).quoted();
+    StringBuilder sql =
+        new StringBuilder("SELECT MIN(").append(k).append("), MAX(").append(k).append(") FROM ")
+            .append(table.quoted());
+    List<Bound> params = new ArrayList<>();
+    appendWhere(sql, rangeConditions(range, params));
+    return new Sql(sql.toString(), params);
+  }
+
+  /**
+   * For a single integer key column: one row holding, for each of {@code probes}, the first key at
+   * or after it and before {@code hi} (NULL if none) — an index probe each.
+   */
+  Sql firstKeysFrom(List<Long> probes, @Nullable Key hi) {
+    Column key = table.keys().get(0);
+    StringBuilder sql = new StringBuilder("SELECT ");
+    List<Bound> params = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(SELECT MIN(").append(key.quoted()).append(") FROM ")
+          .append(table.quoted());
+      appendWhere(sql, rangeConditions(KeyRange.of(Key.of(probes.get(i)), hi), params));
+      sql.append(')');
+    }
+    return new Sql(sql.toString(), params);
+  }
+
   /** The configured filter (trusted SQL text), or null. */
   @Nullable String filter() {
     return filter;
