@@ -211,7 +211,7 @@ public final class Reconciler {
     private final List<Checker> checkers = new ArrayList<>();
     private Mode mode = Mode.REPORT_ONLY;
     private Limits limits = Limits.DEFAULTS;
-    private int segments = 64;
+    private int segments; // 0: sized from the reference store's rows
     private int fanOut = 16;
     private int leafRows = 256;
     private int parallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -272,7 +272,14 @@ public final class Reconciler {
       return this;
     }
 
-    /** How many top-level segments to plan (from the reference's key distribution); 64 by default. */
+    /**
+     * How many top-level segments to plan (from the reference's key distribution). By default the
+     * reference store's estimated rows divided by {@link #leafRows(int) leafRows}, between {@value
+     * Run#MIN_AUTO_SEGMENTS} and {@value Run#MAX_AUTO_SEGMENTS}: every segment is digested in the
+     * first pass (stores with server-side digests do that in a few queries), and a segment that
+     * differs is then mostly small enough to compare row by row at once, without a round trip per
+     * level of bisection.
+     */
     public Builder segments(int segments) {
       this.segments = positive(segments, "segments");
       return this;

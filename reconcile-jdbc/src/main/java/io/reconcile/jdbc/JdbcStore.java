@@ -81,6 +81,9 @@ public final class JdbcStore implements Store {
 
   private static final int DEFAULT_FETCH_SIZE = 1000;
 
+  /** Index probes per query when splitting an integer key range. */
+  private static final int PROBES_PER_QUERY = 1000;
+
   private final String id;
   private final DataSource dataSource;
   private final Queries queries;
@@ -142,7 +145,8 @@ public final class JdbcStore implements Store {
    * column: reads the range's minimum and maximum key, cuts the span between them evenly and moves
    * each cut to the first key at or after it (one query of index probes), dropping cuts that land
    * on the same key — so segments are never empty, even over gaps in the keys, and their estimated
-   * counts are their key spans (exact for dense keys). Two queries, whatever the size of the range.
+   * counts are their key spans (exact for dense keys). Two queries (one more per thousand segments),
+   * whatever the size of the range.
    * For other keys: counts the rows of the range, then cuts it at every (count / maxSegments)-th key
    * of one ordered scan of the key columns; counts are exact for the moment of the scan.
    */
@@ -234,16 +238,19 @@ public final class JdbcStore implements Store {
                 .add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(parts)))
                 .longValueExact());
       }
-      Queries.Sql first = queries.firstKeysFrom(probes, range.hi());
       List<Long> cuts = new ArrayList<>();
-      try (PreparedStatement ps = conn.prepareStatement(first.text())) {
-        first.bind(ps);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          for (int i = 1; i < parts; i++) {
-            long k = rs.getLong(i);
-            if (!rs.wasNull() && (cuts.isEmpty() || cuts.get(cuts.size() - 1) < k)) {
-              cuts.add(k);
+      for (int from = 0; from < probes.size(); from += PROBES_PER_QUERY) {
+        List<Long> chunk = probes.subList(from, Math.min(probes.size(), from + PROBES_PER_QUERY));
+        Queries.Sql first = queries.firstKeysFrom(chunk, range.hi());
+        try (PreparedStatement ps = conn.prepareStatement(first.text())) {
+          first.bind(ps);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            for (int i = 1; i <= chunk.size(); i++) {
+              long k = rs.getLong(i);
+              if (!rs.wasNull() && (cuts.isEmpty() || cuts.get(cuts.size() - 1) < k)) {
+                cuts.add(k);
+              }
             }
           }
         }

@@ -61,7 +61,7 @@ import org.jspecify.annotations.Nullable;
 final class PostgresDialect implements Dialect {
 
   /** Ranges digested by one query (each row finds its range in about log2 of this comparisons). */
-  static final int RANGES_PER_QUERY = 64;
+  static final int RANGES_PER_QUERY = 512;
 
   private static final Set<String> PUSHABLE_TYPES =
       Set.of(

@@ -130,7 +130,7 @@ class PostgresDigestIT {
     }
     // More ranges than one query buckets: several queries, same answer.
     List<Key> cuts = new ArrayList<>();
-    for (long k = 1; k < ROWS; k += 3) {
+    for (long k = -600; k < ROWS; k++) {
       cuts.add(Key.of(k));
     }
     List<KeyRange> many = KeyRange.all().split(cuts);
@@ -252,7 +252,7 @@ class PostgresDigestIT {
         "ANALYZE items");
     JdbcStore pg = JdbcStore.builder(ds).table("items").build();
     List<Key> cuts = new ArrayList<>();
-    for (long k = 3000; k < 200000; k += 3000) {
+    for (long k = 300; k < 200000; k += 300) {
       cuts.add(Key.of(k));
     }
     List<KeyRange> ranges = KeyRange.all().split(cuts).subList(0, PostgresDialect.RANGES_PER_QUERY);
@@ -277,8 +277,8 @@ class PostgresDigestIT {
     JdbcStore client = JdbcStore.builder(ds).table("items").serverSideDigest(false).build();
     assertThat(client.digest(ranges, HashScheme.CANONICAL_MD5)).isEqualTo(server);
     long t2 = System.nanoTime();
-    System.out.printf("200k rows, 64 ranges: server-side %d ms, client-side %d ms%n",
-        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    System.out.printf("200k rows, %d ranges: server-side %d ms, client-side %d ms%n",
+        ranges.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
   }
 
   @Test
