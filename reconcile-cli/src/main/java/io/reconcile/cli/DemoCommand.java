@@ -10,7 +10,6 @@ import io.reconcile.api.repair.Divergence;
 import io.reconcile.api.repair.Resolver;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
-import io.reconcile.core.ReconcileListener;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
 import io.reconcile.core.audit.AuditLog;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
     Resolver resolver = Resolver.firstOf(existence, Resolvers.versionVectors(DemoCommand::laterUpdateWins));
     Path auditFile = audit != null ? audit : Files.createTempFile("reconcile-demo-", ".jsonl");
     // Progress only when a person watches stderr; never when it is piped or captured.
-    ProgressBar progress = new ProgressBar(quiet || System.console() == null ? null : spec.commandLine().getErr());
+    ProgressBar progress = ProgressBar.onTerminal(spec.commandLine().getErr(), quiet, "  ");
 
     out.println("1. detect — compare segment digests, bisect only where they differ, diff rows at the leaves");
     ReconcileReport detected = reconciler(primary, replica, resolver, Mode.REPORT_ONLY, AuditLog.inMemory(), progress).run();
@@ -201,36 +199,5 @@ final class DemoCommand implements Callable<Integer> {
       m.put((String) nodeCounter[i], ((Integer) nodeCounter[i + 1]).longValue());
     }
     return VersionVector.of(m);
-  }
-
-  /** Segments compared so far, on stderr, overwriting one line. */
-  private static final class ProgressBar implements ReconcileListener {
-    private final @Nullable PrintWriter err;
-    private final AtomicInteger done = new AtomicInteger();
-    private volatile int total;
-
-    ProgressBar(@Nullable PrintWriter err) {
-      this.err = err;
-    }
-
-    @Override
-    public void runStarted(String runId, List<String> stores, int segments) {
-      total = segments;
-      done.set(0);
-    }
-
-    @Override
-    public synchronized void segmentCompared(String runId, KeyRange segment, int divergences, Duration took) {
-      if (err != null) {
-        int n = done.incrementAndGet();
-        int width = 30;
-        int filled = total == 0 ? width : n * width / total;
-        err.printf("\r   [%s%s] %d/%d segments", "#".repeat(filled), " ".repeat(width - filled), n, total);
-        if (n == total) {
-          err.print("\r" + " ".repeat(60) + "\r");
-        }
-        err.flush();
-      }
-    }
   }
 }

@@ -1,27 +1,112 @@
 package io.reconcile.cli;
 
+import io.reconcile.api.ReconcileException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
-/** The {@code reconcile} command. */
+/**
+ * The {@code reconcile} command. Exit status: 0 success (equal, nothing to do), 1 differences or
+ * problems remain, 2 an error — usage errors included — reported as one line without secrets;
+ * {@code --debug} adds the stack trace.
+ */
 @Command(
     name = "reconcile",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Finds where copies of the same data have drifted apart, decides which version wins, and repairs the losers.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    description = {
+      "Finds where copies of the same data have drifted apart, decides which version wins, and repairs the losers.",
+      "Databases are given as JDBC URLs (PostgreSQL, MariaDB/MySQL and H2 drivers are included); passwords come",
+      "from an environment variable or a file, never from the command line, and URLs are shown redacted."
+    },
+    subcommands = {
+      DemoCommand.class,
+      DiffCommand.class,
+      RepairCommand.class,
+      UndoCommand.class,
+      VerifyAuditCommand.class,
+      RunCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  reconcile demo",
+      "  reconcile diff jdbc:postgresql://db1/shop jdbc:mariadb://db2/shop -t orders -k id \\",
+      "      --user1 app --password-env1 PG_PASSWORD --user2 app --password-env2 MARIADB_PASSWORD",
+      "  reconcile repair URI1 URI2 -t orders -k id --resolver source-wins              # dry run: prints the SQL",
+      "  reconcile repair URI1 URI2 -t orders -k id --resolver source-wins --apply --audit audit.jsonl",
+      "  reconcile undo URI1 URI2 -t orders -k id --audit audit.jsonl --run RUN_ID",
+      "  reconcile verify-audit audit.jsonl",
+      "  reconcile run nightly.yaml",
+      "Exit status: 0 equal / done, 1 different / left undone, 2 error (--debug for the stack trace)."
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
+  // Declared once for every subcommand; the error handler reads it from the parse result, where
+  // it was matched, rather than from this field.
+  @CommandLine.Option(
+      names = "--debug",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "on an error, print the stack trace too")
+  private boolean debug;
+
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handling: one line per error, exit status 2. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          PrintWriter err = cmd.getErr();
+          String message = e.getMessage();
+          boolean expected = e instanceof ReconcileException && message != null;
+          err.println("reconcile: error: " + oneLine(expected ? message : e.toString())
+              + (expected || debug(parsed) ? "" : " (--debug shows where)"));
+          if (debug(parsed)) {
+            java.io.StringWriter stack = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(stack));
+            err.print(Secrets.scrub(stack.toString()));
+          }
+          err.flush();
+          return 2;
+        });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine cmd = e.getCommandLine();
+          PrintWriter err = cmd.getErr();
+          err.println(cmd.getCommandName().equals("reconcile")
+              ? "reconcile: " + oneLine(e.getMessage()) + " (see reconcile --help)"
+              : "reconcile " + cmd.getCommandName() + ": " + oneLine(e.getMessage())
+                  + " (see reconcile " + cmd.getCommandName() + " --help)");
+          err.flush();
+          return 2;
+        });
+    return cli;
+  }
+
+  /** Collapsed to one line and scrubbed of every password the CLI read. */
+  static String oneLine(String message) {
+    return Secrets.scrub(message.strip().replaceAll("\\s*\\R\\s*", " "));
+  }
+
+  private static boolean debug(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. `reconcile demo`");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. `reconcile demo` or `reconcile diff`");
   }
 
   /** The version from the jar manifest, or "development" when run from classes. */

@@ -23,6 +23,12 @@ public interface ReconcileListener {
   /** A divergence was found. */
   default void divergenceFound(String runId, Divergence divergence) {}
 
+  /**
+   * A repair action was planned (in {@link Mode#DRY_RUN} and {@link Mode#APPLY}, before anything is
+   * written): the action, with its precondition, and the decision it carries out.
+   */
+  default void repairPlanned(String runId, RepairAction action, String decision) {}
+
   /** A repair action was written (or found already in place). */
   default void repairApplied(String runId, ActionOutcome outcome) {}
 

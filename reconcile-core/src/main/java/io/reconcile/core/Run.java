@@ -350,8 +350,11 @@ final class Run {
         leftAlone.add(x.divergence().key());
       }
       for (RepairAction a : x.actions()) {
-        if (tally.plan.size() < MAX_PLAN_LINES && r.mode != Mode.REPORT_ONLY) {
-          tally.plan.add(a.toString());
+        if (r.mode != Mode.REPORT_ONLY) {
+          if (tally.plan.size() < MAX_PLAN_LINES) {
+            tally.plan.add(a.toString());
+          }
+          safely(l -> l.repairPlanned(runId, a, x.decision()));
         }
         byTarget.computeIfAbsent(a.target(), k -> new ArrayList<>()).add(a);
         byAction.put(a.id(), x);

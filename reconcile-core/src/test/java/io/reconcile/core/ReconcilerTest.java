@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
@@ -185,6 +186,30 @@ class ReconcilerTest {
       assertThat(seen.get(0)).isEqualTo("started [a, b]");
       assertThat(seen.stream().filter("segment"::equals).count()).isEqualTo(r.segments());
       assertThat(seen).contains("divergence 500", "divergence 1005", "divergence 333", "applied 500", "finished");
+    }
+
+    @Test
+    @DisplayName("a dry run announces every planned action with its decision, and writes nothing")
+    void plannedEvents() {
+      MemoryStore[] s = pair(1000);
+      List<RepairAction> planned = new CopyOnWriteArrayList<>();
+      List<String> decisions = new CopyOnWriteArrayList<>();
+      ReconcileListener l =
+          new ReconcileListener() {
+            @Override
+            public void repairPlanned(String runId, RepairAction action, String decision) {
+              planned.add(action);
+              decisions.add(decision);
+            }
+          };
+      Digest before = s[1].digest(KeyRange.all());
+      ReconcileReport r = builder(s).mode(Mode.DRY_RUN).listener(l).build().run();
+      assertThat(planned).hasSize(r.plan().size()).isNotEmpty();
+      assertThat(planned.stream().map(RepairAction::toString)).containsExactlyInAnyOrderElementsOf(r.plan());
+      assertThat(decisions).allSatisfy(d -> assertThat(d).isNotBlank());
+      assertThat(s[1].digest(KeyRange.all())).isEqualTo(before);
+      builder(pair(1000)).listener(l).build().run();
+      assertThat(planned).as("REPORT_ONLY plans nothing").hasSize(r.plan().size());
     }
 
     @Test

@@ -1,0 +1,111 @@
+package io.reconcile.cli;
+
+import io.reconcile.api.repair.Divergence;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.ReconcileReport;
+import io.reconcile.core.Reconciler;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code reconcile diff}: where two tables differ, git-style or as JSON lines. Reads only. */
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compares a table in two databases and prints the rows that differ:",
+      "  - KEY col=value, …      only in the first database",
+      "  + KEY col=value, …      only in the second database",
+      "  ~ KEY col: old → new    in both, with different values",
+      "Only digests of key ranges travel until a range differs. Reads only; writes nothing.",
+      "Exit status: 0 the tables are equal, 1 they differ, 2 an error."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  reconcile diff jdbc:postgresql://db1/shop jdbc:mariadb://db2/shop -t orders -k id \\",
+      "      --user1 app --password-env1 PG_PASSWORD --user2 app --password-file2 ~/.db2-password",
+      "  reconcile diff URI1 URI2 -t orders,customers -k id --stats --json | jq .",
+      "  reconcile diff URI1 URI2 -t orders -k region,id -c total,status -w \"created > '2026-01-01'\" --normalize trim"
+    })
+final class DiffCommand implements Callable<Integer> {
+
+  /**
+   * How differences are shown.
+   *
+   * @param stats a summary line per table
+   * @param json JSON lines instead of text
+   * @param limit print at most this many differences, or null for all
+   */
+  record Output(boolean stats, boolean json, @Nullable Integer limit) {}
+
+  @Spec private CommandSpec spec;
+
+  @Mixin private JobOptions options;
+
+  @Option(names = "--stats", description = "a summary per table: differences by kind, segments, rows read, time")
+  private boolean stats;
+
+  @Option(names = "--json", description = "one JSON object per line: table, op, kind, key, first, second, changed")
+  private boolean json;
+
+  @Option(names = "--limit", paramLabel = "N", description = "print at most N differences (the exit status still counts all)")
+  private @Nullable Integer limit;
+
+  @Override
+  public Integer call() {
+    if (limit != null && limit < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 0, but was " + limit);
+    }
+    return run(options.job(System.getenv()), new Output(stats, json, limit),
+        spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Diffs every table of the job; returns the exit status (0 equal, 1 different). */
+  static int run(Job job, Output output, PrintWriter out, PrintWriter err) {
+    boolean differ = false;
+    long shown = 0;
+    long hidden = 0;
+    for (Job.Table t : job.tables()) {
+      ProgressBar bar = ProgressBar.onTerminal(err, job.quiet(), t.name());
+      Findings findings = new Findings(bar);
+      ReconcileReport report;
+      try (Store a = job.first().open(t, true); Store b = job.second().open(t, true)) {
+        report = Reconciler.newBuilder()
+            .stores(bar.observe(a), b)
+            .parallelism(job.threads())
+            .listener(findings)
+            .build()
+            .run();
+      }
+      List<Divergence> ds = findings.divergences();
+      if (!output.json() && job.tables().size() > 1 && !ds.isEmpty()) {
+        out.println("@@ " + t.name() + " @@");
+      }
+      for (Divergence d : ds) {
+        if (output.limit() != null && shown >= output.limit()) {
+          hidden++;
+          continue;
+        }
+        out.println(output.json() ? DiffFormat.json(t.name(), t.keys(), d) : DiffFormat.text(d));
+        shown++;
+      }
+      if (output.stats()) {
+        DiffFormat.Counts counts = DiffFormat.Counts.of(ds);
+        out.println(output.json() ? DiffFormat.statsJson(t.name(), counts, report) : DiffFormat.statsText(t.name(), counts, report));
+      }
+      differ |= !ds.isEmpty();
+    }
+    out.flush();
+    if (hidden > 0) {
+      err.println(hidden + " more difference(s) not shown (--limit " + output.limit() + ")");
+      err.flush();
+    }
+    return differ ? 1 : 0;
+  }
+}

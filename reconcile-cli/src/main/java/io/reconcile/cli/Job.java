@@ -1,0 +1,101 @@
+package io.reconcile.cli;
+
+import io.reconcile.api.Redaction;
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.api.store.Stores;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What to compare, however it was given (flags or a run file): two databases and the tables to
+ * compare between them.
+ *
+ * @param first the first database, the reference: "-" lines are rows only it holds
+ * @param second the second database: "+" lines are rows only it holds
+ * @param tables the tables, each compared on its own
+ * @param threads segments compared at once per table
+ * @param quiet no progress bar
+ */
+record Job(Side first, Side second, List<Table> tables, int threads, boolean quiet) {
+
+  /** Segments compared at once unless configured. */
+  static final int DEFAULT_THREADS = 4;
+
+  Job {
+    tables = List.copyOf(tables);
+    if (tables.isEmpty()) {
+      throw new IllegalArgumentException("a job needs at least one table");
+    }
+  }
+
+  /**
+   * One database.
+   *
+   * @param name {@code first} or {@code second}; with the table it makes the store id in reports and
+   *     the audit log ({@code orders@second})
+   * @param uri its JDBC URL, which may hold secrets and is only ever shown redacted
+   * @param user the user, or null for the driver's default (or a user in the URL)
+   * @param password the password, or null
+   */
+  record Side(String name, String uri, @Nullable String user, @Nullable String password) {
+
+    private static final Pattern MARIADB = Pattern.compile("jdbc:(mariadb|mysql):", Pattern.CASE_INSENSITIVE);
+
+    /** The store over one table of this database; read-only unless the caller repairs. */
+    Store open(Table table, boolean readOnly) {
+      StoreOptions.Builder o =
+          StoreOptions.builder()
+              .id(table.name() + "@" + name)
+              .dataset(table.name())
+              .keyFields(table.keys().toArray(String[]::new))
+              .fields(table.columns().toArray(String[]::new))
+              .normalization(NormalizeRules.parse(table.normalize()))
+              .readOnly(readOnly);
+      if (table.where() != null) {
+        o.filter(table.where());
+      }
+      if (user != null) {
+        o.property("user", user);
+      }
+      if (password != null) {
+        o.property("password", password);
+      }
+      if (MARIADB.matcher(uri).lookingAt() && !uri.contains("useCatalogTerm")) {
+        // MariaDB Connector/J reports databases as catalogs, and the JDBC store looks tables up by
+        // schema: told to call them schemas, it finds the table in the URL's database only, not
+        // in every database of the server.
+        o.property("useCatalogTerm", "SCHEMA");
+      }
+      return Stores.open(uri, o.build());
+    }
+
+    /** The store id of this side for a table. */
+    String storeId(Table table) {
+      return table.name() + "@" + name;
+    }
+
+    @Override
+    public String toString() {
+      return name + " " + Redaction.uri(uri);
+    }
+  }
+
+  /**
+   * One table, the same on both sides.
+   *
+   * @param name the table, {@code table} or {@code schema.table}
+   * @param keys the key columns, in key order
+   * @param columns the compared columns; empty for every column but the key
+   * @param where a SQL condition limiting the rows compared (trusted text), or null
+   * @param normalize {@code --normalize} rules
+   */
+  record Table(String name, List<String> keys, List<String> columns, @Nullable String where, List<String> normalize) {
+    Table {
+      keys = List.copyOf(keys);
+      columns = List.copyOf(columns);
+      normalize = List.copyOf(normalize);
+    }
+  }
+}

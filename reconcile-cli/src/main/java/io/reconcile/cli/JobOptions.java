@@ -1,0 +1,82 @@
+package io.reconcile.cli;
+
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The flags that say what to compare: two databases, their credentials, the tables. */
+final class JobOptions {
+
+  @Parameters(index = "0", paramLabel = "URI1", description = "the first database (the reference), a JDBC URL")
+  private String uri1 = "";
+
+  @Parameters(index = "1", paramLabel = "URI2", description = "the second database, a JDBC URL")
+  private String uri2 = "";
+
+  @Option(names = {"-t", "--table"}, required = true, split = ",", paramLabel = "TABLE",
+      description = "the table(s) to compare, as table or schema.table; the same name on both sides")
+  private List<String> tables = new ArrayList<>();
+
+  @Option(names = {"-k", "--key"}, required = true, split = ",", paramLabel = "COLUMN",
+      description = "the key column(s), in key order: the primary key or a unique one")
+  private List<String> keys = new ArrayList<>();
+
+  @Option(names = {"-c", "--columns"}, split = ",", paramLabel = "COLUMN",
+      description = "the columns to compare (default: all but the key)")
+  private List<String> columns = new ArrayList<>();
+
+  @Option(names = {"-w", "--where"}, paramLabel = "CONDITION",
+      description = "a SQL condition limiting the rows compared on both sides, e.g. \"region = 'eu'\"")
+  private @Nullable String where;
+
+  @Option(names = "--normalize", split = ",", paramLabel = "RULE",
+      description = "normalise values before comparing: " + NormalizeRules.HELP)
+  private List<String> normalize = new ArrayList<>();
+
+  @Option(names = "--user1", paramLabel = "USER", description = "the first database's user")
+  private @Nullable String user1;
+
+  @Option(names = "--user2", paramLabel = "USER", description = "the second database's user")
+  private @Nullable String user2;
+
+  @Option(names = "--password-env1", paramLabel = "VAR", description = "read the first database's password from environment variable VAR")
+  private @Nullable String passwordEnv1;
+
+  @Option(names = "--password-file1", paramLabel = "FILE", description = "read the first database's password from the first line of FILE")
+  private @Nullable Path passwordFile1;
+
+  @Option(names = "--password-env2", paramLabel = "VAR", description = "read the second database's password from environment variable VAR")
+  private @Nullable String passwordEnv2;
+
+  @Option(names = "--password-file2", paramLabel = "FILE", description = "read the second database's password from the first line of FILE")
+  private @Nullable Path passwordFile2;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "" + Job.DEFAULT_THREADS,
+      description = "segments compared at once (default: ${DEFAULT-VALUE})")
+  private int threads;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr (it is off anyway when stderr is not a terminal)")
+  private boolean quiet;
+
+  /** The job these flags describe, reading passwords from {@code env} or files. */
+  Job job(Map<String, String> env) {
+    Job.Side first = new Job.Side("first", uri1, user1,
+        Secrets.password(passwordEnv1, passwordFile1, env, "--password-env1/--password-file1"));
+    Job.Side second = new Job.Side("second", uri2, user2,
+        Secrets.password(passwordEnv2, passwordFile2, env, "--password-env2/--password-file2"));
+    NormalizeRules.parse(normalize); // a wrong rule fails before any connection is made
+    List<Job.Table> list = new ArrayList<>();
+    for (String t : tables) {
+      list.add(new Job.Table(t, keys, columns, where, normalize));
+    }
+    if (threads < 1) {
+      throw new ConfigurationException("--threads must be at least 1, but was " + threads);
+    }
+    return new Job(first, second, list, threads, quiet);
+  }
+}

@@ -1,0 +1,61 @@
+package io.reconcile.cli;
+
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.ReconcileReport;
+import io.reconcile.core.Reconciler;
+import io.reconcile.core.audit.FileAuditLog;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code reconcile undo}: reverses an applied repair run from its audit records. */
+@Command(
+    name = "undo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reverses a repair run from its audit records, newest write first, each only if the row still",
+      "holds what the run wrote (a row changed since is left alone and counted as refused). Give the",
+      "same databases and table options as the repair. The undo is itself audited, as RUN_ID-undo.",
+      "Exit status: 0 everything reversed, 1 some rows had changed since, 2 an error."
+    },
+    footerHeading = "%nExample:%n",
+    footer = "  reconcile undo URI1 URI2 -t orders -k id --audit audit.jsonl --run run-18f2c3a4b5d-1a2b3c")
+final class UndoCommand implements Callable<Integer> {
+
+  @Spec private CommandSpec spec;
+
+  @Mixin private JobOptions options;
+
+  @Option(names = "--audit", required = true, paramLabel = "FILE", description = "the audit log the run was recorded in")
+  private Path audit = Path.of("");
+
+  @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "the run to reverse, as `repair --apply` printed it")
+  private String runId = "";
+
+  @Override
+  public Integer call() {
+    Job job = options.job(System.getenv());
+    if (job.tables().size() != 1) {
+      throw new ConfigurationException(
+          "a run repairs one table; give the run's table alone with -t, not " + job.tables().size() + " tables");
+    }
+    Job.Table t = job.tables().get(0);
+    PrintWriter out = spec.commandLine().getOut();
+    ReconcileReport r;
+    try (FileAuditLog log = FileAuditLog.open(audit);
+        Store a = job.first().open(t, false);
+        Store b = job.second().open(t, false)) {
+      r = Reconciler.newBuilder().stores(a, b).auditLog(log).build().undo(runId);
+    }
+    out.printf("%s: undid run %s: %d reversed, %d already reversed, %d refused (changed since the run); audited as %s%n",
+        t.name(), runId, r.applied(), r.alreadyApplied(), r.refused(), r.runId());
+    out.flush();
+    return r.refused() == 0 ? 0 : 1;
+  }
+}

@@ -1,0 +1,122 @@
+package io.reconcile.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reconcile.api.Entry;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.memory.MemoryStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Options that are parsed from text: normalisation rules, resolvers, passwords, the progress line. */
+class ParsingTest {
+
+  @Test
+  void normalizeRules() {
+    Normalization n = NormalizeRules.parse(List.of("trim=trailing", "nfc", "timestamps=millis", "digits=6", "ignore=updated_at", "rename=full_name:name"));
+    assertThat(n.defaults().trim()).isEqualTo(Normalization.Trim.TRAILING);
+    assertThat(n.defaults().nfc()).isTrue();
+    assertThat(n.defaults().timestampPrecision()).isEqualTo(ChronoUnit.MILLIS);
+    assertThat(n.defaults().significantDigits()).isEqualTo(6);
+    assertThat(n.ignored()).containsExactly("updated_at");
+    assertThat(n.renames()).containsExactly(Map.entry("full_name", "name"));
+    assertThat(NormalizeRules.parse(List.of("trim")).defaults().trim()).isEqualTo(Normalization.Trim.BOTH);
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("timestamps=fortnights")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("normalisation rule 'timestamps=fortnights' is not valid")
+        .hasMessageEndingWith("rules are: " + NormalizeRules.HELP);
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("rename=x"))).hasMessageContaining("expected COLUMN:NAME");
+  }
+
+  @Test
+  void resolvers() {
+    assertThat(ResolverSpec.parse("source-wins")).isEqualTo(new ResolverSpec("first", null));
+    assertThat(ResolverSpec.parse("source-wins:second")).isEqualTo(new ResolverSpec("second", null));
+    assertThat(ResolverSpec.parse("lww:updated_at")).isEqualTo(new ResolverSpec(null, "updated_at"));
+    assertThatThrownBy(() -> ResolverSpec.parse("newest"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("resolver 'newest' is not known; use one of: " + ResolverSpec.HELP);
+    assertThatThrownBy(() -> ResolverSpec.parse("lww:")).isInstanceOf(ConfigurationException.class);
+  }
+
+  @Test
+  void lwwReadsTheTimestampColumnAsTheVersion() {
+    MemoryStore m = MemoryStore.create("m");
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    m.put(Entry.of(Key.of(1), Map.of("updated_at", t, "name", "a")));
+    m.put(Entry.of(Key.of(2), Map.of("name", "no timestamp")));
+    Store s = ResolverSpec.parse("lww:updated_at").prepare(m);
+    assertThat(s.get(List.of(Key.of(1))).get(Key.of(1)).version().timestamp()).isEqualTo(t);
+    try (var scan = s.scan(KeyRange.all())) {
+      assertThat(scan.map(e -> String.valueOf(e.version().timestamp()))).containsExactly(t.toString(), "null");
+    }
+    assertThat(ResolverSpec.parse("source-wins").prepare(m)).isSameAs(m);
+  }
+
+  @Test
+  void passwordsFromEnvironmentOrFileAndScrubbed(@TempDir Path dir) throws Exception {
+    assertThat(Secrets.password("PW", null, Map.of("PW", "env-secret-1"), "x")).isEqualTo("env-secret-1");
+    Path file = dir.resolve("pw");
+    Files.writeString(file, "file-secret-2\nignored\n");
+    assertThat(Secrets.password(null, file, Map.of(), "x")).isEqualTo("file-secret-2");
+    assertThat(Secrets.password(null, null, Map.of(), "x")).isNull();
+    assertThat(Secrets.scrub("denied for env-secret-1 and file-secret-2")).isEqualTo("denied for *** and ***");
+    assertThatThrownBy(() -> Secrets.password("UNSET", null, Map.of(), "x"))
+        .hasMessage("environment variable UNSET is not set; export it with the password, or use a password file");
+    assertThatThrownBy(() -> Secrets.password("PW", file, Map.of("PW", "p"), "--password-env1/--password-file1"))
+        .hasMessageContaining("not both (--password-env1/--password-file1)");
+    assertThatThrownBy(() -> Secrets.password(null, dir.resolve("none"), Map.of(), "x"))
+        .hasMessageStartingWith("cannot read the password file").hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void errorMessagesBecomeOneScrubbedLine() {
+    Secrets.password("PW", null, Map.of("PW", "hunter2-xyz"), "x");
+    assertThat(Main.oneLine("  FATAL: bad password hunter2-xyz\n  Position: 3\r\n")).isEqualTo("FATAL: bad password *** Position: 3");
+  }
+
+  @Test
+  void progressLine() {
+    assertThat(ProgressBar.line("orders", 6, 24, 250, 1000, 3_000_000_000L))
+        .isEqualTo("orders [######------------------] 6/24 segments · 250/1,000 rows · ETA 0:09");
+    assertThat(ProgressBar.line("orders", 24, 24, 1000, 1000, 3_000_000_000L))
+        .isEqualTo("orders [########################] 24/24 segments · 1,000/1,000 rows");
+    assertThat(ProgressBar.line("demo", 1, 2, 0, 0, 7_200_000_000_000L)).endsWith("1/2 segments · ETA 2:00:00");
+  }
+
+  @Test
+  void progressBarDrawsOnItsWriterAndClearsTheLine() {
+    MemoryStore m = MemoryStore.create("m");
+    for (int i = 0; i < 100; i++) {
+      m.put(Entry.of(Key.of(i), Map.of("v", i)));
+    }
+    StringWriter err = new StringWriter();
+    long[] now = {0};
+    ProgressBar bar = new ProgressBar(new PrintWriter(err), "t", () -> now[0]);
+    var segments = bar.observe(m).segments(KeyRange.all(), 4);
+    bar.runStarted("r", List.of("m"), segments.size());
+    now[0] = 1_000_000_000L;
+    bar.segmentCompared("r", segments.get(0).range(), 0, java.time.Duration.ZERO);
+    assertThat(err.toString()).isEqualTo("\rt [######------------------] 1/4 segments · 25/100 rows · ETA 0:03");
+    bar.runFinished(null);
+    assertThat(err.toString()).endsWith("\r" + " ".repeat(66) + "\r");
+    StringWriter quiet = new StringWriter();
+    ProgressBar silent = ProgressBar.onTerminal(new PrintWriter(quiet), true, "q");
+    silent.runStarted("r", List.of("m"), 4);
+    silent.segmentCompared("r", segments.get(0).range(), 0, java.time.Duration.ZERO);
+    assertThat(quiet.toString()).as("--quiet draws nothing").isEmpty();
+  }
+}
