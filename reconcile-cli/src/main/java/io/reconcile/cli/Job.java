@@ -5,7 +5,6 @@ import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,14 +40,12 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
    */
   record Side(String name, String uri, @Nullable String user, @Nullable String password) {
 
-    private static final Pattern MARIADB = Pattern.compile("jdbc:(mariadb|mysql):", Pattern.CASE_INSENSITIVE);
-
     /** The store over one table of this database; read-only unless the caller repairs. */
     Store open(Table table, boolean readOnly) {
       StoreOptions.Builder o =
           StoreOptions.builder()
-              .id(table.name() + "@" + name)
-              .dataset(table.name())
+              .id(storeId(table))
+              .dataset(table.nameOn(this))
               .keyFields(table.keys().toArray(String[]::new))
               .fields(table.columns().toArray(String[]::new))
               .normalization(NormalizeRules.parse(table.normalize()))
@@ -61,12 +58,6 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
       }
       if (password != null) {
         o.property("password", password);
-      }
-      if (MARIADB.matcher(uri).lookingAt() && !uri.contains("useCatalogTerm")) {
-        // MariaDB Connector/J reports databases as catalogs, and the JDBC store looks tables up by
-        // schema: told to call them schemas, it finds the table in the URL's database only, not
-        // in every database of the server.
-        o.property("useCatalogTerm", "SCHEMA");
       }
       return Stores.open(uri, o.build());
     }
@@ -83,19 +74,37 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
   }
 
   /**
-   * One table, the same on both sides.
+   * One table, compared between the two databases.
    *
-   * @param name the table, {@code table} or {@code schema.table}
+   * @param name the table in the first database, {@code table} or {@code schema.table}; it names
+   *     the table in reports
+   * @param secondName the table in the second database, or null when it has the same name
    * @param keys the key columns, in key order
    * @param columns the compared columns; empty for every column but the key
    * @param where a SQL condition limiting the rows compared (trusted text), or null
    * @param normalize {@code --normalize} rules
    */
-  record Table(String name, List<String> keys, List<String> columns, @Nullable String where, List<String> normalize) {
+  record Table(
+      String name,
+      @Nullable String secondName,
+      List<String> keys,
+      List<String> columns,
+      @Nullable String where,
+      List<String> normalize) {
     Table {
       keys = List.copyOf(keys);
       columns = List.copyOf(columns);
       normalize = List.copyOf(normalize);
+    }
+
+    /** The table's name in the database of {@code side}. */
+    String nameOn(Side side) {
+      return nameOfStore(side.storeId(this));
+    }
+
+    /** The table's name in the database of the store with this {@link Side#storeId id}. */
+    String nameOfStore(String storeId) {
+      return storeId.endsWith("@second") && secondName != null ? secondName : name;
     }
   }
 }

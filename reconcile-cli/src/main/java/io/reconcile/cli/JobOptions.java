@@ -3,6 +3,7 @@ package io.reconcile.cli;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,9 +19,10 @@ final class JobOptions {
   @Parameters(index = "1", paramLabel = "URI2", description = "the second database, a JDBC URL")
   private String uri2 = "";
 
-  @Option(names = {"-t", "--table"}, required = true, split = ",", paramLabel = "TABLE",
-      description = "the table(s) to compare, as table or schema.table; the same name on both sides")
-  private List<String> tables = new ArrayList<>();
+  @Option(names = {"-t", "--table"}, required = true, paramLabel = "TABLE[,TABLE2]",
+      description = "the table to compare, as table or schema.table; TABLE2 names it in the second"
+          + " database when it is called differently there (several tables: a run file)")
+  private String table = "";
 
   @Option(names = {"-k", "--key"}, required = true, split = ",", paramLabel = "COLUMN",
       description = "the key column(s), in key order: the primary key or a unique one")
@@ -70,10 +72,14 @@ final class JobOptions {
     Job.Side second = new Job.Side("second", uri2, user2,
         Secrets.password(passwordEnv2, passwordFile2, env, "--password-env2/--password-file2"));
     NormalizeRules.parse(normalize); // a wrong rule fails before any connection is made
-    List<Job.Table> list = new ArrayList<>();
-    for (String t : tables) {
-      list.add(new Job.Table(t, keys, columns, where, normalize));
+    String[] names = table.split(",", -1);
+    if (names.length > 2 || Arrays.stream(names).anyMatch(String::isBlank)) {
+      throw new ConfigurationException(
+          "-t takes TABLE or TABLE,TABLE2 (the name in the second database), but was '" + table
+              + "'; to compare several tables, use a run file");
     }
+    List<Job.Table> list =
+        List.of(new Job.Table(names[0], names.length == 2 ? names[1] : null, keys, columns, where, normalize));
     if (threads < 1) {
       throw new ConfigurationException("--threads must be at least 1, but was " + threads);
     }

@@ -12,6 +12,7 @@ import io.reconcile.api.store.Store;
 import io.reconcile.core.resolve.Resolvers;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -66,6 +67,11 @@ record ResolverSpec(@Nullable String winner, @Nullable String column) {
       @Override
       public Stream<Entry> scan(KeyRange range) {
         return super.scan(range).map(e -> stamped(e, c));
+      }
+
+      @Override
+      public Stream<Entry> scan(List<KeyRange> ranges) {
+        return delegate().scan(ranges).map(e -> stamped(e, c));
       }
 
       @Override

@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * tables:
  *   - {name: orders, key: [id], normalize: [trim]}
  *   - {name: customers, key: [id], columns: [name, email], where: "active"}
+ *   - {name: items, second-name: order_items, key: [order_id, line]}  # named differently in the second
  * threads: 4
  * output: {stats: true, json: false, limit: 1000}           # for a diff
  * repair:                                                   # without it, the job is a diff
@@ -50,6 +51,7 @@ record RunFile(
 
   record TableEntry(
       @Nullable String name,
+      @Nullable String secondName,
       @Nullable List<String> key,
       @Nullable List<String> columns,
       @Nullable String where,
@@ -116,7 +118,7 @@ record RunFile(
       }
       List<String> normalize = t.normalize() == null ? List.of() : t.normalize();
       NormalizeRules.parse(normalize);
-      list.add(new Job.Table(t.name(), t.key(), t.columns() == null ? List.of() : t.columns(), t.where(), normalize));
+      list.add(new Job.Table(t.name(), t.secondName(), t.key(), t.columns() == null ? List.of() : t.columns(), t.where(), normalize));
     }
     int n = threads == null ? Job.DEFAULT_THREADS : threads;
     if (n < 1) {

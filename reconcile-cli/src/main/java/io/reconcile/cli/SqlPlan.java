@@ -26,6 +26,7 @@ final class SqlPlan {
     RepairAction a = planned.action();
     Normalization n = NormalizeRules.parse(table.normalize());
     Key key = a.key();
+    String name = table.nameOfStore(a.target());
     List<String> keyColumns = table.keys();
     List<String> lines = new ArrayList<>();
     lines.add("-- " + a.target() + ", key " + key + ": " + planned.decision());
@@ -33,19 +34,19 @@ final class SqlPlan {
     Entry result = a.result();
     Entry expected = a.expected().entry();
     if (result == null) {
-      lines.add("DELETE FROM " + table.name() + " WHERE " + keyCondition(keyColumns) + ";");
+      lines.add("DELETE FROM " + name + " WHERE " + keyCondition(keyColumns) + ";");
       binds.addAll(key.parts());
     } else {
       Map<String, Value> values = n.toStore(result.fields()).fields();
       if (expected == null) {
         List<String> cols = new ArrayList<>(keyColumns);
         cols.addAll(values.keySet());
-        lines.add("INSERT INTO " + table.name() + " (" + String.join(", ", cols) + ") VALUES ("
+        lines.add("INSERT INTO " + name + " (" + String.join(", ", cols) + ") VALUES ("
             + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ");");
         binds.addAll(key.parts());
         binds.addAll(values.values());
       } else {
-        lines.add("UPDATE " + table.name() + " SET "
+        lines.add("UPDATE " + name + " SET "
             + values.keySet().stream().map(c -> c + " = ?").collect(Collectors.joining(", "))
             + " WHERE " + keyCondition(keyColumns) + ";");
         binds.addAll(values.values());

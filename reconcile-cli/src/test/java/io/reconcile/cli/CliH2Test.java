@@ -119,8 +119,30 @@ class CliH2Test {
   }
 
   @Test
+  void tablesNamedDifferentlyOnTheTwoSides() throws SQLException {
+    exec(second, "ALTER TABLE accounts RENAME TO accounts_copy");
+    String[] both = {first, second, "-t", "accounts,accounts_copy", "-k", "id", "--user1", "sa", "--user2", "sa"};
+    Result diff = run(concat("diff", both));
+    assertThat(diff.exit()).as(diff.err()).isEqualTo(1);
+    assertThat(diff.out()).startsWith("- 7 ").contains("~ 12 ", "+ 41 ");
+    Result dry = run(concat("repair", concat("--resolver", concat("source-wins", both))));
+    assertThat(dry.err()).isEmpty();
+    assertThat(dry.out()).contains("DELETE FROM accounts_copy WHERE id = ?;");
+    Result bad = run("diff", first, second, "-t", "a,b,c", "-k", "id");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("-t takes TABLE or TABLE,TABLE2");
+  }
+
+  private static String[] concat(String command, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = command;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  @Test
   void errorsAreOneLineWithExitTwo() {
-    Result missing = run(args("diff", "-t", "nosuch"));
+    Result missing = run("diff", first, second, "-t", "nosuch", "-k", "id", "--user1", "sa", "--user2", "sa");
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err().lines()).hasSize(1);
     assertThat(missing.err()).startsWith("reconcile: error: ").containsIgnoringCase("nosuch");

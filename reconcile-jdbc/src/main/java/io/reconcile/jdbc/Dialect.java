@@ -12,11 +12,33 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between database products in the SQL a {@link JdbcStore} sends. The generic dialect
- * uses standard SQL and hashes client-side; product dialects ({@link PostgresDialect}; MariaDB and H2
- * to come) override the ordering of text keys and push digests into the database through {@link
- * #pushdown()}.
+ * uses standard SQL and hashes client-side; product dialects ({@link PostgresDialect}, {@link
+ * MariaDbDialect} for MariaDB and MySQL, {@link H2Dialect}) override the ordering of text keys and
+ * push digests into the database through {@link #pushdown()}.
  */
 interface Dialect {
+
+  /**
+   * The dialect for a table, chosen by the product name in the connection's metadata: PostgreSQL,
+   * MariaDB or MySQL, H2, else {@linkplain #generic() generic}. A product dialect computes digests in
+   * the database only when {@code allowPushdown} and the table's types and normalisation allow it
+   * bit-identically; otherwise it hashes client-side and says why in its {@link #name()}.
+   */
+  static Dialect detect(
+      Connection conn, Table table, io.reconcile.api.Normalization normalization, boolean allowPushdown)
+      throws SQLException {
+    java.sql.DatabaseMetaData md = conn.getMetaData();
+    if (PostgresDialect.isPostgres(md)) {
+      return PostgresDialect.forTable(conn, table, normalization, allowPushdown);
+    }
+    if (MariaDbDialect.isMariaDbOrMySql(md)) {
+      return MariaDbDialect.forTable(conn, table, normalization, allowPushdown);
+    }
+    if (H2Dialect.isH2(md)) {
+      return H2Dialect.forTable(conn, table, normalization, allowPushdown);
+    }
+    return generic();
+  }
 
   /** The generic dialect: SQL:2008 paging, {@code FOR UPDATE} locking, client-side hashing. */
   static Dialect generic() {
@@ -32,6 +54,14 @@ interface Dialect {
    */
   default String keyExpression(Column c) {
     return c.quoted();
+  }
+
+  /**
+   * The parameter placeholder a key bound is compared through, matching {@link #keyExpression}:
+   * e.g. {@code CAST(? AS VARBINARY)} when the column is compared as bytes.
+   */
+  default String keyParameter(Column c) {
+    return "?";
   }
 
   /** The clause appended to an ordered query to return at most {@code rows} rows. */

@@ -56,13 +56,15 @@ import org.jspecify.annotations.Nullable;
  * binary types to bytes, NULL to {@link Value#ofNull()}. Then the store's {@link Normalization} is
  * applied. {@link #scan} reads in key order by keyset pagination (never OFFSET), holding one page's
  * cursor and one connection until the stream is closed; memory stays flat. The database must order
- * key columns as {@link Key} does — text by code point, binary and UUIDs unsigned; H2 does. A scan
+ * key columns as {@link Key} does — text by code point, binary and UUIDs unsigned; the PostgreSQL,
+ * MariaDB/MySQL and H2 dialects compare text keys as bytes to make sure of it. A scan
  * that meets keys out of that order fails rather than return them (e.g. under a linguistic
  * collation).
  *
- * <p><b>Digests.</b> On PostgreSQL (detected from the connection's metadata) digests are computed
- * inside the database when every key and compared column has a bit-identical SQL encoding and the
- * normalisation changes no values; the store then declares {@link Capability#SERVER_SIDE_DIGEST}.
+ * <p><b>Digests.</b> On PostgreSQL, MariaDB/MySQL and H2 (detected from the connection's metadata)
+ * digests are computed inside the database when every key and compared column has a bit-identical
+ * SQL encoding and the normalisation changes no values; the store then declares {@link
+ * Capability#SERVER_SIDE_DIGEST}.
  * Otherwise {@link #digest(List, HashScheme)} reads the rows of all requested ranges in one ordered
  * scan and sums their {@linkplain Entry#hash() canonical row hashes}. Either way its digests equal
  * those of any other store holding the same logical rows.
@@ -696,10 +698,7 @@ public final class JdbcStore implements Store {
       }
       try {
         resolved = Table.resolve(conn, table, keyColumns, columns, normalization);
-        dialect =
-            PostgresDialect.isPostgres(conn.getMetaData())
-                ? PostgresDialect.forTable(conn, resolved, normalization, serverSideDigest)
-                : Dialect.generic();
+        dialect = Dialect.detect(conn, resolved, normalization, serverSideDigest);
       } catch (SQLException e) {
         throw failure("store '" + (id != null ? id : table) + "' could not read the catalog", e);
       } finally {

@@ -256,11 +256,12 @@ final class Queries {
     boolean inclusive = op.endsWith("=");
     if (m == 1) {
       params.add(new Bound(keys.get(0), bound.part(0)));
-      return dialect.keyExpression(keys.get(0)) + " " + op + " ?";
+      return dialect.keyExpression(keys.get(0)) + " " + op + " " + dialect.keyParameter(keys.get(0));
     }
     StringBuilder sb = new StringBuilder();
     // Leading column: k1 >= x1 (or <=), which an index range scan can use.
-    sb.append('(').append(dialect.keyExpression(keys.get(0))).append(' ').append(strict).append("= ?");
+    sb.append('(').append(dialect.keyExpression(keys.get(0))).append(' ').append(strict).append("= ")
+        .append(dialect.keyParameter(keys.get(0)));
     params.add(new Bound(keys.get(0), bound.part(0)));
     sb.append(" AND ");
     sb.append(lexicographic(bound, keys, 0, m, strict, inclusive, params));
@@ -271,16 +272,17 @@ final class Queries {
   private String lexicographic(
       Key bound, List<Column> keys, int i, int m, String strict, boolean inclusive, List<Bound> params) {
     String k = dialect.keyExpression(keys.get(i));
+    String p = dialect.keyParameter(keys.get(i));
     Object part = bound.part(i);
     if (i == m - 1) {
       params.add(new Bound(keys.get(i), part));
-      return k + " " + strict + (inclusive ? "=" : "") + " ?";
+      return k + " " + strict + (inclusive ? "=" : "") + " " + p;
     }
     params.add(new Bound(keys.get(i), part));
     params.add(new Bound(keys.get(i), part));
     return "("
-        + k + " " + strict + " ? OR ("
-        + k + " = ? AND "
+        + k + " " + strict + " " + p + " OR ("
+        + k + " = " + p + " AND "
         + lexicographic(bound, keys, i + 1, m, strict, inclusive, params)
         + "))";
   }

@@ -66,8 +66,12 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
     DatabaseMetaData md = conn.getMetaData();
     String quote = md.getIdentifierQuoteString();
     Ref ref = findTable(conn, md, table);
+    // Qualified by the schema, or where databases are catalogs (MariaDB) by a catalog named in it.
+    String qualifier =
+        ref.schema != null ? ref.schema
+            : ref.catalog != null && table.startsWith(ref.catalog + ".") ? ref.catalog : null;
     String quotedTable =
-        (ref.schema == null ? "" : quote(quote, ref.schema, table) + ".")
+        (qualifier == null ? "" : quote(quote, qualifier, table) + ".")
             + quote(quote, ref.table, table);
 
     Map<String, ColumnInfo> all = new LinkedHashMap<>();
@@ -206,6 +210,11 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
     if (found.size() > 1) {
       String current = conn.getSchema();
       List<Ref> inCurrent = found.stream().filter(r -> Objects.equals(r.schema, current)).toList();
+      if (inCurrent.size() != 1) {
+        // Products whose databases are catalogs (MariaDB, MySQL): the connection's database.
+        String catalog = conn.getCatalog();
+        inCurrent = inCurrent.stream().filter(r -> Objects.equals(r.catalog, catalog)).toList();
+      }
       if (inCurrent.size() == 1) {
         return inCurrent.get(0);
       }
@@ -232,8 +241,10 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
         try (ResultSet rs = md.getTables(null, pattern(md, s), pattern(md, n), null)) {
           while (rs.next()) {
             // The escaped pattern may still match more (drivers that ignore the escape): filter.
+            String schemaOrCatalog =
+                rs.getString("TABLE_SCHEM") != null ? rs.getString("TABLE_SCHEM") : rs.getString("TABLE_CAT");
             if (n.equals(rs.getString("TABLE_NAME"))
-                && (s == null || s.equals(rs.getString("TABLE_SCHEM")))) {
+                && (s == null || s.equals(schemaOrCatalog))) {
               out.add(new Ref(rs.getString("TABLE_CAT"), rs.getString("TABLE_SCHEM"), n));
             }
           }

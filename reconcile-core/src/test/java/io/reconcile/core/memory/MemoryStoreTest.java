@@ -10,7 +10,6 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException;
-import io.reconcile.api.Value;
 import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.ActionOutcome.Status;
 import io.reconcile.api.repair.Expected;
@@ -23,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -56,16 +52,6 @@ class MemoryStoreTest {
   @Nested
   @DisplayName("reading")
   class Reading {
-
-    @Test
-    @DisplayName("scans are ordered and respect range bounds")
-    void scans() {
-      MemoryStore s = seeded("a", 100);
-      List<Entry> mid = scanAll(s, KeyRange.of(Key.of(10), Key.of(20)));
-      assertThat(mid).extracting(Entry::key).containsExactlyElementsOf(
-          java.util.stream.LongStream.range(10, 20).mapToObj(Key::of).toList());
-      assertThat(scanAll(s, KeyRange.all())).hasSize(100);
-    }
 
     @Test
     @DisplayName("the digest of a range equals the digest of its scanned rows and of its parts")
@@ -146,57 +132,6 @@ class MemoryStoreTest {
   class Writing {
 
     @Test
-    @DisplayName("a conditional write with a stale expectation is refused and changes nothing")
-    void staleExpectation() {
-      MemoryStore s = seeded("a", 3);
-      Entry seenAtDetection = row(1, "v1");
-      s.put(row(1, "changed meanwhile"));
-      Digest before = s.digest(KeyRange.all());
-      List<ActionOutcome> out =
-          s.apply(List.of(RepairAction.upsert("a", row(1, "repaired"), Expected.present(seenAtDetection))));
-      assertThat(out.get(0).status()).isEqualTo(Status.REFUSED);
-      assertThat(out.get(0).found()).isEqualTo(row(1, "changed meanwhile"));
-      assertThat(s.digest(KeyRange.all())).isEqualTo(before);
-      assertThat(s.apply(List.of(RepairAction.upsert("a", row(7, "x"), Expected.present(row(7, "y"))))).get(0).status())
-          .isEqualTo(Status.REFUSED);
-      assertThat(s.apply(List.of(RepairAction.delete("a", Key.of(2), Expected.present(row(2, "nope"))))).get(0).status())
-          .isEqualTo(Status.REFUSED);
-      assertThat(s.digest(KeyRange.all())).isEqualTo(before);
-    }
-
-    @Test
-    @DisplayName("apply is idempotent: replaying a batch writes nothing more")
-    void idempotent() {
-      MemoryStore s = seeded("a", 3);
-      List<RepairAction> plan =
-          List.of(
-              RepairAction.upsert("a", row(1, "new"), Expected.present(row(1, "v1"))),
-              RepairAction.delete("a", Key.of(2), Expected.present(row(2, "v2"))),
-              RepairAction.upsert("a", row(9, "ins"), Expected.absent()));
-      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsOnly(Status.APPLIED);
-      Digest after = s.digest(KeyRange.all());
-      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsOnly(Status.ALREADY_APPLIED);
-      assertThat(s.digest(KeyRange.all())).isEqualTo(after);
-      assertThat(scanAll(s, KeyRange.all())).extracting(Entry::key).containsExactly(Key.of(0), Key.of(1), Key.of(9));
-    }
-
-    @Test
-    @DisplayName("inverse actions undo a batch")
-    void inverse() {
-      MemoryStore s = seeded("a", 3);
-      Digest before = s.digest(KeyRange.all());
-      List<RepairAction> plan =
-          List.of(
-              RepairAction.upsert("a", row(1, "new"), Expected.present(row(1, "v1"))),
-              RepairAction.delete("a", Key.of(2), Expected.present(row(2, "v2"))),
-              RepairAction.upsert("a", row(9, "ins"), Expected.absent()));
-      s.apply(plan);
-      assertThat(s.apply(plan.stream().map(RepairAction::inverse).toList()))
-          .extracting(ActionOutcome::status).containsOnly(Status.APPLIED);
-      assertThat(s.digest(KeyRange.all())).isEqualTo(before);
-    }
-
-    @Test
     @DisplayName("actions in one batch see the batch's earlier actions")
     void sequentialWithinBatch() {
       MemoryStore s = MemoryStore.create("a");
@@ -242,54 +177,6 @@ class MemoryStoreTest {
         assertThat(seen).hasSize(10).contains(row(5, "v5"), row(3, "v3")).doesNotContain(row(50, "new"));
       }
       assertThat(scanAll(s, KeyRange.all())).hasSize(10).contains(row(3, "new"), row(50, "new"));
-    }
-
-    @Test
-    @DisplayName("concurrent readers never see half a batch")
-    void noTornBatches() throws Exception {
-      // Two keys always hold values summing to 100; each batch moves one unit between them.
-      MemoryStore s = MemoryStore.create("t");
-      s.putAll(List.of(Entry.of(Key.of(1), Map.of("n", 50)), Entry.of(Key.of(2), Map.of("n", 50))));
-      ExecutorService pool = Executors.newFixedThreadPool(2);
-      try {
-        Future<?> writer =
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < 2000; i++) {
-                    Map<Key, Entry> now = s.get(List.of(Key.of(1), Key.of(2)));
-                    Entry a = now.get(Key.of(1));
-                    Entry b = now.get(Key.of(2));
-                    long av = ((Value.Num) a.field("n")).decimal().longValue();
-                    long bv = ((Value.Num) b.field("n")).decimal().longValue();
-                    s.apply(
-                        List.of(
-                            RepairAction.upsert("t", Entry.of(Key.of(1), Map.of("n", av - 1)), Expected.present(a)),
-                            RepairAction.upsert("t", Entry.of(Key.of(2), Map.of("n", bv + 1)), Expected.present(b))));
-                  }
-                });
-        Future<Integer> reader =
-            pool.submit(
-                () -> {
-                  int scans = 0;
-                  while (!writer.isDone() || scans == 0) {
-                    long sum = 0;
-                    try (Stream<Entry> st = s.scan(KeyRange.all())) {
-                      for (Entry e : st.toList()) {
-                        sum += ((Value.Num) e.field("n")).decimal().longValue();
-                      }
-                    }
-                    assertThat(sum).isEqualTo(100);
-                    scans++;
-                  }
-                  return scans;
-                });
-        writer.get();
-        assertThat(reader.get()).isPositive();
-      } finally {
-        pool.shutdownNow();
-      }
-      Map<Key, Entry> end = s.get(List.of(Key.of(1), Key.of(2)));
-      assertThat(end.get(Key.of(1)).field("n")).isEqualTo(Value.of(-1950));
     }
 
     @Test
