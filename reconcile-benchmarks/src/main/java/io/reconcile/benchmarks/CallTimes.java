@@ -57,6 +57,16 @@ final class CallTimes extends ForwardingStore {
     }).stream();
   }
 
+  /** Times the whole scan: the rows are read before the stream is returned. */
+  @Override
+  public Stream<Entry> scan(List<KeyRange> ranges) {
+    return timed("scan(ranges)", () -> {
+      try (Stream<Entry> rows = delegate().scan(ranges)) {
+        return rows.toList();
+      }
+    }).stream();
+  }
+
   @Override
   public Map<Key, Entry> get(Collection<Key> keys) {
     return timed("get", () -> super.get(keys));

@@ -147,12 +147,21 @@ public final class DigestBisectionChecker implements Checker {
 
   /** Reads the range from every store and reports each key whose rows differ. */
   private static void compareRows(CheckContext context, KeyRange range, Consumer<Divergence> found) {
+    compareRows(context, List.of(range), found);
+  }
+
+  /**
+   * Reads the ranges (ascending) from every store, with one {@link Store#scan(List)} each, and
+   * reports each key whose rows differ, in key order: how small differing segments are compared
+   * without a round trip each.
+   */
+  static void compareRows(CheckContext context, List<KeyRange> ranges, Consumer<Divergence> found) {
     List<Store> stores = context.stores();
     List<Map<Key, Entry>> rows = new ArrayList<>(stores.size());
     TreeSet<Key> keys = new TreeSet<>();
     for (Store s : stores) {
       Map<Key, Entry> m = new TreeMap<>();
-      try (Stream<Entry> scan = s.scan(range)) {
+      try (Stream<Entry> scan = s.scan(ranges)) {
         scan.forEach(e -> m.put(e.key(), e));
       }
       keys.addAll(m.keySet());
@@ -166,5 +175,10 @@ public final class DigestBisectionChecker implements Checker {
       }
       RowDiff.compare(k, sides, NAME, now).ifPresent(found);
     }
+  }
+
+  /** Whether a range with these per-store digests is compared row by row at once. */
+  boolean isLeaf(List<Digest> digests) {
+    return digests.stream().mapToLong(Digest::count).max().orElse(0) <= leafRows;
   }
 }

@@ -53,6 +53,11 @@ final class MeteredStore extends ForwardingStore {
   }
 
   @Override
+  public Stream<Entry> scan(List<KeyRange> ranges) {
+    return delegate().scan(ranges).peek(this::count);
+  }
+
+  @Override
   public Map<Key, Entry> get(Collection<Key> keys) {
     Map<Key, Entry> found = delegate().get(keys);
     found.values().forEach(this::count);

@@ -28,6 +28,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +96,9 @@ final class Run {
     this.bisection = new DigestBisectionChecker(r.fanOut, r.leafRows, commonScheme(r.stores));
     this.executor = new RepairExecutor(r.retry, r.actionsPerSecond, r.clock, r.sleeper, new Random(r.seed ^ runId.hashCode()));
   }
+
+  /** Small differing segments read with one scan per store. */
+  static final int LEAVES_PER_SCAN = 64;
 
   static final int MIN_AUTO_SEGMENTS = 64;
   static final int MAX_AUTO_SEGMENTS = 1 << 17;
@@ -233,14 +238,30 @@ final class Run {
           storeRows.put(stores.get(top.size() - 1).id(), count);
         }
       }
-      List<Future<List<Divergence>>> futures = new ArrayList<>();
+      // Differing segments small enough to compare row by row are read in batches, one scan per
+      // store for a whole batch; the others are bisected one by one.
+      Map<Integer, Future<List<Divergence>>> futures = new LinkedHashMap<>();
+      List<Integer> leaves = new ArrayList<>();
       for (int p = 0; p < pending.size(); p++) {
         KeyRange range = ranges.get(p);
         List<Digest> digests = new ArrayList<>();
         for (List<Digest> ds : top) {
           digests.add(ds.get(p));
         }
-        futures.add(pool.submit(() -> checkSegment(range, digests)));
+        if (!digests.stream().allMatch(digests.get(0)::equals) && bisection.isLeaf(digests)) {
+          leaves.add(p);
+        } else {
+          futures.put(p, pool.submit(() -> checkSegment(range, digests)));
+        }
+      }
+      for (int from = 0; from < leaves.size(); from += LEAVES_PER_SCAN) {
+        List<Integer> batch = leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_SCAN));
+        Future<Map<Integer, List<Divergence>>> read =
+            pool.submit(() -> checkLeaves(batch.stream().map(ranges::get).toList()));
+        for (int i = 0; i < batch.size(); i++) {
+          int inBatch = i;
+          futures.put(batch.get(i), pool.submit(() -> await(read, "reading rows").get(inBatch)));
+        }
       }
       for (int p = 0; p < pending.size(); p++) {
         out.put(pending.get(p), await(futures.get(p), "comparing " + ranges.get(p)));
@@ -263,10 +284,37 @@ final class Run {
     }
   }
 
+  /** Compares small differing segments row by row with one scan per store; per segment index. */
+  private Map<Integer, List<Divergence>> checkLeaves(List<KeyRange> leaves) {
+    long start = System.nanoTime();
+    Map<Integer, List<Divergence>> found = new HashMap<>();
+    DigestBisectionChecker.compareRows(context, leaves, d -> {
+      int i = Collections.binarySearch(leaves, KeyRange.of(d.key(), null), (x, y) -> {
+        if (x.contains(d.key())) {
+          return 0;
+        }
+        return x.hi() != null && x.hi().compareTo(d.key()) <= 0 ? -1 : 1;
+      });
+      found.computeIfAbsent(i, k -> new ArrayList<>()).add(d);
+    });
+    Duration each = Duration.ofNanos((System.nanoTime() - start) / leaves.size());
+    Map<Integer, List<Divergence>> out = new HashMap<>();
+    for (int i = 0; i < leaves.size(); i++) {
+      out.put(i, finishSegment(leaves.get(i), found.getOrDefault(i, new ArrayList<>()), each));
+    }
+    return out;
+  }
+
   private List<Divergence> checkSegment(KeyRange range, List<Digest> digests) {
     long start = System.nanoTime();
     List<Divergence> found = new ArrayList<>();
     bisection.bisect(context, range, digests, found::add);
+    return finishSegment(range, found, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Runs the other checkers on the segment, orders what was found and tells the listeners. */
+  private List<Divergence> finishSegment(KeyRange range, List<Divergence> found, Duration took) {
+    long start = System.nanoTime();
     for (Checker c : r.checkers) {
       c.check(context, range, found::add);
     }
@@ -274,7 +322,8 @@ final class Run {
     for (Divergence d : found) {
       safely(l -> l.divergenceFound(runId, d));
     }
-    safely(l -> l.segmentCompared(runId, range, found.size(), Duration.ofNanos(System.nanoTime() - start)));
+    Duration total = took.plusNanos(System.nanoTime() - start);
+    safely(l -> l.segmentCompared(runId, range, found.size(), total));
     return found;
   }
 

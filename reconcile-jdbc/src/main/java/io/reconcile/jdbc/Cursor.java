@@ -4,7 +4,6 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,16 +23,17 @@ import org.jspecify.annotations.Nullable;
  * not (a collation that does not order text by code point, say): a row the database puts in the
  * wrong range then fails the scan of that range instead of being counted in the wrong place.
  *
- * <p>Owns its connection; {@link #close()} releases it. Not thread-safe.
+ * <p>All pages are read in one {@link SnapshotRead}, so a scan never sees part of a concurrent
+ * batch. Owns its connection; {@link #close()} releases it. Not thread-safe.
  */
 final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   /** A row read: its key and, unless reading keys only, its compared fields (store names). */
   record Row(Key key, Value.@Nullable MapValue fields) {}
 
-  private final Connection connection;
+  private final SnapshotRead read;
   private final Queries queries;
-  private final KeyRange range;
+  private final List<KeyRange> ranges;
   private final boolean keysOnly;
   private final int pageRows;
   private final String storeId;
@@ -41,15 +41,21 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
   private @Nullable PreparedStatement statement;
   private @Nullable ResultSet results;
   private @Nullable Key last;
+  private int at; // the first range the next key may lie in
   private int inPage;
   private boolean exhausted;
   private @Nullable Row next;
   private boolean closed;
 
-  Cursor(Connection connection, Queries queries, KeyRange range, boolean keysOnly, int pageRows, String storeId) {
-    this.connection = connection;
+  Cursor(SnapshotRead read, Queries queries, KeyRange range, boolean keysOnly, int pageRows, String storeId) {
+    this(read, queries, List.of(range), keysOnly, pageRows, storeId);
+  }
+
+  /** Reads several ascending, non-overlapping ranges as one. */
+  Cursor(SnapshotRead read, Queries queries, List<KeyRange> ranges, boolean keysOnly, int pageRows, String storeId) {
+    this.read = read;
     this.queries = queries;
-    this.range = range;
+    this.ranges = List.copyOf(ranges);
     this.keysOnly = keysOnly;
     this.pageRows = pageRows;
     this.storeId = storeId;
@@ -71,12 +77,15 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
         ResultSet rs = results;
         if (rs.next()) {
           Row row = read(rs);
-          if ((last != null && last.compareTo(row.key()) >= 0) || !range.contains(row.key())) {
+          boolean ordered = last == null || last.compareTo(row.key()) < 0;
+          while (at < ranges.size() - 1 && !ranges.get(at).contains(row.key())
+              && ranges.get(at + 1).lo().compareTo(row.key()) <= 0) {
+            at++;
+          }
+          if (!ordered || !ranges.get(at).contains(row.key())) {
             throw new ReconcileException(
                 "store '" + storeId + "' returned key " + row.key()
-                    + (last != null && last.compareTo(row.key()) >= 0
-                        ? " after " + last
-                        : " for range " + range)
+                    + (!ordered ? " after " + last : " outside " + (ranges.size() == 1 ? "range " + ranges.get(0) : "ranges " + ranges))
                     + ": the database does not order keys as reconcile does (text by Unicode code"
                     + " point, bytes and UUIDs unsigned), so ranges would not mean the same rows;"
                     + " give text key columns a binary (code point) collation");
@@ -96,7 +105,8 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
       }
     } catch (SQLException e) {
       close();
-      throw JdbcStore.failure("store '" + storeId + "' failed to scan " + range, e);
+      throw JdbcStore.failure(
+          "store '" + storeId + "' failed to scan " + (ranges.size() == 1 ? ranges.get(0) : ranges.size() + " ranges"), e);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -114,8 +124,12 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
   }
 
   private void openPage() throws SQLException {
-    Queries.Sql sql = queries.page(range, last, keysOnly, pageRows);
-    PreparedStatement ps = connection.prepareStatement(sql.text());
+    while (last != null && at < ranges.size() - 1 && ranges.get(at).hi() != null
+        && ranges.get(at).hi().compareTo(last) <= 0) {
+      at++; // ranges wholly before the last key read drop out of the next page's query
+    }
+    Queries.Sql sql = queries.page(ranges.subList(at, ranges.size()), last, keysOnly, pageRows);
+    PreparedStatement ps = read.connection().prepareStatement(sql.text());
     statement = ps;
     ps.setFetchSize(pageRows);
     sql.bind(ps);
@@ -173,6 +187,6 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
     } catch (SQLException ignored) {
       // Closing a result set of a read we are abandoning: nothing to report.
     }
-    JdbcStore.release(connection);
+    read.close();
   }
 }

@@ -80,6 +80,23 @@ interface Dialect {
     ps.setBytes(index, json.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** What {@link #beginSnapshot} returns when it left the session's isolation level alone. */
+  int UNCHANGED = -1;
+
+  /**
+   * Makes the transaction just begun on {@code c} (autocommit off) read one snapshot: the default
+   * raises the session to REPEATABLE READ when it is lower. Returns the isolation level to restore
+   * when the read ends, or {@link #UNCHANGED}.
+   */
+  default int beginSnapshot(Connection c) throws SQLException {
+    int was = c.getTransactionIsolation();
+    if (was == Connection.TRANSACTION_REPEATABLE_READ || was == Connection.TRANSACTION_SERIALIZABLE) {
+      return UNCHANGED;
+    }
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    return was;
+  }
+
   /** Digests computed inside the database, or null when rows are hashed client-side. */
   default @Nullable Pushdown pushdown() {
     return null;

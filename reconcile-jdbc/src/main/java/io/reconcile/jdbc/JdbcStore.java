@@ -187,7 +187,7 @@ public final class JdbcStore implements Store {
     long inSegment = 0;
     long seen = 0;
     int made = 0;
-    try (Cursor cursor = new Cursor(connect(), queries, range, true, fetchSize, id)) {
+    try (Cursor cursor = new Cursor(snapshot(), queries, range, true, fetchSize, id)) {
       while (cursor.hasNext()) {
         Key k = cursor.next().key();
         long boundary = (made + 1) * count / parts;
@@ -293,20 +293,17 @@ public final class JdbcStore implements Store {
     }
     Dialect.Pushdown pushdown = isNative ? nativeDigest : queries.dialect().pushdown();
     if (pushdown != null) {
-      Connection conn = connect();
-      try {
-        return List.copyOf(pushdown.digest(conn, queries, ranges));
+      try (SnapshotRead read = snapshot()) {
+        return List.copyOf(pushdown.digest(read.connection(), queries, ranges));
       } catch (SQLException e) {
         throw failure("store '" + id + "' failed to digest " + ranges.size() + " range(s)", e);
-      } finally {
-        release(conn);
       }
     }
     Digest[] out = new Digest[ranges.size()];
     java.util.Arrays.fill(out, Digest.EMPTY);
     KeyRange span = KeyRange.of(ranges.get(0).lo(), ranges.get(ranges.size() - 1).hi());
     int at = 0;
-    try (Cursor cursor = new Cursor(connect(), queries, span, false, fetchSize, id)) {
+    try (Cursor cursor = new Cursor(snapshot(), queries, span, false, fetchSize, id)) {
       while (cursor.hasNext()) {
         Cursor.Row row = cursor.next();
         while (at < ranges.size() && !beforeEnd(row.key(), ranges.get(at))) {
@@ -331,8 +328,21 @@ public final class JdbcStore implements Store {
   /** Streams the range in key order; close the stream to release its connection. */
   @Override
   public Stream<Entry> scan(KeyRange range) {
+    return scan(List.of(range));
+  }
+
+  /**
+   * Streams the ranges in key order with keyset pages that each cover every remaining range (one
+   * query per page, not per range); close the stream to release its connection.
+   */
+  @Override
+  public Stream<Entry> scan(List<KeyRange> ranges) {
+    KeyRange.requireAscending(ranges);
     checkOpen();
-    Cursor cursor = new Cursor(connect(), queries, range, false, fetchSize, id);
+    if (ranges.isEmpty()) {
+      return Stream.empty();
+    }
+    Cursor cursor = new Cursor(snapshot(), queries, ranges, false, fetchSize, id);
     Spliterator<Cursor.Row> split =
         Spliterators.spliteratorUnknownSize(
             cursor, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
@@ -344,7 +354,7 @@ public final class JdbcStore implements Store {
         .onClose(cursor::close);
   }
 
-  /** One point query per key, all on one connection. */
+  /** One point query per key, all in one snapshot read (never part of a concurrent batch). */
   @Override
   public Map<Key, Entry> get(Collection<Key> keys) {
     checkOpen();
@@ -352,10 +362,9 @@ public final class JdbcStore implements Store {
     if (keys.isEmpty()) {
       return out;
     }
-    Connection conn = connect();
-    try {
+    try (SnapshotRead read = snapshot()) {
       for (Key k : keys) {
-        Entry e = read(conn, k, false);
+        Entry e = read(read.connection(), k, false);
         if (e != null) {
           out.put(k, e);
         }
@@ -363,8 +372,6 @@ public final class JdbcStore implements Store {
       return out;
     } catch (SQLException e) {
       throw failure("store '" + id + "' failed to look up " + keys.size() + " key(s)", e);
-    } finally {
-      release(conn);
     }
   }
 
@@ -548,6 +555,16 @@ public final class JdbcStore implements Store {
       return dataSource.getConnection();
     } catch (SQLException e) {
       throw failure("store '" + id + "' could not connect to its database", e);
+    }
+  }
+
+  /** A connection in a read-only transaction that sees one snapshot (see {@link SnapshotRead}). */
+  private SnapshotRead snapshot() {
+    Connection conn = connect();
+    try {
+      return SnapshotRead.begin(conn, queries.dialect());
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' could not start a read", e);
     }
   }
 

@@ -170,6 +170,15 @@ final class PostgresDialect implements Dialect {
     return pushdown;
   }
 
+  /** One statement, for this transaction only: nothing to restore afterwards. */
+  @Override
+  public int beginSnapshot(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    }
+    return UNCHANGED;
+  }
+
   @Override
   public @Nullable NativeDigest nativeDigest() {
     return nativeDigest;

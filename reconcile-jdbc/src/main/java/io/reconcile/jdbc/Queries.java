@@ -48,16 +48,25 @@ final class Queries {
   }
 
   /**
-   * One keyset page: rows of {@code range} after {@code after} (exclusive; null for the start), in
-   * key order, at most {@code rows}. Selects the key columns, then the compared ones unless {@code
-   * keysOnly}.
+   * One keyset page: rows of the ranges (ascending; those wholly before {@code after} already
+   * dropped) after {@code after} (exclusive; null for the start), in key order, at most {@code
+   * rows}. Selects the key columns, then the compared ones unless {@code keysOnly}. Several ranges
+   * are bounded by their span, so that an index scan covers only it, and then by each range.
    */
-  Sql page(KeyRange range, @Nullable Key after, boolean keysOnly, int rows) {
+  Sql page(List<KeyRange> ranges, @Nullable Key after, boolean keysOnly, int rows) {
     StringBuilder sql = new StringBuilder("SELECT ");
     appendColumns(sql, keysOnly);
     sql.append(" FROM ").append(table.quoted());
     List<Bound> params = new ArrayList<>();
-    List<String> where = rangeConditions(range, params);
+    KeyRange span = KeyRange.of(ranges.get(0).lo(), ranges.get(ranges.size() - 1).hi());
+    List<String> where = rangeConditions(span, params);
+    if (ranges.size() > 1) {
+      StringBuilder any = new StringBuilder("(");
+      for (int i = 0; i < ranges.size(); i++) {
+        any.append(i == 0 ? "" : " OR ").append(inRange(ranges.get(i), params));
+      }
+      where.add(any.append(')').toString());
+    }
     if (after != null) {
       where.add(compare(after, ">", params));
     }

@@ -10,7 +10,6 @@ import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.repair.Expected;
 import io.reconcile.api.repair.RepairAction;
-import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -187,20 +185,5 @@ class PostgresNativeDigestIT {
         .seed(1)
         .build()
         .run();
-  }
-
-  /** Records the hash schemes the engine digests with. */
-  private static final class SchemeSpy extends ForwardingStore {
-    final Set<HashScheme> used = ConcurrentHashMap.newKeySet();
-
-    SchemeSpy(Store delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-      used.add(scheme);
-      return super.digest(ranges, scheme);
-    }
   }
 }

@@ -16,6 +16,11 @@ import java.util.stream.Stream;
 /**
  * A store that forwards every call to another: subclass it and override only what you decorate
  * (metering, fault injection, access control, caching). Thread-safe if the delegate is.
+ *
+ * <p>One exception keeps decorators whole: {@link #scan(List)} is not forwarded as one call but
+ * scans range by range through {@link #scan(KeyRange)}, so a subclass that decorates {@code
+ * scan(KeyRange)} sees every range read. Override {@code scan(List)} as well to pass batched
+ * reads on to the delegate (e.g. {@code delegate().scan(ranges).map(…)}).
  */
 public abstract class ForwardingStore implements Store {
 

@@ -84,6 +84,19 @@ public interface Store extends AutoCloseable {
   Stream<Entry> scan(KeyRange range);
 
   /**
+   * Streams the entries of several ranges as one stream: the entries of each range in turn, as
+   * {@link #scan(KeyRange)} gives them. Stores that can read many small ranges in one request (one
+   * query instead of one per range) override it; the default scans the ranges one after another.
+   *
+   * @param ranges ascending, non-overlapping ranges
+   * @throws IllegalArgumentException if the ranges overlap or are out of order
+   */
+  default Stream<Entry> scan(List<KeyRange> ranges) {
+    KeyRange.requireAscending(ranges);
+    return ranges.stream().flatMap(this::scan);
+  }
+
+  /**
    * The entries under the given keys; keys the store does not hold are absent from the result.
    * The default scans the smallest range enclosing the keys; stores with point lookups override it.
    */

@@ -1,0 +1,20 @@
+package io.reconcile.core.memory;
+
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Optional;
+
+/** The in-memory store passes the store compatibility kit. */
+class MemoryStoreCompatibilityTest extends StoreCompatibilityKit {
+
+  @Override
+  protected Store newStore() {
+    return MemoryStore.create("kit");
+  }
+
+  @Override
+  protected Optional<Store> newReadOnlyStore() {
+    return Optional.of(MemoryStore.create("kit", StoreOptions.builder().readOnly(true).build()));
+  }
+}

@@ -1,0 +1,282 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.Canonical;
+import io.reconcile.api.Digest;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.Value;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The H2 (2.x) dialect: text keys ordered and compared by their UTF-8 bytes, and — when every key
+ * and compared column can be — canonical digests computed by H2's SQL.
+ *
+ * <p><b>Key order.</b> H2 compares {@code VARCHAR} by UTF-16 unit, which differs from the code
+ * point order of {@link io.reconcile.api.Key} between supplementary characters (U+10000 and up,
+ * e.g. emoji) and U+E000–U+FFFF. So text key columns are compared as {@code CAST(x AS VARBINARY)}
+ * against {@code CAST(? AS VARBINARY)} — H2 2 converts text to its UTF-8 bytes and compares bytes
+ * unsigned, which is code point order. The cost: such a comparison cannot use the key's index, so a
+ * keyset page over a text key scans the table (integer, UUID and binary keys are unaffected).
+ *
+ * <p><b>Server-side digests.</b> Per row, SQL builds exactly the bytes of {@link
+ * Canonical#encodeRow} — integers {@code 'n' || CHAR_LENGTH(s) || ':' || s} over {@code CAST(x AS
+ * VARCHAR)}; NUMERIC/DECIMAL by value (trailing fractional zeros and point trimmed, zero as {@code
+ * 0}; H2 prints numerics without exponent); character types {@code 's' || OCTET_LENGTH(x) || ':' ||
+ * x} (UTF-8 bytes; {@code CHAR(n)} pads on both sides alike); BOOLEAN {@code b1:1}/{@code b1:0};
+ * DATE {@code 'd10:' || CAST(x AS VARCHAR)}; TIMESTAMP and TIMESTAMP WITH TIME ZONE {@code EXTRACT(EPOCH
+ * FROM x)} trimmed like a decimal (a TIMESTAMP read as UTC, as the client side reads it); UUID
+ * {@code 'u36:' || CAST(x AS VARCHAR)}; binary types {@code 'x' || 2·OCTET_LENGTH(x) || ':' ||
+ * RAWTOHEX(x)}; NULL {@code N} — and hashes it with {@code HASH('MD5', …)} (over the UTF-8 bytes).
+ * Each MD5 is split into two signed 64-bit halves ({@code CAST(SUBSTRING(h FROM 1 FOR 8) AS
+ * BIGINT)}), summed per range with the count of negative low halves, and combined client-side into
+ * a {@link Digest}: one query per group of up to {@value #RANGES_PER_QUERY} ranges. REAL, DOUBLE,
+ * DECFLOAT, JSON, TIME, INTERVAL and other types, and normalisation rules that change values, hash
+ * client-side as the generic dialect does.
+ *
+ * <p>Only a remote H2 ({@code jdbc:h2:tcp:}, {@code jdbc:h2:ssl:}) digests in SQL, where it saves
+ * moving the rows. An embedded H2 shares the JVM with the store, and its interpreted SQL is the
+ * slower hasher: 200,000 rows of six columns took 8.3 s as SQL against 1.1 s hashed client-side.
+ */
+final class H2Dialect implements Dialect {
+
+  /** Ranges bucketed by one query. */
+  static final int RANGES_PER_QUERY = 64;
+
+  private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "integer", "bigint");
+  private static final Set<String> TEXT_TYPES =
+      Set.of("character varying", "character", "character large object", "varchar_ignorecase");
+  private static final Set<String> BINARY_TYPES =
+      Set.of("binary varying", "binary", "binary large object");
+
+  private final @Nullable Pushdown pushdown;
+  private final @Nullable String noPushdownReason;
+
+  private H2Dialect(@Nullable Pushdown pushdown, @Nullable String noPushdownReason) {
+    this.pushdown = pushdown;
+    this.noPushdownReason = noPushdownReason;
+  }
+
+  /** Whether the connection is to H2. */
+  static boolean isH2(DatabaseMetaData md) throws SQLException {
+    return "H2".equalsIgnoreCase(md.getDatabaseProductName()) && md.getDatabaseMajorVersion() >= 2;
+  }
+
+  /**
+   * The dialect for a table: digests in the database when it is a remote H2 server ({@code
+   * jdbc:h2:tcp:} or {@code ssl:}) and the types and normalisation allow; an embedded H2 runs in
+   * this JVM, where hashing the rows directly is several times faster than H2's interpreted SQL.
+   */
+  static H2Dialect forTable(
+      Connection conn, Table table, Normalization normalization, boolean allowPushdown)
+      throws SQLException {
+    String url = conn.getMetaData().getURL();
+    boolean remote = url != null && (url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:"));
+    String reason =
+        !allowPushdown ? "disabled"
+            : !remote ? "embedded, where hashing in the JVM is faster"
+            : whyNot(table, normalization);
+    if (reason != null) {
+      return new H2Dialect(null, reason);
+    }
+    return new H2Dialect(new Digests(table, normalization), null);
+  }
+
+  private static @Nullable String whyNot(Table table, Normalization normalization) {
+    for (Column c : table.keys()) {
+      if (!pushable(c)) {
+        return "key column " + c + " has no bit-identical SQL encoding";
+      }
+    }
+    for (Column c : table.columns()) {
+      String dataset = normalization.datasetName(c.fieldName());
+      if (normalization.isIgnored(dataset)) {
+        continue;
+      }
+      if (!pushable(c)) {
+        return "column " + c + " has no bit-identical SQL encoding";
+      }
+      if (!normalization.ruleFor(dataset).equals(Normalization.Rule.IDENTITY)) {
+        return "field '" + dataset + "' has a normalisation rule";
+      }
+    }
+    return null;
+  }
+
+  private static boolean pushable(Column c) {
+    String t = c.typeName().toLowerCase(Locale.ROOT);
+    return switch (c.kind()) {
+      case LONG -> INTEGER_TYPES.contains(t);
+      case DECIMAL -> t.equals("numeric") || t.equals("decimal");
+      case TEXT -> TEXT_TYPES.contains(t);
+      case BOOLEAN -> t.equals("boolean");
+      case DATE -> t.equals("date");
+      case TIMESTAMP -> t.equals("timestamp");
+      case TIMESTAMP_TZ -> t.equals("timestamp with time zone");
+      case UUID -> t.equals("uuid");
+      case BYTES -> BINARY_TYPES.contains(t);
+      case REAL, DOUBLE, JSON -> false;
+    };
+  }
+
+  /**
+   * SERIALIZABLE: in H2 the level at which a transaction reads one snapshot taken at its start
+   * (REPEATABLE READ lets rows committed meanwhile appear).
+   */
+  @Override
+  public int beginSnapshot(Connection c) throws SQLException {
+    int was = c.getTransactionIsolation();
+    if (was == Connection.TRANSACTION_SERIALIZABLE) {
+      return UNCHANGED;
+    }
+    c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+    return was;
+  }
+
+  @Override
+  public String name() {
+    return pushdown != null ? "h2" : "h2 (client-side digests: " + noPushdownReason + ")";
+  }
+
+  @Override
+  public String keyExpression(Column c) {
+    return c.kind() == Column.Kind.TEXT ? "CAST(" + c.quoted() + " AS VARBINARY)" : c.quoted();
+  }
+
+  @Override
+  public String keyParameter(Column c) {
+    return c.kind() == Column.Kind.TEXT ? "CAST(? AS VARBINARY)" : "?";
+  }
+
+  @Override
+  public @Nullable Pushdown pushdown() {
+    return pushdown;
+  }
+
+  /** The SQL expression of a column's canonical value encoding, NULL as {@code N}. */
+  static String encode(Column c) {
+    String x = c.quoted();
+    String e =
+        switch (c.kind()) {
+          case LONG -> framed("n", "CAST(" + x + " AS VARCHAR)");
+          case DECIMAL -> framed("n", "CASE WHEN " + x + " = 0 THEN '0' ELSE " + byValue("CAST(" + x + " AS VARCHAR)") + " END");
+          case TEXT -> "'s' || OCTET_LENGTH(" + x + ") || ':' || " + x;
+          case BOOLEAN -> "CASE WHEN " + x + " THEN 'b1:1' ELSE 'b1:0' END";
+          case DATE -> "'d10:' || CAST(" + x + " AS VARCHAR)";
+          case TIMESTAMP, TIMESTAMP_TZ ->
+              framed("t", byValue("CAST(EXTRACT(EPOCH FROM " + x + ") AS VARCHAR)"));
+          case UUID -> "'u36:' || CAST(" + x + " AS VARCHAR)";
+          case BYTES -> "'x' || (2 * OCTET_LENGTH(" + x + ")) || ':' || RAWTOHEX(" + x + ")";
+          default -> throw new IllegalStateException("no SQL encoding for " + c);
+        };
+    return "CASE WHEN " + x + " IS NULL THEN 'N' ELSE " + e + " END";
+  }
+
+  private static String framed(String tag, String text) {
+    return "'" + tag + "' || CHAR_LENGTH(" + text + ") || ':' || " + text;
+  }
+
+  /** Decimal text by value: trailing fractional zeros and then a trailing point trimmed. */
+  private static String byValue(String text) {
+    return "CASE WHEN POSITION('.' IN " + text + ") > 0 THEN TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM "
+        + text + ")) ELSE " + text + " END";
+  }
+
+  /** A string literal: H2 has no backslash escapes, only quotes need doubling. */
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** Computes canonical digests in the database. */
+  static final class Digests implements Pushdown {
+    private final String rowKey;
+    private final String rowFields;
+
+    Digests(Table table, Normalization normalization) {
+      StringBuilder k = new StringBuilder();
+      for (Column c : table.keys()) {
+        k.append(k.length() == 0 ? "" : " || ").append('(').append(encode(c)).append(')');
+      }
+      Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
+      for (Column c : table.columns()) {
+        String dataset = normalization.datasetName(c.fieldName());
+        if (!normalization.isIgnored(dataset)) {
+          byName.put(dataset, c);
+        }
+      }
+      StringBuilder f = new StringBuilder();
+      for (Map.Entry<String, Column> e : byName.entrySet()) {
+        String name = new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);
+        f.append(f.length() == 0 ? "" : " || ").append(literal(name)).append(" || (")
+            .append(encode(e.getValue())).append(')');
+      }
+      this.rowKey = k.toString();
+      this.rowFields = f.length() == 0 ? "''" : f.toString();
+    }
+
+    @Override
+    public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
+        throws SQLException {
+      List<Digest> out = new ArrayList<>(ranges.size());
+      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
+        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
+        out.addAll(digestGroup(connection, queries, group));
+      }
+      return out;
+    }
+
+    /** The SQL of one group's query; its parameters go to {@code params}. */
+    String sql(Queries queries, List<KeyRange> group, List<Queries.Bound> params) {
+      StringBuilder sql = new StringBuilder();
+      sql.append("SELECT b, COUNT(*), SUM(hi), SUM(lo), SUM(CASE WHEN lo < 0 THEN 1 ELSE 0 END) FROM (")
+          .append("SELECT b, CAST(SUBSTRING(h FROM 1 FOR 8) AS BIGINT) AS hi,")
+          .append(" CAST(SUBSTRING(h FROM 9 FOR 8) AS BIGINT) AS lo FROM (")
+          .append("SELECT b, HASH('MD5', k || 'm' || OCTET_LENGTH(f) || ':' || f) AS h FROM (SELECT ");
+      sql.append(queries.bucket(group, params)).append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
+          .append(queries.table().quoted());
+      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
+      sql.append(" WHERE ").append(queries.inRange(span, params));
+      if (queries.filter() != null) {
+        sql.append(" AND (").append(queries.filter()).append(')');
+      }
+      sql.append(") r WHERE b IS NOT NULL) m) c GROUP BY b");
+      return sql.toString();
+    }
+
+    private List<Digest> digestGroup(Connection conn, Queries queries, List<KeyRange> group)
+        throws SQLException {
+      List<Queries.Bound> params = new ArrayList<>();
+      String text = sql(queries, group, params);
+      Digest[] out = new Digest[group.size()];
+      Arrays.fill(out, Digest.EMPTY);
+      try (PreparedStatement ps = conn.prepareStatement(text)) {
+        new Queries.Sql(text, params).bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            int b = rs.getInt(1);
+            long count = rs.getLong(2);
+            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
+            BigInteger lo = rs.getBigDecimal(4).toBigIntegerExact();
+            long negativeLo = rs.getLong(5);
+            // Each negative low half is 2^64 short of its unsigned value; hi's sign is moot mod 2^128.
+            out[b] = Digest.of(count, hi.shiftLeft(64).add(lo).add(BigInteger.valueOf(negativeLo).shiftLeft(64)));
+          }
+        }
+      }
+      return List.of(out);
+    }
+  }
+}

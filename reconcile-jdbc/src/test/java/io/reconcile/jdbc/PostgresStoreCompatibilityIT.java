@@ -1,0 +1,23 @@
+package io.reconcile.jdbc;
+
+import io.reconcile.api.store.Store;
+import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Optional;
+
+/**
+ * The JDBC store on a real PostgreSQL (PostgreSQL dialect, digests computed in the database)
+ * passes the store compatibility kit.
+ */
+class PostgresStoreCompatibilityIT extends StoreCompatibilityKit {
+
+  @Override
+  protected Store newStore() {
+    return JdbcStore.builder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").build();
+  }
+
+  @Override
+  protected Optional<Store> newReadOnlyStore() {
+    return Optional.of(
+        JdbcStore.builder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
+  }
+}

@@ -1,0 +1,856 @@
+package io.reconcile.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.Value;
+import io.reconcile.api.Version;
+import io.reconcile.api.VersionVector;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.ActionOutcome.Status;
+import io.reconcile.api.repair.Expected;
+import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.Subscription;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The tests every {@link Store} passes: what the engine relies on, taken from the promises of the
+ * {@link Store} javadoc. A plugin's test class extends this class and says how to open a new,
+ * empty store; JUnit 5 then runs every test below against it:
+ *
+ * <pre>{@code
+ * class MyStoreCompatibilityTest extends StoreCompatibilityKit {
+ *   @Override
+ *   protected Store newStore() {
+ *     return MyStore.open(freshDatabase(), "kit");
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>The shape of the data</h2>
+ *
+ * Every store the kit opens holds one dataset whose entries have a single {@code long} key and
+ * exactly three fields, each of which may be null ({@link Value#ofNull()}):
+ *
+ * <ul>
+ *   <li>{@value #NAME}: text of up to 200 characters, any Unicode but U+0000 (empty text, the text
+ *       {@code "NULL"}, quotes, tabs, new lines, accents, CJK and emoji occur);
+ *   <li>{@value #AMOUNT}: a decimal with at most 16 digits before the point and 2 after, compared by
+ *       value ({@code 1.5} equals {@code 1.50});
+ *   <li>{@value #ACTIVE}: a boolean.
+ * </ul>
+ *
+ * In SQL: {@code CREATE TABLE kit (id BIGINT PRIMARY KEY, name VARCHAR(200), amount DECIMAL(18,2),
+ * active BOOLEAN)}. Keys include {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE}. Entries are
+ * written without version metadata, except by the test of {@link Capability#VERSIONS}, which writes
+ * a version vector and a timestamp in whole milliseconds.
+ *
+ * <h2>What a subclass provides</h2>
+ *
+ * {@link #newStore()} (required) opens a new, empty store, called once or more per test; the kit
+ * closes every store it opened after each test. {@link #seed} (optional) writes the rows a test
+ * starts from; by default through the store's own {@link Store#apply} with upserts that expect
+ * absence, so a read-only store overrides it. {@link #newReadOnlyStore()} (optional) opens a store
+ * that refuses writes, so the kit can check that refusal.
+ *
+ * <h2>What is checked</h2>
+ *
+ * Reading: scans return exactly the entries of a range (open ends too), in key order when {@link
+ * Capability#ORDERED_SCAN} is declared, with the data that was written; look-ups return present keys
+ * only. Digests: equal to canonical client-side hashing of the entries, row by row and per range;
+ * combinable over parts; arguments checked. Segments: adjacent, in order, covering the range.
+ * Writing (stores with {@link Capability#WRITE}): upserts and deletes are visible to the next scan,
+ * look-up and digest; outcomes report what was found; a replay is {@code ALREADY_APPLIED} and
+ * changes nothing; a stale expectation is {@code REFUSED} and changes nothing, without stopping the
+ * rest of the batch; an inverse undoes its action. Concurrency: readers never see part of a batch;
+ * of two conditional writes racing from the same state exactly one applies. Capabilities: {@code
+ * WRITE}, {@code VERSIONS} and {@code CHANGE_FEED} are honest. Lifecycle: a closed store fails with
+ * a {@link ReconcileException.StoreUnavailableException} that names it and is not transient.
+ *
+ * <p>The tests run one at a time on one thread per test class (except where a test starts its own
+ * threads); a subclass must not rely on test order.
+ */
+public abstract class StoreCompatibilityKit {
+
+  /** The text field. */
+  public static final String NAME = "name";
+
+  /** The decimal field. */
+  public static final String AMOUNT = "amount";
+
+  /** The boolean field. */
+  public static final String ACTIVE = "active";
+
+  private static final long AWAIT_SECONDS = 30;
+
+  private final List<Store> opened = new ArrayList<>();
+
+  /**
+   * Opens a new, empty store of the kit's shape (see the class description). Every call returns
+   * a store that holds no entries and shares nothing with earlier ones.
+   */
+  protected abstract Store newStore();
+
+  /**
+   * Opens a new, empty store of the same kind that refuses writes (e.g. opened read-only), or
+   * returns empty if the store cannot be opened so. When {@link #newStore()} itself lacks {@link
+   * Capability#WRITE}, this is not consulted. Default: empty.
+   */
+  protected Optional<Store> newReadOnlyStore() {
+    return Optional.empty();
+  }
+
+  /**
+   * Puts {@code entries} into an empty {@code store}, as an application would. Default: one {@link
+   * Store#apply} of upserts expecting absence, each of which must be {@code APPLIED}. Override it
+   * for a store that cannot write, or to load rows another way.
+   */
+  protected void seed(Store store, Collection<Entry> entries) {
+    List<RepairAction> inserts = new ArrayList<>();
+    for (Entry e : entries) {
+      inserts.add(RepairAction.upsert(store.id(), e, Expected.absent()));
+    }
+    for (ActionOutcome o : store.apply(inserts)) {
+      assertEquals(Status.APPLIED, o.status(), () -> "seeding through apply: " + o.action() + " found " + o.found());
+    }
+  }
+
+  /** An entry of the kit's shape: key {@code id} and the three fields, null where given null. */
+  public static Entry row(long id, @Nullable String name, @Nullable BigDecimal amount, @Nullable Boolean active) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put(NAME, name);
+    fields.put(AMOUNT, amount);
+    fields.put(ACTIVE, active);
+    return Entry.of(Key.of(id), fields);
+  }
+
+  @AfterEach
+  void closeOpenedStores() {
+    for (Store s : opened) {
+      s.close();
+    }
+    opened.clear();
+  }
+
+  // ---------------------------------------------------------------- data and helpers
+
+  private static final List<String> NAMES =
+      java.util.Arrays.asList(
+          "Ada", "", "NULL", null, "Zoë", "日本語のテキスト", "😀 emoji", "it's \"quoted\"; --",
+          "tab\tnew\nline", "trailing ", "ÅÄÖ åäö", "a".repeat(200));
+
+  private static final List<BigDecimal> AMOUNTS =
+      java.util.Arrays.asList(
+          BigDecimal.ZERO, new BigDecimal("1.5"), new BigDecimal("-0.01"),
+          new BigDecimal("9999999999999999.99"), new BigDecimal("-9999999999999999.99"),
+          new BigDecimal("42"), null, new BigDecimal("0.10"));
+
+  private static final List<Boolean> FLAGS = java.util.Arrays.asList(true, false, null);
+
+  private static final long[] IDS = {
+    Long.MIN_VALUE, -1_000_000, -42, -1, 0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610,
+    987, 1597, 1_000_000_007, Long.MAX_VALUE
+  };
+
+  /** The rows most tests start from: every edge value of the shape, keys spread with gaps. */
+  private static List<Entry> sample() {
+    List<Entry> rows = new ArrayList<>();
+    for (int i = 0; i < IDS.length; i++) {
+      rows.add(
+          row(IDS[i], NAMES.get(i % NAMES.size()), AMOUNTS.get(i % AMOUNTS.size()), FLAGS.get(i % FLAGS.size())));
+    }
+    return rows;
+  }
+
+  /** A store opened by {@link #newStore()} and closed after the test. */
+  private Store open() {
+    Store s = newStore();
+    opened.add(s);
+    return s;
+  }
+
+  private Store seeded(Collection<Entry> rows) {
+    Store s = open();
+    seed(s, rows);
+    return s;
+  }
+
+  private Store writable() {
+    Store s = open();
+    Assumptions.assumeTrue(
+        s.capabilities().contains(Capability.WRITE),
+        () -> "store '" + s.id() + "' does not declare WRITE, so the writing tests do not apply");
+    return s;
+  }
+
+  private static List<Entry> scan(Store s, KeyRange range) {
+    try (Stream<Entry> st = s.scan(range)) {
+      return st.toList();
+    }
+  }
+
+  private static TreeMap<Key, Entry> byKey(Collection<Entry> entries) {
+    TreeMap<Key, Entry> m = new TreeMap<>();
+    for (Entry e : entries) {
+      m.put(e.key(), e);
+    }
+    return m;
+  }
+
+  private static Digest digestOf(Collection<Entry> entries) {
+    Digest d = Digest.EMPTY;
+    for (Entry e : entries) {
+      d = d.plus(e.hash());
+    }
+    return d;
+  }
+
+  private static List<Entry> within(Collection<Entry> entries, KeyRange range) {
+    return entries.stream().filter(e -> range.contains(e.key())).sorted((a, b) -> a.key().compareTo(b.key())).toList();
+  }
+
+  /** Checks that the store holds exactly {@code expected}, by scan, look-up and digest. */
+  private static void assertHolds(Store s, Collection<Entry> expected, String after) {
+    assertScan(s, KeyRange.all(), expected, after);
+    Set<Key> keys = new HashSet<>(byKey(expected).keySet());
+    Map<Key, Entry> got = s.get(keys);
+    assertEquals(keys, got.keySet(), () -> "get of every expected key " + after + " returned other keys");
+    for (Entry e : expected) {
+      assertSameData(e, got.get(e.key()), "get " + after);
+    }
+    assertEquals(digestOf(expected), s.digest(KeyRange.all()), () -> "the digest of the whole store " + after);
+  }
+
+  private static void assertScan(Store s, KeyRange range, Collection<Entry> all, String context) {
+    List<Entry> expected = within(all, range);
+    List<Entry> actual = scan(s, range);
+    List<Key> expectedKeys = expected.stream().map(Entry::key).toList();
+    List<Key> actualKeys = actual.stream().map(Entry::key).toList();
+    if (s.capabilities().contains(Capability.ORDERED_SCAN)) {
+      assertEquals(expectedKeys, actualKeys, () -> "scan of " + range + " " + context
+          + " (the store declares ORDERED_SCAN, so keys come in key order)");
+    } else {
+      assertEquals(new HashSet<>(expectedKeys), new HashSet<>(actualKeys), () -> "keys scanned from " + range + " " + context);
+      assertEquals(expectedKeys.size(), actualKeys.size(), () -> "scan of " + range + " " + context + " returned a key twice");
+    }
+    Map<Key, Entry> got = byKey(actual);
+    for (Entry e : expected) {
+      assertSameData(e, got.get(e.key()), "scan of " + range + " " + context);
+    }
+  }
+
+  private static void assertSameData(Entry expected, @Nullable Entry actual, String context) {
+    if (actual == null || !actual.sameData(expected)) {
+      fail(context + ": key " + expected.key() + " should hold " + expected.fields() + " but "
+          + (actual == null ? "is absent" : "holds " + actual.fields()));
+    }
+  }
+
+  private static void assertOutcome(ActionOutcome o, Status status, @Nullable Entry found) {
+    assertEquals(status, o.status(), () -> "status of " + o.action() + " (found " + o.found() + ")");
+    if (found == null) {
+      assertEquals(null, o.found(), () -> "what " + o.action() + " found: the key was absent");
+    } else {
+      assertSameData(found, o.found(), "what " + o.action() + " reports it found");
+    }
+  }
+
+  /** The task's result; a failure inside it is rethrown as it was, not wrapped. */
+  private static <T> T await(Future<T> task) throws Exception {
+    try {
+      return task.get(AWAIT_SECONDS * 4, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static <T extends Throwable> T assertFails(Class<T> type, Executable call, String what) {
+    return assertThrows(type, call, what);
+  }
+
+  private static Entry changed(Entry e, String name) {
+    return row(
+        (Long) e.key().part(0), name,
+        e.field(AMOUNT) instanceof Value.Num n ? n.decimal() : null,
+        e.field(ACTIVE) instanceof Value.Bool b ? b.value() : null);
+  }
+
+  // ---------------------------------------------------------------- the tests
+
+  @Nested
+  @DisplayName("reading")
+  class Reading {
+
+    @Test
+    @DisplayName("a scan returns exactly the entries of its range, with open ends and bounds between keys")
+    void scanRespectsBounds() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      List<KeyRange> ranges =
+          List.of(
+              KeyRange.all(),
+              KeyRange.atLeast(Key.of(5)),
+              KeyRange.below(Key.of(5)),
+              KeyRange.of(Key.of(-1), Key.of(89)),
+              KeyRange.of(Key.of(4), Key.of(100)),
+              KeyRange.of(Key.of(4), Key.of(5)),
+              KeyRange.of(Key.of(Long.MIN_VALUE), Key.of(Long.MAX_VALUE)),
+              KeyRange.atLeast(Key.of(Long.MAX_VALUE)),
+              KeyRange.below(Key.of(Long.MIN_VALUE)),
+              KeyRange.below(Key.of(Long.MIN_VALUE + 1)),
+              KeyRange.atLeast(Key.of(2_000_000_000)));
+      for (KeyRange r : ranges) {
+        assertScan(s, r, rows, "of the sample rows");
+      }
+    }
+
+    @Test
+    @DisplayName("several ranges scan as one: the entries of each range in turn")
+    void scanOfSeveralRanges() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      List<List<KeyRange>> cases =
+          List.of(
+              List.of(KeyRange.below(Key.of(0)), KeyRange.of(Key.of(4), Key.of(5)), KeyRange.atLeast(Key.of(89))),
+              List.of(KeyRange.of(Key.of(-1), Key.of(1)), KeyRange.of(Key.of(1), Key.of(100))),
+              List.of(KeyRange.all()),
+              List.of());
+      for (List<KeyRange> ranges : cases) {
+        List<Entry> oneByOne = new ArrayList<>();
+        ranges.forEach(r -> oneByOne.addAll(scan(s, r)));
+        List<Entry> together;
+        try (Stream<Entry> all = s.scan(ranges)) {
+          together = all.toList();
+        }
+        assertEquals(oneByOne, together, "scan(" + ranges + ") against scanning each range");
+      }
+    }
+
+    @Test
+    @DisplayName("what was written reads back as the same canonical data: null, empty text, 'NULL', non-ASCII, extreme decimals")
+    void valuesRoundTrip() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      Map<Key, Entry> scanned = byKey(scan(s, KeyRange.all()));
+      for (Entry e : rows) {
+        assertSameData(e, scanned.get(e.key()), "reading back the sample");
+      }
+    }
+
+    @Test
+    @DisplayName("a scan of an empty store returns nothing")
+    void emptyStore() {
+      Store s = open();
+      assertEquals(List.of(), scan(s, KeyRange.all()), "scan of a new store");
+      assertEquals(Digest.EMPTY, s.digest(KeyRange.all()), "digest of a new store");
+    }
+
+    @Test
+    @DisplayName("a look-up returns the present keys only")
+    void lookups() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      List<Key> keys = List.of(Key.of(0), Key.of(4), Key.of(Long.MAX_VALUE), Key.of(Long.MIN_VALUE), Key.of(99));
+      Map<Key, Entry> got = s.get(keys);
+      assertEquals(Set.of(Key.of(0), Key.of(Long.MAX_VALUE), Key.of(Long.MIN_VALUE)), got.keySet(), "keys found by get");
+      Map<Key, Entry> expected = byKey(rows);
+      got.forEach((k, e) -> assertSameData(expected.get(k), e, "get"));
+      assertTrue(s.get(List.of()).isEmpty(), "get of no keys returns nothing");
+    }
+  }
+
+  @Nested
+  @DisplayName("digests")
+  class Digests {
+
+    @Test
+    @DisplayName("the digest of a range equals canonical hashing of the entries its scan returns")
+    void digestEqualsScannedEntries() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      for (KeyRange r :
+          List.of(KeyRange.all(), KeyRange.below(Key.of(3)), KeyRange.of(Key.of(3), Key.of(900)), KeyRange.atLeast(Key.of(900)), KeyRange.of(Key.of(4), Key.of(5)))) {
+        Digest expected = digestOf(within(rows, r));
+        assertEquals(expected, digestOf(scan(s, r)), () -> "canonical hashing of what the scan of " + r + " returned");
+        assertEquals(expected, s.digest(r), () -> "digest of " + r);
+      }
+    }
+
+    @Test
+    @DisplayName("row by row, digests equal client-side canonical hashing (what SERVER_SIDE_DIGEST promises)")
+    void digestRowByRow() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      List<KeyRange> single = new ArrayList<>();
+      for (int i = 0; i < IDS.length; i++) {
+        single.add(KeyRange.of(Key.of(IDS[i]), i + 1 < IDS.length ? Key.of(IDS[i + 1]) : null));
+      }
+      List<Digest> digests = s.digest(single, HashScheme.CANONICAL_MD5);
+      assertEquals(single.size(), digests.size(), "one digest per range");
+      for (int i = 0; i < single.size(); i++) {
+        Entry e = rows.get(i);
+        assertEquals(Digest.of(e.hash()), digests.get(i), "digest of the single row " + e
+            + (s.capabilities().contains(Capability.SERVER_SIDE_DIGEST) ? ", computed server-side" : ""));
+      }
+    }
+
+    @Test
+    @DisplayName("the digest of a range is the sum of its parts' digests, under every declared scheme")
+    void partsCombine() {
+      Store s = seeded(sample());
+      List<KeyRange> parts = KeyRange.all().split(List.of(Key.of(-1), Key.of(0), Key.of(7), Key.of(1_000)));
+      assertTrue(s.hashSchemes().contains(HashScheme.CANONICAL_MD5), () -> "every store digests with CANONICAL_MD5, but store '" + s.id() + "' declares " + s.hashSchemes());
+      for (HashScheme scheme : s.hashSchemes()) {
+        Digest whole = s.digest(List.of(KeyRange.all()), scheme).get(0);
+        Digest sum = Digest.EMPTY;
+        for (Digest d : s.digest(parts, scheme)) {
+          sum = sum.plus(d);
+        }
+        assertEquals(whole, sum, "the digests of " + parts + " under " + scheme.name() + " added up");
+      }
+      List<KeyRange> apart = List.of(parts.get(0), parts.get(2), parts.get(4));
+      assertEquals(
+          List.of(s.digest(parts.get(0)), s.digest(parts.get(2)), s.digest(parts.get(4))),
+          s.digest(apart, HashScheme.CANONICAL_MD5),
+          "digests of ranges with gaps between them");
+      assertEquals(List.of(), s.digest(List.of(), HashScheme.CANONICAL_MD5), "digests of no ranges");
+    }
+
+    @Test
+    @DisplayName("ranges that overlap or are out of order, and undeclared schemes, are rejected")
+    void badArguments() {
+      Store s = seeded(sample());
+      KeyRange a = KeyRange.below(Key.of(10));
+      KeyRange b = KeyRange.atLeast(Key.of(5));
+      assertFails(IllegalArgumentException.class, () -> s.digest(List.of(a, b), HashScheme.CANONICAL_MD5), "overlapping ranges");
+      assertFails(
+          IllegalArgumentException.class,
+          () -> s.digest(List.of(KeyRange.atLeast(Key.of(10)), KeyRange.below(Key.of(5))), HashScheme.CANONICAL_MD5),
+          "ranges out of order");
+      HashScheme unknown = new HashScheme("reconcile-testkit/undeclared", 128);
+      assertFails(IllegalArgumentException.class, () -> s.digest(List.of(KeyRange.all()), unknown), "a scheme the store does not declare");
+    }
+  }
+
+  @Nested
+  @DisplayName("segments")
+  class Segments {
+
+    @Test
+    @DisplayName("segments are adjacent, in key order, at most as many as asked, and cover the range exactly")
+    void segmentsCoverTheRange() {
+      Store s = seeded(sample());
+      for (KeyRange r : List.of(KeyRange.all(), KeyRange.of(Key.of(-42), Key.of(1_000)), KeyRange.atLeast(Key.of(3)), KeyRange.below(Key.of(3)), KeyRange.of(Key.of(4), Key.of(5)))) {
+        for (int max : new int[] {1, 2, 5, 1_000}) {
+          List<Segment> segments = s.segments(r, max);
+          String what = max + " segments of " + r + ": " + segments;
+          assertFalse(segments.isEmpty(), what + " (at least one)");
+          assertTrue(segments.size() <= max, what + " (at most " + max + ")");
+          assertEquals(r.lo(), segments.get(0).range().lo(), what + " (the first starts where the range starts)");
+          assertEquals(r.hi(), segments.get(segments.size() - 1).range().hi(), what + " (the last ends where the range ends)");
+          for (int i = 1; i < segments.size(); i++) {
+            Key end = segments.get(i - 1).range().hi();
+            assertTrue(end != null && end.equals(segments.get(i).range().lo()), what + " (each starts where the previous ends)");
+          }
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("asking for fewer than one segment is rejected")
+    void badMax() {
+      Store s = open();
+      assertFails(IllegalArgumentException.class, () -> s.segments(KeyRange.all(), 0), "segments(all, 0)");
+    }
+  }
+
+  @Nested
+  @DisplayName("writing")
+  class Writing {
+
+    @Test
+    @DisplayName("upserts and deletes are visible to the next scan, look-up and digest, and report what they found")
+    void writesAreVisible() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      Entry inserted = row(4, "new", new BigDecimal("4.00"), true);
+      Entry before = model.get(Key.of(1));
+      Entry updated = changed(before, "updated");
+      Entry deleted = model.get(Key.of(2));
+      List<ActionOutcome> outcomes =
+          s.apply(
+              List.of(
+                  RepairAction.upsert(s.id(), inserted, Expected.absent()),
+                  RepairAction.upsert(s.id(), updated, Expected.present(before)),
+                  RepairAction.delete(s.id(), deleted.key(), Expected.present(deleted))));
+      assertEquals(3, outcomes.size(), "one outcome per action");
+      assertOutcome(outcomes.get(0), Status.APPLIED, null);
+      assertOutcome(outcomes.get(1), Status.APPLIED, before);
+      assertOutcome(outcomes.get(2), Status.APPLIED, deleted);
+      model.put(inserted.key(), inserted);
+      model.put(updated.key(), updated);
+      model.remove(deleted.key());
+      assertHolds(s, model.values(), "after an insert, an update and a delete");
+      assertEquals(List.of(), s.apply(List.of()), "applying no actions");
+    }
+
+    @Test
+    @DisplayName("applying the same actions again reports them ALREADY_APPLIED and changes nothing")
+    void replayIsIdempotent() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      Entry inserted = row(6, "six", null, null);
+      Entry updated = changed(model.get(Key.of(3)), "three");
+      List<RepairAction> plan =
+          List.of(
+              RepairAction.upsert(s.id(), inserted, Expected.absent()),
+              RepairAction.upsert(s.id(), updated, Expected.present(model.get(Key.of(3)))),
+              RepairAction.delete(s.id(), Key.of(5), Expected.present(model.get(Key.of(5)))));
+      s.apply(plan);
+      model.put(inserted.key(), inserted);
+      model.put(updated.key(), updated);
+      model.remove(Key.of(5));
+      List<ActionOutcome> replay = s.apply(plan);
+      assertOutcome(replay.get(0), Status.ALREADY_APPLIED, inserted);
+      assertOutcome(replay.get(1), Status.ALREADY_APPLIED, updated);
+      assertOutcome(replay.get(2), Status.ALREADY_APPLIED, null);
+      assertHolds(s, model.values(), "after the same plan was applied twice");
+    }
+
+    @Test
+    @DisplayName("an action whose expectation is stale is REFUSED, reports what it found, and changes nothing")
+    void staleExpectationIsRefused() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      Entry detected = model.get(Key.of(8));
+      Entry concurrent = changed(detected, "written concurrently");
+      s.apply(List.of(RepairAction.upsert(s.id(), concurrent, Expected.present(detected))));
+      model.put(concurrent.key(), concurrent);
+      Entry present = model.get(Key.of(13));
+      List<ActionOutcome> outcomes =
+          s.apply(
+              List.of(
+                  RepairAction.upsert(s.id(), changed(detected, "repair"), Expected.present(detected)),
+                  RepairAction.delete(s.id(), detected.key(), Expected.present(detected)),
+                  RepairAction.upsert(s.id(), changed(present, "insert over"), Expected.absent()),
+                  RepairAction.upsert(s.id(), row(7, "gone", null, true), Expected.present(row(7, "was here", null, true)))));
+      assertOutcome(outcomes.get(0), Status.REFUSED, concurrent);
+      assertOutcome(outcomes.get(1), Status.REFUSED, concurrent);
+      assertOutcome(outcomes.get(2), Status.REFUSED, present);
+      assertOutcome(outcomes.get(3), Status.REFUSED, null);
+      assertHolds(s, model.values(), "after refused actions");
+    }
+
+    @Test
+    @DisplayName("a refused action does not stop the rest of its batch")
+    void refusalIsPerAction() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      Entry first = changed(model.get(Key.of(21)), "first");
+      Entry last = row(22, "last", BigDecimal.ONE, false);
+      List<ActionOutcome> outcomes =
+          s.apply(
+              List.of(
+                  RepairAction.upsert(s.id(), first, Expected.present(model.get(Key.of(21)))),
+                  RepairAction.upsert(s.id(), row(34, "stale", null, null), Expected.absent()),
+                  RepairAction.upsert(s.id(), last, Expected.absent())));
+      assertOutcome(outcomes.get(0), Status.APPLIED, model.get(Key.of(21)));
+      assertOutcome(outcomes.get(1), Status.REFUSED, model.get(Key.of(34)));
+      assertOutcome(outcomes.get(2), Status.APPLIED, null);
+      model.put(first.key(), first);
+      model.put(last.key(), last);
+      assertHolds(s, model.values(), "after a batch with one refused action");
+    }
+
+    @Test
+    @DisplayName("each action's inverse restores the state it expected")
+    void inverseUndoes() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      List<RepairAction> plan =
+          List.of(
+              RepairAction.upsert(s.id(), row(9, "nine", new BigDecimal("9.99"), true), Expected.absent()),
+              RepairAction.upsert(s.id(), changed(model.get(Key.of(55)), "changed"), Expected.present(model.get(Key.of(55)))),
+              RepairAction.delete(s.id(), Key.of(89), Expected.present(model.get(Key.of(89)))));
+      s.apply(plan);
+      List<RepairAction> undo = new ArrayList<>();
+      for (int i = plan.size() - 1; i >= 0; i--) {
+        undo.add(plan.get(i).inverse());
+      }
+      for (ActionOutcome o : s.apply(undo)) {
+        assertEquals(Status.APPLIED, o.status(), () -> "undoing with " + o.action() + " (found " + o.found() + ")");
+      }
+      assertHolds(s, rows, "after a plan and its inverse");
+    }
+  }
+
+  @Nested
+  @DisplayName("concurrency")
+  class Concurrency {
+
+    @Test
+    @DisplayName("readers running during a stream of batches never see part of a batch")
+    void readersNeverSeePartOfABatch() throws Exception {
+      Store s = writable();
+      int rowsPerBatch = 32;
+      int batches = 25;
+      List<List<Entry>> generations = new ArrayList<>();
+      for (int g = 0; g <= batches; g++) {
+        List<Entry> gen = new ArrayList<>();
+        for (int k = 0; k < rowsPerBatch; k++) {
+          gen.add(row(k * 3L, "generation " + g, BigDecimal.valueOf(g), g % 2 == 0));
+        }
+        generations.add(gen);
+      }
+      seed(s, generations.get(0));
+      Map<Digest, Integer> digestToGeneration = new ConcurrentHashMap<>();
+      for (int g = 0; g <= batches; g++) {
+        digestToGeneration.put(digestOf(generations.get(g)), g);
+      }
+      List<Key> keys = generations.get(0).stream().map(Entry::key).toList();
+      int readers = 2;
+      CyclicBarrier start = new CyclicBarrier(readers + 1);
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicInteger reads = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(readers + 1);
+      try {
+        Future<?> writer =
+            pool.submit(
+                () -> {
+                  start.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+                  try {
+                    for (int g = 1; g <= batches; g++) {
+                      List<RepairAction> batch = new ArrayList<>();
+                      for (int k = 0; k < rowsPerBatch; k++) {
+                        batch.add(RepairAction.upsert(s.id(), generations.get(g).get(k), Expected.present(generations.get(g - 1).get(k))));
+                      }
+                      for (ActionOutcome o : s.apply(batch)) {
+                        assertEquals(Status.APPLIED, o.status(), () -> "the writer's " + o.action());
+                      }
+                    }
+                  } finally {
+                    writing.set(false);
+                  }
+                  return null;
+                });
+        List<Future<?>> readerResults = new ArrayList<>();
+        for (int r = 0; r < readers; r++) {
+          readerResults.add(
+              pool.submit(
+                  () -> {
+                    start.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+                    do {
+                      Set<Value> seen = new HashSet<>();
+                      scan(s, KeyRange.all()).forEach(e -> seen.add(e.field(NAME)));
+                      assertEquals(1, seen.size(), () -> "a scan during writes saw rows of several batches: " + seen);
+                      Set<Value> looked = new HashSet<>();
+                      s.get(keys).values().forEach(e -> looked.add(e.field(NAME)));
+                      assertEquals(1, looked.size(), () -> "a look-up of " + keys.size() + " keys during writes saw rows of several batches: " + looked);
+                      Digest d = s.digest(KeyRange.all());
+                      assertTrue(digestToGeneration.containsKey(d), () -> "a digest during writes, " + d + ", is that of no complete batch");
+                      reads.incrementAndGet();
+                    } while (writing.get());
+                    return null;
+                  }));
+        }
+        await(writer);
+        for (Future<?> f : readerResults) {
+          await(f);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertTrue(reads.get() >= readers, "every reader read at least once");
+      assertHolds(s, generations.get(batches), "after the last batch");
+    }
+
+    @Test
+    @DisplayName("of two conditional writes racing from the same state, exactly one applies")
+    void racingConditionalWrites() throws Exception {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (long id : new long[] {0, 1, 2, 3, 5, 8, 13, 21, 34, 55}) {
+          Entry detected = model.get(Key.of(id));
+          CyclicBarrier start = new CyclicBarrier(2);
+          List<Future<ActionOutcome>> racers = new ArrayList<>();
+          for (String who : List.of("left", "right")) {
+            RepairAction a = RepairAction.upsert(s.id(), changed(detected, who), Expected.present(detected));
+            racers.add(
+                pool.submit(
+                    () -> {
+                      start.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+                      return s.apply(List.of(a)).get(0);
+                    }));
+          }
+          List<ActionOutcome> outcomes = new ArrayList<>();
+          for (Future<ActionOutcome> f : racers) {
+            outcomes.add(await(f));
+          }
+          List<ActionOutcome> applied = outcomes.stream().filter(o -> o.status() == Status.APPLIED).toList();
+          assertEquals(1, applied.size(), () -> "of two writes to key " + id + " expecting the same state, one applies and one is refused: " + outcomes);
+          assertTrue(outcomes.stream().anyMatch(o -> o.status() == Status.REFUSED), () -> "the loser of the race on key " + id + " is refused: " + outcomes);
+          model.put(detected.key(), applied.get(0).action().result());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertHolds(s, model.values(), "after the races");
+    }
+  }
+
+  @Nested
+  @DisplayName("capabilities")
+  class Capabilities {
+
+    @Test
+    @DisplayName("a store without WRITE refuses every batch with RepairRefusedException, naming itself, and writes nothing")
+    void withoutWriteRefuses() {
+      Store probe = open();
+      Store s;
+      if (!probe.capabilities().contains(Capability.WRITE)) {
+        s = probe;
+      } else {
+        Optional<Store> readOnly = newReadOnlyStore();
+        readOnly.ifPresent(opened::add);
+        Assumptions.assumeTrue(readOnly.isPresent(), "newReadOnlyStore() offers no read-only store to check");
+        s = readOnly.orElseThrow();
+      }
+      assertFalse(s.capabilities().contains(Capability.WRITE), () -> "the read-only store '" + s.id() + "' declares WRITE");
+      List<Entry> before = scan(s, KeyRange.all());
+      ReconcileException.RepairRefusedException e =
+          assertFails(
+              ReconcileException.RepairRefusedException.class,
+              () -> s.apply(List.of(RepairAction.upsert(s.id(), row(1, "x", null, null), Expected.absent()))),
+              "apply on a store without WRITE");
+      assertTrue(String.valueOf(e.getMessage()).contains(s.id()), () -> "the refusal names the store '" + s.id() + "': " + e.getMessage());
+      assertEquals(before.size(), scan(s, KeyRange.all()).size(), "entries after the refused batch");
+    }
+
+    @Test
+    @DisplayName("entries with version metadata are accepted, read back with it if VERSIONS is declared, and replay as ALREADY_APPLIED")
+    void versions() {
+      Store s = writable();
+      Version version =
+          new Version(VersionVector.of(Map.of("kit", 3L, "other", 1L)), Instant.parse("2024-05-06T07:08:09.123Z"));
+      Entry versioned = row(77, "versioned", new BigDecimal("7.70"), true).withVersion(version);
+      RepairAction put = RepairAction.upsert(s.id(), versioned, Expected.absent());
+      assertOutcome(s.apply(List.of(put)).get(0), Status.APPLIED, null);
+      List<Entry> read = scan(s, KeyRange.all());
+      assertEquals(1, read.size(), "entries after one upsert");
+      assertSameData(versioned, read.get(0), "reading a versioned entry");
+      if (s.capabilities().contains(Capability.VERSIONS)) {
+        assertEquals(version, read.get(0).version(), "the version of an entry read from a store that declares VERSIONS");
+      }
+      assertOutcome(s.apply(List.of(put)).get(0), Status.ALREADY_APPLIED, versioned);
+    }
+
+    @Test
+    @DisplayName("a store with CHANGE_FEED reports written and deleted keys; one without refuses subscriptions")
+    void changeFeed() throws Exception {
+      Store s = writable();
+      if (!s.capabilities().contains(Capability.CHANGE_FEED)) {
+        assertFails(UnsupportedOperationException.class, () -> s.subscribe(k -> {}), "subscribe on a store without CHANGE_FEED");
+        return;
+      }
+      Entry e = row(10, "ten", null, null);
+      Set<Key> changed = ConcurrentHashMap.newKeySet();
+      CountDownLatch written = new CountDownLatch(1);
+      CountDownLatch deleted = new CountDownLatch(2);
+      try (Subscription sub =
+          s.subscribe(
+              k -> {
+                changed.add(k);
+                written.countDown();
+                deleted.countDown();
+              })) {
+        s.apply(List.of(RepairAction.upsert(s.id(), e, Expected.absent())));
+        assertTrue(written.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the change feed reported an upsert");
+        s.apply(List.of(RepairAction.delete(s.id(), e.key(), Expected.present(e))));
+        assertTrue(deleted.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the change feed reported a delete");
+      }
+      assertEquals(Set.of(e.key()), changed, "the keys the change feed reported");
+    }
+  }
+
+  @Nested
+  @DisplayName("lifecycle")
+  class Lifecycle {
+
+    @Test
+    @DisplayName("a closed store fails every call with a StoreUnavailableException that names it and is not transient")
+    void closedStoreFails() {
+      Store s = seeded(sample());
+      s.close();
+      s.close();
+      Map<String, Executable> calls = new LinkedHashMap<>();
+      calls.put("segments", () -> s.segments(KeyRange.all(), 4));
+      calls.put("digest", () -> s.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5));
+      calls.put("scan", () -> scan(s, KeyRange.all()));
+      calls.put("get", () -> s.get(List.of(Key.of(0))));
+      calls.put("apply", () -> s.apply(List.of(RepairAction.upsert(s.id(), row(4, "x", null, null), Expected.absent()))));
+      calls.forEach(
+          (name, call) -> {
+            ReconcileException.StoreUnavailableException e =
+                assertFails(ReconcileException.StoreUnavailableException.class, call, name + " on a closed store");
+            assertFalse(e.isTransient(), name + " on a closed store: a closed store does not reopen, so the failure is not transient");
+            assertTrue(String.valueOf(e.getMessage()).contains(s.id()), () -> name + " on a closed store: the message names store '" + s.id() + "': " + e.getMessage());
+          });
+    }
+  }
+}

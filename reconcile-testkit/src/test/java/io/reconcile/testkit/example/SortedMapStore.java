@@ -1,0 +1,147 @@
+package io.reconcile.testkit.example;
+
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.repair.ActionOutcome;
+import io.reconcile.api.repair.ActionOutcome.Status;
+import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.Store;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A store over a sorted map in memory: the example that docs/writing-a-store-plugin.md builds. Each
+ * batch of writes replaces the map with a new immutable copy, so readers always hold a complete
+ * snapshot — the simplest way to keep {@link Store#apply}'s promise that readers never see part of
+ * a batch. Thread-safe; writes are serialised.
+ */
+public final class SortedMapStore implements Store {
+
+  private final String id;
+  private final boolean readOnly;
+  private final Object writeLock = new Object();
+  private volatile NavigableMap<Key, Entry> rows = Collections.emptyNavigableMap();
+  private volatile boolean closed;
+
+  public SortedMapStore(String id, boolean readOnly) {
+    this.id = id;
+    this.readOnly = readOnly;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return readOnly ? EnumSet.of(Capability.ORDERED_SCAN) : EnumSet.of(Capability.ORDERED_SCAN, Capability.WRITE);
+  }
+
+  @Override
+  public List<Segment> segments(KeyRange range, int maxSegments) {
+    if (maxSegments < 1) {
+      throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
+    }
+    NavigableMap<Key, Entry> snapshot = rows(range);
+    List<Key> keys = new ArrayList<>(snapshot.keySet());
+    int parts = Math.max(1, Math.min(maxSegments, keys.size()));
+    List<Key> cuts = new ArrayList<>();
+    for (int i = 1; i < parts; i++) {
+      cuts.add(keys.get(i * keys.size() / parts)); // strictly ascending, each after the range's start
+    }
+    List<Segment> out = new ArrayList<>();
+    for (KeyRange part : range.split(cuts)) {
+      out.add(new Segment(part, rows(snapshot, part).size()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
+    if (!hashSchemes().contains(scheme)) {
+      throw new IllegalArgumentException("store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
+    }
+    KeyRange.requireAscending(ranges);
+    NavigableMap<Key, Entry> snapshot = rows(KeyRange.all());
+    List<Digest> out = new ArrayList<>();
+    for (KeyRange r : ranges) {
+      Digest d = Digest.EMPTY;
+      for (Entry e : rows(snapshot, r).values()) {
+        d = d.plus(e.hash());
+      }
+      out.add(d);
+    }
+    return out;
+  }
+
+  @Override
+  public Stream<Entry> scan(KeyRange range) {
+    return rows(range).values().stream();
+  }
+
+  @Override
+  public List<ActionOutcome> apply(List<RepairAction> actions) {
+    checkOpen();
+    if (readOnly) {
+      throw new ReconcileException.RepairRefusedException("store '" + id + "' is read-only");
+    }
+    synchronized (writeLock) {
+      TreeMap<Key, Entry> next = new TreeMap<>(rows);
+      List<ActionOutcome> outcomes = new ArrayList<>();
+      for (RepairAction a : actions) {
+        Entry now = next.get(a.key());
+        Entry result = a.result();
+        boolean inPlace = result == null ? now == null : now != null && now.sameData(result);
+        if (inPlace) {
+          outcomes.add(new ActionOutcome(a, Status.ALREADY_APPLIED, now));
+        } else if (a.expected().matches(now)) {
+          if (result == null) {
+            next.remove(a.key());
+          } else {
+            next.put(a.key(), result);
+          }
+          outcomes.add(new ActionOutcome(a, Status.APPLIED, now));
+        } else {
+          outcomes.add(new ActionOutcome(a, Status.REFUSED, now));
+        }
+      }
+      rows = Collections.unmodifiableNavigableMap(next); // publish the whole batch at once
+      return outcomes;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  /** The current snapshot's entries in {@code range}; fails if the store is closed. */
+  private NavigableMap<Key, Entry> rows(KeyRange range) {
+    checkOpen();
+    return rows(rows, range);
+  }
+
+  private static NavigableMap<Key, Entry> rows(NavigableMap<Key, Entry> map, KeyRange range) {
+    NavigableMap<Key, Entry> r = range.lo() == null ? map : map.tailMap(range.lo(), true);
+    return range.hi() == null ? r : r.headMap(range.hi(), false);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ReconcileException.StoreUnavailableException("store '" + id + "' is closed", false);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.reconcile.testkit.example;
+
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.api.store.Stores;
+import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Optional;
+
+class SortedMapStoreCompatibilityTest extends StoreCompatibilityKit {
+
+  @Override
+  protected Store newStore() {
+    return Stores.open("sorted-map:kit");
+  }
+
+  @Override
+  protected Optional<Store> newReadOnlyStore() {
+    return Optional.of(Stores.open("sorted-map:kit", StoreOptions.builder().readOnly(true).build()));
+  }
+}
