@@ -17,6 +17,7 @@ import io.reconcile.api.repair.Divergence;
 import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.repair.Resolution;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.audit.AuditRecord;
@@ -24,12 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,6 +104,22 @@ final class Run {
   static final int MIN_AUTO_SEGMENTS = 64;
   static final int MAX_AUTO_SEGMENTS = 1 << 17;
 
+  /** Refuses, before reading anything, stores whose declared schemas could never hold equal entries. */
+  private void checkSchemas() {
+    Store reference = stores.get(0);
+    Optional<Schema> mine = reference.schema();
+    if (mine.isEmpty()) {
+      return;
+    }
+    for (Store other : stores.subList(1, stores.size())) {
+      Optional<String> why =
+          other.schema().flatMap(theirs -> mine.get().mismatch(reference.id(), theirs, other.id()));
+      if (why.isPresent()) {
+        throw new ReconcileException.ConfigurationException(why.get());
+      }
+    }
+  }
+
   /** Segments of about leafRows rows each, from the reference store's estimate of its rows. */
   private int autoSegments() {
     long rows = stores.get(0).segments(KeyRange.all(), 1).get(0).estimatedCount();
@@ -123,6 +140,7 @@ final class Run {
   }
 
   ReconcileReport execute() throws InterruptedException {
+    checkSchemas();
     Instant started = r.clock.instant();
     boolean resumed = restore();
     if (!resumed) {

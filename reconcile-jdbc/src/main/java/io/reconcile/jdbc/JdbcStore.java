@@ -13,6 +13,7 @@ import io.reconcile.api.Value;
 import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import java.math.BigInteger;
@@ -27,6 +28,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -127,6 +129,39 @@ public final class JdbcStore implements Store {
       c.add(Capability.SERVER_SIDE_DIGEST);
     }
     return c;
+  }
+
+  /**
+   * The table's key and compared columns as value types: integers, decimals and floats are {@link
+   * Schema.Type#NUMBER}s, character and JSON columns {@link Schema.Type#TEXT}, timestamps with or
+   * without a time zone {@link Schema.Type#TIMESTAMP}; fields by dataset name, ignored ones left out.
+   */
+  @Override
+  public Optional<Schema> schema() {
+    List<Schema.Type> key = new ArrayList<>();
+    for (Column c : queries.table().keys()) {
+      key.add(typeOf(c));
+    }
+    Map<String, Schema.Type> fields = new TreeMap<>();
+    for (Column c : queries.table().columns()) {
+      String dataset = normalization.datasetName(c.fieldName());
+      if (!normalization.isIgnored(dataset)) {
+        fields.put(dataset, typeOf(c));
+      }
+    }
+    return Optional.of(new Schema(key, fields));
+  }
+
+  private static Schema.Type typeOf(Column c) {
+    return switch (c.kind()) {
+      case LONG, DECIMAL, REAL, DOUBLE -> Schema.Type.NUMBER;
+      case TEXT, JSON -> Schema.Type.TEXT;
+      case BOOLEAN -> Schema.Type.BOOLEAN;
+      case DATE -> Schema.Type.DATE;
+      case TIMESTAMP, TIMESTAMP_TZ -> Schema.Type.TIMESTAMP;
+      case UUID -> Schema.Type.UUID;
+      case BYTES -> Schema.Type.BYTES;
+    };
   }
 
   /**

@@ -2,7 +2,9 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.store.Store;
 import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** The JDBC store on H2 (generic dialect) passes the store compatibility kit. */
@@ -20,5 +22,18 @@ class H2StoreCompatibilityTest extends StoreCompatibilityKit {
   protected Optional<Store> newReadOnlyStore() {
     DataSource ds = H2.fresh(TABLE);
     return Optional.of(JdbcStore.builder(ds).id("kit").table("kit").readOnly(true).build());
+  }
+
+  @Override
+  protected Map<String, Supplier<Store>> badConfigurations() {
+    return badConfigurations(() -> H2.fresh(TABLE));
+  }
+
+  /** An unknown table, a column name holding a quote, and a key that is not unique. */
+  static Map<String, Supplier<Store>> badConfigurations(Supplier<DataSource> kitTable) {
+    return Map.of(
+        "no_such_table", () -> JdbcStore.builder(kitTable.get()).table("no_such_table").build(),
+        "na\"me", () -> JdbcStore.builder(kitTable.get()).table("kit").columns("na\"me").build(),
+        "amount", () -> JdbcStore.builder(kitTable.get()).table("kit").keyColumns("amount").build());
   }
 }

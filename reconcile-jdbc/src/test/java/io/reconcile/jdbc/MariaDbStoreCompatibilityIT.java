@@ -2,7 +2,9 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.store.Store;
 import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The JDBC store on a real MariaDB (MariaDB dialect, digests computed in the database) passes the
@@ -19,5 +21,10 @@ class MariaDbStoreCompatibilityIT extends StoreCompatibilityKit {
   protected Optional<Store> newReadOnlyStore() {
     return Optional.of(
         JdbcStore.builder(MariaDb.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
+  }
+
+  @Override
+  protected Map<String, Supplier<Store>> badConfigurations() {
+    return H2StoreCompatibilityTest.badConfigurations(() -> MariaDb.fresh(H2StoreCompatibilityTest.TABLE));
   }
 }

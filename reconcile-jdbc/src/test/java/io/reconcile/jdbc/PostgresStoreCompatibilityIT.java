@@ -2,7 +2,9 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.store.Store;
 import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The JDBC store on a real PostgreSQL (PostgreSQL dialect, digests computed in the database)
@@ -19,5 +21,10 @@ class PostgresStoreCompatibilityIT extends StoreCompatibilityKit {
   protected Optional<Store> newReadOnlyStore() {
     return Optional.of(
         JdbcStore.builder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
+  }
+
+  @Override
+  protected Map<String, Supplier<Store>> badConfigurations() {
+    return H2StoreCompatibilityTest.badConfigurations(() -> Postgres.fresh(H2StoreCompatibilityTest.TABLE));
   }
 }

@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,7 +91,9 @@ import org.junit.jupiter.api.function.Executable;
  * closes every store it opened after each test. {@link #seed} (optional) writes the rows a test
  * starts from; by default through the store's own {@link Store#apply} with upserts that expect
  * absence, so a read-only store overrides it. {@link #newReadOnlyStore()} (optional) opens a store
- * that refuses writes, so the kit can check that refusal.
+ * that refuses writes, so the kit can check that refusal. {@link #badConfigurations()} (optional)
+ * lists ways of opening the store wrongly (an unknown table, a name with a quote in it), so the kit
+ * can check the error each gives.
  *
  * <h2>What is checked</h2>
  *
@@ -104,7 +107,9 @@ import org.junit.jupiter.api.function.Executable;
  * rest of the batch; an inverse undoes its action. Concurrency: readers never see part of a batch;
  * of two conditional writes racing from the same state exactly one applies. Capabilities: {@code
  * WRITE}, {@code VERSIONS} and {@code CHANGE_FEED} are honest. Lifecycle: a closed store fails with
- * a {@link ReconcileException.StoreUnavailableException} that names it and is not transient.
+ * a {@link ReconcileException.StoreUnavailableException} that names it and is not transient; a bad
+ * configuration fails to open with a {@link ReconcileException.ConfigurationException} that names
+ * what was wrong.
  *
  * <p>The tests run one at a time on one thread per test class (except where a test starts its own
  * threads); a subclass must not rely on test order.
@@ -137,6 +142,15 @@ public abstract class StoreCompatibilityKit {
    */
   protected Optional<Store> newReadOnlyStore() {
     return Optional.empty();
+  }
+
+  /**
+   * Ways of opening the store with a configuration it must reject before reading anything — an
+   * unknown table or field, an identifier with a quote in it — each under the name its error
+   * message must mention. Default: none (a store that takes no names).
+   */
+  protected Map<String, Supplier<Store>> badConfigurations() {
+    return Map.of();
   }
 
   /**
@@ -850,6 +864,22 @@ public abstract class StoreCompatibilityKit {
                 assertFails(ReconcileException.StoreUnavailableException.class, call, name + " on a closed store");
             assertFalse(e.isTransient(), name + " on a closed store: a closed store does not reopen, so the failure is not transient");
             assertTrue(String.valueOf(e.getMessage()).contains(s.id()), () -> name + " on a closed store: the message names store '" + s.id() + "': " + e.getMessage());
+          });
+    }
+
+    @Test
+    @DisplayName("a bad configuration fails to open with a ConfigurationException that names what was wrong")
+    void badConfigurationsFailClearly() {
+      Map<String, Supplier<Store>> bad = badConfigurations();
+      Assumptions.assumeFalse(bad.isEmpty(), "badConfigurations() lists none to check");
+      bad.forEach(
+          (named, attempt) -> {
+            ReconcileException.ConfigurationException e =
+                assertFails(
+                    ReconcileException.ConfigurationException.class,
+                    () -> opened.add(attempt.get()),
+                    "opening with a bad configuration (" + named + ")");
+            assertTrue(String.valueOf(e.getMessage()).contains(named), () -> "the error names '" + named + "': " + e.getMessage());
           });
     }
   }

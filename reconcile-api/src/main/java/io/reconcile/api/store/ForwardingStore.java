@@ -10,6 +10,7 @@ import io.reconcile.api.repair.RepairAction;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -49,6 +50,11 @@ public abstract class ForwardingStore implements Store {
   @Override
   public Set<HashScheme> hashSchemes() {
     return delegate.hashSchemes();
+  }
+
+  @Override
+  public Optional<Schema> schema() {
+    return delegate.schema();
   }
 
   @Override

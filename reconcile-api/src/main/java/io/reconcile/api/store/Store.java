@@ -11,6 +11,7 @@ import io.reconcile.api.repair.RepairAction;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -50,6 +51,15 @@ public interface Store extends AutoCloseable {
    */
   default Set<HashScheme> hashSchemes() {
     return Set.of(HashScheme.CANONICAL_MD5);
+  }
+
+  /**
+   * The types of this store's key parts and compared fields, when its schema says (a table's
+   * columns), so that the engine can refuse to compare stores whose entries could never be equal
+   * before it reads anything. Empty for a schemaless store (the default).
+   */
+  default Optional<Schema> schema() {
+    return Optional.empty();
   }
 
   /**

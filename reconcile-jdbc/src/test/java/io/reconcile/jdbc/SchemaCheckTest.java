@@ -1,0 +1,65 @@
+package io.reconcile.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.store.Schema;
+import io.reconcile.api.store.Schema.Type;
+import io.reconcile.core.Reconciler;
+import io.reconcile.core.resolve.Resolvers;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("tables whose key or column types could never hold equal rows are refused before any read")
+class SchemaCheckTest {
+
+  private static final String ORDERS =
+      "CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, amount DECIMAL(10,2), note VARCHAR(20),"
+          + " at TIMESTAMP, paid BOOLEAN)";
+
+  @Test
+  @DisplayName("a table's schema: numbers, text, timestamps by family; renamed and ignored fields")
+  void schemaOfATable() {
+    JdbcStore store = JdbcStore.builder(H2.fresh(ORDERS)).table("orders")
+        .normalization(Normalization.builder().rename("note", "remark").ignore("paid").build()).build();
+    assertThat(store.schema()).hasValue(new Schema(List.of(Type.NUMBER),
+        Map.of("qty", Type.NUMBER, "amount", Type.NUMBER, "remark", Type.TEXT, "at", Type.TIMESTAMP)));
+  }
+
+  @Test
+  @DisplayName("an integer column against a text one, and a key of another type, fail naming them")
+  void mismatchesAreRefused() {
+    DataSource ds = H2.fresh(ORDERS,
+        "CREATE TABLE orders_text (id BIGINT PRIMARY KEY, qty VARCHAR(10), amount DECIMAL(10,2),"
+            + " note VARCHAR(20), at TIMESTAMP WITH TIME ZONE, paid BOOLEAN)",
+        "CREATE TABLE orders_uuid (id UUID PRIMARY KEY, qty INT, amount DECIMAL(10,2), note VARCHAR(20),"
+            + " at TIMESTAMP, paid BOOLEAN)",
+        "INSERT INTO orders VALUES (1, 2, 3.00, 'x', TIMESTAMP '2024-01-01 00:00:00', TRUE)");
+    JdbcStore orders = JdbcStore.builder(ds).table("orders").build();
+    JdbcStore text = JdbcStore.builder(ds).table("orders_text").build();
+    JdbcStore uuid = JdbcStore.builder(ds).table("orders_uuid").build();
+
+    assertThatThrownBy(() -> reconciler(orders, text).run())
+        .isInstanceOf(ReconcileException.ConfigurationException.class)
+        .hasMessageContaining("field 'qty' holds NUMBER in store 'orders' but TEXT in store 'orders_text'")
+        .hasMessageNotContaining("field 'at'");
+    assertThatThrownBy(() -> reconciler(orders, uuid).run())
+        .isInstanceOf(ReconcileException.ConfigurationException.class)
+        .hasMessageContaining("store 'orders' keys by [NUMBER] but store 'orders_uuid' by [UUID]");
+    // Leaving the field out makes the same tables comparable.
+    JdbcStore withoutQty = JdbcStore.builder(ds).table("orders_text")
+        .normalization(Normalization.builder().ignore("qty").build()).build();
+    JdbcStore ordersWithoutQty = JdbcStore.builder(ds).table("orders")
+        .normalization(Normalization.builder().ignore("qty").build()).build();
+    assertThat(reconciler(ordersWithoutQty, withoutQty).run().divergences()).isEqualTo(1);
+  }
+
+  private static Reconciler reconciler(JdbcStore a, JdbcStore b) {
+    return Reconciler.newBuilder().stores(a, b).resolver(Resolvers.sourceOfTruth(a.id())).seed(1).build();
+  }
+}
