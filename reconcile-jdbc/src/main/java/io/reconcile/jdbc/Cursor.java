@@ -4,6 +4,8 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
+import io.reconcile.api.Version;
+import io.reconcile.api.VersionVector;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   /** A row read: its key and, unless reading keys only, its compared fields (store names). */
-  record Row(Key key, Value.@Nullable MapValue fields) {}
+  record Row(Key key, Value.@Nullable MapValue fields, Version version) {}
 
   private final SnapshotRead read;
   private final Queries queries;
@@ -145,9 +147,9 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
     }
     Key key = Key.composite(parts);
     if (keysOnly) {
-      return new Row(key, null);
+      return new Row(key, null, Version.NONE);
     }
-    return new Row(key, readFields(rs, i, t));
+    return new Row(key, readFields(rs, i, t), readVersion(rs, i + t.columns().size(), t));
   }
 
   /** Reads the compared columns starting at column {@code from}. */
@@ -158,6 +160,32 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
       fields.put(c.fieldName(), Values.read(rs, i++, c));
     }
     return Value.MapValue.of(fields);
+  }
+
+  /**
+   * The row's version from the table's version column at {@code index} (after the compared ones): a
+   * timestamp, or a version vector in its text form; {@link Version#NONE} without one or for NULL.
+   */
+  static Version readVersion(ResultSet rs, int index, Table t) throws SQLException {
+    Column c = t.version();
+    if (c == null) {
+      return Version.NONE;
+    }
+    Value v = Values.read(rs, index, c);
+    if (v instanceof Value.Timestamp ts) {
+      return Version.of(ts.value());
+    }
+    if (v instanceof Value.Text text) {
+      try {
+        return Version.of(VersionVector.parse(text.value()));
+      } catch (IllegalArgumentException e) {
+        throw new ReconcileException(
+            "table '" + t.name() + "': version column '" + c.catalogName() + "' holds '" + text.value()
+                + "', which is not a version vector (" + e.getMessage() + "); write versions with"
+                + " VersionVector.toText()", e);
+      }
+    }
+    return Version.NONE;
   }
 
   private void closePage() throws SQLException {

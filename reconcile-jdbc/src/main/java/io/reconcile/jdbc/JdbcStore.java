@@ -10,6 +10,7 @@ import io.reconcile.api.ReconcileException;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.ReconcileException.StoreUnavailableException;
 import io.reconcile.api.Value;
+import io.reconcile.api.Version;
 import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
@@ -116,14 +117,18 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * {@link Capability#ORDERED_SCAN}, {@link Capability#WRITE} unless read-only, and {@link
-   * Capability#SERVER_SIDE_DIGEST} when the dialect computes digests in the database.
+   * {@link Capability#ORDERED_SCAN}, {@link Capability#WRITE} unless read-only, {@link
+   * Capability#VERSIONS} with a version column, and {@link Capability#SERVER_SIDE_DIGEST} when the
+   * dialect computes digests in the database.
    */
   @Override
   public Set<Capability> capabilities() {
     Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN);
     if (!readOnly) {
       c.add(Capability.WRITE);
+    }
+    if (queries.table().version() != null) {
+      c.add(Capability.VERSIONS);
     }
     if (queries.dialect().pushdown() != null) {
       c.add(Capability.SERVER_SIDE_DIGEST);
@@ -527,6 +532,15 @@ public final class JdbcStore implements Store {
       Value v = stored.get(c.fieldName());
       out.put(c, v == null ? Value.ofNull() : v);
     }
+    Column version = t.version();
+    if (version != null) {
+      // The winner's version goes with its data: a timestamp, or a version vector as text.
+      Version v = result.version();
+      out.put(version,
+          version.kind() == Column.Kind.TEXT
+              ? (v.vector() == null ? Value.ofNull() : Value.of(v.vector().toText()))
+              : (v.timestamp() == null ? Value.ofNull() : Value.of(v.timestamp())));
+    }
     for (String field : stored.keySet()) {
       Column c = t.column(field);
       if (c == null || normalization.isIgnored(normalization.datasetName(field))) {
@@ -548,14 +562,16 @@ public final class JdbcStore implements Store {
         if (!rs.next()) {
           return null;
         }
-        Value.MapValue fields = Cursor.readFields(rs, queries.table().keys().size() + 1, queries.table());
-        return normalization.apply(Entry.of(key, fields));
+        Table t = queries.table();
+        int from = t.keys().size() + 1;
+        Value.MapValue fields = Cursor.readFields(rs, from, t);
+        return normalization.apply(Entry.of(key, fields, Cursor.readVersion(rs, from + t.columns().size(), t)));
       }
     }
   }
 
   private Entry view(Cursor.Row row) {
-    return normalization.apply(Entry.of(row.key(), Objects.requireNonNull(row.fields())));
+    return normalization.apply(Entry.of(row.key(), Objects.requireNonNull(row.fields()), row.version()));
   }
 
   /** Marks the store closed; the data source stays open (it is the caller's). Idempotent. */
@@ -651,6 +667,7 @@ public final class JdbcStore implements Store {
     private boolean readOnly;
     private int fetchSize = DEFAULT_FETCH_SIZE;
     private boolean serverSideDigest = true;
+    private @Nullable String versionColumn;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -699,6 +716,18 @@ public final class JdbcStore implements Store {
      * outside it are invisible to the store, so a repair that inserts a key held by such a row
      * fails (and rolls back its batch).
      */
+    /**
+     * The column that holds each row's version, read into {@link Entry#version()} and written with
+     * each repair: a timestamp column (the time of the row's last write, for last-writer-wins
+     * resolvers) or a text column holding a {@link
+     * io.reconcile.api.VersionVector} in its {@link io.reconcile.api.VersionVector#toText() text
+     * form}. It is not compared. Default: none.
+     */
+    public Builder versionColumn(String column) {
+      this.versionColumn = requireText(column, "version column");
+      return this;
+    }
+
     public Builder filter(String filter) {
       this.filter = requireText(filter, "filter");
       return this;
@@ -749,7 +778,7 @@ public final class JdbcStore implements Store {
         throw failure("store '" + (id != null ? id : table) + "' could not connect to its database", e);
       }
       try {
-        resolved = Table.resolve(conn, table, keyColumns, columns, normalization);
+        resolved = Table.resolve(conn, table, keyColumns, columns, normalization, versionColumn);
         dialect = Dialect.detect(conn, resolved, normalization, serverSideDigest);
       } catch (SQLException e) {
         throw failure("store '" + (id != null ? id : table) + "' could not read the catalog", e);

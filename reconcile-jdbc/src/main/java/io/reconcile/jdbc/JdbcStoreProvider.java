@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * <p>Options read: {@code dataset} (the table, required), {@code keyFields} (default: the primary
  * key), {@code fields} (default: all other columns; dataset names, mapped back through the
  * normalisation's renames), {@code normalization}, {@code filter}, {@code readOnly}, {@code id}
- * (default: the table name). Properties: {@code user}, {@code password}, {@code fetchSize}; every
- * other property is passed to the driver as a connection property. {@code versionField} is not
- * supported yet. Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
+ * (default: the table name), {@code versionField} (the version column). Properties: {@code user},
+ * {@code password}, {@code fetchSize}; every other property is passed to the driver as a
+ * connection property. Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
  * redacted} and driver messages are scrubbed of secret values.
  *
  * <p>Each operation opens its own connection through {@link java.sql.DriverManager}; for pooling,
@@ -62,11 +62,6 @@ public final class JdbcStoreProvider implements StoreProvider {
                 () ->
                     new ConfigurationException(
                         "opening '" + shown + "' needs the table: set StoreOptions.dataset(\"schema.table\")"));
-    if (options.versionField().isPresent()) {
-      throw new ConfigurationException(
-          "the JDBC store does not read version columns yet; remove versionField '"
-              + options.versionField().get() + "' from the options of '" + shown + "'");
-    }
     Properties props = new Properties();
     List<String> secrets = new ArrayList<>();
     String fetchSize = null;
@@ -97,6 +92,7 @@ public final class JdbcStoreProvider implements StoreProvider {
             .columns(options.fields().stream().map(n::storeName).toArray(String[]::new));
     options.id().ifPresent(b::id);
     options.filter().ifPresent(b::filter);
+    options.versionField().ifPresent(b::versionColumn);
     if (fetchSize != null) {
       try {
         b.fetchSize(Integer.parseInt(fetchSize));

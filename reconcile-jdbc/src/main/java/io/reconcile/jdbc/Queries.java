@@ -218,6 +218,9 @@ final class Queries {
     List<Column> cols = new ArrayList<>(table.keys());
     if (!keysOnly) {
       cols.addAll(table.columns());
+      if (table.version() != null) {
+        cols.add(table.version());
+      }
     }
     for (int i = 0; i < cols.size(); i++) {
       sql.append(i == 0 ? "" : ", ").append(cols.get(i).quoted());

@@ -7,6 +7,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param keys the key columns, in key order
  * @param columns the compared columns, in table order
  */
-record Table(String name, String quoted, List<Column> keys, List<Column> columns) {
+record Table(String name, String quoted, List<Column> keys, List<Column> columns, @Nullable Column version) {
 
   Table {
     keys = List.copyOf(keys);
@@ -58,7 +59,8 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
       String table,
       List<String> keyNames,
       List<String> columnNames,
-      Normalization normalization)
+      Normalization normalization,
+      @Nullable String versionName)
       throws SQLException {
     rejectNul(table, "table name");
     keyNames.forEach(k -> rejectNul(k, "key column name"));
@@ -135,11 +137,31 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
       keys.add(c);
     }
 
+    Column version = null;
+    if (versionName != null) {
+      rejectNul(versionName, "version column name");
+      String n = findColumn(all, versionName, table, foldsUpper, foldsLower);
+      version = column(all.get(n), quote, table, foldsUpper);
+      if (keyCatalogNames.contains(n)) {
+        throw new ConfigurationException(
+            "version column '" + versionName + "' of table '" + table + "' is a key column; the"
+                + " version is what changes with each write, so name another column");
+      }
+      if (version == null
+          || !EnumSet.of(Column.Kind.TIMESTAMP, Column.Kind.TIMESTAMP_TZ, Column.Kind.TEXT)
+              .contains(version.kind())) {
+        throw new ConfigurationException(
+            "version column '" + versionName + "' of table '" + table + "' has type "
+                + all.get(n).typeName + "; a version column holds a timestamp (last write wins) or"
+                + " text (a version vector, VersionVector.toText())");
+      }
+    }
+
     List<Column> columns = new ArrayList<>();
     if (columnNames.isEmpty()) {
       List<String> unsupported = new ArrayList<>();
       for (ColumnInfo info : all.values()) {
-        if (keyCatalogNames.contains(info.name)) {
+        if (keyCatalogNames.contains(info.name) || (version != null && info.name.equals(version.catalogName()))) {
           continue;
         }
         String field = fieldName(info.name, foldsUpper);
@@ -170,6 +192,11 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
               "column '" + name + "' of table '" + table + "' is a key column; compared columns"
                   + " are the others, so leave it out of columns(...)");
         }
+        if (version != null && n.equals(version.catalogName())) {
+          throw new ConfigurationException(
+              "column '" + name + "' of table '" + table + "' is the version column, which is"
+                  + " read as each row's version rather than compared; leave it out of columns(...)");
+        }
         Column c = column(all.get(n), quote, table, foldsUpper);
         if (c == null) {
           throw new ConfigurationException(
@@ -193,7 +220,7 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
                 + "'; rename one with Normalization.rename(...)");
       }
     }
-    return new Table(table, quotedTable, keys, columns);
+    return new Table(table, quotedTable, keys, columns, version);
   }
 
   private record Ref(@Nullable String catalog, @Nullable String schema, String table) {}

@@ -83,8 +83,10 @@ class JdbcStoreProviderTest {
         .isInstanceOf(ReconcileException.ConfigurationException.class)
         .hasMessageContaining("needs the table: set StoreOptions.dataset")
         .hasMessageNotContaining(SECRET);
-    assertThatThrownBy(() -> Stores.open(URL, options().versionField("updated_at").build()))
-        .hasMessageContaining("does not read version columns yet");
+    assertThatThrownBy(() -> Stores.open(URL, options().property("password", SECRET).versionField("total").build()))
+        .isInstanceOf(ReconcileException.ConfigurationException.class)
+        .hasMessageContaining("version column 'total' of table 'orders' has type DECIMAL")
+        .hasMessageContaining("a version column holds a timestamp");
     assertThatThrownBy(() -> Stores.open(URL, options().property("password", SECRET).property("fetchSize", "0").build()))
         .hasMessageContaining("fetchSize must be a positive integer, but was '0'");
     assertThatThrownBy(() -> new JdbcStoreProvider().open("jdbc:", StoreOptions.defaults()))

