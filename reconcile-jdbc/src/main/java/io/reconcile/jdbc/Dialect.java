@@ -80,6 +80,16 @@ interface Dialect {
     ps.setBytes(index, json.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * For contiguous ranges over one integer key column: an expression giving the index of the range
+   * holding the row's key — the number of {@code bounds} (the lower bounds of every range but the
+   * first, ascending) at or below it — by a search built into the database, with its parameters
+   * appended to {@code params}; or null to use {@link Queries#bucket}'s nested {@code CASE}.
+   */
+  default @Nullable String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
+    return null;
+  }
+
   /** What {@link #beginSnapshot} returns when it left the session's isolation level alone. */
   int UNCHANGED = -1;
 

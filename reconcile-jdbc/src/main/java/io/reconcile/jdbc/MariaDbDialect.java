@@ -227,6 +227,17 @@ final class MariaDbDialect implements Dialect {
     };
   }
 
+  /** {@code INTERVAL(k, b1, b2, …)}: MariaDB's binary search over sorted bounds. */
+  @Override
+  public String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
+    StringBuilder sql = new StringBuilder("INTERVAL(").append(key.quoted());
+    for (Long b : bounds) {
+      sql.append(", ?");
+      params.add(new Queries.Bound(key, b));
+    }
+    return sql.append(')').toString();
+  }
+
   /** For the next transaction only (InnoDB takes its snapshot at the first read): nothing to restore. */
   @Override
   public int beginSnapshot(Connection c) throws SQLException {

@@ -170,6 +170,17 @@ final class PostgresDialect implements Dialect {
     return pushdown;
   }
 
+  /** {@code width_bucket} over the bounds as one {@code int8[]} parameter: a binary search in C. */
+  @Override
+  public String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
+    StringBuilder array = new StringBuilder("{");
+    for (int i = 0; i < bounds.size(); i++) {
+      array.append(i == 0 ? "" : ",").append(bounds.get(i));
+    }
+    params.add(Queries.Bound.text(array.append('}').toString()));
+    return "width_bucket(" + key.quoted() + ", CAST(? AS int8[]))";
+  }
+
   /** One statement, for this transaction only: nothing to restore afterwards. */
   @Override
   public int beginSnapshot(Connection c) throws SQLException {

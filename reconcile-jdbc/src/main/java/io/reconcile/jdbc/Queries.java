@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,13 +22,22 @@ final class Queries {
     int bind(PreparedStatement ps) throws SQLException {
       int i = 1;
       for (Bound b : params) {
-        Values.bindKeyPart(ps, i++, b.column, b.part);
+        if (b.column == null) {
+          ps.setString(i++, (String) b.part);
+        } else {
+          Values.bindKeyPart(ps, i++, b.column, b.part);
+        }
       }
       return i;
     }
   }
 
-  record Bound(Column column, Object part) {}
+  /** A key part bound as its column's type, or (column null) a text parameter. */
+  record Bound(@Nullable Column column, Object part) {
+    static Bound text(String text) {
+      return new Bound(null, text);
+    }
+  }
 
   private final Table table;
   private final Dialect dialect;
@@ -161,7 +171,27 @@ final class Queries {
    * are appended to {@code params} in text order.
    */
   String bucket(List<KeyRange> ranges, List<Bound> params) {
+    if (ranges.size() > 1 && table.keys().size() == 1 && table.keys().get(0).kind() == Column.Kind.LONG
+        && contiguous(ranges)) {
+      List<Long> bounds = new ArrayList<>(ranges.size() - 1);
+      for (KeyRange r : ranges.subList(1, ranges.size())) {
+        bounds.add((Long) r.lo().part(0));
+      }
+      String search = dialect.searchBounds(table.keys().get(0), bounds, params);
+      if (search != null) {
+        return search;
+      }
+    }
     return bucket(ranges, 0, ranges.size() - 1, params);
+  }
+
+  private static boolean contiguous(List<KeyRange> ranges) {
+    for (int i = 1; i < ranges.size(); i++) {
+      if (!Objects.equals(ranges.get(i - 1).hi(), ranges.get(i).lo())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Rows reaching this subtree have a key at or after range {@code from}'s lower bound. */
