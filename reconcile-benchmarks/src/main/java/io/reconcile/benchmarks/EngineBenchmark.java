@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
  * one process, as a ratio. Also checks the rows read against 2 · d · leafRows.
  *
  * <p>{@code java -Xmx4g -cp reconcile-benchmarks/target/benchmarks.jar
- * io.reconcile.benchmarks.EngineBenchmark [rows] [differences] [repeats]}
+ * io.reconcile.benchmarks.EngineBenchmark [rows] [differences] [repeats] [segments]} (segments: 0
+ * or absent for the engine's default)
  */
 public final class EngineBenchmark {
 
@@ -37,6 +38,7 @@ public final class EngineBenchmark {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int d = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int segments = args.length > 3 ? Integer.parseInt(args[3]) : 0; // 0: the engine's default
     int leafRows = 256;
     MemoryStore a = MemoryStore.create("a");
     MemoryStore b = MemoryStore.create("b");
@@ -58,8 +60,12 @@ public final class EngineBenchmark {
         default -> b.put(row(rows + k, random));
       }
     }
-    Reconciler reconciler =
-        Reconciler.newBuilder().stores(a, b).resolver(Resolvers.sourceOfTruth("a")).leafRows(leafRows).parallelism(2).seed(1).build();
+    Reconciler.Builder builder =
+        Reconciler.newBuilder().stores(a, b).resolver(Resolvers.sourceOfTruth("a")).leafRows(leafRows).parallelism(2).seed(1);
+    if (segments > 0) {
+      builder.segments(segments);
+    }
+    Reconciler reconciler = builder.build();
 
     long[] floor = new long[repeats];
     long[] run = new long[repeats];
