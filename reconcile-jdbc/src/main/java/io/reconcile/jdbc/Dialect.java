@@ -3,10 +3,14 @@ package io.reconcile.jdbc;
 import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -90,6 +94,11 @@ interface Dialect {
     return null;
   }
 
+  /** Whether {@link Queries.Bound#bigints} parameters (SQL arrays) and {@code unnest} work. */
+  default boolean takesArrays() {
+    return false;
+  }
+
   /** What {@link #beginSnapshot} returns when it left the session's isolation level alone. */
   int UNCHANGED = -1;
 
@@ -136,6 +145,59 @@ interface Dialect {
   interface Pushdown {
     List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException;
+
+    /**
+     * Runs one query per group of at most {@code perQuery} ranges: {@code sql} builds a group's
+     * query (appending its parameters), whose rows each start with the index of a range in the
+     * group, and {@code read} turns such a row into that range's digest. A range without a row has
+     * the empty digest.
+     */
+    static List<Digest> inGroups(
+        Connection connection, List<KeyRange> ranges, int perQuery, GroupSql sql, RowDigest read)
+        throws SQLException {
+      List<Digest> out = new ArrayList<>(ranges.size());
+      for (int from = 0; from < ranges.size(); from += perQuery) {
+        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + perQuery));
+        List<Queries.Bound> params = new ArrayList<>();
+        String text = sql.build(group, params);
+        Digest[] digests = new Digest[group.size()];
+        Arrays.fill(digests, Digest.EMPTY);
+        try (PreparedStatement ps = connection.prepareStatement(text)) {
+          new Queries.Sql(text, params).bind(ps);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              digests[rs.getInt(1)] = read.digest(rs);
+            }
+          }
+        }
+        out.addAll(List.of(digests));
+      }
+      return out;
+    }
+
+    /**
+     * A digest from the columns after the range index: the count, the sums of each row hash's
+     * high and low halves as signed 64-bit integers, and how many low halves were negative (each
+     * is 2<sup>64</sup> short of its unsigned value; the high half's sign is moot mod 2<sup>128</sup>).
+     */
+    static Digest fromSignedHalves(ResultSet rs) throws SQLException {
+      BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
+      BigInteger lo = rs.getBigDecimal(4).toBigIntegerExact();
+      BigInteger negativeLo = BigInteger.valueOf(rs.getLong(5));
+      return Digest.of(rs.getLong(2), hi.add(negativeLo).shiftLeft(64).add(lo));
+    }
+  }
+
+  /** Builds one group's digest query, appending its parameters. */
+  @FunctionalInterface
+  interface GroupSql {
+    String build(List<KeyRange> group, List<Queries.Bound> params);
+  }
+
+  /** Reads a range's digest from a row of a digest query. */
+  @FunctionalInterface
+  interface RowDigest {
+    Digest digest(ResultSet rs) throws SQLException;
   }
 
   /** The generic dialect. */

@@ -5,15 +5,10 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -230,12 +225,8 @@ final class H2Dialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      List<Digest> out = new ArrayList<>(ranges.size());
-      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
-        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
-        out.addAll(digestGroup(connection, queries, group));
-      }
-      return out;
+      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+          (group, params) -> sql(queries, group, params), Pushdown::fromSignedHalves);
     }
 
     /** The SQL of one group's query; its parameters go to {@code params}. */
@@ -256,27 +247,5 @@ final class H2Dialect implements Dialect {
       return sql.toString();
     }
 
-    private List<Digest> digestGroup(Connection conn, Queries queries, List<KeyRange> group)
-        throws SQLException {
-      List<Queries.Bound> params = new ArrayList<>();
-      String text = sql(queries, group, params);
-      Digest[] out = new Digest[group.size()];
-      Arrays.fill(out, Digest.EMPTY);
-      try (PreparedStatement ps = conn.prepareStatement(text)) {
-        new Queries.Sql(text, params).bind(ps);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            int b = rs.getInt(1);
-            long count = rs.getLong(2);
-            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
-            BigInteger lo = rs.getBigDecimal(4).toBigIntegerExact();
-            long negativeLo = rs.getLong(5);
-            // Each negative low half is 2^64 short of its unsigned value; hi's sign is moot mod 2^128.
-            out[b] = Digest.of(count, hi.shiftLeft(64).add(lo).add(BigInteger.valueOf(negativeLo).shiftLeft(64)));
-          }
-        }
-      }
-      return List.of(out);
-    }
   }
 }

@@ -188,7 +188,8 @@ public final class JdbcStore implements Store {
    * each cut to the first key at or after it (one query of index probes), dropping cuts that land
    * on the same key — so segments are never empty, even over gaps in the keys, and their estimated
    * counts are their key spans (exact for dense keys). Two queries (one more per thousand segments),
-   * whatever the size of the range.
+   * whatever the size of the range. One segment ({@code maxSegments == 1}) is counted exactly, so
+   * that it estimates rows, not the key span, for gapped keys too.
    * For other keys: counts the rows of the range, then cuts it at every (count / maxSegments)-th key
    * of one ordered scan of the key columns; counts are exact for the moment of the scan.
    */
@@ -198,7 +199,8 @@ public final class JdbcStore implements Store {
       throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
     }
     checkOpen();
-    if (queries.table().keys().size() == 1
+    if (maxSegments > 1
+        && queries.table().keys().size() == 1
         && queries.table().keys().get(0).kind() == Column.Kind.LONG) {
       return integerSegments(range, maxSegments);
     }
@@ -287,11 +289,13 @@ public final class JdbcStore implements Store {
         try (PreparedStatement ps = conn.prepareStatement(first.text())) {
           first.bind(ps);
           try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            for (int i = 1; i <= chunk.size(); i++) {
-              long k = rs.getLong(i);
-              if (!rs.wasNull() && (cuts.isEmpty() || cuts.get(cuts.size() - 1) < k)) {
-                cuts.add(k);
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+              for (int i = 1; i <= columns; i++) {
+                long k = rs.getLong(i);
+                if (!rs.wasNull() && (cuts.isEmpty() || cuts.get(cuts.size() - 1) < k)) {
+                  cuts.add(k);
+                }
               }
             }
           }

@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -365,12 +364,15 @@ final class MariaDbDialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      List<Digest> out = new ArrayList<>(ranges.size());
-      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
-        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
-        out.addAll(digestGroup(connection, queries, group));
-      }
-      return out;
+      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+          (group, params) -> sql(queries, group, params),
+          rs -> {
+            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
+            if (crc) {
+              return Digest.of(rs.getLong(2), hi);
+            }
+            return Digest.of(rs.getLong(2), hi.shiftLeft(64).add(rs.getBigDecimal(4).toBigIntegerExact()));
+          });
     }
 
     /** The SQL of one group's query; its parameters go to {@code params}. */
@@ -414,25 +416,5 @@ final class MariaDbDialect implements Dialect {
       return true;
     }
 
-    private List<Digest> digestGroup(Connection conn, Queries queries, List<KeyRange> group)
-        throws SQLException {
-      List<Queries.Bound> params = new ArrayList<>();
-      String text = sql(queries, group, params);
-      Digest[] out = new Digest[group.size()];
-      Arrays.fill(out, Digest.EMPTY);
-      try (PreparedStatement ps = conn.prepareStatement(text)) {
-        new Queries.Sql(text, params).bind(ps);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            int b = rs.getInt(1);
-            long count = rs.getLong(2);
-            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
-            BigInteger lo = rs.getBigDecimal(4).toBigIntegerExact();
-            out[b] = Digest.of(count, crc ? hi : hi.shiftLeft(64).add(lo));
-          }
-        }
-      }
-      return List.of(out);
-    }
   }
 }

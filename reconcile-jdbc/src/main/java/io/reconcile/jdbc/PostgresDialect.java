@@ -6,7 +6,6 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -170,15 +167,19 @@ final class PostgresDialect implements Dialect {
     return pushdown;
   }
 
-  /** {@code width_bucket} over the bounds as one {@code int8[]} parameter: a binary search in C. */
+  /**
+   * {@code width_bucket} over the bounds bound as one {@code bigint[]} parameter (a typed array, so
+   * nothing is parsed per row): a binary search in C.
+   */
   @Override
   public String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
-    StringBuilder array = new StringBuilder("{");
-    for (int i = 0; i < bounds.size(); i++) {
-      array.append(i == 0 ? "" : ",").append(bounds.get(i));
-    }
-    params.add(Queries.Bound.text(array.append('}').toString()));
-    return "width_bucket(" + key.quoted() + ", CAST(? AS int8[]))";
+    params.add(Queries.Bound.bigints(bounds));
+    return "width_bucket(" + key.quoted() + ", ?)";
+  }
+
+  @Override
+  public boolean takesArrays() {
+    return true;
   }
 
   /** One statement, for this transaction only: nothing to restore afterwards. */
@@ -274,12 +275,8 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      List<Digest> out = new ArrayList<>(ranges.size());
-      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
-        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
-        out.addAll(digestGroup(connection, queries, group));
-      }
-      return out;
+      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+          (group, params) -> sql(queries, group, params), Pushdown::fromSignedHalves);
     }
 
     /** The SQL of one group's query; its parameters go to {@code params}. */
@@ -301,30 +298,6 @@ final class PostgresDialect implements Dialect {
       return sql.toString();
     }
 
-    private List<Digest> digestGroup(Connection conn, Queries queries, List<KeyRange> group)
-        throws SQLException {
-      List<Queries.Bound> params = new ArrayList<>();
-      String text = sql(queries, group, params);
-      Digest[] out = new Digest[group.size()];
-      Arrays.fill(out, Digest.EMPTY);
-      try (PreparedStatement ps = conn.prepareStatement(text)) {
-        new Queries.Sql(text, params).bind(ps);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            int b = rs.getInt(1);
-            long count = rs.getLong(2);
-            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
-            BigInteger lo = rs.getBigDecimal(4).toBigIntegerExact();
-            long negativeLo = rs.getLong(5);
-            // hi's sign does not matter mod 2^128; each negative lo is 2^64 short of its unsigned value.
-            BigInteger sum =
-                hi.shiftLeft(64).add(lo).add(BigInteger.valueOf(negativeLo).shiftLeft(64));
-            out[b] = Digest.of(count, sum);
-          }
-        }
-      }
-      return List.of(out);
-    }
   }
 
   /**
@@ -406,24 +379,9 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      List<Digest> out = new ArrayList<>(ranges.size());
-      for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
-        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY));
-        List<Queries.Bound> params = new ArrayList<>();
-        String text = sql(queries, group, params);
-        Digest[] digests = new Digest[group.size()];
-        Arrays.fill(digests, Digest.EMPTY);
-        try (PreparedStatement ps = connection.prepareStatement(text)) {
-          new Queries.Sql(text, params).bind(ps);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              digests[rs.getInt(1)] = Digest.of(rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact());
-            }
-          }
-        }
-        out.addAll(List.of(digests));
-      }
-      return out;
+      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+          (group, params) -> sql(queries, group, params),
+          rs -> Digest.of(rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact()));
     }
 
     /** The SQL of one group's query; its parameters go to {@code params}. */

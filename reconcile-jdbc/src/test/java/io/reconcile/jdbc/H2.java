@@ -1,5 +1,6 @@
 package io.reconcile.jdbc;
 
+import io.reconcile.testservers.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,20 +52,6 @@ final class H2 {
 
   /** A query's rows as text: one line per row, columns separated by {@code |}. */
   static String query(DataSource ds, String sql) {
-    try (Connection c = ds.getConnection();
-        Statement s = c.createStatement();
-        var rs = s.executeQuery(sql)) {
-      StringBuilder out = new StringBuilder();
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        for (int i = 1; i <= n; i++) {
-          out.append(i == 1 ? "" : "|").append(rs.getString(i));
-        }
-        out.append('\n');
-      }
-      return out.toString();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestDatabase.query(ds, sql);
   }
 }

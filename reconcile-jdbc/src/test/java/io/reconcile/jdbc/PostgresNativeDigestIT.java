@@ -148,6 +148,25 @@ class PostgresNativeDigestIT {
   }
 
   @Test
+  @DisplayName("gapped integer keys split by index probes (one unnest query) into non-empty segments")
+  void integerSegmentsByArrayProbes() {
+    DataSource ds = Postgres.fresh("CREATE TABLE g (id bigint PRIMARY KEY)",
+        "INSERT INTO g SELECT x FROM generate_series(1, 100) x",
+        "INSERT INTO g SELECT x + 1000000000000 FROM generate_series(1, 100) x");
+    JdbcStore store = JdbcStore.builder(ds).table("g").build();
+    List<io.reconcile.api.store.Segment> segments = store.segments(KeyRange.all(), 16);
+    assertThat(segments.size()).isBetween(2, 16);
+    long total = 0;
+    for (io.reconcile.api.store.Segment seg : segments) {
+      long rows = store.digest(seg.range()).count();
+      assertThat(rows).as("%s", seg).isPositive();
+      total += rows;
+    }
+    assertThat(total).isEqualTo(200);
+    assertThat(store.segments(KeyRange.all(), 1).get(0).estimatedCount()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("the native digest query is a hash aggregate over one scan, no sort")
   void nativePlanIsHashAggregate() throws Exception {
     DataSource ds = Postgres.fresh(DDL,

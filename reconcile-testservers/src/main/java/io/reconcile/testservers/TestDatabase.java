@@ -66,6 +66,11 @@ public final class TestDatabase {
    * {@code null}.
    */
   public String query(String sql) {
+    return query(dataSource, sql);
+  }
+
+  /** {@link #query(String)} on any data source. */
+  public static String query(DataSource dataSource, String sql) {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
