@@ -99,6 +99,14 @@ public final class Canonical {
     return HASHERS.get().hash(key, fields);
   }
 
+  /** The hash, and the length of the encoding it was computed over in {@code length[0]}. */
+  static RowHash hash(Key key, Value.MapValue fields, int[] length) {
+    RowHasher h = HASHERS.get();
+    RowHash hash = h.hash(key, fields);
+    length[0] = h.writer.len;
+    return hash;
+  }
+
   /** Reuses one buffer and one MD5 instance per thread. */
   private static final class RowHasher {
     private static final java.lang.invoke.VarHandle LONG_BE =

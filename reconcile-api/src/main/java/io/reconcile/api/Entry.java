@@ -17,6 +17,7 @@ public final class Entry {
   private final Value.MapValue fields;
   private final Version version;
   private volatile RowHash hash;
+  private volatile int encodedLength; // set before hash is published
 
   private Entry(Key key, Value.MapValue fields, Version version) {
     this.key = Objects.requireNonNull(key, "key");
@@ -76,10 +77,21 @@ public final class Entry {
   public RowHash hash() {
     RowHash h = hash;
     if (h == null) {
-      h = Canonical.hash(key, fields);
+      int[] length = new int[1];
+      h = Canonical.hash(key, fields, length);
+      encodedLength = length[0];
       hash = h;
     }
     return h;
+  }
+
+  /**
+   * The length in bytes of this entry's canonical encoding, which its {@link #hash()} is computed
+   * over (and cached with it): an estimate of what reading the entry moves.
+   */
+  public int encodedLength() {
+    hash();
+    return encodedLength;
   }
 
   /** Whether the other entry has the same key and fields (versions aside). */

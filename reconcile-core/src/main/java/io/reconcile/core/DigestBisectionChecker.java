@@ -8,9 +8,11 @@ import io.reconcile.api.KeyRange;
 import io.reconcile.api.repair.CheckContext;
 import io.reconcile.api.repair.Checker;
 import io.reconcile.api.repair.Divergence;
+import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.check.RowDiff;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +159,11 @@ public final class DigestBisectionChecker implements Checker {
    */
   static void compareRows(CheckContext context, List<KeyRange> ranges, Consumer<Divergence> found) {
     List<Store> stores = context.stores();
+    var now = context.clock().instant();
+    if (stores.stream().allMatch(s -> s.capabilities().contains(Capability.ORDERED_SCAN))) {
+      mergeOrdered(stores, ranges, now, found);
+      return;
+    }
     List<Map<Key, Entry>> rows = new ArrayList<>(stores.size());
     TreeSet<Key> keys = new TreeSet<>();
     for (Store s : stores) {
@@ -167,13 +174,47 @@ public final class DigestBisectionChecker implements Checker {
       keys.addAll(m.keySet());
       rows.add(m);
     }
-    var now = context.clock().instant();
     for (Key k : keys) {
       List<Divergence.Side> sides = new ArrayList<>(stores.size());
       for (int i = 0; i < stores.size(); i++) {
         sides.add(new Divergence.Side(stores.get(i).id(), rows.get(i).get(k)));
       }
       RowDiff.compare(k, sides, NAME, now).ifPresent(found);
+    }
+  }
+
+  /** Walks the stores' key-ordered rows side by side: one comparison per row, no sorting. */
+  private static void mergeOrdered(
+      List<Store> stores, List<KeyRange> ranges, Instant now, Consumer<Divergence> found) {
+    List<List<Entry>> rows = new ArrayList<>(stores.size());
+    for (Store s : stores) {
+      try (Stream<Entry> scan = s.scan(ranges)) {
+        rows.add(scan.toList());
+      }
+    }
+    int[] at = new int[stores.size()];
+    while (true) {
+      Key next = null;
+      for (int i = 0; i < stores.size(); i++) {
+        if (at[i] < rows.get(i).size()) {
+          Key k = rows.get(i).get(at[i]).key();
+          if (next == null || k.compareTo(next) < 0) {
+            next = k;
+          }
+        }
+      }
+      if (next == null) {
+        return;
+      }
+      List<Divergence.Side> sides = new ArrayList<>(stores.size());
+      for (int i = 0; i < stores.size(); i++) {
+        Entry e = null;
+        if (at[i] < rows.get(i).size() && rows.get(i).get(at[i]).key().equals(next)) {
+          e = rows.get(i).get(at[i]++);
+        }
+        sides.add(new Divergence.Side(stores.get(i).id(), e));
+      }
+      RowDiff.compare(next, sides, NAME, now).ifPresent(found);
     }
   }
 

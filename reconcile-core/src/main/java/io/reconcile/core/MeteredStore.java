@@ -1,6 +1,5 @@
 package io.reconcile.core;
 
-import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
@@ -66,7 +65,7 @@ final class MeteredStore extends ForwardingStore {
 
   private void count(Entry e) {
     rows.increment();
-    bytes.add(Canonical.encodeRow(e.key(), e.fields()).length);
+    bytes.add(e.encodedLength());
   }
 
   /** The metered store itself, for writes, which are not metered. */

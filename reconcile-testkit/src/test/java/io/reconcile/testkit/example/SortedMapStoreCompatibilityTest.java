@@ -4,7 +4,9 @@ import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
 import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 class SortedMapStoreCompatibilityTest extends StoreCompatibilityKit {
 
@@ -16,5 +18,10 @@ class SortedMapStoreCompatibilityTest extends StoreCompatibilityKit {
   @Override
   protected Optional<Store> newReadOnlyStore() {
     return Optional.of(Stores.open("sorted-map:kit", StoreOptions.builder().readOnly(true).build()));
+  }
+
+  @Override
+  protected Map<String, Supplier<Store>> badConfigurations() {
+    return Map.of("sorted-map:", () -> Stores.open("sorted-map:"));
   }
 }
