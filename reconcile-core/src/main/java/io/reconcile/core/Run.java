@@ -280,17 +280,19 @@ final class Run {
           futures.put(p, pool.submit(() -> checkSegment(range, digests)));
         }
       }
+      Map<List<Integer>, Future<Map<Integer, List<Divergence>>>> batches = new LinkedHashMap<>();
       for (int from = 0; from < leaves.size(); from += LEAVES_PER_SCAN) {
         List<Integer> batch = leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_SCAN));
-        Future<Map<Integer, List<Divergence>>> read =
-            pool.submit(() -> checkLeaves(batch.stream().map(ranges::get).toList()));
-        for (int i = 0; i < batch.size(); i++) {
-          int inBatch = i;
-          futures.put(batch.get(i), pool.submit(() -> await(read, "reading rows").get(inBatch)));
-        }
+        batches.put(batch, pool.submit(() -> checkLeaves(batch.stream().map(ranges::get).toList())));
       }
-      for (int p = 0; p < pending.size(); p++) {
-        out.put(pending.get(p), await(futures.get(p), "comparing " + ranges.get(p)));
+      for (Map.Entry<Integer, Future<List<Divergence>>> f : futures.entrySet()) {
+        out.put(pending.get(f.getKey()), await(f.getValue(), "comparing " + ranges.get(f.getKey())));
+      }
+      for (Map.Entry<List<Integer>, Future<Map<Integer, List<Divergence>>>> b : batches.entrySet()) {
+        Map<Integer, List<Divergence>> byLeaf = await(b.getValue(), "reading " + b.getKey().size() + " differing segments");
+        for (int i = 0; i < b.getKey().size(); i++) {
+          out.put(pending.get(b.getKey().get(i)), byLeaf.get(i));
+        }
       }
     } finally {
       pool.shutdownNow();
