@@ -275,11 +275,12 @@ public final class Reconciler {
     /**
      * How many top-level segments to plan (from the reference's key distribution). By default
      * {@value Run#MIN_AUTO_SEGMENTS}; when every store computes digests server-side ({@link
-     * io.reconcile.api.store.Capability#SERVER_SIDE_DIGEST}), where each call is a round trip, the
-     * reference's estimated rows divided by {@link #leafRows(int) leafRows}, between {@value
-     * Run#MIN_AUTO_SEGMENTS} and {@value Run#MAX_AUTO_SEGMENTS}: every segment is digested in the
-     * first pass (in a few queries), and a segment that differs is then mostly small enough to be
-     * read at once, with the others, in batched scans — no round trip per level of bisection.
+     * io.reconcile.api.store.Capability#SERVER_SIDE_DIGEST}), where each call is a round trip, one
+     * per {@value Run#FINE_SEGMENT_ROWS} of the reference's rows (or per {@link #leafRows(int)
+     * leafRows}, if fewer), between {@value Run#MIN_AUTO_SEGMENTS} and {@value
+     * Run#MAX_AUTO_SEGMENTS}: every segment is digested in the first pass (in a few queries), and
+     * the segments that differ are small enough to be read at once, in batched scans — no round
+     * trip per level of bisection, and few rows read even when differences are many.
      */
     public Builder segments(int segments) {
       this.segments = positive(segments, "segments");

@@ -102,6 +102,7 @@ final class Run {
   static final int LEAVES_PER_SCAN = 64;
 
   static final int MIN_AUTO_SEGMENTS = 64;
+  static final int FINE_SEGMENT_ROWS = 64;
   static final int MAX_AUTO_SEGMENTS = 1 << 17;
 
   /** Refuses, before reading anything, stores whose declared schemas could never hold equal entries. */
@@ -122,16 +123,18 @@ final class Run {
 
   /**
    * 64 segments; or, when every store digests server-side (so each call is a round trip that costs
-   * more than hashing a few hundred rows), segments of about leafRows rows each from the reference
-   * store's estimate of its rows: one digest pass, then one batched read of the differing segments
-   * instead of a round trip per level of bisection.
+   * more than hashing a few hundred rows), segments of about {@value #FINE_SEGMENT_ROWS} rows (or
+   * leafRows, if smaller) each, from the reference store's count of its rows: one digest pass,
+   * then one batched read of the few rows of each differing segment instead of a round trip per
+   * level of bisection.
    */
   private int autoSegments() {
     if (!stores.stream().allMatch(s -> s.capabilities().contains(Capability.SERVER_SIDE_DIGEST))) {
       return MIN_AUTO_SEGMENTS;
     }
     long rows = stores.get(0).segments(KeyRange.all(), 1).get(0).estimatedCount();
-    long wanted = (rows + r.leafRows - 1) / r.leafRows;
+    int perSegment = Math.min(r.leafRows, FINE_SEGMENT_ROWS);
+    long wanted = (rows + perSegment - 1) / perSegment;
     return (int) Math.max(MIN_AUTO_SEGMENTS, Math.min(MAX_AUTO_SEGMENTS, wanted));
   }
 
