@@ -103,7 +103,8 @@ abstract class DigestPushdownContract {
     }
     // More ranges than one query buckets: one query per group of ranges, same answer.
     List<Key> cuts = new ArrayList<>();
-    for (long k = 1; k < 400; k += 3) {
+    int wanted = 2 * rangesPerQuery() + rangesPerQuery() / 2; // spread over the rows and below them
+    for (long k = 400 - wanted + 1; k < 400; k++) {
       cuts.add(Key.of(k));
     }
     List<KeyRange> many = KeyRange.all().split(cuts);
