@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -205,13 +204,7 @@ final class H2Dialect implements Dialect {
       for (Column c : table.keys()) {
         k.append(k.length() == 0 ? "" : " || ").append('(').append(encode(c)).append(')');
       }
-      Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
-      for (Column c : table.columns()) {
-        String dataset = normalization.datasetName(c.fieldName());
-        if (!normalization.isIgnored(dataset)) {
-          byName.put(dataset, c);
-        }
-      }
+      Map<String, Column> byName = table.comparedByDatasetName(normalization);
       StringBuilder f = new StringBuilder();
       for (Map.Entry<String, Column> e : byName.entrySet()) {
         String name = new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);

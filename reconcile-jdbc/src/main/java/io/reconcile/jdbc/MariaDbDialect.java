@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -341,13 +340,7 @@ final class MariaDbDialect implements Dialect {
       for (Column c : table.keys()) {
         k.add(dialect.encode(c));
       }
-      Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
-      for (Column c : table.columns()) {
-        String dataset = normalization.datasetName(c.fieldName());
-        if (!normalization.isIgnored(dataset)) {
-          byName.put(dataset, c);
-        }
-      }
+      Map<String, Column> byName = table.comparedByDatasetName(normalization);
       List<String> f = new ArrayList<>();
       for (Map.Entry<String, Column> e : byName.entrySet()) {
         // The name's encoding as a hex literal: exact bytes, whatever the SQL mode does to quotes.

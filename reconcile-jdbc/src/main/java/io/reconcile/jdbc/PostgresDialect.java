@@ -253,14 +253,7 @@ final class PostgresDialect implements Dialect {
       for (Column c : table.keys()) {
         k.append(k.length() == 0 ? "" : " || ").append(encode(c));
       }
-      // Fields in code point order of their dataset names, each name a constant.
-      Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
-      for (Column c : table.columns()) {
-        String dataset = normalization.datasetName(c.fieldName());
-        if (!normalization.isIgnored(dataset)) {
-          byName.put(dataset, c);
-        }
-      }
+      Map<String, Column> byName = table.comparedByDatasetName(normalization);
       StringBuilder f = new StringBuilder();
       for (Map.Entry<String, Column> e : byName.entrySet()) {
         String name =

@@ -36,6 +36,21 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
   }
 
   /** The compared column whose store field name is {@code field}, or null. */
+  /**
+   * The compared columns by dataset name (renames applied, ignored fields left out), in code point
+   * order of those names: the order of fields in the canonical encoding.
+   */
+  Map<String, Column> comparedByDatasetName(Normalization normalization) {
+    Map<String, Column> byName = new TreeMap<>(PostgresDialect::compareCodePoints);
+    for (Column c : columns) {
+      String dataset = normalization.datasetName(c.fieldName());
+      if (!normalization.isIgnored(dataset)) {
+        byName.put(dataset, c);
+      }
+    }
+    return byName;
+  }
+
   @Nullable Column column(String field) {
     for (Column c : columns) {
       if (c.fieldName().equals(field)) {
