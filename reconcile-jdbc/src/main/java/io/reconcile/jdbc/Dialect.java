@@ -5,12 +5,15 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -99,6 +102,19 @@ interface Dialect {
     return false;
   }
 
+  /**
+   * 64 bits of the MD5 of a native scheme's signature (what its hashes depend on), in hex: short,
+   * and equal only for equal signatures.
+   */
+  static String fingerprint(String signature) {
+    try {
+      byte[] md5 = MessageDigest.getInstance("MD5").digest(signature.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md5, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has MD5", e);
+    }
+  }
+
   /** What {@link #beginSnapshot} returns when it left the session's isolation level alone. */
   int UNCHANGED = -1;
 
@@ -122,11 +138,12 @@ interface Dialect {
   }
 
   /**
-   * A digest faster than canonical MD5 that only a store of the same product can match, or null;
-   * the engine uses it when every store declares its {@link NativeDigest#scheme() scheme}.
+   * Digests faster than canonical MD5 that only a store of the same product can match, if any; the
+   * engine uses one whose {@link NativeDigest#scheme() scheme} every store declares (the first by
+   * name when several are shared).
    */
-  default @Nullable NativeDigest nativeDigest() {
-    return null;
+  default List<NativeDigest> nativeDigests() {
+    return List.of();
   }
 
   /**

@@ -176,10 +176,10 @@ public final class JdbcStore implements Store {
    */
   @Override
   public Set<HashScheme> hashSchemes() {
-    Dialect.NativeDigest nativeDigest = queries.dialect().nativeDigest();
-    return nativeDigest == null
-        ? Set.of(HashScheme.CANONICAL_MD5)
-        : Set.of(HashScheme.CANONICAL_MD5, nativeDigest.scheme());
+    Set<HashScheme> schemes = new java.util.HashSet<>();
+    schemes.add(HashScheme.CANONICAL_MD5);
+    queries.dialect().nativeDigests().forEach(n -> schemes.add(n.scheme()));
+    return Set.copyOf(schemes);
   }
 
   /**
@@ -324,8 +324,9 @@ public final class JdbcStore implements Store {
    */
   @Override
   public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-    Dialect.NativeDigest nativeDigest = queries.dialect().nativeDigest();
-    boolean isNative = nativeDigest != null && nativeDigest.scheme().equals(scheme);
+    Dialect.NativeDigest nativeDigest =
+        queries.dialect().nativeDigests().stream().filter(n -> n.scheme().equals(scheme)).findFirst().orElse(null);
+    boolean isNative = nativeDigest != null;
     if (!isNative && !HashScheme.CANONICAL_MD5.equals(scheme)) {
       throw new IllegalArgumentException(
           "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);

@@ -135,16 +135,16 @@ final class MariaDbDialect implements Dialect {
 
   private final @Nullable Pushdown pushdown;
   private final @Nullable String noPushdownReason;
-  private final @Nullable NativeDigest nativeDigest;
+  private final List<NativeDigest> nativeDigests;
 
   private MariaDbDialect(
       Map<String, ServerColumn> columns,
       @Nullable Pushdown pushdown,
       @Nullable String noPushdownReason,
-      @Nullable NativeDigest nativeDigest) {
+      List<NativeDigest> nativeDigests) {
     this.columns = columns;
     this.pushdown = pushdown;
-    this.nativeDigest = nativeDigest;
+    this.nativeDigests = nativeDigests;
     this.noPushdownReason = noPushdownReason;
   }
 
@@ -170,19 +170,24 @@ final class MariaDbDialect implements Dialect {
     }
     String reason = allowPushdown ? whyNot(table, normalization, columns) : "disabled";
     if (reason != null) {
-      return new MariaDbDialect(columns, null, reason, null);
+      return new MariaDbDialect(columns, null, reason, List.of());
     }
-    MariaDbDialect encoder = new MariaDbDialect(columns, null, null, null);
+    MariaDbDialect encoder = new MariaDbDialect(columns, null, null, List.of());
     // CRC32C() came with MariaDB 10.8; MySQL has none.
     DatabaseMetaData md = conn.getMetaData();
     boolean crc32c =
         "MariaDB".equalsIgnoreCase(md.getDatabaseProductName())
             && md.getDatabaseMajorVersion() * 100 + md.getDatabaseMinorVersion() >= 1008;
+    List<NativeDigest> natives = new ArrayList<>();
+    if (crc32c) {
+      Digests rows = Digests.typedRows(conn, table, normalization, columns);
+      if (rows != null) {
+        natives.add(rows);
+      }
+      natives.add(Digests.canonical(encoder, table, normalization, true));
+    }
     return new MariaDbDialect(
-        columns,
-        new Digests(encoder, table, normalization, false),
-        null,
-        crc32c ? new Digests(encoder, table, normalization, true) : null);
+        columns, Digests.canonical(encoder, table, normalization, false), null, List.copyOf(natives));
   }
 
   private static @Nullable String whyNot(
@@ -282,8 +287,8 @@ final class MariaDbDialect implements Dialect {
   }
 
   @Override
-  public @Nullable NativeDigest nativeDigest() {
-    return nativeDigest;
+  public List<NativeDigest> nativeDigests() {
+    return nativeDigests;
   }
 
   @Override
@@ -330,12 +335,21 @@ final class MariaDbDialect implements Dialect {
    * native {@link #CRC_SCHEME} ones.
    */
   static final class Digests implements NativeDigest {
-    private final String rowKey;
-    private final String rowFields;
+    private final String row;
+    private final HashScheme scheme;
     private final boolean crc;
 
-    Digests(MariaDbDialect dialect, Table table, Normalization normalization, boolean crc) {
-      this.crc = crc;
+    private Digests(String row, HashScheme scheme) {
+      this.row = row;
+      this.scheme = scheme;
+      this.crc = !scheme.equals(HashScheme.CANONICAL_MD5);
+    }
+
+    /**
+     * Over the canonical row bytes: canonical MD5 digests, or with {@code crc} the {@link
+     * #CRC_SCHEME} ones, which any two MariaDB stores share whatever their column types.
+     */
+    static Digests canonical(MariaDbDialect dialect, Table table, Normalization normalization, boolean crc) {
       List<String> k = new ArrayList<>();
       for (Column c : table.keys()) {
         k.add(dialect.encode(c));
@@ -347,13 +361,58 @@ final class MariaDbDialect implements Dialect {
         f.add("X'" + HexFormat.of().formatHex(Canonical.encode(Value.of(e.getKey()))) + "'");
         f.add(dialect.encode(e.getValue()));
       }
-      this.rowKey = k.size() == 1 ? k.get(0) : "CONCAT(" + String.join(", ", k) + ")";
-      this.rowFields = f.isEmpty() ? "''" : "CONCAT(" + String.join(", ", f) + ")";
+      String rowKey = k.size() == 1 ? k.get(0) : "CONCAT(" + String.join(", ", k) + ")";
+      String rowFields = f.isEmpty() ? "''" : "CONCAT(" + String.join(", ", f) + ")";
+      return new Digests(
+          "CONCAT(" + rowKey + ", 'm', OCTET_LENGTH(@reconcile_f := " + rowFields + "), ':', @reconcile_f)",
+          crc ? CRC_SCHEME : HashScheme.CANONICAL_MD5);
+    }
+
+    /**
+     * Over the row's values as MariaDB prints them, each after its length ({@code -1} for NULL):
+     * no canonical encoding built, so about as cheap as a CRC of the raw row. Two stores share its
+     * scheme only when the printing is the same: same server version and time zone, same compared
+     * fields in the same order, same column types and collations (a {@code decimal(12,2)} prints
+     * {@code 1.50} where a {@code decimal(20,6)} prints {@code 1.500000}). Its name sorts before
+     * {@link #CRC_SCHEME}'s, so the engine prefers it when both stores declare both.
+     */
+    static @Nullable Digests typedRows(
+        Connection conn, Table table, Normalization normalization, Map<String, ServerColumn> columns)
+        throws SQLException {
+      StringBuilder signature = new StringBuilder();
+      List<String> parts = new ArrayList<>();
+      for (Column c : table.keys()) {
+        signature.append("key ").append(columns.get(c.catalogName())).append(';');
+        parts.add(c.quoted());
+      }
+      for (Map.Entry<String, Column> e : table.comparedByDatasetName(normalization).entrySet()) {
+        if (!normalization.ruleFor(e.getKey()).equals(Normalization.Rule.IDENTITY)) {
+          return null; // the database prints stored values, not normalised ones
+        }
+        signature.append(e.getKey()).append(' ').append(columns.get(e.getValue().catalogName())).append(';');
+        parts.add(e.getValue().quoted());
+      }
+      String zone;
+      String version;
+      try (Statement s = conn.createStatement();
+          ResultSet rs = s.executeQuery("SELECT @@session.time_zone, @@version")) {
+        rs.next();
+        zone = rs.getString(1);
+        version = rs.getString(2);
+      }
+      signature.append(zone);
+      StringBuilder row = new StringBuilder("CONCAT_WS(','");
+      for (String x : parts) {
+        row.append(", IFNULL(OCTET_LENGTH(").append(x).append("), -1), ").append(x);
+      }
+      String major = version.replaceFirst("^(\\d+\\.\\d+).*", "$1");
+      return new Digests(row.append(')').toString(),
+          new HashScheme("mariadb-" + major + "/row-crc32-crc32c/" + Dialect.fingerprint(signature.toString()), 64));
     }
 
     @Override
     public HashScheme scheme() {
-      return crc ? CRC_SCHEME : HashScheme.CANONICAL_MD5;
+      return scheme;
     }
 
     @Override
@@ -374,8 +433,6 @@ final class MariaDbDialect implements Dialect {
     String sql(Queries queries, List<KeyRange> group, List<Queries.Bound> params) {
       StringBuilder sql = new StringBuilder("SELECT ");
       String bucket = queries.bucket(group, params);
-      String row = "CONCAT(" + rowKey + ", 'm', OCTET_LENGTH(@reconcile_f := " + rowFields
-          + "), ':', @reconcile_f)";
       sql.append(bucket).append(", COUNT(*), ");
       if (crc) {
         // Unsigned 64-bit per row; SUM over BIGINT UNSIGNED is an exact DECIMAL.

@@ -7,8 +7,6 @@ import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -16,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -192,8 +189,8 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public @Nullable NativeDigest nativeDigest() {
-    return nativeDigest;
+  public List<NativeDigest> nativeDigests() {
+    return nativeDigest == null ? List.of() : List.of(nativeDigest);
   }
 
   /** The SQL expression of a column's canonical value encoding, NULL as {@code N}. */
@@ -349,19 +346,8 @@ final class PostgresDialect implements Dialect {
       }
       String name =
           "postgresql-" + md.getDatabaseMajorVersion() + "/" + encoding + "/hash-record-extended/"
-              + fingerprint(signature.toString());
+              + Dialect.fingerprint(signature.toString());
       return new HashRecord(new HashScheme(name, 64), row.append(')').toString());
-    }
-
-    /** 64 bits of the MD5 of the fields' signature, in hex: short, and equal only for equal ones. */
-    private static String fingerprint(String signature) {
-      try {
-        byte[] md5 =
-            MessageDigest.getInstance("MD5").digest(signature.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(md5, 0, 8);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every Java platform has MD5", e);
-      }
     }
 
     @Override

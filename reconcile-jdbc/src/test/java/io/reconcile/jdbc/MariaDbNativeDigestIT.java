@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("two MariaDB stores negotiate CRC32 + CRC32C digests of the canonical rows")
+@DisplayName("two MariaDB stores negotiate CRC32 + CRC32C digests: of the typed rows, or of the canonical rows")
 class MariaDbNativeDigestIT {
 
   private static final String DDL =
@@ -35,7 +35,10 @@ class MariaDbNativeDigestIT {
     JdbcStore left = JdbcStore.builder(a).table("big").build();
     JdbcStore right = JdbcStore.builder(b).table("big").build();
 
-    assertThat(left.hashSchemes()).contains(MariaDbDialect.CRC_SCHEME).isEqualTo(right.hashSchemes());
+    assertThat(left.hashSchemes()).contains(MariaDbDialect.CRC_SCHEME);
+    assertThat(right.hashSchemes()).contains(MariaDbDialect.CRC_SCHEME);
+    // The decimals print differently, so the typed-row schemes differ and only the canonical one is shared.
+    assertThat(rowScheme(left)).isNotEqualTo(rowScheme(right));
     List<Key> cuts = new ArrayList<>();
     for (long k = 0; k < 5100; k += 37) {
       cuts.add(Key.of(k));
@@ -61,6 +64,34 @@ class MariaDbNativeDigestIT {
   }
 
   @Test
+  @DisplayName("same column types: typed-row digests agree on equal rows and tell NULL, '' and a trailing space apart")
+  void typedRowDigests() {
+    DataSource a = MariaDb.fresh(DDL, FILL);
+    DataSource b = MariaDb.fresh(DDL, FILL);
+    JdbcStore left = JdbcStore.builder(a).table("big").build();
+    JdbcStore right = JdbcStore.builder(b).table("big").build();
+    HashScheme rows = rowScheme(left);
+    assertThat(rows.name()).startsWith("mariadb-11.4/row-crc32-crc32c/");
+    assertThat(rowScheme(right)).isEqualTo(rows);
+    List<KeyRange> ranges = KeyRange.all().split(List.of(Key.of(100), Key.of(2000), Key.of(4999)));
+    assertThat(right.digest(ranges, rows)).isEqualTo(left.digest(ranges, rows));
+
+    List<Digest> seen = new ArrayList<>();
+    for (String name : List.of("'name 7'", "''", "NULL", "'name 7 '", "'-1'")) {
+      H2.exec(b, "UPDATE big SET name = " + name + " WHERE id = 7");
+      Digest d = right.digest(List.of(KeyRange.all()), rows).get(0);
+      assertThat(seen).as("name = %s", name).doesNotContain(d);
+      seen.add(d);
+    }
+    assertThat(seen.get(0)).isEqualTo(left.digest(List.of(KeyRange.all()), rows).get(0));
+  }
+
+  private static HashScheme rowScheme(JdbcStore store) {
+    return store.hashSchemes().stream().filter(h -> h.name().contains("/row-crc32")).findFirst()
+        .orElseThrow(() -> new AssertionError(store + " declares no typed-row scheme: " + store.hashSchemes()));
+  }
+
+  @Test
   @DisplayName("the engine digests two MariaDB stores natively and converges; with PostgreSQL it uses canonical MD5")
   void engineNegotiates() {
     DataSource a = MariaDb.fresh(DDL, FILL);
@@ -74,7 +105,7 @@ class MariaDbNativeDigestIT {
     ReconcileReport report = reconcile(source, target);
     assertThat(report.divergences()).as(report.toJson()).isEqualTo(5);
     assertThat(report.converged()).isTrue();
-    assertThat(source.used).containsExactly(MariaDbDialect.CRC_SCHEME);
+    assertThat(source.used).hasSize(1).allMatch(h -> h.name().startsWith("mariadb-11.4/row-crc32-crc32c/"));
     assertThat(reconcile(source, target).divergences()).isZero();
 
     DataSource pg = Postgres.fresh(

@@ -180,7 +180,7 @@ class PostgresNativeDigestIT {
     List<KeyRange> ranges = KeyRange.all().split(cuts).subList(0, PostgresDialect.RANGES_PER_QUERY);
     Queries queries = pg.queries();
     List<Queries.Bound> params = new ArrayList<>();
-    String sql = ((PostgresDialect.HashRecord) queries.dialect().nativeDigest()).sql(queries, ranges, params);
+    String sql = ((PostgresDialect.HashRecord) queries.dialect().nativeDigests().get(0)).sql(queries, ranges, params);
     StringBuilder plan = new StringBuilder();
     try (var c = ds.getConnection(); var ps = c.prepareStatement("EXPLAIN " + sql)) {
       new Queries.Sql(sql, params).bind(ps);
