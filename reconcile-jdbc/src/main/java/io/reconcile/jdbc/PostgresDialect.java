@@ -174,9 +174,11 @@ final class PostgresDialect implements Dialect {
     return "width_bucket(" + key.quoted() + ", ?)";
   }
 
+  /** {@code unnest} of the probes bound as one {@code bigint[]}. */
   @Override
-  public boolean takesArrays() {
-    return true;
+  public String probeTable(List<Long> probes, List<Queries.Bound> params) {
+    params.add(Queries.Bound.bigints(probes));
+    return "unnest(?) WITH ORDINALITY AS u(p, n)";
   }
 
   /** One statement, for this transaction only: nothing to restore afterwards. */
