@@ -97,13 +97,9 @@ interface Dialect {
     return null;
   }
 
-  /**
-   * A table source {@code u} with columns {@code p} (each probe) and {@code n} (its position) made
-   * from one parameter holding all the probes (appended to {@code params}), or null when the
-   * dialect cannot: then each probe is its own scalar subquery.
-   */
-  default @Nullable String probeTable(List<Long> probes, List<Queries.Bound> params) {
-    return null;
+  /** Whether {@link Queries.Bound#bigints} parameters (SQL arrays) and {@code unnest} work. */
+  default boolean takesArrays() {
+    return false;
   }
 
   /**

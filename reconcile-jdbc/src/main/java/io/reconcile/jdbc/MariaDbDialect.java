@@ -136,18 +136,15 @@ final class MariaDbDialect implements Dialect {
   private final @Nullable Pushdown pushdown;
   private final @Nullable String noPushdownReason;
   private final List<NativeDigest> nativeDigests;
-  private final boolean jsonTable;
 
   private MariaDbDialect(
       Map<String, ServerColumn> columns,
       @Nullable Pushdown pushdown,
       @Nullable String noPushdownReason,
-      List<NativeDigest> nativeDigests,
-      boolean jsonTable) {
+      List<NativeDigest> nativeDigests) {
     this.columns = columns;
     this.pushdown = pushdown;
     this.nativeDigests = nativeDigests;
-    this.jsonTable = jsonTable;
     this.noPushdownReason = noPushdownReason;
   }
 
@@ -171,18 +168,16 @@ final class MariaDbDialect implements Dialect {
         columns.put(rs.getString("Field"), new ServerColumn(rs.getString("Type"), rs.getString("Collation")));
       }
     }
-    DatabaseMetaData md = conn.getMetaData();
-    int version = md.getDatabaseMajorVersion() * 100 + md.getDatabaseMinorVersion();
-    boolean mariaDb = "MariaDB".equalsIgnoreCase(md.getDatabaseProductName());
-    // JSON_TABLE came with MariaDB 10.6 and MySQL 8.0.
-    boolean jsonTable = mariaDb ? version >= 1006 : version >= 800;
     String reason = allowPushdown ? whyNot(table, normalization, columns) : "disabled";
     if (reason != null) {
-      return new MariaDbDialect(columns, null, reason, List.of(), jsonTable);
+      return new MariaDbDialect(columns, null, reason, List.of());
     }
-    MariaDbDialect encoder = new MariaDbDialect(columns, null, null, List.of(), jsonTable);
+    MariaDbDialect encoder = new MariaDbDialect(columns, null, null, List.of());
     // CRC32C() came with MariaDB 10.8; MySQL has none.
-    boolean crc32c = mariaDb && version >= 1008;
+    DatabaseMetaData md = conn.getMetaData();
+    boolean crc32c =
+        "MariaDB".equalsIgnoreCase(md.getDatabaseProductName())
+            && md.getDatabaseMajorVersion() * 100 + md.getDatabaseMinorVersion() >= 1008;
     List<NativeDigest> natives = new ArrayList<>();
     if (crc32c) {
       Digests rows = Digests.typedRows(conn, table, normalization, columns);
@@ -192,7 +187,7 @@ final class MariaDbDialect implements Dialect {
       natives.add(Digests.canonical(encoder, table, normalization, true));
     }
     return new MariaDbDialect(
-        columns, Digests.canonical(encoder, table, normalization, false), null, List.copyOf(natives), jsonTable);
+        columns, Digests.canonical(encoder, table, normalization, false), null, List.copyOf(natives));
   }
 
   private static @Nullable String whyNot(
@@ -235,20 +230,6 @@ final class MariaDbDialect implements Dialect {
       case BYTES -> BINARY_TYPES.contains(base);
       case REAL, DOUBLE, TIMESTAMP_TZ, JSON -> false;
     };
-  }
-
-  /** {@code JSON_TABLE} (MariaDB 10.6+, MySQL 8) over the probes bound as one JSON array of numbers. */
-  @Override
-  public @Nullable String probeTable(List<Long> probes, List<Queries.Bound> params) {
-    if (!jsonTable) {
-      return null;
-    }
-    StringBuilder json = new StringBuilder("[");
-    for (int i = 0; i < probes.size(); i++) {
-      json.append(i == 0 ? "" : ",").append(probes.get(i));
-    }
-    params.add(Queries.Bound.text(json.append(']').toString()));
-    return "JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, p BIGINT PATH '$')) AS u";
   }
 
   /** {@code INTERVAL(k, b1, b2, …)}: MariaDB's binary search over sorted bounds. */

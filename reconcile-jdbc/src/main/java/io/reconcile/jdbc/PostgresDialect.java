@@ -174,11 +174,9 @@ final class PostgresDialect implements Dialect {
     return "width_bucket(" + key.quoted() + ", ?)";
   }
 
-  /** {@code unnest} of the probes bound as one {@code bigint[]}. */
   @Override
-  public String probeTable(List<Long> probes, List<Queries.Bound> params) {
-    params.add(Queries.Bound.bigints(probes));
-    return "unnest(?) WITH ORDINALITY AS u(p, n)";
+  public boolean takesArrays() {
+    return true;
   }
 
   /** One statement, for this transaction only: nothing to restore afterwards. */

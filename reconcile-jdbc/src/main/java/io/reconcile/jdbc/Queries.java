@@ -22,9 +22,7 @@ final class Queries {
     int bind(PreparedStatement ps) throws SQLException {
       int i = 1;
       for (Bound b : params) {
-        if (b.column == null && b.part instanceof String text) {
-          ps.setString(i++, text);
-        } else if (b.column == null) {
+        if (b.column == null) {
           Long[] values = ((List<?>) b.part).toArray(Long[]::new);
           ps.setArray(i++, ps.getConnection().createArrayOf("bigint", values));
         } else {
@@ -35,14 +33,10 @@ final class Queries {
     }
   }
 
-  /** A key part bound as its column's type, or (column null) a SQL array of bigints or a text. */
+  /** A key part bound as its column's type, or (column null) a SQL array of bigints. */
   record Bound(@Nullable Column column, Object part) {
     static Bound bigints(List<Long> values) {
       return new Bound(null, List.copyOf(values));
-    }
-
-    static Bound text(String text) {
-      return new Bound(null, text);
     }
   }
 
@@ -231,26 +225,26 @@ final class Queries {
 
   /**
    * For a single integer key column: for each of {@code probes}, in order, the first key at or
-   * after it and before {@code hi} (NULL if none) — an index probe each. Where the dialect can
-   * turn one parameter into a table of the probes ({@link Dialect#probeTable}), one row per probe
-   * (a statement the size of one probe, whatever their number); otherwise one row with a column
-   * per probe. Read every column of every row, in order.
+   * after it and before {@code hi} (NULL if none) — an index probe each. Where the dialect takes
+   * array parameters, one row per probe from {@code unnest} of them (a statement the size of one
+   * probe, whatever their number); otherwise one row with a column per probe. Read every column
+   * of every row, in order.
    */
   Sql firstKeysFrom(List<Long> probes, @Nullable Key hi) {
     Column key = table.keys().get(0);
     List<Bound> params = new ArrayList<>();
-    StringBuilder sub = new StringBuilder("SELECT (SELECT MIN(").append(key.quoted())
-        .append(") FROM ").append(table.quoted()).append(" WHERE ").append(key.quoted()).append(" >= u.p");
-    List<String> below = rangeConditions(KeyRange.of(null, hi), params);
-    if (filter != null) {
-      below.add("(" + filter + ")");
+    if (dialect.takesArrays()) {
+      StringBuilder sql = new StringBuilder("SELECT (SELECT MIN(").append(key.quoted())
+          .append(") FROM ").append(table.quoted()).append(" WHERE ").append(key.quoted()).append(" >= u.p");
+      List<String> below = rangeConditions(KeyRange.of(null, hi), params);
+      if (filter != null) {
+        below.add("(" + filter + ")");
+      }
+      below.forEach(c -> sql.append(" AND ").append(c));
+      params.add(Bound.bigints(probes));
+      sql.append(") FROM unnest(?) WITH ORDINALITY AS u(p, n) ORDER BY u.n");
+      return new Sql(sql.toString(), params);
     }
-    below.forEach(c -> sub.append(" AND ").append(c));
-    String probeTable = dialect.probeTable(probes, params);
-    if (probeTable != null) {
-      return new Sql(sub.append(") FROM ").append(probeTable).append(" ORDER BY u.n").toString(), params);
-    }
-    params.clear();
     StringBuilder sql = new StringBuilder("SELECT ");
     for (int i = 0; i < probes.size(); i++) {
       sql.append(i == 0 ? "" : ", ").append("(SELECT MIN(").append(key.quoted()).append(") FROM ")

@@ -86,24 +86,6 @@ class MariaDbNativeDigestIT {
     assertThat(seen.get(0)).isEqualTo(left.digest(List.of(KeyRange.all()), rows).get(0));
   }
 
-  @Test
-  @DisplayName("gapped integer keys split by index probes (one JSON_TABLE query) into non-empty segments")
-  void integerSegmentsByJsonTableProbes() {
-    DataSource ds = MariaDb.fresh("CREATE TABLE g (id bigint PRIMARY KEY)",
-        "INSERT INTO g SELECT seq FROM seq_1_to_100",
-        "INSERT INTO g SELECT seq + 1000000000000 FROM seq_1_to_100");
-    JdbcStore store = JdbcStore.builder(ds).table("g").build();
-    List<io.reconcile.api.store.Segment> segments = store.segments(KeyRange.all(), 16);
-    assertThat(segments.size()).isBetween(2, 16);
-    long total = 0;
-    for (io.reconcile.api.store.Segment seg : segments) {
-      long rows = store.digest(seg.range()).count();
-      assertThat(rows).as("%s", seg).isPositive();
-      total += rows;
-    }
-    assertThat(total).isEqualTo(200);
-  }
-
   private static HashScheme rowScheme(JdbcStore store) {
     return store.hashSchemes().stream().filter(h -> h.name().contains("/row-crc32")).findFirst()
         .orElseThrow(() -> new AssertionError(store + " declares no typed-row scheme: " + store.hashSchemes()));
