@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -318,20 +317,20 @@ final class Run {
   /** Compares small differing segments row by row with one scan per store; per segment index. */
   private Map<Integer, List<Divergence>> checkLeaves(List<KeyRange> leaves) {
     long start = System.nanoTime();
-    Map<Integer, List<Divergence>> found = new HashMap<>();
+    List<List<Divergence>> found = new ArrayList<>();
+    leaves.forEach(l -> found.add(new ArrayList<>()));
+    int[] leaf = {0};
+    // Divergences come in key order, and the leaves are ascending: walk them side by side.
     DigestBisectionChecker.compareRows(context, leaves, d -> {
-      int i = Collections.binarySearch(leaves, KeyRange.of(d.key(), null), (x, y) -> {
-        if (x.contains(d.key())) {
-          return 0;
-        }
-        return x.hi() != null && x.hi().compareTo(d.key()) <= 0 ? -1 : 1;
-      });
-      found.computeIfAbsent(i, k -> new ArrayList<>()).add(d);
+      while (!leaves.get(leaf[0]).contains(d.key())) {
+        leaf[0]++;
+      }
+      found.get(leaf[0]).add(d);
     });
     Duration each = Duration.ofNanos((System.nanoTime() - start) / leaves.size());
     Map<Integer, List<Divergence>> out = new HashMap<>();
     for (int i = 0; i < leaves.size(); i++) {
-      out.put(i, finishSegment(leaves.get(i), found.getOrDefault(i, new ArrayList<>()), each));
+      out.put(i, finishSegment(leaves.get(i), found.get(i), each));
     }
     return out;
   }

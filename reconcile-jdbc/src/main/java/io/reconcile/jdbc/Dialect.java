@@ -1,8 +1,11 @@
 package io.reconcile.jdbc;
 
+import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.Value;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,10 +14,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,6 +118,44 @@ interface Dialect {
       return HexFormat.of().formatHex(md5, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has MD5", e);
+    }
+  }
+
+  /**
+   * A {@link #beginSnapshot} by SQL for the current transaction only ({@code SET TRANSACTION
+   * ISOLATION LEVEL REPEATABLE READ, READ ONLY}, which PostgreSQL and MariaDB/MySQL share), so
+   * there is nothing to restore afterwards.
+   */
+  static int snapshotThisTransaction(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    }
+    return UNCHANGED;
+  }
+
+  /** A SQL string literal where only quotes need doubling (no backslash escapes). */
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /**
+   * The canonical row as SQL text concatenation, as PostgreSQL and H2 build it: the key columns'
+   * encodings joined by {@code ||}, and the compared fields in canonical order, each its name's
+   * encoding as a constant then its value's {@code encode}-ing ({@code ''} for none).
+   */
+  record ConcatenatedRow(String key, String fields) {
+    static ConcatenatedRow of(Table table, Normalization normalization, Function<Column, String> encode) {
+      StringBuilder k = new StringBuilder();
+      for (Column c : table.keys()) {
+        k.append(k.length() == 0 ? "" : " || ").append(encode.apply(c));
+      }
+      StringBuilder f = new StringBuilder();
+      for (Map.Entry<String, Column> e : table.comparedByDatasetName(normalization).entrySet()) {
+        String name = new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);
+        f.append(f.length() == 0 ? "" : " || ").append(literal(name)).append(" || ")
+            .append(encode.apply(e.getValue()));
+      }
+      return new ConcatenatedRow(k.toString(), f.length() == 0 ? "''" : f.toString());
     }
   }
 

@@ -4,14 +4,11 @@ import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
-import io.reconcile.api.Value;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -189,30 +186,15 @@ final class H2Dialect implements Dialect {
         + text + ")) ELSE " + text + " END";
   }
 
-  /** A string literal: H2 has no backslash escapes, only quotes need doubling. */
-  private static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
-  }
-
   /** Computes canonical digests in the database. */
   static final class Digests implements Pushdown {
     private final String rowKey;
     private final String rowFields;
 
     Digests(Table table, Normalization normalization) {
-      StringBuilder k = new StringBuilder();
-      for (Column c : table.keys()) {
-        k.append(k.length() == 0 ? "" : " || ").append('(').append(encode(c)).append(')');
-      }
-      Map<String, Column> byName = table.comparedByDatasetName(normalization);
-      StringBuilder f = new StringBuilder();
-      for (Map.Entry<String, Column> e : byName.entrySet()) {
-        String name = new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);
-        f.append(f.length() == 0 ? "" : " || ").append(literal(name)).append(" || (")
-            .append(encode(e.getValue())).append(')');
-      }
-      this.rowKey = k.toString();
-      this.rowFields = f.length() == 0 ? "''" : f.toString();
+      ConcatenatedRow row = ConcatenatedRow.of(table, normalization, c -> "(" + encode(c) + ")");
+      this.rowKey = row.key();
+      this.rowFields = row.fields();
     }
 
     @Override
@@ -231,11 +213,7 @@ final class H2Dialect implements Dialect {
           .append("SELECT b, HASH('MD5', k || 'm' || OCTET_LENGTH(f) || ':' || f) AS h FROM (SELECT ");
       sql.append(queries.bucket(group, params)).append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
           .append(queries.table().quoted());
-      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
-      sql.append(" WHERE ").append(queries.inRange(span, params));
-      if (queries.filter() != null) {
-        sql.append(" AND (").append(queries.filter()).append(')');
-      }
+      sql.append(queries.whereInSpan(group, params));
       sql.append(") r WHERE b IS NOT NULL) m) c GROUP BY b");
       return sql.toString();
     }

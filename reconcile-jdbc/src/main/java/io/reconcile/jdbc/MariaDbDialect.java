@@ -243,13 +243,10 @@ final class MariaDbDialect implements Dialect {
     return sql.append(')').toString();
   }
 
-  /** For the next transaction only (InnoDB takes its snapshot at the first read): nothing to restore. */
+  /** For the next transaction only (InnoDB takes its snapshot at the first read). */
   @Override
   public int beginSnapshot(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    }
-    return UNCHANGED;
+    return Dialect.snapshotThisTransaction(c);
   }
 
   @Override
@@ -445,27 +442,14 @@ final class MariaDbDialect implements Dialect {
             .append(" SUM(CAST(CONV(SUBSTR(@reconcile_h, 17, 16), 16, 10) AS DECIMAL(20,0)))");
       }
       sql.append(" FROM ").append(queries.table().quoted());
-      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
-      sql.append(" WHERE ").append(queries.inRange(span, params));
-      if (!contiguous(group)) {
+      sql.append(queries.whereInSpan(group, params));
+      if (!Queries.contiguous(group)) {
         // Rows in the gaps between ranges are not hashed at all.
         sql.append(" AND ").append(queries.bucket(group, params)).append(" IS NOT NULL");
-      }
-      if (queries.filter() != null) {
-        sql.append(" AND (").append(queries.filter()).append(')');
       }
       // By position: an alias would lose to a table column of the same name.
       sql.append(" GROUP BY 1 ORDER BY NULL");
       return sql.toString();
-    }
-
-    private static boolean contiguous(List<KeyRange> group) {
-      for (int i = 1; i < group.size(); i++) {
-        if (!java.util.Objects.equals(group.get(i - 1).hi(), group.get(i).lo())) {
-          return false;
-        }
-      }
-      return true;
     }
 
   }

@@ -5,8 +5,6 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
-import io.reconcile.api.Value;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -179,13 +177,9 @@ final class PostgresDialect implements Dialect {
     return true;
   }
 
-  /** One statement, for this transaction only: nothing to restore afterwards. */
   @Override
   public int beginSnapshot(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    }
-    return UNCHANGED;
+    return Dialect.snapshotThisTransaction(c);
   }
 
   @Override
@@ -235,31 +229,15 @@ final class PostgresDialect implements Dialect {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  /** A string literal (standard_conforming_strings on: only quotes need doubling). */
-  static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
-  }
-
   /** Computes canonical digests in the server. */
   static final class Digests implements Pushdown {
     private final String rowKey;
     private final String rowFields;
 
     Digests(Table table, Normalization normalization) {
-      StringBuilder k = new StringBuilder();
-      for (Column c : table.keys()) {
-        k.append(k.length() == 0 ? "" : " || ").append(encode(c));
-      }
-      Map<String, Column> byName = table.comparedByDatasetName(normalization);
-      StringBuilder f = new StringBuilder();
-      for (Map.Entry<String, Column> e : byName.entrySet()) {
-        String name =
-            new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);
-        f.append(f.length() == 0 ? "" : " || ").append(literal(name)).append(" || ")
-            .append(encode(e.getValue()));
-      }
-      this.rowKey = k.toString();
-      this.rowFields = f.length() == 0 ? "''" : f.toString();
+      ConcatenatedRow row = ConcatenatedRow.of(table, normalization, PostgresDialect::encode);
+      this.rowKey = row.key();
+      this.rowFields = row.fields();
     }
 
     @Override
@@ -278,11 +256,7 @@ final class PostgresDialect implements Dialect {
           .append("SELECT b, md5(k || 'm' || octet_length(f) || ':' || f) AS h FROM (SELECT ");
       sql.append(queries.bucket(group, params)).append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
           .append(queries.table().quoted());
-      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
-      sql.append(" WHERE ").append(queries.inRange(span, params));
-      if (queries.filter() != null) {
-        sql.append(" AND (").append(queries.filter()).append(')');
-      }
+      sql.append(queries.whereInSpan(group, params));
       // OFFSET 0 keeps each layer a subquery, so f and the md5 are computed once per row.
       sql.append(" OFFSET 0) r WHERE b IS NOT NULL OFFSET 0) m) c GROUP BY b");
       return sql.toString();
@@ -370,11 +344,7 @@ final class PostgresDialect implements Dialect {
               .append(queries.bucket(group, params))
               .append(" AS b, hash_record_extended(").append(row).append(", 0) AS h FROM ")
               .append(queries.table().quoted());
-      KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
-      sql.append(" WHERE ").append(queries.inRange(span, params));
-      if (queries.filter() != null) {
-        sql.append(" AND (").append(queries.filter()).append(')');
-      }
+      sql.append(queries.whereInSpan(group, params));
       // OFFSET 0 fences the subquery: the planner then assumes few buckets and hash-aggregates
       // instead of sorting every row by an expression it takes for nearly unique.
       return sql.append(" OFFSET 0) r WHERE b IS NOT NULL GROUP BY b").toString();

@@ -186,7 +186,17 @@ final class Queries {
     return bucket(ranges, 0, ranges.size() - 1, params);
   }
 
-  private static boolean contiguous(List<KeyRange> ranges) {
+  /**
+   * {@code WHERE} the row's key lies in the span from the first range's start to the last one's
+   * end, and the filter holds: how every grouped digest query reads its rows (one range scan).
+   */
+  String whereInSpan(List<KeyRange> group, List<Bound> params) {
+    KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
+    return " WHERE " + inRange(span, params) + (filter == null ? "" : " AND (" + filter + ")");
+  }
+
+  /** Whether each range starts where the one before it ends. */
+  static boolean contiguous(List<KeyRange> ranges) {
     for (int i = 1; i < ranges.size(); i++) {
       if (!Objects.equals(ranges.get(i - 1).hi(), ranges.get(i).lo())) {
         return false;
