@@ -280,7 +280,9 @@ public final class Reconciler {
      * leafRows}, if fewer), between {@value Run#MIN_AUTO_SEGMENTS} and {@value
      * Run#MAX_AUTO_SEGMENTS}: every segment is digested in the first pass (in a few queries), and
      * the segments that differ are small enough to be read at once, in batched scans — no round
-     * trip per level of bisection, and few rows read even when differences are many.
+     * trip per level of bisection, and few rows read even when differences are many. (Beyond
+     * {@value Run#MAX_AUTO_SEGMENTS} segments, grouping rows into more of them costs the database
+     * more than bisecting the few that differ.)
      */
     public Builder segments(int segments) {
       this.segments = positive(segments, "segments");

@@ -102,7 +102,7 @@ final class Run {
 
   static final int MIN_AUTO_SEGMENTS = 64;
   static final int FINE_SEGMENT_ROWS = 96;
-  static final int MAX_AUTO_SEGMENTS = 1 << 17;
+  static final int MAX_AUTO_SEGMENTS = 1 << 14;
 
   /** Refuses, before reading anything, stores whose declared schemas could never hold equal entries. */
   private void checkSchemas() {

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads a key range in key order by keyset pagination: each page is {@code WHERE key > last ORDER
  * BY key FETCH FIRST n}, never OFFSET, so each page costs an index seek however deep it is, and
- * only the current page's open result set is held. Checks that the database returns keys in
+ * only the current page's open result set is held (n is the fetch size times the ranges the page
+ * still covers, at most {@value #MAX_PAGE_ROWS}; rows arrive a fetch size at a time). Checks that the database returns keys in
  * reconcile's key order and inside the range as {@link Key} order defines it, and fails loudly if
  * not (a collation that does not order text by code point, say): a row the database puts in the
  * wrong range then fails the scan of that range instead of being counted in the wrong place.
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * batch. Owns its connection; {@link #close()} releases it. Not thread-safe.
  */
 final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
+
+  private static final int MAX_PAGE_ROWS = 1 << 17;
 
   /** A row read: its key and, unless reading keys only, its compared fields (store names). */
   record Row(Key key, Value.@Nullable MapValue fields, Version version) {}
@@ -44,6 +47,7 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
   private @Nullable ResultSet results;
   private @Nullable Key last;
   private int at; // the first range the next key may lie in
+  private int pageLimit;
   private int inPage;
   private boolean exhausted;
   private @Nullable Row next;
@@ -98,7 +102,7 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
           return true;
         }
         closePage();
-        if (inPage < pageRows) {
+        if (inPage < pageLimit) {
           exhausted = true;
           close();
           return false;
@@ -130,7 +134,10 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
         && ranges.get(at).hi().compareTo(last) <= 0) {
       at++; // ranges wholly before the last key read drop out of the next page's query
     }
-    Queries.Sql sql = queries.page(ranges.subList(at, ranges.size()), last, keysOnly, pageRows);
+    // A page costs an index probe per range it covers, so it holds pageRows rows per range (all
+    // fetched pageRows at a time): a batch of small ranges is one query, not one per pageRows.
+    pageLimit = (int) Math.min(MAX_PAGE_ROWS, (long) pageRows * (ranges.size() - at));
+    Queries.Sql sql = queries.page(ranges.subList(at, ranges.size()), last, keysOnly, pageLimit);
     PreparedStatement ps = read.connection().prepareStatement(sql.text());
     statement = ps;
     ps.setFetchSize(pageRows);

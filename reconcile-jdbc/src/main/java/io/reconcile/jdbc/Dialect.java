@@ -94,12 +94,27 @@ interface Dialect {
   }
 
   /**
-   * For contiguous ranges over one integer key column: an expression giving the index of the range
-   * holding the row's key — the number of {@code bounds} (the lower bounds of every range but the
-   * first, ascending) at or below it — by a search built into the database, with its parameters
-   * appended to {@code params}; or null to use {@link Queries#bucket}'s nested {@code CASE}.
+   * Whether the database can find, for contiguous ranges over one integer key column, the range
+   * holding a row's key with a search built into it ({@link #searchBounds}).
    */
-  default @Nullable String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
+  default boolean searchesBounds() {
+    return false;
+  }
+
+  /**
+   * Where {@link #searchesBounds}: an expression giving the index of the range holding the row's
+   * key — the number of {@code bounds} (the lower bounds of every range but the first, ascending)
+   * at or below it — with its parameters appended to {@code params}.
+   */
+  default String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
+    throw new UnsupportedOperationException(name() + " does not search bounds");
+  }
+
+  /**
+   * The database's estimate of the number of rows in {@code table}, from its statistics and without
+   * reading the table; null when it keeps none (e.g. never analysed).
+   */
+  default @Nullable Long estimatedRows(Connection c, Table table) throws SQLException {
     return null;
   }
 
@@ -204,6 +219,12 @@ interface Dialect {
    * in one query per group of ranges.
    */
   interface Pushdown {
+    /**
+     * Ranges per query when the dialect searches their bounds (see {@link Queries#searchesBounds}):
+     * each query reads its span once, so fewer, larger queries read the table in fewer passes.
+     */
+    int SEARCHED_PER_QUERY = 1 << 14;
+
     List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException;
 
@@ -214,11 +235,13 @@ interface Dialect {
      * the empty digest.
      */
     static List<Digest> inGroups(
-        Connection connection, List<KeyRange> ranges, int perQuery, GroupSql sql, RowDigest read)
+        Connection connection, Queries queries, List<KeyRange> ranges, int perQuery, GroupSql sql,
+        RowDigest read)
         throws SQLException {
       List<Digest> out = new ArrayList<>(ranges.size());
-      for (int from = 0; from < ranges.size(); from += perQuery) {
-        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + perQuery));
+      int size = queries.searchesBounds(ranges) ? Math.max(perQuery, SEARCHED_PER_QUERY) : perQuery;
+      for (int from = 0; from < ranges.size(); from += size) {
+        List<KeyRange> group = ranges.subList(from, Math.min(ranges.size(), from + size));
         List<Queries.Bound> params = new ArrayList<>();
         String text = sql.build(group, params);
         Digest[] digests = new Digest[group.size()];

@@ -200,7 +200,7 @@ final class H2Dialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+      return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
           (group, params) -> sql(queries, group, params), Pushdown::fromSignedHalves);
     }
 

@@ -89,6 +89,12 @@ public final class JdbcStore implements Store {
   /** Index probes per query when splitting an integer key range. */
   private static final int PROBES_PER_QUERY = 1000;
 
+  /** Integer keys filling this share of their span (by the statistics) are cut without probes. */
+  private static final int DENSE_PERCENT = 75;
+
+  /** Tables estimated to hold more rows than this are not counted to be split. */
+  private static final long ESTIMATED_ABOVE = 100_000;
+
   private final String id;
   private final DataSource dataSource;
   private final Queries queries;
@@ -184,12 +190,14 @@ public final class JdbcStore implements Store {
 
   /**
    * Splits the range without reading its rows where the key allows it. For a single integer key
-   * column: reads the range's minimum and maximum key, cuts the span between them evenly and moves
-   * each cut to the first key at or after it (one query of index probes), dropping cuts that land
-   * on the same key — so segments are never empty, even over gaps in the keys, and their estimated
-   * counts are their key spans (exact for dense keys). Two queries (one more per thousand segments),
-   * whatever the size of the range. One segment ({@code maxSegments == 1}) is counted exactly, so
-   * that it estimates rows, not the key span, for gapped keys too.
+   * column: reads the range's minimum and maximum key and cuts the span between them evenly. When
+   * the database's statistics say the whole table fills at least {@value #DENSE_PERCENT}% of that
+   * span (dense keys, e.g. a sequence with a few deletes), the even cuts are the segments — no
+   * segment holds more rows than its key span; otherwise each cut moves to the first key at or
+   * after it (one query of index probes) and cuts landing on the same key are dropped, so segments
+   * are never empty, even over gaps in the keys. Counts are the segments' key spans (exact for dense
+   * keys). One segment ({@code maxSegments == 1}) is counted exactly, or estimated from the
+   * statistics for a whole unfiltered table of more than {@value #ESTIMATED_ABOVE} rows.
    * For other keys: counts the rows of the range, then cuts it at every (count / maxSegments)-th key
    * of one ordered scan of the key columns; counts are exact for the moment of the scan.
    */
@@ -203,6 +211,12 @@ public final class JdbcStore implements Store {
         && queries.table().keys().size() == 1
         && queries.table().keys().get(0).kind() == Column.Kind.LONG) {
       return integerSegments(range, maxSegments);
+    }
+    if (maxSegments == 1) {
+      Long estimate = statisticalRows(range);
+      if (estimate != null) {
+        return List.of(new Segment(range, estimate));
+      }
     }
     long count;
     Connection conn = connect();
@@ -247,6 +261,26 @@ public final class JdbcStore implements Store {
     return List.copyOf(out);
   }
 
+  /**
+   * The database's estimate of the rows in {@code range}, from its statistics: only for the whole
+   * unfiltered table, and only when that is large enough for counting it to cost more than the
+   * estimate's error; null otherwise.
+   */
+  private @Nullable Long statisticalRows(KeyRange range) {
+    if (!range.equals(KeyRange.all()) || queries.filter() != null) {
+      return null;
+    }
+    Connection conn = connect();
+    try {
+      Long rows = queries.dialect().estimatedRows(conn, queries.table());
+      return rows != null && rows > ESTIMATED_ABOVE ? rows : null;
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' failed to read the statistics of " + queries.table().name(), e);
+    } finally {
+      release(conn);
+    }
+  }
+
   /** How many integers lie in [lo, hi], at most Long.MAX_VALUE. */
   private static long keySpan(long lo, long hi) {
     long span = hi - lo + 1;
@@ -282,8 +316,13 @@ public final class JdbcStore implements Store {
                 .add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(parts)))
                 .longValueExact());
       }
-      List<Long> cuts = new ArrayList<>();
-      for (int from = 0; from < probes.size(); from += PROBES_PER_QUERY) {
+      Long rows = statisticalRows(range);
+      boolean dense =
+          rows != null
+              && BigInteger.valueOf(rows).multiply(BigInteger.valueOf(100))
+                      .compareTo(span.multiply(BigInteger.valueOf(DENSE_PERCENT))) >= 0;
+      List<Long> cuts = dense ? probes : new ArrayList<>();
+      for (int from = 0; !dense && from < probes.size(); from += PROBES_PER_QUERY) {
         List<Long> chunk = probes.subList(from, Math.min(probes.size(), from + PROBES_PER_QUERY));
         Queries.Sql first = queries.firstKeysFrom(chunk, range.hi());
         try (PreparedStatement ps = conn.prepareStatement(first.text())) {

@@ -90,6 +90,11 @@ final class MariaDbDialect implements Dialect {
   private static final Set<String> BYTE_ORDER_COLLATIONS =
       Set.of("utf8mb4_nopad_bin", "utf8mb3_nopad_bin", "utf8_nopad_bin", "utf8mb4_0900_bin", "binary");
 
+  /** Kinds whose printed values never hold a comma nor the letter N (the typed row's NULL). */
+  private static final Set<Column.Kind> PRINTED_WITHOUT_COMMAS =
+      java.util.EnumSet.of(Column.Kind.LONG, Column.Kind.DECIMAL, Column.Kind.BOOLEAN,
+          Column.Kind.DATE, Column.Kind.TIMESTAMP, Column.Kind.TIMESTAMP_TZ);
+
   private static final Set<String> INTEGER_TYPES =
       Set.of("tinyint", "smallint", "mediumint", "int", "integer", "bigint");
   private static final Set<String> TEXT_TYPES =
@@ -234,6 +239,11 @@ final class MariaDbDialect implements Dialect {
 
   /** {@code INTERVAL(k, b1, b2, …)}: MariaDB's binary search over sorted bounds. */
   @Override
+  public boolean searchesBounds() {
+    return true;
+  }
+
+  @Override
   public String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
     StringBuilder sql = new StringBuilder("INTERVAL(").append(key.quoted());
     for (Long b : bounds) {
@@ -241,6 +251,16 @@ final class MariaDbDialect implements Dialect {
       params.add(new Queries.Bound(key, b));
     }
     return sql.append(')').toString();
+  }
+
+  /** The optimizer's row estimate for a full scan ({@code EXPLAIN}; InnoDB keeps one always). */
+  @Override
+  public @Nullable Long estimatedRows(Connection c, Table table) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("EXPLAIN SELECT 1 FROM " + table.quoted())) {
+      long rows = rs.next() ? rs.getLong("rows") : 0;
+      return rows > 0 ? rows : null;
+    }
   }
 
   /** For the next transaction only (InnoDB takes its snapshot at the first read). */
@@ -366,8 +386,10 @@ final class MariaDbDialect implements Dialect {
     }
 
     /**
-     * Over the row's values as MariaDB prints them, each after its length ({@code -1} for NULL):
-     * no canonical encoding built, so about as cheap as a CRC of the raw row. Two stores share its
+     * Over the row's values as MariaDB prints them, comma-separated: numbers, booleans, dates and
+     * timestamps as printed ({@code N} for NULL: they never print a comma or a letter N), other
+     * values after their length ({@code -1} for NULL), so the string still decodes one way. No
+     * canonical encoding built, so cheaper than a CRC of the raw row computed twice. Two stores share its
      * scheme only when the printing is the same: same server version and time zone, same compared
      * fields in the same order, same column types and collations (a {@code decimal(12,2)} prints
      * {@code 1.50} where a {@code decimal(20,6)} prints {@code 1.500000}). Its name sorts before
@@ -377,17 +399,17 @@ final class MariaDbDialect implements Dialect {
         Connection conn, Table table, Normalization normalization, Map<String, ServerColumn> columns)
         throws SQLException {
       StringBuilder signature = new StringBuilder();
-      List<String> parts = new ArrayList<>();
+      List<Column> parts = new ArrayList<>();
       for (Column c : table.keys()) {
         signature.append("key ").append(columns.get(c.catalogName())).append(';');
-        parts.add(c.quoted());
+        parts.add(c);
       }
       for (Map.Entry<String, Column> e : table.comparedByDatasetName(normalization).entrySet()) {
         if (!normalization.ruleFor(e.getKey()).equals(Normalization.Rule.IDENTITY)) {
           return null; // the database prints stored values, not normalised ones
         }
         signature.append(e.getKey()).append(' ').append(columns.get(e.getValue().catalogName())).append(';');
-        parts.add(e.getValue().quoted());
+        parts.add(e.getValue());
       }
       String zone;
       String version;
@@ -399,12 +421,17 @@ final class MariaDbDialect implements Dialect {
       }
       signature.append(zone);
       StringBuilder row = new StringBuilder("CONCAT_WS(','");
-      for (String x : parts) {
-        row.append(", IFNULL(OCTET_LENGTH(").append(x).append("), -1), ").append(x);
+      for (Column c : parts) {
+        String x = c.quoted();
+        if (PRINTED_WITHOUT_COMMAS.contains(c.kind())) {
+          row.append(", IFNULL(").append(x).append(", 'N')");
+        } else {
+          row.append(", IFNULL(OCTET_LENGTH(").append(x).append("), -1), ").append(x);
+        }
       }
       String major = version.replaceFirst("^(\\d+\\.\\d+).*", "$1");
       return new Digests(row.append(')').toString(),
-          new HashScheme("mariadb-" + major + "/row-crc32-crc32c/" + Dialect.fingerprint(signature.toString()), 64));
+          new HashScheme("mariadb-" + major + "/typed-row-crc32-crc32c/" + Dialect.fingerprint(signature.toString()), 64));
     }
 
     @Override
@@ -415,7 +442,7 @@ final class MariaDbDialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+      return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
           (group, params) -> sql(queries, group, params),
           rs -> {
             BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();

@@ -167,9 +167,27 @@ final class PostgresDialect implements Dialect {
    * nothing is parsed per row): a binary search in C.
    */
   @Override
+  public boolean searchesBounds() {
+    return true;
+  }
+
+  @Override
   public String searchBounds(Column key, List<Long> bounds, List<Queries.Bound> params) {
     params.add(Queries.Bound.bigints(bounds));
     return "width_bucket(" + key.quoted() + ", ?)";
+  }
+
+  /** {@code pg_class.reltuples}, as of the last {@code VACUUM} or {@code ANALYZE}; null before any. */
+  @Override
+  public @Nullable Long estimatedRows(Connection c, Table table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)")) {
+      ps.setString(1, table.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        double rows = rs.next() ? rs.getDouble(1) : -1;
+        return rows > 0 ? (long) rows : null;
+      }
+    }
   }
 
   @Override
@@ -243,7 +261,7 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+      return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
           (group, params) -> sql(queries, group, params), Pushdown::fromSignedHalves);
     }
 
@@ -332,7 +350,7 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
-      return Pushdown.inGroups(connection, ranges, RANGES_PER_QUERY,
+      return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
           (group, params) -> sql(queries, group, params),
           rs -> Digest.of(rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact()));
     }

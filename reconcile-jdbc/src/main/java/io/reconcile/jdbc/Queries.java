@@ -172,18 +172,24 @@ final class Queries {
    * are appended to {@code params} in text order.
    */
   String bucket(List<KeyRange> ranges, List<Bound> params) {
-    if (ranges.size() > 1 && table.keys().size() == 1 && table.keys().get(0).kind() == Column.Kind.LONG
-        && contiguous(ranges)) {
+    if (ranges.size() > 1 && searchesBounds(ranges)) {
       List<Long> bounds = new ArrayList<>(ranges.size() - 1);
       for (KeyRange r : ranges.subList(1, ranges.size())) {
         bounds.add((Long) r.lo().part(0));
       }
-      String search = dialect.searchBounds(table.keys().get(0), bounds, params);
-      if (search != null) {
-        return search;
-      }
+      return dialect.searchBounds(table.keys().get(0), bounds, params);
     }
     return bucket(ranges, 0, ranges.size() - 1, params);
+  }
+
+  /**
+   * Whether {@link #bucket} finds the ranges' index with the dialect's {@link
+   * Dialect#searchBounds search} (one integer key column, contiguous ranges): a cost per row that
+   * barely grows with the number of ranges, so one query may bucket them all.
+   */
+  boolean searchesBounds(List<KeyRange> ranges) {
+    return table.keys().size() == 1 && table.keys().get(0).kind() == Column.Kind.LONG
+        && dialect.searchesBounds() && contiguous(ranges);
   }
 
   /**

@@ -71,7 +71,7 @@ class MariaDbNativeDigestIT {
     JdbcStore left = JdbcStore.builder(a).table("big").build();
     JdbcStore right = JdbcStore.builder(b).table("big").build();
     HashScheme rows = rowScheme(left);
-    assertThat(rows.name()).startsWith("mariadb-11.4/row-crc32-crc32c/");
+    assertThat(rows.name()).startsWith("mariadb-11.4/typed-row-crc32-crc32c/");
     assertThat(rowScheme(right)).isEqualTo(rows);
     List<KeyRange> ranges = KeyRange.all().split(List.of(Key.of(100), Key.of(2000), Key.of(4999)));
     assertThat(right.digest(ranges, rows)).isEqualTo(left.digest(ranges, rows));
@@ -87,7 +87,7 @@ class MariaDbNativeDigestIT {
   }
 
   private static HashScheme rowScheme(JdbcStore store) {
-    return store.hashSchemes().stream().filter(h -> h.name().contains("/row-crc32")).findFirst()
+    return store.hashSchemes().stream().filter(h -> h.name().contains("/typed-row-crc32")).findFirst()
         .orElseThrow(() -> new AssertionError(store + " declares no typed-row scheme: " + store.hashSchemes()));
   }
 
@@ -105,7 +105,7 @@ class MariaDbNativeDigestIT {
     ReconcileReport report = reconcile(source, target);
     assertThat(report.divergences()).as(report.toJson()).isEqualTo(5);
     assertThat(report.converged()).isTrue();
-    assertThat(source.used).hasSize(1).allMatch(h -> h.name().startsWith("mariadb-11.4/row-crc32-crc32c/"));
+    assertThat(source.used).hasSize(1).allMatch(h -> h.name().startsWith("mariadb-11.4/typed-row-crc32-crc32c/"));
     assertThat(reconcile(source, target).divergences()).isZero();
 
     DataSource pg = Postgres.fresh(
