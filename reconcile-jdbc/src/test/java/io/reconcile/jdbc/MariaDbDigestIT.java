@@ -41,6 +41,11 @@ class MariaDbDigestIT extends DigestPushdownContract {
   }
 
   @Override
+  boolean searchesBounds() {
+    return true;
+  }
+
+  @Override
   int rangesPerQuery() {
     return MariaDbDialect.RANGES_PER_QUERY;
   }
