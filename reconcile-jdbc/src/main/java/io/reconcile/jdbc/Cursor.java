@@ -147,16 +147,22 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   private Row read(ResultSet rs) throws SQLException {
     Table t = queries.table();
+    Key key = readKey(rs, t);
+    if (keysOnly) {
+      return new Row(key, null, Version.NONE);
+    }
+    int i = t.keys().size() + 1;
+    return new Row(key, readFields(rs, i, t), readVersion(rs, i + t.columns().size(), t));
+  }
+
+  /** Reads the key columns, the first columns of every query that returns rows. */
+  static Key readKey(ResultSet rs, Table t) throws SQLException {
     List<Object> parts = new ArrayList<>(t.keys().size());
     int i = 1;
     for (Column k : t.keys()) {
       parts.add(Values.readKeyPart(rs, i++, k, t.name()));
     }
-    Key key = Key.composite(parts);
-    if (keysOnly) {
-      return new Row(key, null, Version.NONE);
-    }
-    return new Row(key, readFields(rs, i, t), readVersion(rs, i + t.columns().size(), t));
+    return Key.composite(parts);
   }
 
   /** Reads the compared columns starting at column {@code from}. */

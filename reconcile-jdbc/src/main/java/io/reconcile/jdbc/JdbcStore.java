@@ -23,9 +23,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,6 +93,9 @@ public final class JdbcStore implements Store {
 
   /** Index probes per query when splitting an integer key range. */
   private static final int PROBES_PER_QUERY = 1000;
+
+  /** Keys looked up (and, when repairing, locked) by one statement. */
+  private static final int KEYS_PER_QUERY = 500;
 
   /** Integer keys filling this share of their span (by the statistics) are cut without probes. */
   private static final int DENSE_PERCENT = 75;
@@ -438,22 +446,18 @@ public final class JdbcStore implements Store {
         .onClose(cursor::close);
   }
 
-  /** One point query per key, all in one snapshot read (never part of a concurrent batch). */
+  /**
+   * One query per {@value #KEYS_PER_QUERY} keys, all in one snapshot read (never part of a
+   * concurrent batch).
+   */
   @Override
   public Map<Key, Entry> get(Collection<Key> keys) {
     checkOpen();
-    Map<Key, Entry> out = new TreeMap<>();
     if (keys.isEmpty()) {
-      return out;
+      return new TreeMap<>();
     }
     try (SnapshotRead read = snapshot()) {
-      for (Key k : keys) {
-        Entry e = read(read.connection(), k, false);
-        if (e != null) {
-          out.put(k, e);
-        }
-      }
-      return out;
+      return rows(read.connection(), List.copyOf(new LinkedHashSet<>(keys)), false);
     } catch (SQLException e) {
       throw failure("store '" + id + "' failed to look up " + keys.size() + " key(s)", e);
     }
@@ -481,8 +485,17 @@ public final class JdbcStore implements Store {
       autoCommit = conn.getAutoCommit();
       conn.setAutoCommit(false);
       List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
-      for (RepairAction a : actions) {
-        outcomes.add(applyOne(conn, a));
+      int from = 0;
+      while (from < actions.size()) {
+        // A run of actions on distinct keys; a key met again starts the next run, which then sees
+        // the writes of this one, as if the actions were applied one by one.
+        Set<Key> keys = new HashSet<>();
+        int to = from;
+        while (to < actions.size() && to - from < KEYS_PER_QUERY && keys.add(actions.get(to).key())) {
+          to++;
+        }
+        outcomes.addAll(applyRun(conn, actions.subList(from, to)));
+        from = to;
       }
       conn.commit();
       return List.copyOf(outcomes);
@@ -512,62 +525,106 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private ActionOutcome applyOne(Connection conn, RepairAction a) throws SQLException {
-    Key k = a.key();
-    Entry now = read(conn, k, true);
-    Entry result = a.result();
-    boolean inPlace = result == null ? now == null : now != null && now.sameData(result);
-    if (inPlace) {
-      return new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now);
-    }
-    if (!a.expected().matches(now)) {
-      return new ActionOutcome(a, ActionOutcome.Status.REFUSED, now);
-    }
-    if (result == null) {
-      Queries.Sql sql = queries.delete(k);
-      try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
-        sql.bind(ps);
-        expectOneRow(ps.executeUpdate(), a);
+  /**
+   * Applies actions on distinct keys: locks and reads their rows with one statement, decides each
+   * action against what it finds, then writes with one JDBC batch per statement shape (deletes,
+   * inserts, updates) — a few round trips per run instead of two per row.
+   */
+  private List<ActionOutcome> applyRun(Connection conn, List<RepairAction> run) throws SQLException {
+    Map<Key, Entry> now = rows(conn, run.stream().map(RepairAction::key).toList(), true);
+    List<ActionOutcome> outcomes = new ArrayList<>(run.size());
+    List<RepairAction> deletes = new ArrayList<>();
+    Map<List<Column>, List<RepairAction>> inserts = new LinkedHashMap<>();
+    Map<List<Column>, List<RepairAction>> updates = new LinkedHashMap<>();
+    Map<RepairAction, Map<Column, Value>> values = new HashMap<>();
+    for (RepairAction a : run) {
+      Entry seen = now.get(a.key());
+      Entry result = a.result();
+      boolean inPlace = result == null ? seen == null : seen != null && seen.sameData(result);
+      if (inPlace) {
+        outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, seen));
+        continue;
       }
-    } else {
-      Map<Column, Value> values = toColumns(result);
-      List<Column> cols = new ArrayList<>(values.keySet());
-      if (now == null) {
-        Queries.Sql sql = queries.insert(k, cols);
-        try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
-          int i = sql.bind(ps);
-          for (Column c : cols) {
-            Values.bind(ps, i++, c, values.get(c), queries.dialect());
-          }
-          expectOneRow(ps.executeUpdate(), a);
-        }
-      } else if (!cols.isEmpty()) {
-        try (PreparedStatement ps = conn.prepareStatement(queries.update(cols))) {
-          int i = 1;
-          for (Column c : cols) {
-            Values.bind(ps, i++, c, values.get(c), queries.dialect());
-          }
-          queries.bindKey(ps, i, k);
-          expectOneRow(ps.executeUpdate(), a);
+      if (!a.expected().matches(seen)) {
+        outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, seen));
+        continue;
+      }
+      if (result == null) {
+        deletes.add(a);
+      } else {
+        Map<Column, Value> v = toColumns(result);
+        values.put(a, v);
+        List<Column> cols = List.copyOf(v.keySet());
+        if (seen == null) {
+          inserts.computeIfAbsent(cols, c -> new ArrayList<>()).add(a);
+        } else if (!cols.isEmpty()) {
+          updates.computeIfAbsent(cols, c -> new ArrayList<>()).add(a);
         }
       }
+      outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, seen));
     }
-    return new ActionOutcome(a, ActionOutcome.Status.APPLIED, now);
+    if (!deletes.isEmpty()) {
+      try (PreparedStatement ps = conn.prepareStatement(queries.delete())) {
+        for (RepairAction a : deletes) {
+          queries.bindKey(ps, 1, a.key());
+          ps.addBatch();
+        }
+        expectOneRowEach(ps.executeBatch(), deletes);
+      }
+    }
+    for (Map.Entry<List<Column>, List<RepairAction>> shape : inserts.entrySet()) {
+      try (PreparedStatement ps = conn.prepareStatement(queries.insert(shape.getKey()))) {
+        for (RepairAction a : shape.getValue()) {
+          queries.bindKey(ps, 1, a.key());
+          bindColumns(ps, queries.table().keys().size() + 1, shape.getKey(), values.get(a));
+          ps.addBatch();
+        }
+        expectOneRowEach(ps.executeBatch(), shape.getValue());
+      }
+    }
+    for (Map.Entry<List<Column>, List<RepairAction>> shape : updates.entrySet()) {
+      try (PreparedStatement ps = conn.prepareStatement(queries.update(shape.getKey()))) {
+        for (RepairAction a : shape.getValue()) {
+          int next = bindColumns(ps, 1, shape.getKey(), values.get(a));
+          queries.bindKey(ps, next, a.key());
+          ps.addBatch();
+        }
+        expectOneRowEach(ps.executeBatch(), shape.getValue());
+      }
+    }
+    return outcomes;
   }
 
-  private void expectOneRow(int rows, RepairAction a) throws SQLException {
-    if (rows != 1) {
-      // The row was read under lock a moment ago; anything else means the key is not unique after
-      // all, or the database does not lock as FOR UPDATE promises. Roll back rather than guess.
-      throw new SQLException(
-          "action " + a.id() + " on key " + a.key() + " changed " + rows + " rows, expected 1");
+  /** Binds the columns' values from {@code index}; returns the next index. */
+  private int bindColumns(PreparedStatement ps, int index, List<Column> columns, Map<Column, Value> values)
+      throws SQLException {
+    int i = index;
+    for (Column c : columns) {
+      Values.bind(ps, i++, c, values.get(c), queries.dialect());
+    }
+    return i;
+  }
+
+  /**
+   * Each statement of a batch must have changed exactly one row (or the driver, having rewritten
+   * the batch, reports no count); the rows were read under lock a moment ago, so anything else
+   * means the key is not unique after all, or the database does not lock as FOR UPDATE promises.
+   * Roll back rather than guess.
+   */
+  private static void expectOneRowEach(int[] counts, List<RepairAction> actions) throws SQLException {
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
+        RepairAction a = actions.get(i);
+        throw new SQLException(
+            "action " + a.id() + " on key " + a.key() + " changed " + counts[i] + " rows, expected 1");
+      }
     }
   }
 
   /** The writable columns and their values for an entry in the dataset's canonical view. */
   private Map<Column, Value> toColumns(Entry result) {
     Map<String, Value> stored = normalization.toStore(result.fields()).fields();
-    Map<Column, Value> out = new java.util.LinkedHashMap<>();
+    Map<Column, Value> out = new LinkedHashMap<>();
     Table t = queries.table();
     for (Column c : t.columns()) {
       if (normalization.isIgnored(normalization.datasetName(c.fieldName()))) {
@@ -598,20 +655,29 @@ public final class JdbcStore implements Store {
     return out;
   }
 
-  private @Nullable Entry read(Connection conn, Key key, boolean lock) throws SQLException {
-    Queries.Sql sql = queries.point(key, lock);
-    try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
-      sql.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
+  /**
+   * The rows of distinct {@code keys} that exist, optionally locked for update: one statement per
+   * {@value #KEYS_PER_QUERY} keys.
+   */
+  private Map<Key, Entry> rows(Connection conn, List<Key> keys, boolean lock) throws SQLException {
+    Map<Key, Entry> out = new TreeMap<>();
+    Table t = queries.table();
+    for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
+      Queries.Sql sql = queries.points(keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY)), lock);
+      try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+        sql.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Key key = Cursor.readKey(rs, t);
+            int fieldsAt = t.keys().size() + 1;
+            Value.MapValue fields = Cursor.readFields(rs, fieldsAt, t);
+            out.put(key, normalization.apply(
+                Entry.of(key, fields, Cursor.readVersion(rs, fieldsAt + t.columns().size(), t))));
+          }
         }
-        Table t = queries.table();
-        int from = t.keys().size() + 1;
-        Value.MapValue fields = Cursor.readFields(rs, from, t);
-        return normalization.apply(Entry.of(key, fields, Cursor.readVersion(rs, from + t.columns().size(), t)));
       }
     }
+    return out;
   }
 
   private Entry view(Cursor.Row row) {

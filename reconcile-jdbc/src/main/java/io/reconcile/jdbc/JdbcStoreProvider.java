@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * normalisation's renames), {@code normalization}, {@code filter}, {@code readOnly}, {@code id}
  * (default: the table name), {@code versionField} (the version column). Properties: {@code user},
  * {@code password}, {@code fetchSize}; every other property is passed to the driver as a
- * connection property. Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
+ * connection property (for PostgreSQL, {@code reWriteBatchedInserts} is {@code true} unless set). Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
  * redacted} and driver messages are scrubbed of secret values.
  *
  * <p>Each operation opens its own connection through {@link java.sql.DriverManager}; for pooling,
@@ -74,6 +74,10 @@ public final class JdbcStoreProvider implements StoreProvider {
       if (Redaction.isSecretName(p.getKey())) {
         secrets.add(p.getValue());
       }
+    }
+    if (uri.startsWith("jdbc:postgresql:") && !uri.contains("reWriteBatchedInserts")) {
+      // Repairs insert in JDBC batches: let the driver send each batch as multi-row INSERTs.
+      props.putIfAbsent("reWriteBatchedInserts", "true");
     }
     Matcher m = PARAMETER.matcher(uri);
     while (m.find()) {

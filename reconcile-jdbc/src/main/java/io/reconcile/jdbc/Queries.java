@@ -98,37 +98,23 @@ final class Queries {
     return new Sql(sql.toString(), params);
   }
 
-  /** The row of one key (as the filter lets the store see it), optionally locked for update. */
-  Sql point(Key key, boolean lock) {
+  /**
+   * The rows of several keys (as the filter lets the store see them), optionally locked for update:
+   * one statement, a key equality per key.
+   */
+  Sql points(List<Key> keys, boolean lock) {
     StringBuilder sql = new StringBuilder("SELECT ");
     appendColumns(sql, false);
     sql.append(" FROM ").append(table.quoted());
     List<Bound> params = new ArrayList<>();
-    List<String> where = new ArrayList<>();
-    where.add(keyEquals(key, params));
-    appendWhere(sql, where);
+    StringBuilder any = new StringBuilder("(");
+    for (int i = 0; i < keys.size(); i++) {
+      any.append(i == 0 ? "(" : " OR (").append(keyEquals(keys.get(i), params)).append(')');
+    }
+    appendWhere(sql, List.of(any.append(')').toString()));
     if (lock) {
       sql.append(dialect.lockForUpdate());
     }
-    return new Sql(sql.toString(), params);
-  }
-
-  /** INSERT of the key and the given columns; their values bind after the key parts. */
-  Sql insert(Key key, List<Column> columns) {
-    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.quoted()).append(" (");
-    StringBuilder values = new StringBuilder();
-    List<Bound> params = new ArrayList<>();
-    for (int i = 0; i < table.keys().size(); i++) {
-      Column k = table.keys().get(i);
-      sql.append(i == 0 ? "" : ", ").append(k.quoted());
-      values.append(i == 0 ? "?" : ", ?");
-      params.add(new Bound(k, key.part(i)));
-    }
-    for (Column c : columns) {
-      sql.append(", ").append(c.quoted());
-      values.append(", ?");
-    }
-    sql.append(") VALUES (").append(values).append(')');
     return new Sql(sql.toString(), params);
   }
 
@@ -142,10 +128,24 @@ final class Queries {
     return sql.toString();
   }
 
-  Sql delete(Key key) {
-    List<Bound> params = new ArrayList<>();
-    String where = keyEquals(key, params);
-    return new Sql("DELETE FROM " + table.quoted() + " WHERE " + where, params);
+  /** DELETE of one row; the key parts bind with {@link #bindKey}. */
+  String delete() {
+    return "DELETE FROM " + table.quoted() + " WHERE " + keyEqualsText();
+  }
+
+  /** INSERT of the key and the given columns; the key parts bind first, then the columns. */
+  String insert(List<Column> columns) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.quoted()).append(" (");
+    StringBuilder values = new StringBuilder();
+    for (int i = 0; i < table.keys().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(table.keys().get(i).quoted());
+      values.append(i == 0 ? "?" : ", ?");
+    }
+    for (Column c : columns) {
+      sql.append(", ").append(c.quoted());
+      values.append(", ?");
+    }
+    return sql.append(") VALUES (").append(values).append(')').toString();
   }
 
   /** Binds the key parts of {@code key} in key-column order, from {@code index}. */

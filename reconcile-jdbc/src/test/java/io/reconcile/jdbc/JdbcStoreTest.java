@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.LongStream;
@@ -375,6 +376,37 @@ class JdbcStoreTest {
       assertThat(s.apply(List.of(RepairAction.delete("kv", Key.of(2), Expected.present(row(2, "nope"))))).get(0).status())
           .isEqualTo(Status.REFUSED);
       assertThat(s.digest(KeyRange.all())).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("a batch locks and reads its rows with one statement per 500 keys and writes with one JDBC batch per shape")
+    void batchedStatements() {
+      AtomicInteger prepared = new AtomicInteger();
+      JdbcStore s = store(DigestPushdownContract.counting(kv(1000), prepared), 100);
+      List<RepairAction> plan = new ArrayList<>();
+      for (long k = 0; k < 400; k++) {
+        plan.add(RepairAction.upsert("kv", row(k, "u" + k), Expected.present(row(k, "v" + k))));
+      }
+      for (long k = 400; k < 800; k++) {
+        plan.add(RepairAction.delete("kv", Key.of(k), Expected.present(row(k, "v" + k))));
+      }
+      for (long k = 1000; k < 1400; k++) {
+        plan.add(RepairAction.upsert("kv", row(k, "i" + k), Expected.absent()));
+      }
+      prepared.set(0);
+      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsOnly(Status.APPLIED);
+      // Three runs of at most 500 keys: a locking read each, then a delete, update or insert batch
+      // per shape present — 8 statements where one by one would take 2,400.
+      assertThat(prepared).hasValueLessThanOrEqualTo(8);
+      List<Entry> after = scanAll(s, KeyRange.all());
+      assertThat(after).hasSize(1000 - 400 + 400);
+      assertThat(after.get(0)).isEqualTo(row(0, "u0"));
+      assertThat(after.get(400)).isEqualTo(row(800, "v800"));
+      assertThat(after.get(after.size() - 1)).isEqualTo(row(1399, "i1399"));
+      // Replayed, every action finds its result in place and nothing is written.
+      prepared.set(0);
+      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsOnly(Status.ALREADY_APPLIED);
+      assertThat(prepared).hasValueLessThanOrEqualTo(3);
     }
 
     @Test

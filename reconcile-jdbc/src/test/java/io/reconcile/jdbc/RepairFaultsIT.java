@@ -114,7 +114,7 @@ class RepairFaultsIT {
     JdbcStore source = CrossDialectIT.seeded(CrossDialectIT.fresh(Product.H2), "source", rows);
     DataSource ds = CrossDialectIT.fresh(product);
     CrossDialectIT.seeded(ds, "replica", drifted(rows));
-    AtomicInteger killAfter = new AtomicInteger(2); // kill before the batch's second write
+    AtomicInteger killAfter = new AtomicInteger(2); // kill before the second write statement
     DataSource faulty = killing(ds, product, killAfter);
     JdbcStore replica = CrossDialectIT.full(faulty, "replica");
     JdbcStore observer = CrossDialectIT.full(ds, "replica");
@@ -132,8 +132,10 @@ class RepairFaultsIT {
         .isInstanceOf(ReconcileException.StoreUnavailableException.class)
         .hasMessageContaining("nothing of it was written");
     assertThat(killAfter).as("the fault fired").hasValueLessThan(0);
-    // The insert of key 40 ran before the kill; it was rolled back with the rest.
+    // The delete of key 5000 (the first write statement) ran before the kill; it was rolled back
+    // with the rest.
     assertThat(observer.digest(KeyRange.all())).isEqualTo(before);
+    assertThat(observer.get(List.of(Key.of(5000)))).containsKey(Key.of(5000));
     assertThat(observer.get(List.of(Key.of(40)))).isEmpty();
 
     ReconcileReport next = CrossDialectIT.reconcile(source, replica, Mode.APPLY);
@@ -145,7 +147,8 @@ class RepairFaultsIT {
 
   /**
    * A data source whose connections, while {@code killAfter} counts down from a positive value,
-   * have the server kill them (from another session) just before that many-th write statement;
+   * have the server kill them (from another session) just before that many-th write statement
+   * (a single update or a JDBC batch);
    * the fault fires once.
    */
   private static DataSource killing(DataSource ds, Product product, AtomicInteger killAfter) {
@@ -164,7 +167,8 @@ class RepairFaultsIT {
                 }
                 return Proxy.newProxyInstance(RepairFaultsIT.class.getClassLoader(),
                     new Class<?>[] {PreparedStatement.class}, (sp, sm, sa) -> {
-                      if (sm.getName().equals("executeUpdate") && killAfter.get() > 0
+                      if ((sm.getName().equals("executeUpdate") || sm.getName().equals("executeBatch"))
+                          && killAfter.get() > 0
                           && killAfter.decrementAndGet() == 0) {
                         kill(ds, product, backend);
                         killAfter.set(-1);
