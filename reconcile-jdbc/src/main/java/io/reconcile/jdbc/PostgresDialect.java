@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -205,30 +206,41 @@ final class PostgresDialect implements Dialect {
     return nativeDigest == null ? List.of() : List.of(nativeDigest);
   }
 
-  /** The SQL expression of a column's canonical value encoding, NULL as {@code N}. */
-  static String encode(Column c) {
+  /**
+   * The SQL expression of a column's value as the text its canonical encoding frames (NULL stays
+   * NULL): computed once per row in an inner query, so the framing can take its length and then
+   * itself without computing it twice.
+   */
+  static String valueText(Column c) {
     String x = c.quoted();
-    String type = c.typeName().toLowerCase(Locale.ROOT);
-    String e =
-        switch (type) {
-          case "int2", "int4", "int8", "serial", "bigserial", "smallserial" ->
-              "'n' || length(" + x + "::text) || ':' || " + x + "::text";
-          case "numeric" -> number("trim_scale(" + x + ")::text");
-          case "text", "varchar" -> "'s' || octet_length(" + x + ") || ':' || " + x;
-          case "bool" -> "CASE WHEN " + x + " THEN 'b1:1' ELSE 'b1:0' END";
-          case "date" -> "'d10:' || to_char(" + x + ", 'YYYY-MM-DD')";
-          case "timestamp", "timestamptz" ->
-              "'t' || length(trim_scale(extract(epoch from " + x + "))::text) || ':' || "
-                  + "trim_scale(extract(epoch from " + x + "))::text";
-          case "uuid" -> "'u36:' || " + x + "::text";
-          case "bytea" -> "'x' || (2 * octet_length(" + x + ")) || ':' || encode(" + x + ", 'hex')";
-          default -> throw new IllegalStateException("no SQL encoding for " + c);
-        };
-    return "CASE WHEN " + x + " IS NULL THEN 'N' ELSE " + e + " END";
+    return switch (c.typeName().toLowerCase(Locale.ROOT)) {
+      case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "uuid" -> x + "::text";
+      case "numeric" -> "trim_scale(" + x + ")::text";
+      case "date" -> "to_char(" + x + ", 'YYYY-MM-DD')";
+      case "timestamp", "timestamptz" -> "trim_scale(extract(epoch from " + x + "))::text";
+      case "text", "varchar", "bool", "bytea" -> x;
+      default -> throw new IllegalStateException("no SQL encoding for " + c);
+    };
   }
 
-  private static String number(String text) {
-    return "'n' || length(" + text + ") || ':' || " + text;
+  /**
+   * The SQL expression of a column's canonical value encoding, NULL as {@code N}, from {@code v}:
+   * the column's {@link #valueText} under that name.
+   */
+  static String encode(Column c, String v) {
+    String e =
+        switch (c.typeName().toLowerCase(Locale.ROOT)) {
+          case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric" ->
+              "'n' || length(" + v + ") || ':' || " + v;
+          case "text", "varchar" -> "'s' || octet_length(" + v + ") || ':' || " + v;
+          case "bool" -> "CASE WHEN " + v + " THEN 'b1:1' ELSE 'b1:0' END";
+          case "date" -> "'d10:' || " + v;
+          case "timestamp", "timestamptz" -> "'t' || length(" + v + ") || ':' || " + v;
+          case "uuid" -> "'u36:' || " + v;
+          case "bytea" -> "'x' || (2 * octet_length(" + v + ")) || ':' || encode(" + v + ", 'hex')";
+          default -> throw new IllegalStateException("no SQL encoding for " + c);
+        };
+    return "CASE WHEN " + v + " IS NULL THEN 'N' ELSE " + e + " END";
   }
 
   /** Unicode code point order (UTF-16 order differs above U+FFFF), as field names are sorted. */
@@ -249,11 +261,17 @@ final class PostgresDialect implements Dialect {
 
   /** Computes canonical digests in the server. */
   static final class Digests implements Pushdown {
+    private final String valueTexts;
     private final String rowKey;
     private final String rowFields;
 
     Digests(Table table, Normalization normalization) {
-      ConcatenatedRow row = ConcatenatedRow.of(table, normalization, PostgresDialect::encode);
+      Map<Column, String> names = new LinkedHashMap<>();
+      ConcatenatedRow row = ConcatenatedRow.of(table, normalization,
+          c -> encode(c, names.computeIfAbsent(c, k -> "v" + names.size())));
+      StringBuilder texts = new StringBuilder();
+      names.forEach((c, name) -> texts.append(", ").append(valueText(c)).append(" AS ").append(name));
+      this.valueTexts = texts.toString();
       this.rowKey = row.key();
       this.rowFields = row.fields();
     }
@@ -271,12 +289,14 @@ final class PostgresDialect implements Dialect {
       sql.append("SELECT b, count(*), sum(hi), sum(lo), count(*) FILTER (WHERE lo < 0) FROM (")
           .append("SELECT b, ('x' || substr(h, 1, 16))::bit(64)::int8 AS hi,")
           .append(" ('x' || substr(h, 17, 16))::bit(64)::int8 AS lo FROM (")
-          .append("SELECT b, md5(k || 'm' || octet_length(f) || ':' || f) AS h FROM (SELECT ");
-      sql.append(queries.bucket(group, params)).append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
+          .append("SELECT b, md5(k || 'm' || octet_length(f) || ':' || f) AS h FROM (")
+          .append("SELECT b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM (SELECT ")
+          .append(queries.bucket(group, params)).append(" AS b").append(valueTexts).append(" FROM ")
           .append(queries.table().quoted());
       sql.append(queries.whereInSpan(group, params));
-      // OFFSET 0 keeps each layer a subquery, so f and the md5 are computed once per row.
-      sql.append(" OFFSET 0) r WHERE b IS NOT NULL OFFSET 0) m) c GROUP BY b");
+      // OFFSET 0 keeps each layer a subquery, so the value texts, f and the md5 are computed once
+      // per row.
+      sql.append(" OFFSET 0) x WHERE b IS NOT NULL OFFSET 0) r OFFSET 0) m) c GROUP BY b");
       return sql.toString();
     }
 
