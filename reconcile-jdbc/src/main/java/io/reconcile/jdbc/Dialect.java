@@ -118,6 +118,14 @@ interface Dialect {
     return null;
   }
 
+  /**
+   * A SQL expression giving a uniformly random number in [0, 1), new for every row, to sample
+   * rows by; null when the dialect knows none.
+   */
+  default @Nullable String random() {
+    return null;
+  }
+
   /** Whether {@link Queries.Bound#bigints} parameters (SQL arrays) and {@code unnest} work. */
   default boolean takesArrays() {
     return false;

@@ -138,6 +138,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public String random() {
+    return "RAND()";
+  }
+
+  @Override
   public String name() {
     return pushdown != null ? "h2" : "h2 (client-side digests: " + noPushdownReason + ")";
   }

@@ -100,6 +100,9 @@ public final class JdbcStore implements Store {
   /** Integer keys filling this share of their span (by the statistics) are cut without probes. */
   private static final int DENSE_PERCENT = 75;
 
+  /** Sampled keys per segment when a large table without an integer key is split. */
+  private static final int SAMPLED_PER_SEGMENT = 10;
+
   /** Tables estimated to hold more rows than this are not counted to be split. */
   private static final long ESTIMATED_ABOVE = 100_000;
 
@@ -206,8 +209,11 @@ public final class JdbcStore implements Store {
    * are never empty, even over gaps in the keys. Counts are the segments' key spans (exact for dense
    * keys). One segment ({@code maxSegments == 1}) is counted exactly, or estimated from the
    * statistics for a whole unfiltered table of more than {@value #ESTIMATED_ABOVE} rows.
-   * For other keys: counts the rows of the range, then cuts it at every (count / maxSegments)-th key
-   * of one ordered scan of the key columns; counts are exact for the moment of the scan.
+   * For other keys, a whole unfiltered table of more than {@value #ESTIMATED_ABOVE} rows (by the
+   * statistics) is cut at evenly spaced keys of a random sample, about {@value #SAMPLED_PER_SEGMENT}
+   * rows per segment, with estimated counts; otherwise the range is counted, then cut at every
+   * (count / maxSegments)-th key of one ordered scan of the key columns, with counts exact for the
+   * moment of the scan.
    */
   @Override
   public List<Segment> segments(KeyRange range, int maxSegments) {
@@ -220,11 +226,12 @@ public final class JdbcStore implements Store {
         && queries.table().keys().get(0).kind() == Column.Kind.LONG) {
       return integerSegments(range, maxSegments);
     }
-    if (maxSegments == 1) {
-      Long estimate = statisticalRows(range);
-      if (estimate != null) {
-        return List.of(new Segment(range, estimate));
-      }
+    Long estimate = statisticalRows(range);
+    if (estimate != null && maxSegments == 1) {
+      return List.of(new Segment(range, estimate));
+    }
+    if (estimate != null && queries.dialect().random() != null) {
+      return sampledSegments(range, maxSegments, estimate);
     }
     long count;
     Connection conn = connect();
@@ -266,6 +273,51 @@ public final class JdbcStore implements Store {
       }
     }
     out.add(new Segment(KeyRange.of(from, range.hi()), inSegment));
+    return List.copyOf(out);
+  }
+
+  /**
+   * Cuts at evenly spaced keys of a random sample of about {@value #SAMPLED_PER_SEGMENT} rows per
+   * segment (one query; the database reads every row but sends only the sample), sorted here in key
+   * order; counts are the estimate's share.
+   */
+  private List<Segment> sampledSegments(KeyRange range, int maxSegments, long estimate) {
+    double fraction = Math.min(1.0, (double) SAMPLED_PER_SEGMENT * maxSegments / estimate);
+    List<Key> sample = new ArrayList<>();
+    Connection conn = connect();
+    try {
+      Queries.Sql sql = queries.sampleKeys(range, fraction);
+      try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+        sql.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            sample.add(Cursor.readKey(rs, queries.table()));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' failed to sample " + range, e);
+    } finally {
+      release(conn);
+    }
+    if (sample.size() < 2) {
+      return List.of(new Segment(range, estimate));
+    }
+    java.util.Collections.sort(sample);
+    int parts = Math.min(maxSegments, sample.size() / 2);
+    List<Segment> out = new ArrayList<>(parts);
+    Key from = range.lo();
+    int fromAt = 0;
+    for (int i = 1; i < parts; i++) {
+      int at = (int) ((long) i * sample.size() / parts);
+      Key cut = sample.get(at);
+      if (from == null || from.compareTo(cut) < 0) {
+        out.add(new Segment(KeyRange.of(from, cut), estimate * (at - fromAt) / sample.size()));
+        from = cut;
+        fromAt = at;
+      }
+    }
+    out.add(new Segment(KeyRange.of(from, range.hi()), estimate * (sample.size() - fromAt) / sample.size()));
     return List.copyOf(out);
   }
 

@@ -271,6 +271,11 @@ final class MariaDbDialect implements Dialect {
   }
 
   @Override
+  public String random() {
+    return "RAND()";
+  }
+
+  @Override
   public String name() {
     return pushdown != null ? "mariadb" : "mariadb (client-side digests: " + noPushdownReason + ")";
   }

@@ -144,6 +144,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public String random() {
+    return "random()";
+  }
+
+  @Override
   public String name() {
     return pushdown != null ? "postgresql" : "postgresql (client-side digests: " + noPushdownReason + ")";
   }

@@ -90,6 +90,22 @@ final class Queries {
     return new Sql(sql.toString(), params);
   }
 
+  /**
+   * The keys of a random sample of the rows in {@code range}, each row taken with probability
+   * {@code fraction}, in no particular order; for dialects with a {@link Dialect#random} function.
+   */
+  Sql sampleKeys(KeyRange range, double fraction) {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    appendColumns(sql, true);
+    sql.append(" FROM ").append(table.quoted());
+    List<Bound> params = new ArrayList<>();
+    List<String> where = rangeConditions(range, params);
+    where.add(Objects.requireNonNull(dialect.random(), "random()") + " < "
+        + java.math.BigDecimal.valueOf(fraction).toPlainString());
+    appendWhere(sql, where);
+    return new Sql(sql.toString(), params);
+  }
+
   /** The number of rows in a range. */
   Sql count(KeyRange range) {
     StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ").append(table.quoted());

@@ -75,6 +75,59 @@ class StatisticsSegmentsIT {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"postgresql", "mariadb"})
+  @DisplayName("text keys of a large table are cut at a random sample's keys, without counting or scanning every key")
+  void textKeysAreSampled(String product) {
+    DataSource ds = product.equals("postgresql")
+        ? Postgres.fresh("CREATE TABLE w (k text PRIMARY KEY, v int)",
+            "INSERT INTO w SELECT md5(g::text), g FROM generate_series(1, " + ROWS + ") g", "ANALYZE w")
+        : MariaDb.fresh("CREATE TABLE w (k varchar(32) COLLATE utf8mb4_nopad_bin PRIMARY KEY, v int)",
+            "INSERT INTO w SELECT MD5(seq), seq FROM seq_1_to_" + ROWS, "ANALYZE TABLE w");
+    List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JdbcStore store = JdbcStore.builder(recording(ds, statements)).table("w").build();
+
+    List<Segment> segments = store.segments(KeyRange.all(), 100);
+    assertThat(statements).anyMatch(sql -> sql.contains("RAND()") || sql.contains("random()"))
+        .noneMatch(sql -> sql.contains("COUNT(*)") || sql.contains("ORDER BY"));
+    assertThat(segments.size()).isBetween(90, 100);
+    assertThat(segments.get(0).range().lo()).isNull();
+    assertThat(segments.get(segments.size() - 1).range().hi()).isNull();
+    long total = 0;
+    for (int i = 0; i < segments.size(); i++) {
+      KeyRange r = segments.get(i).range();
+      if (i > 0) {
+        assertThat(r.lo()).isEqualTo(segments.get(i - 1).range().hi());
+      }
+      long rows;
+      try (var scan = JdbcStore.builder(ds).table("w").build().scan(r)) {
+        rows = scan.count();
+      }
+      // About 2,000 rows each: 10 sampled keys per segment leave it far from empty or 3x too large.
+      assertThat(rows).as("%s", r).isBetween(1L, 6_000L);
+      total += rows;
+    }
+    assertThat(total).isEqualTo(ROWS);
+  }
+
+  /** A data source whose connections record the SQL of every statement they prepare. */
+  private static DataSource recording(DataSource ds, List<String> statements) {
+    return (DataSource) java.lang.reflect.Proxy.newProxyInstance(StatisticsSegmentsIT.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = DigestPushdownContract.invoke(ds, method, args);
+          if (!(result instanceof java.sql.Connection conn)) {
+            return result;
+          }
+          return java.lang.reflect.Proxy.newProxyInstance(StatisticsSegmentsIT.class.getClassLoader(),
+              new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
+                if (m.getName().startsWith("prepare") && a != null && a[0] instanceof String sql) {
+                  statements.add(sql);
+                }
+                return DigestPushdownContract.invoke(conn, m, a);
+              });
+        });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"postgresql", "mariadb"})
   @DisplayName("a filtered table is counted exactly: its statistics do not describe the filter")
   void filteredTablesAreCounted(String product) {
     DataSource ds = table(product, 1);
