@@ -303,7 +303,7 @@ public final class JdbcStore implements Store {
     if (sample.size() < 2) {
       return List.of(new Segment(range, estimate));
     }
-    java.util.Collections.sort(sample);
+    sample.sort(null);
     int parts = Math.min(maxSegments, sample.size() / 2);
     List<Segment> out = new ArrayList<>(parts);
     Key from = range.lo();

@@ -2,6 +2,7 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ final class Queries {
     List<Bound> params = new ArrayList<>();
     List<String> where = rangeConditions(range, params);
     where.add(Objects.requireNonNull(dialect.random(), "random()") + " < "
-        + java.math.BigDecimal.valueOf(fraction).toPlainString());
+        + BigDecimal.valueOf(fraction).toPlainString());
     appendWhere(sql, where);
     return new Sql(sql.toString(), params);
   }
