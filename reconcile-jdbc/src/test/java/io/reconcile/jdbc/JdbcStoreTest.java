@@ -410,6 +410,31 @@ class JdbcStoreTest {
     }
 
     @Test
+    @DisplayName("a batch on composite keys locks, decides and writes each row by its whole key")
+    void compositeKeyBatch() {
+      DataSource ds = H2.fresh(
+          "CREATE TABLE t (region VARCHAR(10), id BIGINT, v VARCHAR(10), PRIMARY KEY (region, id))",
+          "INSERT INTO t VALUES ('eu', 1, 'a'), ('eu', 2, 'b'), ('us', 1, 'c'), ('us', 2, 'd')");
+      JdbcStore s = JdbcStore.builder(ds).id("t").table("t").build();
+      List<RepairAction> plan = List.of(
+          RepairAction.upsert("t", at("eu", 1, "A"), Expected.present(at("eu", 1, "a"))),
+          RepairAction.delete("t", Key.of("eu", 2L), Expected.present(at("eu", 2, "b"))),
+          RepairAction.upsert("t", at("us", 1, "x"), Expected.present(at("us", 1, "stale"))),
+          RepairAction.upsert("t", at("us", 3, "n"), Expected.absent()),
+          RepairAction.upsert("t", at("us", 2, "d"), Expected.present(at("us", 2, "z"))));
+      assertThat(s.apply(plan)).extracting(ActionOutcome::status).containsExactly(
+          Status.APPLIED, Status.APPLIED, Status.REFUSED, Status.APPLIED, Status.ALREADY_APPLIED);
+      assertThat(scanAll(s, KeyRange.all())).containsExactly(
+          at("eu", 1, "A"), at("us", 1, "c"), at("us", 2, "d"), at("us", 3, "n"));
+      assertThat(s.get(List.of(Key.of("us", 1L), Key.of("eu", 2L), Key.of("us", 1L), Key.of("zz", 9L))))
+          .containsOnlyKeys(Key.of("us", 1L));
+    }
+
+    private static Entry at(String region, long id, String v) {
+      return Entry.of(Key.of(region, id), Map.of("v", v));
+    }
+
+    @Test
     @DisplayName("apply is idempotent: replaying a batch is ALREADY_APPLIED and writes nothing")
     void idempotent() {
       JdbcStore s = store(kv(3), 10);
