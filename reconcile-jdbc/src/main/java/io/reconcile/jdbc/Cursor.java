@@ -147,12 +147,13 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   private Row read(ResultSet rs) throws SQLException {
     Table t = queries.table();
-    Key key = readKey(rs, t);
-    if (keysOnly) {
-      return new Row(key, null, Version.NONE);
-    }
+    return keysOnly ? new Row(readKey(rs, t), null, Version.NONE) : readRow(rs, t);
+  }
+
+  /** Reads a whole row: the key columns, the compared columns, then the version column if any. */
+  static Row readRow(ResultSet rs, Table t) throws SQLException {
     int i = t.keys().size() + 1;
-    return new Row(key, readFields(rs, i, t), readVersion(rs, i + t.columns().size(), t));
+    return new Row(readKey(rs, t), readFields(rs, i, t), readVersion(rs, i + t.columns().size(), t));
   }
 
   /** Reads the key columns, the first columns of every query that returns rows. */

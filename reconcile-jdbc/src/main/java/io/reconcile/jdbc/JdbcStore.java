@@ -27,7 +27,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -585,10 +584,9 @@ public final class JdbcStore implements Store {
   private List<ActionOutcome> applyRun(Connection conn, List<RepairAction> run) throws SQLException {
     Map<Key, Entry> now = rows(conn, run.stream().map(RepairAction::key).toList(), true);
     List<ActionOutcome> outcomes = new ArrayList<>(run.size());
-    List<RepairAction> deletes = new ArrayList<>();
-    Map<List<Column>, List<RepairAction>> inserts = new LinkedHashMap<>();
-    Map<List<Column>, List<RepairAction>> updates = new LinkedHashMap<>();
-    Map<RepairAction, Map<Column, Value>> values = new HashMap<>();
+    List<Write> deletes = new ArrayList<>();
+    Map<List<Column>, List<Write>> inserts = new LinkedHashMap<>();
+    Map<List<Column>, List<Write>> updates = new LinkedHashMap<>();
     for (RepairAction a : run) {
       Entry seen = now.get(a.key());
       Entry result = a.result();
@@ -602,57 +600,61 @@ public final class JdbcStore implements Store {
         continue;
       }
       if (result == null) {
-        deletes.add(a);
+        deletes.add(new Write(a, Map.of()));
       } else {
-        Map<Column, Value> v = toColumns(result);
-        values.put(a, v);
-        List<Column> cols = List.copyOf(v.keySet());
+        Write w = new Write(a, toColumns(result));
+        List<Column> shape = List.copyOf(w.values().keySet());
         if (seen == null) {
-          inserts.computeIfAbsent(cols, c -> new ArrayList<>()).add(a);
-        } else if (!cols.isEmpty()) {
-          updates.computeIfAbsent(cols, c -> new ArrayList<>()).add(a);
+          inserts.computeIfAbsent(shape, c -> new ArrayList<>()).add(w);
+        } else if (!shape.isEmpty()) {
+          updates.computeIfAbsent(shape, c -> new ArrayList<>()).add(w);
         }
       }
       outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, seen));
     }
+    int keyParts = queries.table().keys().size();
     if (!deletes.isEmpty()) {
-      try (PreparedStatement ps = conn.prepareStatement(queries.delete())) {
-        for (RepairAction a : deletes) {
-          queries.bindKey(ps, 1, a.key());
-          ps.addBatch();
-        }
-        expectOneRowEach(ps.executeBatch(), deletes);
-      }
+      executeBatch(conn, queries.delete(), deletes, (ps, w) -> queries.bindKey(ps, 1, w.action().key()));
     }
-    for (Map.Entry<List<Column>, List<RepairAction>> shape : inserts.entrySet()) {
-      try (PreparedStatement ps = conn.prepareStatement(queries.insert(shape.getKey()))) {
-        for (RepairAction a : shape.getValue()) {
-          queries.bindKey(ps, 1, a.key());
-          bindColumns(ps, queries.table().keys().size() + 1, shape.getKey(), values.get(a));
-          ps.addBatch();
-        }
-        expectOneRowEach(ps.executeBatch(), shape.getValue());
-      }
+    for (Map.Entry<List<Column>, List<Write>> shape : inserts.entrySet()) {
+      executeBatch(conn, queries.insert(shape.getKey()), shape.getValue(), (ps, w) -> {
+        queries.bindKey(ps, 1, w.action().key());
+        bindColumns(ps, keyParts + 1, w.values());
+      });
     }
-    for (Map.Entry<List<Column>, List<RepairAction>> shape : updates.entrySet()) {
-      try (PreparedStatement ps = conn.prepareStatement(queries.update(shape.getKey()))) {
-        for (RepairAction a : shape.getValue()) {
-          int next = bindColumns(ps, 1, shape.getKey(), values.get(a));
-          queries.bindKey(ps, next, a.key());
-          ps.addBatch();
-        }
-        expectOneRowEach(ps.executeBatch(), shape.getValue());
-      }
+    for (Map.Entry<List<Column>, List<Write>> shape : updates.entrySet()) {
+      executeBatch(conn, queries.update(shape.getKey()), shape.getValue(),
+          (ps, w) -> queries.bindKey(ps, bindColumns(ps, 1, w.values()), w.action().key()));
     }
     return outcomes;
   }
 
-  /** Binds the columns' values from {@code index}; returns the next index. */
-  private int bindColumns(PreparedStatement ps, int index, List<Column> columns, Map<Column, Value> values)
+  /** An action that writes, with its column values in table order (none for a delete). */
+  private record Write(RepairAction action, Map<Column, Value> values) {}
+
+  /** Binds one write's parameters to a batched statement. */
+  @FunctionalInterface
+  private interface WriteBinder {
+    void bind(PreparedStatement ps, Write w) throws SQLException;
+  }
+
+  /** One JDBC batch of {@code sql}, a statement per write. */
+  private static void executeBatch(Connection conn, String sql, List<Write> writes, WriteBinder binder)
       throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (Write w : writes) {
+        binder.bind(ps, w);
+        ps.addBatch();
+      }
+      expectOneRowEach(ps.executeBatch(), writes);
+    }
+  }
+
+  /** Binds the values in their order from {@code index}; returns the next index. */
+  private int bindColumns(PreparedStatement ps, int index, Map<Column, Value> values) throws SQLException {
     int i = index;
-    for (Column c : columns) {
-      Values.bind(ps, i++, c, values.get(c), queries.dialect());
+    for (Map.Entry<Column, Value> v : values.entrySet()) {
+      Values.bind(ps, i++, v.getKey(), v.getValue(), queries.dialect());
     }
     return i;
   }
@@ -663,10 +665,10 @@ public final class JdbcStore implements Store {
    * means the key is not unique after all, or the database does not lock as FOR UPDATE promises.
    * Roll back rather than guess.
    */
-  private static void expectOneRowEach(int[] counts, List<RepairAction> actions) throws SQLException {
+  private static void expectOneRowEach(int[] counts, List<Write> writes) throws SQLException {
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
-        RepairAction a = actions.get(i);
+        RepairAction a = writes.get(i).action();
         throw new SQLException(
             "action " + a.id() + " on key " + a.key() + " changed " + counts[i] + " rows, expected 1");
       }
@@ -720,11 +722,8 @@ public final class JdbcStore implements Store {
         sql.bind(ps);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            Key key = Cursor.readKey(rs, t);
-            int fieldsAt = t.keys().size() + 1;
-            Value.MapValue fields = Cursor.readFields(rs, fieldsAt, t);
-            out.put(key, normalization.apply(
-                Entry.of(key, fields, Cursor.readVersion(rs, fieldsAt + t.columns().size(), t))));
+            Cursor.Row row = Cursor.readRow(rs, t);
+            out.put(row.key(), view(row));
           }
         }
       }

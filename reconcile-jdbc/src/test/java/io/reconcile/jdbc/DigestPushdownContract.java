@@ -229,13 +229,18 @@ abstract class DigestPushdownContract {
 
   /** A data source whose connections count the statements they prepare. */
   static DataSource counting(DataSource ds, AtomicInteger prepared) {
+    return recording(ds, sql -> prepared.incrementAndGet());
+  }
+
+  /** A data source whose connections hand the SQL of every statement they prepare to {@code sink}. */
+  static DataSource recording(DataSource ds, java.util.function.Consumer<String> sink) {
     InvocationHandler dsHandler = (proxy, method, args) -> {
       Object result = invoke(ds, method, args);
       if (result instanceof Connection c) {
         return Proxy.newProxyInstance(DigestPushdownContract.class.getClassLoader(),
             new Class<?>[] {Connection.class}, (p, m, a) -> {
               if (m.getName().equals("prepareStatement")) {
-                prepared.incrementAndGet();
+                sink.accept((String) a[0]);
               }
               return invoke(c, m, a);
             });

@@ -30,10 +30,6 @@ class StatisticsSegmentsIT {
         "ANALYZE TABLE t");
   }
 
-  private static void exec(DataSource ds, String sql) {
-    H2.exec(ds, sql);
-  }
-
   private static long count(DataSource ds, String where) {
     return Long.parseLong(Postgres.query(ds, "SELECT COUNT(*) FROM t WHERE " + where).strip());
   }
@@ -43,7 +39,7 @@ class StatisticsSegmentsIT {
   @DisplayName("dense keys: the row count is the statistics' estimate and the even cuts are kept, even on deleted keys")
   void denseKeysAreCutEvenly(String product) {
     DataSource ds = table(product, 1);
-    exec(ds, "DELETE FROM t WHERE id IN (2001, 100001)"); // where two of the even cuts fall
+    H2.exec(ds, "DELETE FROM t WHERE id IN (2001, 100001)"); // where two of the even cuts fall
     JdbcStore store = JdbcStore.builder(ds).table("t").build();
 
     long estimate = store.segments(KeyRange.all(), 1).get(0).estimatedCount();
@@ -83,7 +79,7 @@ class StatisticsSegmentsIT {
         : MariaDb.fresh("CREATE TABLE w (k varchar(32) COLLATE utf8mb4_nopad_bin PRIMARY KEY, v int)",
             "INSERT INTO w SELECT MD5(seq), seq FROM seq_1_to_" + ROWS, "ANALYZE TABLE w");
     List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
-    JdbcStore store = JdbcStore.builder(recording(ds, statements)).table("w").build();
+    JdbcStore store = JdbcStore.builder(DigestPushdownContract.recording(ds, statements::add)).table("w").build();
 
     List<Segment> segments = store.segments(KeyRange.all(), 100);
     assertThat(statements).anyMatch(sql -> sql.contains("RAND()") || sql.contains("random()"))
@@ -108,24 +104,6 @@ class StatisticsSegmentsIT {
     assertThat(total).isEqualTo(ROWS);
   }
 
-  /** A data source whose connections record the SQL of every statement they prepare. */
-  private static DataSource recording(DataSource ds, List<String> statements) {
-    return (DataSource) java.lang.reflect.Proxy.newProxyInstance(StatisticsSegmentsIT.class.getClassLoader(),
-        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-          Object result = DigestPushdownContract.invoke(ds, method, args);
-          if (!(result instanceof java.sql.Connection conn)) {
-            return result;
-          }
-          return java.lang.reflect.Proxy.newProxyInstance(StatisticsSegmentsIT.class.getClassLoader(),
-              new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
-                if (m.getName().startsWith("prepare") && a != null && a[0] instanceof String sql) {
-                  statements.add(sql);
-                }
-                return DigestPushdownContract.invoke(conn, m, a);
-              });
-        });
-  }
-
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"postgresql", "mariadb"})
   @DisplayName("a filtered table is counted exactly: its statistics do not describe the filter")
@@ -140,7 +118,7 @@ class StatisticsSegmentsIT {
   @DisplayName("thousands of adjacent segments digest in the server exactly as client-side, native digests too")
   void manySegmentsDigestAsClientSide(String product) {
     DataSource ds = table(product, 3);
-    exec(ds, "UPDATE t SET v = NULL WHERE id % 7 = 0");
+    H2.exec(ds, "UPDATE t SET v = NULL WHERE id % 7 = 0");
     JdbcStore server = JdbcStore.builder(ds).table("t").build();
     JdbcStore client = JdbcStore.builder(ds).table("t").serverSideDigest(false).build();
     List<KeyRange> ranges = server.segments(KeyRange.all(), 5_000).stream().map(Segment::range).toList();
