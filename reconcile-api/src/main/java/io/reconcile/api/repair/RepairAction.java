@@ -2,10 +2,14 @@ package io.reconcile.api.repair;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
+import io.reconcile.api.Value;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +50,16 @@ public sealed interface RepairAction {
   }
 
   /**
+   * Puts back a record exactly as it was stored: {@code entry} is its canonical view (what the
+   * expectation and the idempotency check compare), {@code storedRow} every field as the store
+   * reported it in {@link ActionOutcome#foundRow()}, compared or not, which the store writes as
+   * they are. Undo builds these from the audit trail.
+   */
+  static Upsert restore(String target, Entry entry, Map<String, Value> storedRow, Expected expected) {
+    return new Upsert(idOf(target, entry.key(), expected, entry), target, entry, expected, storedRow);
+  }
+
+  /**
    * Deletes {@code key} from {@code target} if it holds {@code expected}.
    *
    * @throws IllegalArgumentException if {@code expected} is absence (nothing to delete) or holds
@@ -62,14 +76,25 @@ public sealed interface RepairAction {
    * @param target the store written to
    * @param entry the entry to put (its key is the action's key)
    * @param expected what the target must hold
+   * @param storedRow for an exact {@linkplain RepairAction#restore restore}, every field to write as
+   *     stored; null to write the entry
    */
-  record Upsert(String id, String target, Entry entry, Expected expected) implements RepairAction {
+  record Upsert(String id, String target, Entry entry, Expected expected, @Nullable Map<String, Value> storedRow)
+      implements RepairAction {
     public Upsert {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(entry, "entry");
       Objects.requireNonNull(expected, "expected");
       checkKey(entry.key(), expected);
+      if (storedRow != null) {
+        storedRow = Collections.unmodifiableMap(new LinkedHashMap<>(storedRow));
+      }
+    }
+
+    /** An upsert that writes its entry ({@code storedRow} null). */
+    public Upsert(String id, String target, Entry entry, Expected expected) {
+      this(id, target, entry, expected, null);
     }
 
     @Override

@@ -58,6 +58,16 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
+  public Map<String, String> fingerprint() {
+    return delegate.fingerprint();
+  }
+
+  @Override
+  public Optional<String> unwritable(RepairAction action) {
+    return delegate.unwritable(action);
+  }
+
+  @Override
   public List<Segment> segments(KeyRange range, int maxSegments) {
     return delegate.segments(range, maxSegments);
   }

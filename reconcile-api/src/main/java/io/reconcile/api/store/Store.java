@@ -63,6 +63,37 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * Where this store's data lives, so that a replay of recorded repairs (an undo, a resumed run)
+   * can refuse a store that is not the one the record names — another database that happens to
+   * have a table of the same name. Entries name the parts that identify it, for example {@code
+   * product} ({@code postgresql 17.2}), {@code server} (an identity of the server or cluster, such
+   * as PostgreSQL's system identifier or MariaDB's {@code server_uid}), {@code database}, {@code
+   * schema}, {@code dataset} (the table, collection or topic), {@code key} and {@code fields}
+   * (their names in order). Two stores with equal fingerprints hold the same data; values never
+   * hold a secret (no passwords, no credentials in a URL). Empty (the default) when the store
+   * cannot tell, in which case replays rely on the store id alone.
+   *
+   * <p>Cost: computed once, when the store is opened; calling it does no I/O.
+   */
+  default Map<String, String> fingerprint() {
+    return Map.of();
+  }
+
+  /**
+   * Why this store could never write {@code action} as it stands — a value its field cannot hold
+   * (a date beyond the column type's range, a number of too many digits, text longer than the
+   * column, a label its enumeration lacks) — or empty if it can. The reason names the key and the
+   * field and what the field accepts, never the value. The engine asks about every action of a
+   * plan before the first write, so that a plan fails per row, up front, rather than half-way.
+   * The default accepts every action.
+   *
+   * <p>Cost: no I/O; decided from the schema the store read when it was opened.
+   */
+  default Optional<String> unwritable(RepairAction action) {
+    return Optional.empty();
+  }
+
+  /**
    * Splits {@code range} into at most {@code maxSegments} adjacent segments of roughly equal
    * entry counts that together cover it, in key order. Boundaries come from statistics or sampling
    * and need not be exact; a store avoids producing many empty segments over gaps in its keys.
@@ -128,6 +159,10 @@ public interface Store extends AutoCloseable {
    * {@link ActionOutcome.Status#ALREADY_APPLIED} and not written again; any other is refused and
    * changes nothing. The batch is atomic: if the store fails part way, nothing of it is written and
    * an exception is thrown. Readers never see part of a batch.
+   *
+   * <p>A store that keeps more of a record than its entry (a table's columns outside the
+   * comparison) reports the whole record it changed in {@link ActionOutcome#foundRow()}, and
+   * writes every field of an upsert's {@link RepairAction.Upsert#storedRow() storedRow} as given.
    *
    * @return one outcome per action, in order
    * @throws ReconcileException.RepairRefusedException if the store is read-only
