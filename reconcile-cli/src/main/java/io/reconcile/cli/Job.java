@@ -40,6 +40,10 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
    */
   record Side(String name, String uri, @Nullable String user, @Nullable String password) {
 
+    Side {
+      Secrets.rememberIn(uri); // whatever the URL holds is masked in every message from now on
+    }
+
     /** The store over one table of this database; read-only unless the caller repairs. */
     Store open(Table table, boolean readOnly) {
       StoreOptions.Builder o =

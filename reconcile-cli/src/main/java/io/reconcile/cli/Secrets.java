@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Passwords read from the environment or from files, and the scrubbing of every password read so
- * far out of text shown to people: whatever a driver puts in a message, the CLI never prints a
- * password it was given.
+ * far (those URLs hold included) out of text shown to people: whatever a driver puts in a message,
+ * the CLI never prints a password it was given.
  */
 final class Secrets {
 
@@ -58,12 +58,16 @@ final class Secrets {
     return password;
   }
 
-  /** The text with every password read so far masked. */
+  /**
+   * Remembers the secrets a database URL holds (a password in its user-info or in a parameter, in
+   * every form it is written there), so that no message repeats them.
+   */
+  static void rememberIn(String uri) {
+    KNOWN.addAll(Redaction.secretsIn(uri));
+  }
+
+  /** The text with every password read so far masked; nothing else of it changes. */
   static String scrub(String text) {
-    String out = text;
-    for (String secret : KNOWN) {
-      out = out.replace(secret, Redaction.MASK);
-    }
-    return out;
+    return Redaction.scrub(text, KNOWN);
   }
 }

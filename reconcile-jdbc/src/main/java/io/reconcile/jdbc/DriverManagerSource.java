@@ -13,9 +13,10 @@ import javax.sql.DataSource;
 
 /**
  * A minimal {@link DataSource} that opens a new connection through {@link DriverManager} on every
- * call, for stores opened by URI. Exceptions it throws carry messages with every secret masked
- * (the password and secret-named URL parameters) and no cause, since a driver's own exception may
- * quote the URL with its password.
+ * call, for stores opened by URI. Exceptions it throws carry the driver's message with every secret
+ * masked (the password, the URL's secret parameters and user-info, in every form the URL holds
+ * them) and no cause, since a driver's own exception may quote the URL with its password; the rest
+ * of the message (a wrong port, a missing database, a refused login) is kept.
  */
 final class DriverManagerSource implements DataSource {
 
@@ -36,7 +37,7 @@ final class DriverManagerSource implements DataSource {
     } catch (SQLException e) {
       SQLException safe =
           new SQLException(
-              redact("cannot connect to " + url + ": " + e.getMessage()),
+              "cannot connect to " + Redaction.uri(url) + ": " + redact(String.valueOf(e.getMessage())),
               e.getSQLState(),
               e.getErrorCode());
       safe.setStackTrace(e.getStackTrace());
@@ -44,15 +45,9 @@ final class DriverManagerSource implements DataSource {
     }
   }
 
-  /** Masks the URL's secrets and every known secret value in {@code text}. */
+  /** {@code text} with the URL, wherever it is quoted, redacted and every known secret value masked. */
   String redact(String text) {
-    String out = Redaction.uri(text);
-    for (String s : secrets) {
-      if (!s.isEmpty()) {
-        out = out.replace(s, Redaction.MASK);
-      }
-    }
-    return out;
+    return Redaction.scrub(text.replace(url, Redaction.uri(url)), secrets);
   }
 
   @Override
@@ -97,6 +92,6 @@ final class DriverManagerSource implements DataSource {
 
   @Override
   public String toString() {
-    return "DriverManagerSource[" + redact(url) + "]";
+    return "DriverManagerSource[" + Redaction.uri(url) + "]";
   }
 }

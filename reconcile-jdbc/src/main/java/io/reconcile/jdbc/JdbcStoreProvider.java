@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Opens {@link JdbcStore}s by JDBC URL (scheme {@code jdbc}, any driver on the class path) through
@@ -32,8 +30,6 @@ import java.util.regex.Pattern;
  * build a {@link JdbcStore} over a pooled {@link javax.sql.DataSource} instead.
  */
 public final class JdbcStoreProvider implements StoreProvider {
-
-  private static final Pattern PARAMETER = Pattern.compile("[?&;]([^=&;?#]+)=([^&;#]*)");
 
   /** For ServiceLoader. */
   public JdbcStoreProvider() {}
@@ -79,12 +75,7 @@ public final class JdbcStoreProvider implements StoreProvider {
       // Repairs insert in JDBC batches: let the driver send each batch as multi-row INSERTs.
       props.putIfAbsent("reWriteBatchedInserts", "true");
     }
-    Matcher m = PARAMETER.matcher(uri);
-    while (m.find()) {
-      if (Redaction.isSecretName(m.group(1))) {
-        secrets.add(m.group(2));
-      }
-    }
+    secrets.addAll(Redaction.secretsIn(uri));
     DriverManagerSource source = new DriverManagerSource(uri, props, secrets);
     Normalization n = options.normalization();
     JdbcStore.Builder b =
