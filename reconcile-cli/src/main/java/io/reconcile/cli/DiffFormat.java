@@ -150,9 +150,7 @@ final class DiffFormat {
     for (int i = 0; i < key.size(); i++) {
       String name = i < columns.size() ? columns.get(i) : "part" + (i + 1);
       Object p = key.part(i);
-      if (p instanceof Long n) {
-        o.put(name, n);
-      } else if (p instanceof byte[] b) {
+      if (p instanceof byte[] b) {
         o.put(name, "0x" + HexFormat.of().formatHex(b));
       } else {
         o.put(name, p.toString());
@@ -161,7 +159,10 @@ final class DiffFormat {
     return o;
   }
 
-  /** A value as JSON: numbers by value, text and times as strings, bytes as {@code 0x…} hex. */
+  /**
+   * A value as JSON: numbers as strings of their exact decimal value (so no consumer reads {@code
+   * numeric(40,20)} values as doubles), text and times as strings, bytes as {@code 0x…} hex.
+   */
   static JsonNode value(Value v) {
     if (v instanceof Value.MapValue m) {
       ObjectNode o = NODES.objectNode();
@@ -172,7 +173,7 @@ final class DiffFormat {
       l.values().forEach(x -> a.add(value(x)));
       return a;
     } else if (v instanceof Value.Num n) {
-      return NODES.numberNode(new java.math.BigDecimal(n.toString())); // by value, as in text: 1.50 is 1.5
+      return NODES.textNode(n.toString()); // by value, as in text: 1.50 is "1.5"
     } else if (v instanceof Value.Bool b) {
       return NODES.booleanNode(b.value());
     } else if (v instanceof Value.Text t) {

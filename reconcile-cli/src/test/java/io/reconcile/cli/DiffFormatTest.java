@@ -59,11 +59,21 @@ class DiffFormatTest {
     Entry a = row(k, "n", new BigDecimal("1.50"), "t", "a\"b", "z", Value.ofNull(), "ok", true);
     Entry b = row(k, "n", 2, "t", "a\"b", "z", Value.ofNull(), "ok", true);
     assertThat(DiffFormat.json("orders", List.of("region", "id"), d(Kind.MISMATCH, k, a, b)))
-        .isEqualTo("{\"table\":\"orders\",\"op\":\"~\",\"kind\":\"MISMATCH\",\"key\":{\"region\":\"eu\",\"id\":7},"
-            + "\"first\":{\"n\":1.5,\"ok\":true,\"t\":\"a\\\"b\",\"z\":null},"
-            + "\"second\":{\"n\":2,\"ok\":true,\"t\":\"a\\\"b\",\"z\":null},\"changed\":[\"n\"]}");
+        .isEqualTo("{\"table\":\"orders\",\"op\":\"~\",\"kind\":\"MISMATCH\",\"key\":{\"region\":\"eu\",\"id\":\"7\"},"
+            + "\"first\":{\"n\":\"1.5\",\"ok\":true,\"t\":\"a\\\"b\",\"z\":null},"
+            + "\"second\":{\"n\":\"2\",\"ok\":true,\"t\":\"a\\\"b\",\"z\":null},\"changed\":[\"n\"]}");
     assertThat(DiffFormat.json("orders", List.of("region", "id"), d(Kind.EXTRA, k, null, b)))
         .contains("\"op\":\"+\"", "\"first\":null").doesNotContain("changed");
+  }
+
+  @Test
+  void jsonKeepsEveryDigitOfDecimalsAndBigKeys() {
+    Key k = Key.of(9_007_199_254_740_993L); // 2^53 + 1: a double cannot hold it
+    Entry a = row(k, "n", new BigDecimal("12345678901234567890.12345678901234567891"));
+    Entry b = row(k, "n", new BigDecimal("12345678901234567890.12345678901234567892"));
+    assertThat(DiffFormat.json("t", List.of("id"), d(Kind.MISMATCH, k, a, b)))
+        .contains("\"id\":\"9007199254740993\"", "\"n\":\"12345678901234567890.12345678901234567891\"",
+            "\"n\":\"12345678901234567890.12345678901234567892\"");
   }
 
   @Test
