@@ -145,7 +145,8 @@ final class DiffFormat {
     return s.length() <= MAX_VALUE_CHARS ? s : s.substring(0, MAX_VALUE_CHARS - 1) + "…";
   }
 
-  private static JsonNode key(List<String> columns, Key key) {
+  /** A key as JSON: key column → part (numbers as strings, bytes as {@code 0x…} hex). */
+  static JsonNode key(List<String> columns, Key key) {
     ObjectNode o = NODES.objectNode();
     for (int i = 0; i < key.size(); i++) {
       String name = i < columns.size() ? columns.get(i) : "part" + (i + 1);
@@ -184,7 +185,7 @@ final class DiffFormat {
     return NODES.textNode(v.toString()); // bytes (0x…), UUID, date, timestamp, NaN/±Infinity
   }
 
-  private static String write(JsonNode node) {
+  static String write(JsonNode node) {
     try {
       return JSON.writeValueAsString(node);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

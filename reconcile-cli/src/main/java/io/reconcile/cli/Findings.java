@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears one run: keeps every divergence and every planned repair (segments are compared in
@@ -21,11 +23,24 @@ final class Findings implements ReconcileListener {
   record Planned(RepairAction action, String decision) {}
 
   private final ProgressBar progress;
+  private final Consumer<String> onStart;
   private final List<Divergence> divergences = new ArrayList<>();
   private final List<Planned> planned = new ArrayList<>();
+  private volatile @Nullable String runId;
 
   Findings(ProgressBar progress) {
+    this(progress, id -> {});
+  }
+
+  /** Also tells {@code onStart} the run id as the run starts, before anything is written. */
+  Findings(ProgressBar progress, Consumer<String> onStart) {
     this.progress = progress;
+    this.onStart = onStart;
+  }
+
+  /** The id of the run heard, once it started; null before. */
+  @Nullable String runId() {
+    return runId;
   }
 
   /** The divergences found, by key. */
@@ -44,6 +59,8 @@ final class Findings implements ReconcileListener {
 
   @Override
   public void runStarted(String runId, List<String> stores, int segments) {
+    this.runId = runId;
+    onStart.accept(runId);
     progress.runStarted(runId, stores, segments);
   }
 

@@ -4,6 +4,8 @@ import io.reconcile.api.Redaction;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,19 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
   /** Segments compared at once unless configured. */
   static final int DEFAULT_THREADS = 4;
 
+  /**
+   * The command line of {@code command} (e.g. {@code undo}) over the same databases and table, with
+   * {@code more} options at the end, quoted for a POSIX shell; never holds a password.
+   */
+  String commandLine(String command, Table table, String... more) {
+    List<String> args = new ArrayList<>(List.of("reconcile", command, first.shownUri(), second.shownUri()));
+    args.addAll(table.options());
+    args.addAll(first.options(1));
+    args.addAll(second.options(2));
+    args.addAll(List.of(more));
+    return Shell.quote(args);
+  }
+
   Job {
     tables = List.copyOf(tables);
     if (tables.isEmpty()) {
@@ -37,8 +52,16 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
    * @param uri its JDBC URL, which may hold secrets and is only ever shown redacted
    * @param user the user, or null for the driver's default (or a user in the URL)
    * @param password the password, or null
+   * @param passwordEnv the environment variable the password was read from, or null
+   * @param passwordFile the file the password was read from, or null
    */
-  record Side(String name, String uri, @Nullable String user, @Nullable String password) {
+  record Side(
+      String name,
+      String uri,
+      @Nullable String user,
+      @Nullable String password,
+      @Nullable String passwordEnv,
+      @Nullable Path passwordFile) {
 
     Side {
       Secrets.rememberIn(uri); // whatever the URL holds is masked in every message from now on
@@ -64,6 +87,30 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
         o.property("password", password);
       }
       return Stores.open(uri, o.build());
+    }
+
+    /**
+     * The options that give this side to another command, as {@code n} (1 or 2) of a command line:
+     * the URL (redacted if it holds a secret), the user, and where the password comes from — never
+     * the password itself.
+     */
+    List<String> options(int n) {
+      List<String> out = new ArrayList<>();
+      if (user != null) {
+        out.addAll(List.of("--user" + n, user));
+      }
+      if (passwordEnv != null) {
+        out.addAll(List.of("--password-env" + n, passwordEnv));
+      }
+      if (passwordFile != null) {
+        out.addAll(List.of("--password-file" + n, passwordFile.toString()));
+      }
+      return out;
+    }
+
+    /** The URL to show in a command line: as given, or redacted when it holds a secret. */
+    String shownUri() {
+      return Redaction.uri(uri);
     }
 
     /** The store id of this side for a table. */
@@ -99,6 +146,21 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
       keys = List.copyOf(keys);
       columns = List.copyOf(columns);
       normalize = List.copyOf(normalize);
+    }
+
+    /** The options that give this table to another command: -t, -k, and -c, -w, --normalize as used. */
+    List<String> options() {
+      List<String> out = new ArrayList<>(List.of("-t", secondName == null ? name : name + "," + secondName, "-k", String.join(",", keys)));
+      if (!columns.isEmpty()) {
+        out.addAll(List.of("-c", String.join(",", columns)));
+      }
+      if (where != null) {
+        out.addAll(List.of("-w", where));
+      }
+      if (!normalize.isEmpty()) {
+        out.addAll(List.of("--normalize", String.join(",", normalize)));
+      }
+      return out;
     }
 
     /** The table's name in the database of {@code side}. */

@@ -68,9 +68,9 @@ final class JobOptions {
   /** The job these flags describe, reading passwords from {@code env} or files. */
   Job job(Map<String, String> env) {
     Job.Side first = new Job.Side("first", uri1, user1,
-        Secrets.password(passwordEnv1, passwordFile1, env, "--password-env1/--password-file1"));
+        Secrets.password(passwordEnv1, passwordFile1, env, "--password-env1/--password-file1"), passwordEnv1, passwordFile1);
     Job.Side second = new Job.Side("second", uri2, user2,
-        Secrets.password(passwordEnv2, passwordFile2, env, "--password-env2/--password-file2"));
+        Secrets.password(passwordEnv2, passwordFile2, env, "--password-env2/--password-file2"), passwordEnv2, passwordFile2);
     NormalizeRules.parse(normalize); // a wrong rule fails before any connection is made
     String[] names = table.split(",", -1);
     if (names.length > 2 || Arrays.stream(names).anyMatch(String::isBlank)) {

@@ -40,9 +40,27 @@ final class ProgressBar implements ReconcileListener {
     this.nanoTime = nanoTime;
   }
 
-  /** A bar on {@code err}, or a silent one when {@code quiet} or when stderr is not a terminal. */
+  /**
+   * A bar on {@code err}, or a silent one when {@code quiet} or when stderr is not a terminal
+   * (whatever stdout is: {@code reconcile diff … > diff.txt} still shows the bar).
+   */
   static ProgressBar onTerminal(PrintWriter err, boolean quiet, String label) {
-    return new ProgressBar(quiet || System.console() == null ? null : err, label, System::nanoTime);
+    return new ProgressBar(quiet || !stderrIsTerminal() ? null : err, label, System::nanoTime);
+  }
+
+  /**
+   * Whether this process's stderr is a terminal: on Linux, whether file descriptor 2 is a tty or
+   * pseudo-terminal device; elsewhere (no /proc), whether the JVM has a console, which needs stdin
+   * and stdout to be terminals too.
+   */
+  static boolean stderrIsTerminal() {
+    java.nio.file.Path fd = java.nio.file.Path.of("/proc/self/fd/2");
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 
   /** The store, reporting the row counts of the segments the run plans on it to this bar. */

@@ -1,15 +1,22 @@
 package io.reconcile.cli;
 
+import io.reconcile.api.ReconcileException;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Limits;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
+import io.reconcile.core.RetryPolicy;
 import io.reconcile.core.audit.AuditLog;
+import io.reconcile.core.audit.AuditRecord;
 import io.reconcile.core.audit.FileAuditLog;
+import io.reconcile.core.checkpoint.CheckpointStore;
+import io.reconcile.core.checkpoint.FileCheckpointStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +39,8 @@ import picocli.CommandLine.Spec;
       "Resolvers: source-wins (the first database wins: its rows are copied, rows it lacks are deleted",
       "from the second), source-wins:second, lww:COLUMN (the row with the latest timestamp in COLUMN",
       "wins; never deletes).",
+      "With --apply the run id is printed before anything is written; a run that was interrupted",
+      "(a crash, a lost connection) is finished with --resume RUN_ID and the same options.",
       "Exit status: 0 nothing to repair (dry run) or everything repaired and verified (apply),",
       "1 differences remain (planned, escalated, refused or skipped), 2 an error."
     },
@@ -39,9 +48,16 @@ import picocli.CommandLine.Spec;
     footer = {
       "  reconcile repair URI1 URI2 -t orders -k id --resolver source-wins",
       "  reconcile repair URI1 URI2 -t orders -k id --resolver lww:updated_at --apply --audit audit.jsonl",
+      "  reconcile repair URI1 URI2 -t orders -k id --resolver source-wins --apply --audit audit.jsonl --resume RUN_ID",
       "  reconcile undo URI1 URI2 -t orders -k id --audit audit.jsonl --run RUN_ID"
     })
 final class RepairCommand implements Callable<Integer> {
+
+  /**
+   * Retries of a failed write batch: a lost connection or a restarting database gets about half a
+   * minute to come back before the batch is given up (and the run can be resumed).
+   */
+  static final RetryPolicy RETRY = new RetryPolicy(8, Duration.ofMillis(200), Duration.ofSeconds(5), 3);
 
   /**
    * How to repair.
@@ -51,8 +67,33 @@ final class RepairCommand implements Callable<Integer> {
    * @param maxChanges at most this many repair actions per table
    * @param maxRatio above this share of rows differing, nothing is repaired (the run escalates)
    * @param audit the audit file; required to apply
+   * @param resume the id of an interrupted run to finish, or null for a new run
+   * @param json JSON lines instead of text
+   * @param stats a summary line per table
    */
-  record Settings(ResolverSpec resolver, boolean apply, long maxChanges, double maxRatio, @Nullable Path audit) {}
+  record Settings(
+      ResolverSpec resolver,
+      boolean apply,
+      long maxChanges,
+      double maxRatio,
+      @Nullable Path audit,
+      @Nullable String resume,
+      boolean json,
+      boolean stats) {
+
+    /** The options that give these settings to another {@code repair} (for the resume line). */
+    List<String> options() {
+      List<String> out = new ArrayList<>(List.of("--resolver", resolver.text(), "--max-changes", Long.toString(maxChanges),
+          "--max-ratio", Double.toString(maxRatio)));
+      if (apply) {
+        out.add("--apply");
+      }
+      if (audit != null) {
+        out.addAll(List.of("--audit", audit.toString()));
+      }
+      return out;
+    }
+  }
 
   @Spec private CommandSpec spec;
 
@@ -84,9 +125,20 @@ final class RepairCommand implements Callable<Integer> {
   @Option(names = "--audit", paramLabel = "FILE", description = "the audit log (hash-chained JSON lines) every write is recorded in")
   private @Nullable Path audit;
 
+  @Option(names = "--resume", paramLabel = "RUN_ID",
+      description = "finish an interrupted --apply run (as its first line printed it), with the same options")
+  private @Nullable String resume;
+
+  @Option(names = "--json", description = "JSON lines: each planned statement (dry run), the run's start, a summary per table")
+  private boolean json;
+
+  @Option(names = "--stats", description = "a summary line per table: differences, segments, rows read, time")
+  private boolean stats;
+
   @Override
   public Integer call() {
-    Settings s = new Settings(ResolverSpec.parse(resolver), mode != null && mode.apply, maxChanges, maxRatio, audit);
+    Settings s = new Settings(ResolverSpec.parse(resolver), mode != null && mode.apply, maxChanges, maxRatio, audit,
+        resume, json, stats);
     return run(options.job(System.getenv()), s, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -102,29 +154,101 @@ final class RepairCommand implements Callable<Integer> {
     if (s.apply() && auditFile == null) {
       throw new ConfigurationException("--apply records every write in an audit log; give one with --audit FILE");
     }
+    if (s.resume() != null && (!s.apply() || job.tables().size() != 1)) {
+      throw new ConfigurationException("--resume finishes one table's --apply run: give it with --apply, --audit and that table alone (-t)");
+    }
     boolean clean = true;
     try (AuditLog log = s.apply() ? FileAuditLog.open(auditFile) : AuditLog.inMemory()) {
+      CheckpointStore checkpoints = s.apply() ? FileCheckpointStore.open(checkpointsOf(auditFile)) : CheckpointStore.inMemory();
+      if (s.resume() != null) {
+        checkResumable(log, s.resume(), auditFile);
+      }
       for (Job.Table t : job.tables()) {
         ProgressBar bar = ProgressBar.onTerminal(err, job.quiet(), t.name());
-        Findings findings = new Findings(bar);
+        Findings findings = new Findings(bar, id -> {
+          if (s.apply()) {
+            announce(job, t, s, id, out);
+          }
+        });
         ReconcileReport r;
         try (Store a = job.first().open(t, !s.apply()); Store b = job.second().open(t, !s.apply())) {
-          r = Reconciler.newBuilder()
+          Reconciler reconciler = Reconciler.newBuilder()
               .stores(bar.observe(s.resolver().prepare(a)), s.resolver().prepare(b))
               .resolver(s.resolver().resolver(job, t))
               .mode(s.apply() ? Mode.APPLY : Mode.DRY_RUN)
               .limits(limits)
               .auditLog(log)
+              .checkpoints(checkpoints)
+              .retry(RETRY)
               .parallelism(job.threads())
               .listener(findings)
-              .build()
-              .run();
+              .build();
+          r = s.resume() != null ? reconciler.run(s.resume()) : reconciler.run();
+        } catch (ReconcileException e) {
+          String id = findings.runId();
+          if (s.apply() && id != null) {
+            throw new ReconcileException(e.getMessage() + "; run " + id + " stopped before it finished: resume it with: "
+                + resumeLine(job, t, s, id), e);
+          }
+          throw e;
         }
-        clean &= s.apply() ? applied(t, r, auditFile, out) : planned(t, r, findings, out);
+        if (s.json()) {
+          if (!s.apply()) {
+            findings.planned().forEach(p -> out.println(RepairFormat.planned(t, p)));
+          }
+          out.println(RepairFormat.summary(t, r, s.apply() ? "apply" : "dry-run", undoLine(job, t, s, r)));
+          clean &= s.apply() ? done(r) : r.divergences() == 0;
+        } else {
+          clean &= s.apply() ? applied(job, t, s, r, out) : planned(t, r, findings, out);
+        }
+        if (s.stats() && !s.json()) {
+          out.println(RepairFormat.statsText(t, r));
+        }
+        out.flush();
       }
     }
     out.flush();
     return clean ? 0 : 1;
+  }
+
+  /** Where an audit file's runs keep their checkpoints: a directory beside it. */
+  static Path checkpointsOf(Path auditFile) {
+    return auditFile.resolveSibling(auditFile.getFileName() + ".checkpoints");
+  }
+
+  /** Refuses to resume a run the audit log does not hold, or one that finished. */
+  private static void checkResumable(AuditLog log, String runId, Path auditFile) {
+    List<AuditRecord> records = log.records(runId);
+    if (records.isEmpty()) {
+      throw new ConfigurationException("audit file " + auditFile + " holds no run " + runId
+          + "; check --resume against the run id the repair printed, and --audit");
+    }
+    if (records.stream().anyMatch(rec -> rec.type() == AuditRecord.Type.RUN_FINISHED)) {
+      throw new ConfigurationException("run " + runId + " finished, so there is nothing to resume; run the repair again"
+          + " without --resume for a new run");
+    }
+  }
+
+  /** Prints the run id and how to resume it, before the run writes anything. */
+  private static void announce(Job job, Job.Table t, Settings s, String runId, PrintWriter out) {
+    String resume = resumeLine(job, t, s, runId);
+    out.println(s.json() ? RepairFormat.started(t, runId, resume)
+        : t.name() + ": run " + runId + " started; if it is interrupted, finish it with: " + resume);
+    out.flush();
+  }
+
+  private static String resumeLine(Job job, Job.Table t, Settings s, String runId) {
+    List<String> more = new ArrayList<>(s.options());
+    more.addAll(List.of("--resume", runId));
+    return job.commandLine("repair", t, more.toArray(String[]::new));
+  }
+
+  /** The command that reverses the run, if it wrote anything. */
+  private static @Nullable String undoLine(Job job, Job.Table t, Settings s, ReconcileReport r) {
+    if (!s.apply() || r.applied() == 0 || s.audit() == null) {
+      return null;
+    }
+    return job.commandLine("undo", t, "--audit", s.audit().toString(), "--run", r.runId());
   }
 
   /** Prints the plan; returns whether there was nothing to repair. */
@@ -140,7 +264,7 @@ final class RepairCommand implements Callable<Integer> {
   }
 
   /** Prints what was applied; returns whether the table now agrees. */
-  private static boolean applied(Job.Table t, ReconcileReport r, @Nullable Path audit, PrintWriter out) {
+  private static boolean applied(Job job, Job.Table t, Settings s, ReconcileReport r, PrintWriter out) {
     out.printf("%s: run %s: %d applied, %d already in place, %d refused (changed since), %d skipped, %d escalated, %d failed%n",
         t.name(), r.runId(), r.applied(), r.alreadyApplied(), r.refused(), r.skipped(), r.escalated(), r.failed());
     if (r.rangesVerified() > 0) {
@@ -149,24 +273,35 @@ final class RepairCommand implements Callable<Integer> {
     unresolved(t, r, out, "");
     r.unconverged().forEach(u -> out.println(t.name() + ": NOT CONVERGED " + u));
     r.problems().forEach(p -> out.println(t.name() + ": problem: " + p));
-    if (r.applied() > 0) {
-      out.printf("%s: undo with: reconcile undo URI1 URI2 -t %s -k %s --audit %s --run %s%n",
-          t.name(), t.name(), String.join(",", t.keys()), audit, r.runId());
+    if (r.failed() > 0) {
+      out.println(t.name() + ": " + r.failed() + " action(s) failed and wrote nothing; run the repair again to retry them");
     }
+    String undo = undoLine(job, t, s, r);
+    if (undo != null) {
+      out.println(t.name() + ": undo with: " + undo);
+    }
+    return done(r);
+  }
+
+  /** Whether an applied run left nothing undone. */
+  private static boolean done(ReconcileReport r) {
     return r.escalation() == null && r.refused() == 0 && r.skipped() == 0 && r.escalated() == 0
         && r.failed() == 0 && r.converged();
   }
 
-  /** Prints the run's escalation and every divergence left undecided. */
+  /** Prints the run's escalation and a summary of the divergences left undecided. */
   private static void unresolved(Job.Table t, ReconcileReport r, PrintWriter out, String prefix) {
     if (r.escalation() != null) {
       out.println(prefix + t.name() + ": nothing repaired: " + r.escalation() + " (--max-ratio)");
       return;
     }
+    java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
     for (ReconcileReport.Finding f : r.findings()) {
       if (f.decision().startsWith("escalate") || f.decision().startsWith("skip")) {
-        out.println(prefix + t.name() + ": key " + f.key() + " left alone: " + f.decision());
+        reasons.merge(f.decision(), 1L, Long::sum);
       }
     }
+    reasons.forEach((reason, n) -> out.println(prefix + t.name() + ": " + n + " row(s) left alone: " + reason
+        + (reason.contains("repair limit") ? " (--max-changes)" : "")));
   }
 }

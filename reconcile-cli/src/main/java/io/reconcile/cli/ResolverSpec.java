@@ -44,6 +44,11 @@ record ResolverSpec(@Nullable String winner, @Nullable String column) {
     throw new ConfigurationException("resolver '" + spec + "' is not known; use one of: " + HELP);
   }
 
+  /** The spec as {@code --resolver} takes it. */
+  String text() {
+    return column != null ? "lww:" + column : "first".equals(winner) ? "source-wins" : "source-wins:second";
+  }
+
   /** The resolver for one table; divergences it cannot decide are escalated with a reason. */
   Resolver resolver(Job job, Job.Table table) {
     if (winner != null) {

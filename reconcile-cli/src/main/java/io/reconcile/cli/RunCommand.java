@@ -70,7 +70,8 @@ final class RunCommand implements Callable<Integer> {
         apply || r.apply(),
         r.maxChanges() == null ? Limits.DEFAULTS.maxRepairsPerRun() : r.maxChanges(),
         r.maxRatio() == null ? Limits.DEFAULTS.maxDivergenceRatio() : r.maxRatio(),
-        r.audit() == null ? null : RunFile.resolve(file, r.audit()));
+        r.audit() == null ? null : RunFile.resolve(file, r.audit()),
+        null, false, false);
     return RepairCommand.run(job, s, out, err);
   }
 }

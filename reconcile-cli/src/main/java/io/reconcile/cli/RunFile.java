@@ -133,7 +133,8 @@ record RunFile(
     }
     Path passwordFile = db.passwordFile() == null ? null : resolve(file, db.passwordFile());
     return new Job.Side(name, db.url(), db.user(),
-        Secrets.password(db.passwordEnv(), passwordFile, env, name + ".password-env/" + name + ".password-file"));
+        Secrets.password(db.passwordEnv(), passwordFile, env, name + ".password-env/" + name + ".password-file"),
+        db.passwordEnv(), passwordFile);
   }
 
   /** A path from the file, relative to its directory. */

@@ -38,6 +38,12 @@ final class UndoCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "the run to reverse, as `repair --apply` printed it")
   private String runId = "";
 
+  @Option(names = "--json", description = "the result as one JSON object")
+  private boolean json;
+
+  @Option(names = "--stats", description = "add how long the undo took")
+  private boolean stats;
+
   @Override
   public Integer call() {
     Job job = options.job(System.getenv());
@@ -53,8 +59,22 @@ final class UndoCommand implements Callable<Integer> {
         Store b = job.second().open(t, false)) {
       r = Reconciler.newBuilder().stores(a, b).auditLog(log).build().undo(runId);
     }
-    out.printf("%s: undid run %s: %d reversed, %d already reversed, %d refused (changed since the run); audited as %s%n",
-        t.name(), runId, r.applied(), r.alreadyApplied(), r.refused(), r.runId());
+    long millis = java.time.Duration.between(r.startedAt(), r.finishedAt()).toMillis();
+    if (json) {
+      var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+          .put("table", t.name()).put("run", runId).put("undo", r.runId())
+          .put("reversed", r.applied()).put("alreadyReversed", r.alreadyApplied()).put("refused", r.refused());
+      if (stats) {
+        o.put("millis", millis);
+      }
+      out.println(DiffFormat.write(o));
+    } else {
+      out.printf("%s: undid run %s: %d reversed, %d already reversed, %d refused (changed since the run); audited as %s%n",
+          t.name(), runId, r.applied(), r.alreadyApplied(), r.refused(), r.runId());
+      if (stats) {
+        out.printf("%s: undo took %d ms%n", t.name(), millis);
+      }
+    }
     out.flush();
     return r.refused() == 0 ? 0 : 1;
   }

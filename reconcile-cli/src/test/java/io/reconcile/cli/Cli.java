@@ -29,13 +29,31 @@ final class Cli {
 
   /** Runs {@code java -jar target/reconcile.jar ARGS} with extra environment variables. */
   static Result run(Map<String, String> env, List<String> args) {
+    List<String> command = new ArrayList<>(javaJar());
+    command.addAll(args);
+    return exec(env, command);
+  }
+
+  /**
+   * Runs a command line as a user pastes it into a POSIX shell, {@code reconcile} standing for
+   * {@code java -jar target/reconcile.jar}.
+   */
+  static Result shell(Map<String, String> env, String commandLine) {
+    String function = "reconcile() { " + String.join(" ", javaJar()) + " \"$@\"; }\n";
+    return exec(env, List.of("sh", "-c", function + commandLine));
+  }
+
+  /** The command that starts the packaged jar. */
+  static List<String> javaJar() {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing; integration tests run after `mvn package`");
     }
     String java = ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("cannot tell which java runs the tests"));
     // Short-lived JVMs: skip the optimising compiler, it costs more than it saves here.
-    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
-    command.addAll(args);
+    return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString());
+  }
+
+  private static Result exec(Map<String, String> env, List<String> command) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     try {
@@ -45,7 +63,7 @@ final class Cli {
       CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("reconcile " + args + " did not finish within 60 s");
+        throw new IllegalStateException(command + " did not finish within 60 s");
       }
       return new Result(p.exitValue(), out.join(), err.join());
     } catch (IOException e) {

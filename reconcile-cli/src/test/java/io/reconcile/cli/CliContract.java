@@ -71,6 +71,18 @@ abstract class CliContract {
     return runOn("accounts", "id", command, more);
   }
 
+  /** The environment that holds the databases' passwords, as {@link #runOn} names them. */
+  Map<String, String> passwordEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    if (!first.password().isEmpty()) {
+      env.put(PASSWORD_VAR + "1", first.password());
+    }
+    if (!second.password().isEmpty()) {
+      env.put(PASSWORD_VAR + "2", second.password());
+    }
+    return env;
+  }
+
   /** As {@link #run}, on another table or key. */
   Cli.Result runOn(String table, String key, String command, String... more) {
     List<String> args = new ArrayList<>(List.of(command, first.jdbcUrl(), second.jdbcUrl(), "-t", table, "-k", key));
@@ -141,20 +153,26 @@ abstract class CliContract {
   }
 
   @Test
-  @DisplayName("repair --apply makes diff exit 0, the audit verifies, and undo restores the table")
+  @DisplayName("repair --apply prints its run id first, makes diff exit 0, the audit verifies, and the printed undo line restores the table")
   void applyAndUndo() {
     String before = secondTable();
     Path audit = dir.resolve("audit.jsonl");
-    Cli.Result apply = run("repair", "--resolver", "source-wins", "--apply", "--audit", audit.toString());
+    Cli.Result apply = run("repair", "--resolver", "source-wins", "--apply", "--audit", audit.toString(), "-c", "name,balance,updated_at");
     assertThat(apply.exit()).as(apply.toString()).isZero();
+    String runId = apply.out().replaceAll("(?s).*--run (\\S+)\n.*", "$1");
+    assertThat(apply.out().lines().findFirst().orElseThrow())
+        .startsWith("accounts: run " + runId + " started; if it is interrupted, finish it with: reconcile repair ")
+        .endsWith(" --resume " + runId)
+        .doesNotContain(first.password().isEmpty() ? "\u0000" : first.password());
     assertThat(apply.out()).contains("3 applied, 0 already in place, 0 refused");
     Cli.Result again = run("diff");
     assertThat(again.exit()).as(again.toString()).isZero();
     assertThat(again.out()).isEmpty();
     assertThat(Cli.run("verify-audit", audit.toString()).exit()).isZero();
 
-    String runId = apply.out().replaceAll("(?s).*--run (\\S+)\n.*", "$1");
-    Cli.Result undo = run("undo", "--audit", audit.toString(), "--run", runId);
+    String undoLine = apply.out().replaceAll("(?s).*undo with: ([^\n]+)\n.*", "$1");
+    assertThat(undoLine).startsWith("reconcile undo ").contains(" -c name,balance,updated_at ", " --run " + runId);
+    Cli.Result undo = Cli.shell(passwordEnvironment(), undoLine);
     assertThat(undo.exit()).as(undo.toString()).isZero();
     assertThat(undo.out()).contains("3 reversed");
     assertThat(secondTable()).isEqualTo(before);

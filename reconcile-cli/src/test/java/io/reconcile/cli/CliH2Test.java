@@ -88,10 +88,10 @@ class CliH2Test {
     assertThat(r.err()).isEqualTo("2 more difference(s) not shown (--limit 1)\n");
     Result j = run(args("diff", "--json", "-c", "name"));
     assertThat(j.out().lines()).containsExactly(
-        "{\"table\":\"accounts\",\"op\":\"-\",\"kind\":\"MISSING\",\"key\":{\"id\":7},\"first\":{\"name\":\"name 7\"},\"second\":null}",
-        "{\"table\":\"accounts\",\"op\":\"~\",\"kind\":\"MISMATCH\",\"key\":{\"id\":12},\"first\":{\"name\":\"name 12\"},"
+        "{\"table\":\"accounts\",\"op\":\"-\",\"kind\":\"MISSING\",\"key\":{\"id\":\"7\"},\"first\":{\"name\":\"name 7\"},\"second\":null}",
+        "{\"table\":\"accounts\",\"op\":\"~\",\"kind\":\"MISMATCH\",\"key\":{\"id\":\"12\"},\"first\":{\"name\":\"name 12\"},"
             + "\"second\":{\"name\":\"renamed\"},\"changed\":[\"name\"]}",
-        "{\"table\":\"accounts\",\"op\":\"+\",\"kind\":\"EXTRA\",\"key\":{\"id\":41},\"first\":null,\"second\":{\"name\":\"ghost\"}}");
+        "{\"table\":\"accounts\",\"op\":\"+\",\"kind\":\"EXTRA\",\"key\":{\"id\":\"41\"},\"first\":null,\"second\":{\"name\":\"ghost\"}}");
   }
 
   @Test
