@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
+    header = "Two in-memory stores with planted drift, through every stage.",
     description = "Reconcile two in-memory stores with planted drift of every kind, stage by stage.",
     mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
@@ -82,6 +83,16 @@ final class DemoCommand implements Callable<Integer> {
             : Optional.empty();
     Resolver resolver = Resolver.firstOf(existence, Resolvers.versionVectors(DemoCommand::laterUpdateWins));
     Path auditFile = audit != null ? audit : Files.createTempFile("reconcile-demo-", ".jsonl");
+    try {
+      return stages(primary, replica, resolver, auditFile, out);
+    } finally {
+      if (audit == null) {
+        Files.deleteIfExists(auditFile); // a temporary log holds the demo's rows: leave nothing behind
+      }
+    }
+  }
+
+  private int stages(MemoryStore primary, MemoryStore replica, Resolver resolver, Path auditFile, PrintWriter out) {
     // Progress only when a person watches stderr; never when it is piped or captured.
     ProgressBar progress = ProgressBar.onTerminal(spec.commandLine().getErr(), quiet, "  ");
 
@@ -110,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
     try (FileAuditLog log = FileAuditLog.open(auditFile)) {
       ReconcileReport applied = reconciler(primary, replica, resolver, Mode.APPLY, log, progress).run();
       out.printf("   %d applied, %d refused, %d escalated; audit log %s%n",
-          applied.applied(), applied.refused(), applied.escalated(), auditFile);
+          applied.applied(), applied.refused(), applied.escalated(), audit != null ? auditFile : "(temporary, deleted at the end)");
       out.println();
       out.println("5. verify — repaired ranges digested again");
       out.printf("   %d of %d repaired ranges converged%n", applied.rangesConverged(), applied.rangesVerified());

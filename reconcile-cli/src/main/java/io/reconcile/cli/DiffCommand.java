@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code reconcile diff}: where two tables differ, git-style or as JSON lines. Reads only. */
 @Command(
     name = "diff",
+    header = "Print where a table differs between two databases (reads only).",
     mixinStandardHelpOptions = true,
     description = {
       "Compares a table in two databases and prints the rows that differ:",

@@ -16,9 +16,11 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Finds where copies of the same data have drifted apart, decides which version wins, and repairs the losers.",
-      "Databases are given as JDBC URLs (PostgreSQL, MariaDB/MySQL and H2 drivers are included); passwords come",
-      "from an environment variable or a file, never from the command line, and URLs are shown redacted."
+      "Finds where copies of the same data have drifted apart, decides which version",
+      "wins, and repairs the losers. Databases are JDBC URLs (PostgreSQL, MariaDB/MySQL",
+      "and H2 drivers are included). Passwords come from an environment variable or a",
+      "file, never from the command line; URLs are shown redacted.",
+      ""
     },
     subcommands = {
       DemoCommand.class,
@@ -90,9 +92,9 @@ public final class Main implements Runnable {
     return cli;
   }
 
-  /** Collapsed to one line and scrubbed of every password the CLI read. */
+  /** Collapsed to one line, scrubbed of every password the CLI read, hints in CLI words. */
   static String oneLine(String message) {
-    return Secrets.scrub(message.strip().replaceAll("\\s*\\R\\s*", " "));
+    return CliWords.of(Secrets.scrub(message.strip().replaceAll("\\s*\\R\\s*", " ")));
   }
 
   private static boolean debug(ParseResult parsed) {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code reconcile repair}: decides which side wins and prints (dry run) or applies the repairs. */
 @Command(
     name = "repair",
+    header = "Print (dry run) or apply the repairs of the losing side.",
     mixinStandardHelpOptions = true,
     description = {
       "Compares a table in two databases, decides with a resolver what each row should be, and",
@@ -272,7 +273,7 @@ final class RepairCommand implements Callable<Integer> {
     }
     unresolved(t, r, out, "");
     r.unconverged().forEach(u -> out.println(t.name() + ": NOT CONVERGED " + u));
-    r.problems().forEach(p -> out.println(t.name() + ": problem: " + p));
+    r.problems().forEach(p -> out.println(t.name() + ": problem: " + Main.oneLine(p)));
     if (r.failed() > 0) {
       out.println(t.name() + ": " + r.failed() + " action(s) failed and wrote nothing; run the repair again to retry them");
     }
@@ -292,7 +293,7 @@ final class RepairCommand implements Callable<Integer> {
   /** Prints the run's escalation and a summary of the divergences left undecided. */
   private static void unresolved(Job.Table t, ReconcileReport r, PrintWriter out, String prefix) {
     if (r.escalation() != null) {
-      out.println(prefix + t.name() + ": nothing repaired: " + r.escalation() + " (--max-ratio)");
+      out.println(prefix + t.name() + ": nothing repaired: " + CliWords.of(r.escalation()));
       return;
     }
     java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
@@ -301,7 +302,7 @@ final class RepairCommand implements Callable<Integer> {
         reasons.merge(f.decision(), 1L, Long::sum);
       }
     }
-    reasons.forEach((reason, n) -> out.println(prefix + t.name() + ": " + n + " row(s) left alone: " + reason
+    reasons.forEach((reason, n) -> out.println(prefix + t.name() + ": " + n + " row(s) left alone: " + CliWords.of(reason)
         + (reason.contains("repair limit") ? " (--max-changes)" : "")));
   }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code reconcile run}: a diff or repair job described by a YAML run file. */
 @Command(
     name = "run",
+    header = "Run the diff or repair jobs of a YAML run file.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the job described by a YAML run file: a diff, or a repair when the file has a repair",

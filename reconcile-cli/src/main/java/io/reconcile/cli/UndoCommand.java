@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code reconcile undo}: reverses an applied repair run from its audit records. */
 @Command(
     name = "undo",
+    header = "Reverse an applied repair run from its audit records.",
     mixinStandardHelpOptions = true,
     description = {
       "Reverses a repair run from its audit records, newest write first, each only if the row still",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code reconcile verify-audit}: checks an audit log's hash chain. */
 @Command(
     name = "verify-audit",
+    header = "Check the hash chain of an audit log.",
     mixinStandardHelpOptions = true,
     description = {
       "Checks the hash chain of an audit log: every line parses, its hash matches its content and",

@@ -42,6 +42,29 @@ class DemoCommandTest {
   }
 
   @Test
+  void aTemporaryAuditLogIsDeletedAtTheEnd() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    java.util.Set<Path> before = demoLogs(tmp);
+    Result r = run("demo", "--rows", "200");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("audit log (temporary, deleted at the end)");
+    assertThat(demoLogs(tmp)).isSubsetOf(before);
+  }
+
+  private static java.util.Set<Path> demoLogs(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("reconcile-demo-")).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  @Test
+  void helpListsEveryCommandWithAOneLineDescription() {
+    Result r = run("--help");
+    String commands = r.out().replaceAll("(?s).*Commands:\n(.*?)\n\n.*", "$1");
+    assertThat(commands.lines().toList()).hasSize(7).allMatch(l -> l.matches("  [a-z-]+ +[A-Z].*[.)]"));
+  }
+
+  @Test
   void badOptionsExitWithUsage() {
     Result r = run("demo", "--rows", "3");
     assertThat(r.exit()).isEqualTo(2);

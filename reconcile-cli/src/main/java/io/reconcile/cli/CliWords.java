@@ -1,0 +1,43 @@
+package io.reconcile.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The library's hints in the words of the command line: a message that says what to do with an API
+ * call ({@code columns(...)}, {@code Normalization.ignore}, {@code Limits.maxDivergenceRatio}) names
+ * the option that does it here instead ({@code -c}, {@code --normalize ignore=COLUMN}, {@code
+ * --max-ratio}). Applied to every library message the CLI prints.
+ */
+final class CliWords {
+
+  /** API wording → CLI wording, longest first where one contains another. */
+  private static final Map<String, String> WORDS = new LinkedHashMap<>();
+
+  static {
+    WORDS.put("StoreOptions.fields, Normalization.ignore", "-c, --normalize ignore=COLUMN");
+    WORDS.put("Normalization.rename or ignore", "--normalize rename=COLUMN:NAME or ignore=COLUMN");
+    WORDS.put("Normalization.rename(...)", "--normalize rename=COLUMN:NAME");
+    WORDS.put("Normalization.ignore(...)", "--normalize ignore=COLUMN");
+    WORDS.put("Normalization.rename", "--normalize rename=COLUMN:NAME");
+    WORDS.put("Normalization.ignore", "--normalize ignore=COLUMN");
+    WORDS.put("StoreOptions.keyFields", "-k");
+    WORDS.put("StoreOptions.fields", "-c");
+    WORDS.put("keyColumns(...)", "-k");
+    WORDS.put("columns(...)", "-c");
+    WORDS.put("Limits.maxDivergenceRatio", "--max-ratio");
+    WORDS.put("Limits.maxRepairsPerRun", "--max-changes");
+    WORDS.put("Limits.maxRepairsPerSegment", "--max-changes");
+  }
+
+  private CliWords() {}
+
+  /** The message with every API hint it holds put in CLI words. */
+  static String of(String message) {
+    String out = message;
+    for (Map.Entry<String, String> w : WORDS.entrySet()) {
+      out = out.replace(w.getKey(), w.getValue());
+    }
+    return out;
+  }
+}
