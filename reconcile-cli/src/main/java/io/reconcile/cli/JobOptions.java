@@ -24,11 +24,11 @@ final class JobOptions {
           + " database when it is called differently there (several tables: a run file)")
   private String table = "";
 
-  @Option(names = {"-k", "--key"}, required = true, split = ",", paramLabel = "COLUMN",
+  @Option(names = {"-k", "--key"}, required = true, paramLabel = "COLUMN[,COLUMN…]",
       description = "the key column(s), in key order: the primary key or a unique one")
   private List<String> keys = new ArrayList<>();
 
-  @Option(names = {"-c", "--columns"}, split = ",", paramLabel = "COLUMN",
+  @Option(names = {"-c", "--columns"}, paramLabel = "COLUMN[,COLUMN…]",
       description = "the columns to compare (default: all but the key)")
   private List<String> columns = new ArrayList<>();
 
@@ -36,7 +36,7 @@ final class JobOptions {
       description = "a SQL condition limiting the rows compared on both sides, e.g. \"region = 'eu'\"")
   private @Nullable String where;
 
-  @Option(names = "--normalize", split = ",", paramLabel = "RULE",
+  @Option(names = "--normalize", paramLabel = "RULE[,RULE…]",
       description = "normalise values before comparing: " + NormalizeRules.HELP)
   private List<String> normalize = new ArrayList<>();
 
@@ -71,6 +71,9 @@ final class JobOptions {
         Secrets.password(passwordEnv1, passwordFile1, env, "--password-env1/--password-file1"), passwordEnv1, passwordFile1);
     Job.Side second = new Job.Side("second", uri2, user2,
         Secrets.password(passwordEnv2, passwordFile2, env, "--password-env2/--password-file2"), passwordEnv2, passwordFile2);
+    List<String> keys = commaSeparated(this.keys);
+    List<String> columns = commaSeparated(this.columns);
+    List<String> normalize = commaSeparated(this.normalize);
     NormalizeRules.parse(normalize); // a wrong rule fails before any connection is made
     String[] names = table.split(",", -1);
     if (names.length > 2 || Arrays.stream(names).anyMatch(String::isBlank)) {
@@ -84,5 +87,17 @@ final class JobOptions {
       throw new ConfigurationException("--threads must be at least 1, but was " + threads);
     }
     return new Job(first, second, list, threads, quiet);
+  }
+
+  /**
+   * The values of a repeatable option, each split at commas, taken literally: quotes are part of
+   * a name (a column may be called {@code we"ird}), never syntax.
+   */
+  private static List<String> commaSeparated(List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      out.addAll(Arrays.asList(v.split(",", -1)));
+    }
+    return out;
   }
 }

@@ -43,6 +43,24 @@ final class Cli {
     return exec(env, List.of("sh", "-c", function + commandLine));
   }
 
+  /**
+   * Starts {@code java -jar target/reconcile.jar ARGS} and returns at once: the caller reads its
+   * output, waits for it or kills it. Its stderr is merged into its stdout.
+   */
+  static Process start(Map<String, String> env, List<String> args) {
+    List<String> command = new ArrayList<>(javaJar());
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The command that starts the packaged jar. */
   static List<String> javaJar() {
     if (!Files.isRegularFile(JAR)) {

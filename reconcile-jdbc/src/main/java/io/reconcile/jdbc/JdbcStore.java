@@ -797,8 +797,9 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * A store failure for an SQL exception: transient for connection (SQLState class 08) and
-   * transaction-rollback (class 40, e.g. deadlock or serialisation) failures, and for {@link
+   * A store failure for an SQL exception: transient for connection (SQLState class 08),
+   * transaction-rollback (class 40, e.g. deadlock or serialisation) and server shutdown (57P01–03:
+   * the server was stopped, restarted or is starting) failures, and for {@link
    * SQLTransientException}s.
    */
   static StoreUnavailableException failure(String what, SQLException e) {
@@ -806,7 +807,7 @@ public final class JdbcStore implements Store {
     boolean isTransient =
         e instanceof SQLTransientException
             || e instanceof java.sql.SQLRecoverableException
-            || (state != null && (state.startsWith("08") || state.startsWith("40")));
+            || (state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("57P")));
     return new StoreUnavailableException(
         what + ": " + e.getMessage() + (state == null ? "" : " [SQLState " + state + "]"),
         isTransient,

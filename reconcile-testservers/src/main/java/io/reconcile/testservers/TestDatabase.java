@@ -88,6 +88,49 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * Every table of this database (its current schema on PostgreSQL, its catalog on MariaDB) and a
+   * SHA-256 of all its rows, whatever their order, one line per table in name order: equal before
+   * and after a command exactly when the command changed no row of any table and created or
+   * dropped none.
+   */
+  public String checksum() {
+    try (Connection c = dataSource.getConnection()) {
+      java.sql.DatabaseMetaData meta = c.getMetaData();
+      String quote = meta.getIdentifierQuoteString();
+      java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+      try (ResultSet tables = meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+        while (tables.next()) {
+          out.put(tables.getString("TABLE_NAME"), null);
+        }
+      }
+      for (java.util.Map.Entry<String, String> t : out.entrySet()) {
+        String quoted = quote + t.getKey().replace(quote, quote + quote) + quote;
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + quoted)) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            StringBuilder row = new StringBuilder();
+            for (int i = 1; i <= n; i++) {
+              String v = rs.getString(i);
+              row.append(v == null ? "\\N" : v.length() + ":" + v).append('|');
+            }
+            rows.add(row.toString());
+          }
+        }
+        java.util.Collections.sort(rows);
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        rows.forEach(r -> md.update(r.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        t.setValue(rows.size() + " rows " + java.util.HexFormat.of().formatHex(md.digest()));
+      }
+      StringBuilder text = new StringBuilder();
+      out.forEach((table, sum) -> text.append(table).append(": ").append(sum).append('\n'));
+      return text.toString();
+    } catch (SQLException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("could not checksum " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public String toString() {
     return jdbcUrl + " as " + user;
