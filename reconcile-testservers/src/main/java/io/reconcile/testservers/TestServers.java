@@ -136,7 +136,7 @@ public final class TestServers {
           String user = "'" + MARIADB_USER + "'@'" + host + "'";
           users.append("CREATE USER ").append(user)
               .append(" IDENTIFIED BY '").append(MARIADB_PASSWORD).append("'; ")
-              .append("GRANT ALL ON *.* TO ").append(user).append("; ");
+              .append("GRANT ALL ON *.* TO ").append(user).append(" WITH GRANT OPTION; ");
         }
         db.run(users.toString());
         mariaDb = db;
