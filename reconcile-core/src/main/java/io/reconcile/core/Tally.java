@@ -19,6 +19,7 @@ final class Tally {
   public long alreadyApplied;
   public long refused;
   public long skipped;
+  public long unwritable;
   public long escalated;
   public long failed;
   public long reported;
