@@ -163,6 +163,7 @@ public final class Reconciler {
     Replay.checkComplete(records, runId);
     Replay.checkFingerprints(records, runId, stores, "undo");
     Map<String, RepairAction> intended = new LinkedHashMap<>();
+    Set<String> written = new HashSet<>();
     Set<String> notWritten = new HashSet<>();
     Map<String, Map<String, Value>> foundRows = new HashMap<>();
     for (AuditRecord rec : records) {
@@ -178,8 +179,11 @@ public final class Reconciler {
         case OUTCOME -> {
           if (rec.status() == ActionOutcome.Status.REFUSED) {
             notWritten.add(id);
-          } else if (rec.foundRow() != null) {
-            foundRows.put(id, rec.foundRow());
+          } else {
+            written.add(id);
+            if (rec.foundRow() != null) {
+              foundRows.put(id, rec.foundRow());
+            }
           }
         }
         case SKIPPED -> notWritten.add(id);
@@ -188,7 +192,8 @@ public final class Reconciler {
     }
     List<RepairAction> inverses = new ArrayList<>();
     for (RepairAction a : intended.values()) {
-      if (!notWritten.contains(a.id())) {
+      // An attempt that wrote it outweighs one that was refused or skipped it (a resumed run).
+      if (written.contains(a.id()) || !notWritten.contains(a.id())) {
         inverses.add(0, undoing(a, foundRows.get(a.id())));
       }
     }

@@ -68,7 +68,10 @@ final class Run {
   private long maxRows;
   /** Rows per store, from the first full set of segment digests (or one digest when resumed). */
   private final Map<String, Long> storeRows = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Repairs planned in the segments carried out (checkpointed). */
   private long repairsPlanned;
+  /** Repairs planned so far while the remaining segments are decided. */
+  private long planning;
 
   Run(Reconciler r, String runId) {
     this.r = r;
@@ -194,23 +197,27 @@ final class Run {
 
     // The whole plan is decided, and every action checked against its target, before the first write.
     long a = System.nanoTime();
-    Map<Integer, List<Decided>> plan = new LinkedHashMap<>();
+    planning = repairsPlanned;
+    Map<Integer, Planned> plan = new LinkedHashMap<>();
     for (int i = 0; i < segments.size(); i++) {
       if (done.contains(i)) {
         continue;
       }
       List<Divergence> divergences = found.getOrDefault(i, List.of());
+      Tally counts = new Tally();
       if (!divergences.isEmpty()) {
-        tally.segmentsDiffering++;
+        counts.segmentsDiffering++;
       }
-      plan.put(i, decide(divergences));
+      plan.put(i, new Planned(decide(divergences, counts), counts));
     }
     Duration decide = Duration.ofNanos(System.nanoTime() - a);
     Duration execute = Duration.ZERO;
     Duration verify = Duration.ZERO;
-    for (Map.Entry<Integer, List<Decided>> segment : plan.entrySet()) {
+    for (Map.Entry<Integer, Planned> segment : plan.entrySet()) {
       int i = segment.getKey();
-      List<Decided> decided = segment.getValue();
+      List<Decided> decided = segment.getValue().decided();
+      tally.addDecisions(segment.getValue().counts(), MAX_FINDINGS);
+      repairsPlanned += decided.stream().mapToLong(x -> x.actions().size()).sum();
       List<Divergence> divergences = decided.stream().map(Decided::divergence).toList();
       long b = System.nanoTime();
       Set<Key> leftAlone = new HashSet<>();
@@ -435,59 +442,67 @@ final class Run {
    */
   private record Decided(Divergence divergence, String decision, List<RepairAction> actions, boolean refusedSome) {}
 
-  private List<Decided> decide(List<Divergence> divergences) {
+  /** One segment's decisions, and their counts. */
+  private record Planned(List<Decided> decided, Tally counts) {}
+
+  /**
+   * Decides one segment's divergences, counting the decisions into {@code counts} (added to the
+   * run's tally when the segment is carried out, so that a checkpoint never counts a segment that
+   * a resumed run decides again).
+   */
+  private List<Decided> decide(List<Divergence> divergences, Tally counts) {
     List<Decided> out = new ArrayList<>();
     long inSegment = 0;
     for (Divergence d : divergences) {
-      tally.add(tally.divergencesByKind, d.kind().name(), 1);
+      counts.add(counts.divergencesByKind, d.kind().name(), 1);
       String decision;
       List<RepairAction> actions = List.of();
       boolean refusedSome = false;
       if (!repairable(d)) {
         decision = "report: checker " + d.checker() + " only observes";
-        tally.add(tally.decisions, "report", 1);
-        tally.reported++;
+        counts.add(counts.decisions, "report", 1);
+        counts.reported++;
       } else if (tally.escalation != null) {
         decision = "escalate: the run escalated (divergence ratio above the limit)";
-        tally.add(tally.decisions, "escalate", 1);
-        tally.escalated++;
+        counts.add(counts.decisions, "escalate", 1);
+        counts.escalated++;
       } else {
         Resolution res = r.resolver.resolve(d).orElseGet(() -> new Resolution.Escalate(abstained(d)));
         res = guardEmptySource(d, res);
         List<RepairAction> planned = new ArrayList<>(Planner.plan(d, res));
         // Actions a target could never hold are refused here, per row, before anything is written.
         List<String> unwritable = new ArrayList<>();
-        for (RepairAction action : List.copyOf(planned)) {
+        for (RepairAction action : r.mode == Mode.REPORT_ONLY ? List.<RepairAction>of() : List.copyOf(planned)) {
           Optional<String> why = byId.get(action.target()).unwritable(action);
           if (why.isPresent()) {
             planned.remove(action);
-            tally.unwritable++;
+            counts.unwritable++;
             unwritable.add("not written to " + action.target() + ": " + why.get());
             skipped(action, "unwritable: " + why.get());
           }
         }
         if (!planned.isEmpty()
-            && (repairsPlanned + planned.size() > r.limits.maxRepairsPerRun()
+            && (planning + planned.size() > r.limits.maxRepairsPerRun()
                 || inSegment + planned.size() > r.limits.maxRepairsPerSegment())) {
           res = new Resolution.Skip("repair limit reached (" + r.limits + ")");
-          tally.skipped += planned.size();
+          counts.skipped += planned.size();
           for (RepairAction action : planned) {
             skipped(action, "repair limit reached (" + r.limits + ")");
           }
           planned = List.of();
         }
-        tally.add(tally.decisions, Planner.kind(res), 1);
+        counts.add(counts.decisions, Planner.kind(res), 1);
         decision = Planner.describe(res) + (unwritable.isEmpty() ? "" : "; " + String.join("; ", unwritable));
         refusedSome = !unwritable.isEmpty();
         if (res instanceof Resolution.Escalate) {
-          tally.escalated++;
+          counts.escalated++;
         }
-        repairsPlanned += planned.size();
+        planning += planned.size();
         inSegment += planned.size();
         actions = planned;
       }
-      if (tally.findings.size() < MAX_FINDINGS) {
-        tally.findings.add(new ReconcileReport.Finding(d.key().toString(), d.kind().name(), d.checker(), d.detail(), decision));
+      if (counts.findings.size() < MAX_FINDINGS) {
+        counts.findings.add(new ReconcileReport.Finding(d.key().toString(), d.kind().name(), d.checker(), d.detail(), decision));
       }
       out.add(new Decided(d, decision, actions, refusedSome));
     }
@@ -524,10 +539,16 @@ final class Run {
     }
   }
 
-  /** Records, in APPLY, that a planned action is not attempted and why (the reason holds no values). */
+  /**
+   * Tells the listener (DRY_RUN, APPLY) and records (APPLY) that a planned action is not attempted,
+   * and why; the reason holds no values.
+   */
   private void skipped(RepairAction action, String reason) {
     if (r.mode == Mode.APPLY) {
       r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.SKIPPED, r.clock.instant(), action, null, null, null, null, reason));
+    }
+    if (r.mode != Mode.REPORT_ONLY) {
+      safely(l -> l.repairSkipped(runId, action, reason));
     }
   }
 
@@ -649,7 +670,6 @@ final class Run {
       tally.skipped++;
       leftAlone.add(a.key());
       skipped(a, reason);
-      safely(l -> l.repairSkipped(runId, a, reason));
     }
   }
 

@@ -319,6 +319,24 @@ class AuditedRepairTest {
     }
 
     @Test
+    @DisplayName("a dry run counts the actions its targets cannot hold, leaves them out of the plan and tells the listener")
+    void dryRun() {
+      MemoryStore[] s = pair(100);
+      List<String> skipped = new CopyOnWriteArrayList<>();
+      ReconcileListener listener = new ReconcileListener() {
+        @Override
+        public void repairSkipped(String runId, RepairAction action, String reason) {
+          skipped.add(action.key() + ": " + reason);
+        }
+      };
+      ReconcileReport r = Reconciler.newBuilder().stores(s[0], new Narrow(s[1], new CopyOnWriteArrayList<>()))
+          .resolver(Resolvers.sourceOfTruth("a")).mode(Mode.DRY_RUN).listener(listener).build().run();
+      assertThat(r.unwritable()).isEqualTo(1);
+      assertThat(r.plan()).hasSize(2).noneSatisfy(line -> assertThat(line).startsWith("upsert 33 "));
+      assertThat(skipped).containsExactly("33: unwritable: field v of key 33 holds at most 3 characters");
+    }
+
+    @Test
     @DisplayName("a run that crashed after its first batch resumes from its files, converges, and its undo restores the original")
     void crashAndResume(@TempDir Path dir) {
       MemoryStore[] s = pair(100);
@@ -346,6 +364,28 @@ class AuditedRepairTest {
         again.undo("r1");
         assertThat(digest(s[1])).isEqualTo(original);
       }
+    }
+
+    @Test
+    @DisplayName("a run resumed after a checkpoint counts every decision once, as an uninterrupted run does")
+    void resumedCountsOnce() {
+      ReconcileReport whole = applying(AuditLog.inMemory(), pair(100)).segments(8).build().run("whole");
+      MemoryStore[] s = pair(100);
+      AuditLog audit = AuditLog.inMemory();
+      io.reconcile.core.checkpoint.CheckpointStore checkpoints = io.reconcile.core.checkpoint.CheckpointStore.inMemory();
+      Faults crash = p -> {
+        if (p == Faults.Point.AFTER_CHECKPOINT) {
+          throw new IllegalStateException("crash");
+        }
+      };
+      assertThatThrownBy(() -> applying(audit, s).segments(8).checkpoints(checkpoints).faults(crash).build().run("r1"))
+          .hasMessage("crash");
+      ReconcileReport resumed = applying(audit, s).segments(8).checkpoints(checkpoints).build().run("r1");
+      assertThat(resumed.divergencesByKind()).isEqualTo(whole.divergencesByKind());
+      assertThat(resumed.decisions()).isEqualTo(whole.decisions());
+      assertThat(resumed.segmentsDiffering()).isEqualTo(whole.segmentsDiffering());
+      assertThat(resumed.findings()).hasSameSizeAs(whole.findings());
+      assertThat(resumed.applied()).isEqualTo(whole.applied()).isEqualTo(3);
     }
 
     @Test
