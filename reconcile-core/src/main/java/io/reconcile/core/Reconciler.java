@@ -117,9 +117,18 @@ public final class Reconciler {
 
   /**
    * Runs under the given id: resumes that run from its checkpoint if it was interrupted, otherwise
-   * starts it.
+   * starts it. In {@link Mode#APPLY}, when the audit log already holds records of the run (an
+   * attempt crashed), the run carries on only if the chain verifies and every store's {@linkplain
+   * Store#fingerprint() fingerprint} equals the one its RUN_STARTED record holds (an empty recorded
+   * one: the id alone); it first applies again, conditionally, each action the crashed attempt
+   * intended but never recorded as done, and records its outcome. Before the first write the whole
+   * plan is decided and each action checked with its target's {@link Store#unwritable}, and {@link
+   * ReconcileListener#runStarted} has been told the run id.
    *
-   * @throws ReconcileException.ConfigurationException for a malformed run id
+   * @throws ReconcileException.ConfigurationException for a malformed run id, a run id that already
+   *     finished, an audit log that does not verify or a store of another fingerprint when
+   *     resuming, or {@link io.reconcile.core.resolve.Resolvers#lastWriterWins()} alone over a store
+   *     without {@link io.reconcile.api.store.Capability#VERSIONS}
    * @throws ReconcileException if a store fails while detecting; nothing has been written then
    */
   public ReconcileReport run(String runId) {

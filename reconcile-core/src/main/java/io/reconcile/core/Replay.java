@@ -61,7 +61,8 @@ final class Replay {
     if (!open.isEmpty()) {
       throw new ReconcileException.ConfigurationException(
           "refusing to undo run " + runId + ": " + open.size() + " intended action(s) have no outcome (the first is "
-              + open.get(0).id() + "), so the trail does not say what was written; resume the run with the same id to settle them");
+              + open.get(0).id() + "), so the trail does not say what was written (records were removed, or an older"
+              + " version wrote the log without settling a crashed attempt); check those rows by hand");
     }
   }
 

@@ -59,10 +59,15 @@ public record AuditRecord(
     OUTCOME,
     /** An intended action's batch failed; nothing of it was written. The note says why. */
     FAILED,
-    /** A planned action was not attempted (a limit, a read-only target, an open circuit, a value
-     * the target cannot hold). The note says why. */
+    /**
+     * A planned action was not attempted: a limit, a read-only target, an open circuit, or a value
+     * the target cannot hold (then the note starts with {@code "unwritable: "}). The note says why.
+     */
     SKIPPED,
-    /** The run finished; the note counts what happened to its actions. */
+    /**
+     * The run finished; the note counts what happened to its actions: {@code "applied A, already
+     * applied B, refused C, skipped D, unwritable E, failed F, escalated G"}.
+     */
     RUN_FINISHED,
     UNDO_STARTED,
     UNDO_FINISHED
