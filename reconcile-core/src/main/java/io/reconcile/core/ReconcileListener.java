@@ -32,7 +32,11 @@ public interface ReconcileListener {
   /** A repair action was written (or found already in place). */
   default void repairApplied(String runId, ActionOutcome outcome) {}
 
-  /** A repair action was not written, and why (refused by its precondition, a limit, an open circuit). */
+  /**
+   * A repair action was not written, and why: refused by its precondition, a limit, a read-only
+   * target, an open circuit, or a value its target cannot hold ({@code "unwritable: …"}, told
+   * before the first write).
+   */
   default void repairSkipped(String runId, RepairAction action, String reason) {}
 
   /** The run finished, with its report. */

@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  * @param skipped actions not attempted (a limit, a read-only store, an open circuit)
  * @param escalated divergences left for a person
  * @param failed actions that could not be written because a store failed
+ * @param unwritable actions refused before the first write because their target could never hold
+ *     their values ({@link io.reconcile.api.store.Store#unwritable}); each finding's decision says
+ *     why, and in APPLY each is a SKIPPED audit record
  * @param rangesVerified repaired ranges digested again after repair
  * @param rangesConverged of those, the ranges on which every store now agrees
  * @param unconverged the repaired ranges that still differ, with the reason when known
@@ -59,6 +62,7 @@ public record ReconcileReport(
     long skipped,
     long escalated,
     long failed,
+    long unwritable,
     long rangesVerified,
     long rangesConverged,
     List<String> unconverged,
@@ -104,8 +108,17 @@ public record ReconcileReport(
     return divergencesByKind.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Whether every repaired range now holds the same data in every store. */
+  /**
+   * Whether the stores agree at the end of the run, as far as it knows. In {@link Mode#APPLY}:
+   * every repaired range, digested again, holds the same data in every store, except on keys the
+   * run deliberately left alone (escalated, skipped, refused, failed or unwritable; see those
+   * counts). In {@link Mode#REPORT_ONLY} and {@link Mode#DRY_RUN}, which write nothing: no
+   * divergence was found — a run that found divergences and left them in place has not converged.
+   */
   public boolean converged() {
+    if (mode != Mode.APPLY) {
+      return divergences() == 0;
+    }
     return rangesConverged == rangesVerified;
   }
 
@@ -140,7 +153,7 @@ public record ReconcileReport(
     new java.util.TreeMap<>(decisions).forEach(dec::put);
     ObjectNode rep = o.putObject("repairs");
     rep.put("applied", applied).put("alreadyApplied", alreadyApplied).put("refused", refused)
-        .put("skipped", skipped).put("escalated", escalated).put("failed", failed);
+        .put("skipped", skipped).put("escalated", escalated).put("failed", failed).put("unwritable", unwritable);
     ObjectNode ver = o.putObject("verify");
     ver.put("rangesVerified", rangesVerified).put("rangesConverged", rangesConverged).put("converged", converged());
     unconverged.forEach(ver.putArray("unconverged")::add);
@@ -173,7 +186,8 @@ public record ReconcileReport(
     sb.append('\n');
     sb.append("  repairs: ").append(applied).append(" applied, ").append(alreadyApplied).append(" already in place, ")
         .append(refused).append(" refused (changed since detection), ").append(skipped).append(" skipped, ")
-        .append(escalated).append(" escalated, ").append(failed).append(" failed\n");
+        .append(escalated).append(" escalated, ").append(failed).append(" failed, ").append(unwritable)
+        .append(" unwritable\n");
     if (escalation != null) {
       sb.append("  run escalated: ").append(escalation).append('\n');
     }

@@ -1,8 +1,11 @@
 package io.reconcile.core;
 
+import io.reconcile.api.Entry;
 import io.reconcile.api.ReconcileException;
+import io.reconcile.api.Value;
 import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.Checker;
+import io.reconcile.api.repair.Expected;
 import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.repair.Resolution;
 import io.reconcile.api.repair.Resolver;
@@ -13,6 +16,7 @@ import io.reconcile.core.checkpoint.CheckpointStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,9 +117,18 @@ public final class Reconciler {
 
   /**
    * Runs under the given id: resumes that run from its checkpoint if it was interrupted, otherwise
-   * starts it.
+   * starts it. In {@link Mode#APPLY}, when the audit log already holds records of the run (an
+   * attempt crashed), the run carries on only if the chain verifies and every store's {@linkplain
+   * Store#fingerprint() fingerprint} equals the one its RUN_STARTED record holds (an empty recorded
+   * one: the id alone); it first applies again, conditionally, each action the crashed attempt
+   * intended but never recorded as done, and records its outcome. Before the first write the whole
+   * plan is decided and each action checked with its target's {@link Store#unwritable}, and {@link
+   * ReconcileListener#runStarted} has been told the run id.
    *
-   * @throws ReconcileException.ConfigurationException for a malformed run id
+   * @throws ReconcileException.ConfigurationException for a malformed run id, a run id that already
+   *     finished, an audit log that does not verify or a store of another fingerprint when
+   *     resuming, or {@link io.reconcile.core.resolve.Resolvers#lastWriterWins()} alone over a store
+   *     without {@link io.reconcile.api.store.Capability#VERSIONS}
    * @throws ReconcileException if a store fails while detecting; nothing has been written then
    */
   public ReconcileReport run(String runId) {
@@ -129,12 +142,23 @@ public final class Reconciler {
   }
 
   /**
-   * Reverses a run from its audit records: every action the run applied is undone by its inverse,
-   * newest first, each conditional on the run's result still being in place (a row changed since is
-   * left alone and counted as refused). The undo is itself audited, under the id {@code RUNID-undo}.
+   * Reverses a run from its audit records: every action the run applied is undone, newest first,
+   * each conditional on the run's result still being in place (a row changed since is left alone
+   * and counted as refused). An update or delete whose outcome recorded the whole stored row
+   * ({@link ActionOutcome#foundRow()}) is undone by {@link RepairAction#restore restoring} that
+   * row exactly, every field; otherwise by the action's {@link RepairAction#inverse() inverse}. The
+   * undo is itself audited, under the id {@code RUNID-undo}.
    *
-   * @throws ReconcileException.ConfigurationException if the audit log knows no such run, or a
-   *     store it wrote to is not among this reconciler's stores
+   * <p>Before its first write the undo refuses, writing nothing, when the audit chain does not
+   * {@linkplain AuditLog#verify() verify}; when the run's records are incomplete (not started by
+   * RUN_STARTED, no RUN_FINISHED — a crashed run, to be resumed first with {@link #run(String)} —
+   * or an INTENT with no OUTCOME, FAILED or SKIPPED record); and when a store's {@linkplain
+   * Store#fingerprint() fingerprint} differs from the one the run's RUN_STARTED record holds for
+   * its id (another database with a table of the same name). A store recorded with an empty
+   * fingerprint, or a log written before fingerprints were recorded, is matched by id alone.
+   *
+   * @throws ReconcileException.ConfigurationException if the audit log knows no such run, fails
+   *     one of the checks above, or a store the run wrote to is not among this reconciler's stores
    */
   public ReconcileReport undo(String runId) {
     checkRunId(runId);
@@ -144,44 +168,64 @@ public final class Reconciler {
       throw new ReconcileException.ConfigurationException(
           "the audit log holds no records of run " + runId + "; check the run id and the audit file");
     }
+    Replay.checkChain(auditLog, runId, "undo");
+    Replay.checkComplete(records, runId);
+    Replay.checkFingerprints(records, runId, stores, "undo");
     Map<String, RepairAction> intended = new LinkedHashMap<>();
-    Set<String> applied = new HashSet<>();
-    Set<String> settled = new HashSet<>();
+    Set<String> written = new HashSet<>();
+    Set<String> notWritten = new HashSet<>();
+    Map<String, Map<String, Value>> foundRows = new HashMap<>();
     for (AuditRecord rec : records) {
-      if (rec.type() == AuditRecord.Type.INTENT && rec.action() != null) {
-        intended.putIfAbsent(rec.action().id(), rec.action());
-      } else if (rec.type() == AuditRecord.Type.OUTCOME && rec.action() != null) {
-        settled.add(rec.action().id());
+      if (rec.action() == null) {
+        continue;
+      }
+      String id = rec.action().id();
+      switch (rec.type()) {
+        case INTENT -> intended.putIfAbsent(id, rec.action());
         // ALREADY_APPLIED within the run means an earlier attempt of this run wrote it (a lost
-        // reply, a resumed crash): detection had seen it missing.
-        if (rec.status() != ActionOutcome.Status.REFUSED) {
-          applied.add(rec.action().id());
+        // reply, a resumed crash): detection had seen it missing. A FAILED batch wrote nothing,
+        // but its inverse is kept: conditional, it finds the original in place and changes nothing.
+        case OUTCOME -> {
+          if (rec.status() == ActionOutcome.Status.REFUSED) {
+            notWritten.add(id);
+          } else {
+            written.add(id);
+            if (rec.foundRow() != null) {
+              foundRows.put(id, rec.foundRow());
+            }
+          }
         }
+        case SKIPPED -> notWritten.add(id);
+        default -> {}
       }
     }
-    // Undo what was applied, and what may have been applied before a crash cut the record short.
     List<RepairAction> inverses = new ArrayList<>();
     for (RepairAction a : intended.values()) {
-      if (applied.contains(a.id()) || !settled.contains(a.id())) {
-        inverses.add(0, a.inverse());
+      // An attempt that wrote it outweighs one that was refused or skipped it (a resumed run).
+      if (written.contains(a.id()) || !notWritten.contains(a.id())) {
+        inverses.add(0, undoing(a, foundRows.get(a.id())));
       }
     }
     Map<String, Store> byId = new LinkedHashMap<>();
     stores.forEach(s -> byId.put(s.id(), s));
+    for (RepairAction inverse : inverses) {
+      if (!byId.containsKey(inverse.target())) {
+        throw new ReconcileException.ConfigurationException(
+            "run " + runId + " wrote to store '" + inverse.target() + "', which this reconciler does not have; add it with stores(...)");
+      }
+    }
     String undoId = runId + "-undo";
-    auditLog.append(new AuditRecord(undoId, AuditRecord.Type.UNDO_STARTED, clock.instant(), null, null, null, null, null, "undoing " + runId));
+    auditLog.append(new AuditRecord(undoId, AuditRecord.Type.UNDO_STARTED, clock.instant(), null, null, null, null, null,
+        "undoing " + runId, null, Replay.fingerprints(stores)));
     long done = 0;
     long refused = 0;
     long already = 0;
     for (RepairAction inverse : inverses) {
       Store target = byId.get(inverse.target());
-      if (target == null) {
-        throw new ReconcileException.ConfigurationException(
-            "run " + runId + " wrote to store '" + inverse.target() + "', which this reconciler does not have; add it with stores(...)");
-      }
       auditLog.append(new AuditRecord(undoId, AuditRecord.Type.INTENT, clock.instant(), inverse, "undo " + runId, null, null, null, null));
       for (ActionOutcome o : target.apply(List.of(inverse))) {
-        auditLog.append(new AuditRecord(undoId, AuditRecord.Type.OUTCOME, clock.instant(), o.action(), null, null, o.status(), o.found(), null));
+        auditLog.append(new AuditRecord(undoId, AuditRecord.Type.OUTCOME, clock.instant(), o.action(), null, null, o.status(), o.found(),
+            null, o.foundRow(), Map.of()));
         switch (o.status()) {
           case APPLIED -> done++;
           case ALREADY_APPLIED -> already++;
@@ -190,11 +234,24 @@ public final class Reconciler {
       }
     }
     auditLog.append(new AuditRecord(undoId, AuditRecord.Type.UNDO_FINISHED, clock.instant(), null, null, null, null, null,
-        "undone " + done + ", refused " + refused));
+        "undone " + done + ", already undone " + already + ", refused " + refused));
     log.info("[{}] undo of {}: {} reversed, {} already reversed, {} refused", undoId, runId, done, already, refused);
     return new ReconcileReport(undoId, Mode.APPLY, stores.stream().map(Store::id).toList(), started, clock.instant(),
-        Map.of(), Map.of(), 0, 0, Map.of(), Map.of("undo", (long) inverses.size()), done, already, refused, 0, 0, 0, 0, 0,
+        Map.of(), Map.of(), 0, 0, Map.of(), Map.of("undo", (long) inverses.size()), done, already, refused, 0, 0, 0, 0, 0, 0,
         List.of(), null, List.of(), List.of(), inverses.stream().map(RepairAction::toString).toList());
+  }
+
+  /**
+   * What undoes {@code applied}: for an update or a delete whose whole stored row is known, a
+   * restore of that row, conditional on the action's result being in place; otherwise its inverse.
+   */
+  private static RepairAction undoing(RepairAction applied, @Nullable Map<String, Value> foundRow) {
+    Entry before = applied.expected().entry();
+    if (before == null || foundRow == null) {
+      return applied.inverse();
+    }
+    Entry result = applied.result();
+    return RepairAction.restore(applied.target(), before, foundRow, result == null ? Expected.absent() : Expected.present(result));
   }
 
   private static void checkRunId(String runId) {

@@ -21,6 +21,7 @@ import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.audit.AuditRecord;
+import io.reconcile.core.resolve.Resolvers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,10 @@ final class Run {
   private long maxRows;
   /** Rows per store, from the first full set of segment digests (or one digest when resumed). */
   private final Map<String, Long> storeRows = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Repairs planned in the segments carried out (checkpointed). */
   private long repairsPlanned;
+  /** Repairs planned so far while the remaining segments are decided. */
+  private long planning;
 
   Run(Reconciler r, String runId) {
     this.r = r;
@@ -151,8 +155,14 @@ final class Run {
 
   ReconcileReport execute() throws InterruptedException {
     checkSchemas();
+    checkVersionsForLastWriterWins();
     Instant started = r.clock.instant();
     boolean resumed = restore();
+    // Records of an earlier attempt of this run: it crashed, and this attempt carries it on.
+    List<AuditRecord> earlier = r.mode == Mode.APPLY ? r.auditLog.records(runId) : List.of();
+    if (!earlier.isEmpty()) {
+      checkEarlierAttempt(earlier, resumed);
+    }
     if (!resumed) {
       int wanted = r.segments > 0 ? r.segments : autoSegments();
       segments = stores.get(0).segments(KeyRange.all(), wanted).stream().map(Segment::range).toList();
@@ -161,8 +171,12 @@ final class Run {
     List<String> ids = stores.stream().map(Store::id).toList();
     log.info("[{}] {} run over {} with {} segments{}", runId, r.mode, ids, segments.size(), resumed ? " (resumed)" : "");
     safely(l -> l.runStarted(runId, ids, segments.size()));
-    if (r.mode == Mode.APPLY && !resumed) {
-      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.RUN_STARTED, r.clock.instant(), null, null, null, null, null, "stores " + ids));
+    if (r.mode == Mode.APPLY && earlier.isEmpty()) {
+      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.RUN_STARTED, r.clock.instant(), null, null, null, null, null,
+          "stores " + ids, null, Replay.fingerprints(stores)));
+    }
+    if (!earlier.isEmpty()) {
+      settle(earlier);
     }
 
     long t0 = System.nanoTime();
@@ -181,19 +195,30 @@ final class Run {
       }
     }
 
-    Duration decide = Duration.ZERO;
-    Duration execute = Duration.ZERO;
-    Duration verify = Duration.ZERO;
+    // The whole plan is decided, and every action checked against its target, before the first write.
+    long a = System.nanoTime();
+    planning = repairsPlanned;
+    Map<Integer, Planned> plan = new LinkedHashMap<>();
     for (int i = 0; i < segments.size(); i++) {
       if (done.contains(i)) {
         continue;
       }
       List<Divergence> divergences = found.getOrDefault(i, List.of());
+      Tally counts = new Tally();
       if (!divergences.isEmpty()) {
-        tally.segmentsDiffering++;
+        counts.segmentsDiffering++;
       }
-      long a = System.nanoTime();
-      List<Decided> decided = decide(divergences);
+      plan.put(i, new Planned(decide(divergences, counts), counts));
+    }
+    Duration decide = Duration.ofNanos(System.nanoTime() - a);
+    Duration execute = Duration.ZERO;
+    Duration verify = Duration.ZERO;
+    for (Map.Entry<Integer, Planned> segment : plan.entrySet()) {
+      int i = segment.getKey();
+      List<Decided> decided = segment.getValue().decided();
+      tally.addDecisions(segment.getValue().counts(), MAX_FINDINGS);
+      repairsPlanned += decided.stream().mapToLong(x -> x.actions().size()).sum();
+      List<Divergence> divergences = decided.stream().map(Decided::divergence).toList();
       long b = System.nanoTime();
       Set<Key> leftAlone = new HashSet<>();
       boolean repaired = executeSegment(decided, leftAlone);
@@ -203,7 +228,6 @@ final class Run {
         verify(segments.get(i), leftAlone);
       }
       long d = System.nanoTime();
-      decide = decide.plusNanos(b - a);
       execute = execute.plusNanos(c - b);
       verify = verify.plusNanos(d - c);
       done.add(i);
@@ -219,7 +243,9 @@ final class Run {
 
     if (r.mode == Mode.APPLY) {
       r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.RUN_FINISHED, r.clock.instant(), null, null, null, null, null,
-          "applied " + tally.applied + ", refused " + tally.refused + ", escalated " + tally.escalated));
+          "applied " + tally.applied + ", already applied " + tally.alreadyApplied + ", refused " + tally.refused
+              + ", skipped " + tally.skipped + ", unwritable " + tally.unwritable + ", failed " + tally.failed
+              + ", escalated " + tally.escalated));
     }
     r.checkpoints.delete(runId);
     ReconcileReport report = report(started);
@@ -227,6 +253,56 @@ final class Run {
         runId, report.divergences(), report.applied(), report.refused(), report.escalated(), report.converged());
     safely(l -> l.runFinished(report));
     return report;
+  }
+
+  /**
+   * Before carrying on a run that an earlier attempt began: the audit chain must verify (its
+   * intents are about to be replayed), the run must not have finished already, and every store must
+   * be the one the run wrote to.
+   */
+  private void checkEarlierAttempt(List<AuditRecord> earlier, boolean resumed) {
+    if (!resumed && earlier.stream().anyMatch(x -> x.type() == AuditRecord.Type.RUN_FINISHED)) {
+      throw new ReconcileException.ConfigurationException(
+          "run " + runId + " already finished (the audit log holds its RUN_FINISHED record); start a new run under another id");
+    }
+    Replay.checkChain(r.auditLog, runId, "resume");
+    Replay.checkFingerprints(earlier, runId, stores, "resume");
+  }
+
+  /**
+   * Settles the actions an earlier attempt recorded as intended but never as done (it crashed in
+   * between): each is applied again — it is conditional and idempotent, so one that was written is
+   * found in place, one that was not is written if its target still holds what detection saw — and
+   * its outcome is recorded, so that the run's trail says what happened to every action.
+   */
+  private void settle(List<AuditRecord> earlier) throws InterruptedException {
+    Map<String, List<RepairAction>> byTarget = new LinkedHashMap<>();
+    for (RepairAction a : Replay.unsettled(earlier)) {
+      byTarget.computeIfAbsent(a.target(), k -> new ArrayList<>()).add(a);
+    }
+    for (Map.Entry<String, List<RepairAction>> t : byTarget.entrySet()) {
+      MeteredStore target = byId.get(t.getKey());
+      if (target == null) {
+        throw new ReconcileException.ConfigurationException(
+            "run " + runId + " wrote to store '" + t.getKey() + "', which this reconciler does not have; add it with stores(...) to resume the run");
+      }
+      List<RepairAction> actions = t.getValue();
+      if (!target.capabilities().contains(Capability.WRITE)) {
+        skipAll(actions, "store " + t.getKey() + " is read-only", new HashSet<>());
+        continue;
+      }
+      for (int from = 0; from < actions.size(); from += r.batchSize) {
+        List<RepairAction> batch = actions.subList(from, Math.min(actions.size(), from + r.batchSize));
+        List<ActionOutcome> outcomes;
+        try {
+          outcomes = executor.apply(target.unwrapped(), batch);
+        } catch (RepairExecutor.BatchFailed e) {
+          failed(batch, e);
+          continue;
+        }
+        recordOutcomes(outcomes, new HashSet<>());
+      }
+    }
   }
 
   private boolean repairable(Divergence d) {
@@ -359,51 +435,121 @@ final class Run {
 
   // ---------------------------------------------------------------- decide
 
-  /** A divergence with its decision and the actions that carry it out. */
-  private record Decided(Divergence divergence, String decision, List<RepairAction> actions) {}
+  /**
+   * A divergence with its decision and the actions that carry it out; {@code refusedSome} when an
+   * action of the decision was refused up front (a value its target cannot hold), so the key stays
+   * different.
+   */
+  private record Decided(Divergence divergence, String decision, List<RepairAction> actions, boolean refusedSome) {}
 
-  private List<Decided> decide(List<Divergence> divergences) {
+  /** One segment's decisions, and their counts. */
+  private record Planned(List<Decided> decided, Tally counts) {}
+
+  /**
+   * Decides one segment's divergences, counting the decisions into {@code counts} (added to the
+   * run's tally when the segment is carried out, so that a checkpoint never counts a segment that
+   * a resumed run decides again).
+   */
+  private List<Decided> decide(List<Divergence> divergences, Tally counts) {
     List<Decided> out = new ArrayList<>();
     long inSegment = 0;
     for (Divergence d : divergences) {
-      tally.add(tally.divergencesByKind, d.kind().name(), 1);
+      counts.add(counts.divergencesByKind, d.kind().name(), 1);
       String decision;
       List<RepairAction> actions = List.of();
+      boolean refusedSome = false;
       if (!repairable(d)) {
         decision = "report: checker " + d.checker() + " only observes";
-        tally.add(tally.decisions, "report", 1);
-        tally.reported++;
+        counts.add(counts.decisions, "report", 1);
+        counts.reported++;
       } else if (tally.escalation != null) {
         decision = "escalate: the run escalated (divergence ratio above the limit)";
-        tally.add(tally.decisions, "escalate", 1);
-        tally.escalated++;
+        counts.add(counts.decisions, "escalate", 1);
+        counts.escalated++;
       } else {
-        Resolution res =
-            r.resolver.resolve(d).orElse(new Resolution.Escalate("no resolver decided"));
+        Resolution res = r.resolver.resolve(d).orElseGet(() -> new Resolution.Escalate(abstained(d)));
         res = guardEmptySource(d, res);
-        List<RepairAction> planned = Planner.plan(d, res);
+        List<RepairAction> planned = new ArrayList<>(Planner.plan(d, res));
+        // Actions a target could never hold are refused here, per row, before anything is written.
+        List<String> unwritable = new ArrayList<>();
+        for (RepairAction action : r.mode == Mode.REPORT_ONLY ? List.<RepairAction>of() : List.copyOf(planned)) {
+          Optional<String> why = byId.get(action.target()).unwritable(action);
+          if (why.isPresent()) {
+            planned.remove(action);
+            counts.unwritable++;
+            unwritable.add("not written to " + action.target() + ": " + why.get());
+            skipped(action, "unwritable: " + why.get());
+          }
+        }
         if (!planned.isEmpty()
-            && (repairsPlanned + planned.size() > r.limits.maxRepairsPerRun()
+            && (planning + planned.size() > r.limits.maxRepairsPerRun()
                 || inSegment + planned.size() > r.limits.maxRepairsPerSegment())) {
           res = new Resolution.Skip("repair limit reached (" + r.limits + ")");
-          tally.skipped += planned.size();
+          counts.skipped += planned.size();
+          for (RepairAction action : planned) {
+            skipped(action, "repair limit reached (" + r.limits + ")");
+          }
           planned = List.of();
         }
-        tally.add(tally.decisions, Planner.kind(res), 1);
-        decision = Planner.describe(res);
+        counts.add(counts.decisions, Planner.kind(res), 1);
+        decision = Planner.describe(res) + (unwritable.isEmpty() ? "" : "; " + String.join("; ", unwritable));
+        refusedSome = !unwritable.isEmpty();
         if (res instanceof Resolution.Escalate) {
-          tally.escalated++;
+          counts.escalated++;
         }
-        repairsPlanned += planned.size();
+        planning += planned.size();
         inSegment += planned.size();
         actions = planned;
       }
-      if (tally.findings.size() < MAX_FINDINGS) {
-        tally.findings.add(new ReconcileReport.Finding(d.key().toString(), d.kind().name(), d.checker(), d.detail(), decision));
+      if (counts.findings.size() < MAX_FINDINGS) {
+        counts.findings.add(new ReconcileReport.Finding(d.key().toString(), d.kind().name(), d.checker(), d.detail(), decision));
       }
-      out.add(new Decided(d, decision, actions));
+      out.add(new Decided(d, decision, actions, refusedSome));
     }
     return out;
+  }
+
+  /** Why no resolver decided: for last writer wins alone, the side that carries no timestamp. */
+  private String abstained(Divergence d) {
+    if (r.resolver == Resolvers.lastWriterWins()) {
+      for (Divergence.Side side : d.sides()) {
+        if (side.entry() != null && side.entry().version().timestamp() == null) {
+          return "lastWriterWins() cannot order this write: store " + side.store()
+              + " holds it without a version timestamp; give the stores a version field or choose another resolver";
+        }
+      }
+    }
+    return "no resolver decided";
+  }
+
+  /**
+   * Refuses last writer wins, used alone, over a store that keeps no versions: it could never
+   * decide, and every divergence would be escalated.
+   */
+  private void checkVersionsForLastWriterWins() {
+    if (r.resolver != Resolvers.lastWriterWins()) {
+      return;
+    }
+    for (Store s : stores) {
+      if (!s.capabilities().contains(Capability.VERSIONS)) {
+        throw new ReconcileException.ConfigurationException(
+            "the resolver lastWriterWins() needs each row's write time, but store '" + s.id()
+                + "' keeps no versions; give it a version field (StoreOptions.versionField) or choose another resolver");
+      }
+    }
+  }
+
+  /**
+   * Tells the listener (DRY_RUN, APPLY) and records (APPLY) that a planned action is not attempted,
+   * and why; the reason holds no values.
+   */
+  private void skipped(RepairAction action, String reason) {
+    if (r.mode == Mode.APPLY) {
+      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.SKIPPED, r.clock.instant(), action, null, null, null, null, reason));
+    }
+    if (r.mode != Mode.REPORT_ONLY) {
+      safely(l -> l.repairSkipped(runId, action, reason));
+    }
   }
 
   /** Never delete from a store because the winning side is an empty (or emptied) store. */
@@ -425,7 +571,7 @@ final class Run {
     Map<String, List<RepairAction>> byTarget = new LinkedHashMap<>();
     Map<String, Decided> byAction = new LinkedHashMap<>();
     for (Decided x : decided) {
-      if (x.actions().isEmpty()) {
+      if (x.actions().isEmpty() || x.refusedSome()) {
         leftAlone.add(x.divergence().key());
       }
       for (RepairAction a : x.actions()) {
@@ -468,47 +614,62 @@ final class Run {
         try {
           outcomes = executor.apply(target.unwrapped(), batch);
         } catch (RepairExecutor.BatchFailed e) {
-          tally.failed += batch.size();
-          tally.problems.add(e.getMessage());
-          log.warn("[{}] {}", runId, e.getMessage());
+          failed(batch, e);
           for (RepairAction a : batch) {
             leftAlone.add(a.key());
           }
           continue;
         }
         r.faults.at(Faults.Point.AFTER_APPLY);
-        for (ActionOutcome o : outcomes) {
-          r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.OUTCOME, r.clock.instant(), o.action(), null, null,
-              o.status(), o.found(), null));
-          switch (o.status()) {
-            case APPLIED -> {
-              tally.applied++;
-              wrote = true;
-              safely(l -> l.repairApplied(runId, o));
-            }
-            case ALREADY_APPLIED -> {
-              tally.alreadyApplied++;
-              wrote = true;
-              safely(l -> l.repairApplied(runId, o));
-            }
-            case REFUSED -> {
-              tally.refused++;
-              leftAlone.add(o.action().key());
-              safely(l -> l.repairSkipped(runId, o.action(), "the target changed since detection"));
-            }
-          }
-        }
+        wrote |= recordOutcomes(outcomes, leftAlone);
         r.faults.at(Faults.Point.AFTER_AUDIT_OUTCOME);
       }
     }
     return wrote;
   }
 
+  /** Audits and counts what a store reported; returns whether any result is now in place. */
+  private boolean recordOutcomes(List<ActionOutcome> outcomes, Set<Key> leftAlone) {
+    boolean wrote = false;
+    for (ActionOutcome o : outcomes) {
+      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.OUTCOME, r.clock.instant(), o.action(), null, null,
+          o.status(), o.found(), null, o.foundRow(), Map.of()));
+      switch (o.status()) {
+        case APPLIED -> {
+          tally.applied++;
+          wrote = true;
+          safely(l -> l.repairApplied(runId, o));
+        }
+        case ALREADY_APPLIED -> {
+          tally.alreadyApplied++;
+          wrote = true;
+          safely(l -> l.repairApplied(runId, o));
+        }
+        case REFUSED -> {
+          tally.refused++;
+          leftAlone.add(o.action().key());
+          safely(l -> l.repairSkipped(runId, o.action(), "the target changed since detection"));
+        }
+      }
+    }
+    return wrote;
+  }
+
+  /** Audits and counts a batch that failed; nothing of it was written. */
+  private void failed(List<RepairAction> batch, RepairExecutor.BatchFailed e) {
+    tally.failed += batch.size();
+    tally.problems.add(e.getMessage());
+    log.warn("[{}] {}", runId, e.getMessage());
+    for (RepairAction a : batch) {
+      r.auditLog.append(new AuditRecord(runId, AuditRecord.Type.FAILED, r.clock.instant(), a, null, null, null, null, e.getMessage()));
+    }
+  }
+
   private void skipAll(List<RepairAction> actions, String reason, Set<Key> leftAlone) {
     for (RepairAction a : actions) {
       tally.skipped++;
       leftAlone.add(a.key());
-      safely(l -> l.repairSkipped(runId, a, reason));
+      skipped(a, reason);
     }
   }
 
@@ -590,7 +751,7 @@ final class Run {
     return new ReconcileReport(runId, r.mode, stores.stream().map(Store::id).toList(), started, r.clock.instant(),
         stageTimes, stats, tally.segments, tally.segmentsDiffering, tally.divergencesByKind, tally.decisions,
         tally.applied, tally.alreadyApplied, tally.refused, tally.skipped, tally.escalated, tally.failed,
-        tally.rangesVerified, tally.rangesConverged, tally.unconverged, tally.escalation, tally.problems,
+        tally.unwritable, tally.rangesVerified, tally.rangesConverged, tally.unconverged, tally.escalation, tally.problems,
         tally.findings, tally.plan);
   }
 

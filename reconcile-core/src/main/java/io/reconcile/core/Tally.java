@@ -19,6 +19,7 @@ final class Tally {
   public long alreadyApplied;
   public long refused;
   public long skipped;
+  public long unwritable;
   public long escalated;
   public long failed;
   public long reported;
@@ -32,5 +33,21 @@ final class Tally {
 
   void add(Map<String, Long> map, String key, long n) {
     map.merge(key, n, Long::sum);
+  }
+
+  /** Adds the counts one segment's decisions made, keeping at most {@code maxFindings} findings. */
+  void addDecisions(Tally d, int maxFindings) {
+    segmentsDiffering += d.segmentsDiffering;
+    d.divergencesByKind.forEach((k, n) -> add(divergencesByKind, k, n));
+    d.decisions.forEach((k, n) -> add(decisions, k, n));
+    reported += d.reported;
+    escalated += d.escalated;
+    skipped += d.skipped;
+    unwritable += d.unwritable;
+    for (ReconcileReport.Finding f : d.findings) {
+      if (findings.size() < maxFindings) {
+        findings.add(f);
+      }
+    }
   }
 }

@@ -55,10 +55,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>An <b>expected state</b> is {@code {"state":"absent"}} or {@code
  *       {"state":"present","entry":E}}.
  *   <li>An <b>action</b> is {@code {"op":"upsert","id":…,"target":…,"entry":E,"expected":X}} or
- *       {@code {"op":"delete","id":…,"target":…,"key":K,"expected":X}}.
+ *       {@code {"op":"delete","id":…,"target":…,"key":K,"expected":X}}; an upsert that restores a
+ *       whole stored row also has {@code "storedRow":{name:value,...}}.
  *   <li>A <b>record</b> is {@code {"runId":…,"type":…,"time":…}} followed by whichever of {@code
- *       action}, {@code decision}, {@code divergence}, {@code status}, {@code found} and {@code
- *       note} are not null ({@code type} and {@code status} by their enum constant names).
+ *       action}, {@code decision}, {@code divergence}, {@code status}, {@code found}, {@code
+ *       foundRow} (an object of field name to value), {@code fingerprints} (an object of store id
+ *       to an object of part name to text; left out when empty) and {@code note} are not null
+ *       ({@code type} and {@code status} by their enum constant names). Records written before
+ *       {@code foundRow} and {@code fingerprints} existed read as records without them.
  * </ul>
  *
  * <p>Decoders accept a JSON {@code null} wherever a member may be left out, and ignore members they
@@ -145,8 +149,12 @@ public final class AuditJson {
   }
 
   private static ObjectNode fieldsToJson(Value.MapValue fields) {
+    return fieldsToJson(fields.fields());
+  }
+
+  private static ObjectNode fieldsToJson(Map<String, Value> fields) {
     ObjectNode o = NODES.objectNode();
-    for (Map.Entry<String, Value> f : fields.fields().entrySet()) {
+    for (Map.Entry<String, Value> f : fields.entrySet()) {
       o.set(f.getKey(), toJson(f.getValue()));
     }
     return o;
@@ -203,6 +211,9 @@ public final class AuditJson {
     if (action instanceof RepairAction.Upsert u) {
       n.put("op", "upsert").put("id", u.id()).put("target", u.target());
       n.set("entry", toJson(u.entry()));
+      if (u.storedRow() != null) {
+        n.set("storedRow", fieldsToJson(u.storedRow()));
+      }
     } else {
       RepairAction.Delete d = (RepairAction.Delete) action;
       n.put("op", "delete").put("id", d.id()).put("target", d.target());
@@ -237,6 +248,16 @@ public final class AuditJson {
     }
     if (record.found() != null) {
       n.set("found", toJson(record.found()));
+    }
+    if (record.foundRow() != null) {
+      n.set("foundRow", fieldsToJson(record.foundRow()));
+    }
+    if (!record.fingerprints().isEmpty()) {
+      ObjectNode stores = n.putObject("fingerprints");
+      record.fingerprints().forEach((store, parts) -> {
+        ObjectNode o = stores.putObject(store);
+        parts.forEach(o::put);
+      });
     }
     if (record.note() != null) {
       n.put("note", record.note());
@@ -325,6 +346,8 @@ public final class AuditJson {
         optional(o, "action") == null ? null : action(o.get("action"), at + ".action");
     Entry found = optional(o, "found") == null ? null : entry(o.get("found"), at + ".found");
     String status = optionalText(o, "status", at);
+    Map<String, Value> foundRow =
+        optional(o, "foundRow") == null ? null : fields(o.get("foundRow"), at + ".foundRow").fields();
     return new AuditRecord(
         text(o, "runId", at),
         enumConstant(AuditRecord.Type.class, o, "type", at),
@@ -334,7 +357,27 @@ public final class AuditJson {
         optionalText(o, "divergence", at),
         status == null ? null : enumConstant(ActionOutcome.Status.class, o, "status", at),
         found,
-        optionalText(o, "note", at));
+        optionalText(o, "note", at),
+        foundRow,
+        fingerprints(optional(o, "fingerprints"), at + ".fingerprints"));
+  }
+
+  private static Map<String, Map<String, String>> fingerprints(@Nullable JsonNode json, String at) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    if (json == null) {
+      return out;
+    }
+    ObjectNode stores = object(json, at);
+    for (Map.Entry<String, JsonNode> store : stores.properties()) {
+      String sat = at + "." + store.getKey();
+      ObjectNode parts = object(store.getValue(), sat);
+      Map<String, String> fingerprint = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> part : parts.properties()) {
+        fingerprint.put(part.getKey(), text(parts, part.getKey(), sat));
+      }
+      out.put(store.getKey(), fingerprint);
+    }
+    return out;
   }
 
   private static Key key(JsonNode json, String at) {
@@ -511,7 +554,8 @@ public final class AuditJson {
                 id,
                 target,
                 entry(required(o, "entry", at), at + ".entry"),
-                expected(required(o, "expected", at), at + ".expected"));
+                expected(required(o, "expected", at), at + ".expected"),
+                optional(o, "storedRow") == null ? null : fields(o.get("storedRow"), at + ".storedRow").fields());
         case "delete" ->
             new RepairAction.Delete(
                 id,

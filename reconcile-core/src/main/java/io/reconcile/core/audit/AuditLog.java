@@ -6,7 +6,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The audit trail of repairs: an append-only, hash-chained sequence of {@link AuditRecord}s. The
  * engine appends an {@link AuditRecord.Type#INTENT INTENT} before it writes to a store and an
- * {@link AuditRecord.Type#OUTCOME OUTCOME} after, so that every repair can be explained and undone.
+ * {@link AuditRecord.Type#OUTCOME OUTCOME} after, so that every repair can be explained and undone;
+ * an action that was never written gets a {@link AuditRecord.Type#FAILED FAILED} or {@link
+ * AuditRecord.Type#SKIPPED SKIPPED} record instead of its outcome. Undo acts only on a log whose
+ * chain {@linkplain #verify() verifies}.
  *
  * <p><b>The chain.</b> Every record is kept as one line of JSON that also holds its position
  * ({@code seq}, from 1), the hash of the line before ({@code prev}; 64 zeros for the first) and its

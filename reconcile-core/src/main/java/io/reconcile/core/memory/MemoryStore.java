@@ -18,6 +18,7 @@ import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Subscription;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -48,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. Writes are serialised and atomic per batch; scans and digests read a consistent
  * snapshot and never see part of a batch, and never block writers. Entries are stored as written
- * and normalised on read with the handle's {@link Normalization}.
+ * and normalised on read with the handle's {@link Normalization}. An applied action on a present
+ * entry reports the whole entry it replaced, every field as written, in {@link
+ * ActionOutcome#foundRow()}; a {@linkplain RepairAction#restore restore} writes its stored row as
+ * given.
  */
 public final class MemoryStore implements Store {
 
@@ -60,11 +64,17 @@ public final class MemoryStore implements Store {
   private final Normalization normalization;
   private final List<String> fields;
   private final boolean readOnly;
+  private final Map<String, String> fingerprint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private MemoryStore(String id, MemoryTable table, StoreOptions options) {
+  private MemoryStore(String id, String dataset, MemoryTable table, StoreOptions options) {
     this.id = id;
     this.table = table;
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("product", "memory");
+    f.put("dataset", dataset);
+    f.put("instance", table.instance);
+    this.fingerprint = Collections.unmodifiableMap(f);
     this.normalization = options.normalization();
     this.fields = options.fields();
     this.readOnly = options.readOnly();
@@ -83,7 +93,7 @@ public final class MemoryStore implements Store {
    */
   public static MemoryStore create(String id, StoreOptions options) {
     checkOptions(options);
-    return new MemoryStore(checkName(id, "id"), new MemoryTable(), options);
+    return new MemoryStore(checkName(id, "id"), id, new MemoryTable(), options);
   }
 
   /** A handle on the store shared under {@code name} in this JVM, created empty if need be. */
@@ -100,7 +110,7 @@ public final class MemoryStore implements Store {
     checkName(name, "name");
     checkOptions(options);
     MemoryTable table = NAMED.computeIfAbsent(name, n -> new MemoryTable());
-    return new MemoryStore(options.id().orElse(name), table, options);
+    return new MemoryStore(options.id().orElse(name), name, table, options);
   }
 
   /** Forgets the shared store called {@code name}; open handles keep the data they had. */
@@ -141,6 +151,18 @@ public final class MemoryStore implements Store {
   @Override
   public String id() {
     return id;
+  }
+
+  /**
+   * {@code product} {@code memory}, {@code dataset} the store's name ({@code create}'s id or
+   * {@code named}'s name) and {@code instance}, an id of its data unique among all in-memory
+   * stores of all JVMs: handles of one {@linkplain #named(String) shared name} have equal
+   * fingerprints, every other pair differs — a private store of the same id too, and any store
+   * of another JVM, whose data this one cannot hold.
+   */
+  @Override
+  public Map<String, String> fingerprint() {
+    return fingerprint;
   }
 
   @Override
@@ -336,10 +358,10 @@ public final class MemoryStore implements Store {
             if (resultInPlace) {
               outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now));
             } else if (a.expected().matches(now)) {
-              Entry stored = result == null ? null : toStore(result);
+              Entry stored = result == null ? null : toStore(a, result);
               staged.put(k, stored);
               writes.put(k, stored);
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, now));
+              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, now, raw == null ? null : raw.fields().fields()));
             } else {
               outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, now));
             }
@@ -389,8 +411,14 @@ public final class MemoryStore implements Store {
     return Entry.of(e.key(), Value.MapValue.of(kept), e.version());
   }
 
-  /** The stored form of a canonical entry: dataset field names mapped back to the store's. */
-  private Entry toStore(Entry canonical) {
+  /**
+   * What an action writes: a restore's stored row as given, else the canonical entry with dataset
+   * field names mapped back to the store's.
+   */
+  private Entry toStore(RepairAction action, Entry canonical) {
+    if (action instanceof RepairAction.Upsert u && u.storedRow() != null) {
+      return Entry.of(canonical.key(), Value.MapValue.of(u.storedRow()), canonical.version());
+    }
     return Entry.of(canonical.key(), normalization.toStore(canonical.fields()), canonical.version());
   }
 }

@@ -48,6 +48,12 @@ final class MemoryTable {
     }
   }
 
+  private static final String JVM = java.util.UUID.randomUUID().toString();
+  private static final java.util.concurrent.atomic.AtomicLong TABLES = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Names this table among every table of every JVM: this JVM's random id and a serial number. */
+  final String instance = JVM + "/" + TABLES.incrementAndGet();
+
   private final ConcurrentSkipListMap<Key, Node> rows = new ConcurrentSkipListMap<>();
   private final Object writeLock = new Object();
   private volatile long committed;

@@ -212,13 +212,13 @@ final class AuditGenerators {
     return Combinators.combine(keys, documents(), versions()).as(Entry::of);
   }
 
-  /** Upserts (from absence or from an entry), deletes, and the inverses of both. */
+  /** Upserts (from absence or from an entry), deletes, the inverses of both, and restores. */
   static Arbitrary<RepairAction> actions() {
     Arbitrary<String> targets = Arbitraries.of("primary", "replica", "jdbc-eu-1");
     return Combinators.combine(
-            keys(), targets, entries(), entries(), Arbitraries.integers().between(0, 4))
+            keys(), targets, entries(), entries(), Arbitraries.integers().between(0, 5), documents())
         .as(
-            (k, t, a, b, kind) -> {
+            (k, t, a, b, kind, stored) -> {
               // Both entries take the action's key, as the API requires.
               Entry after = Entry.of(k, a.fields(), a.version());
               Entry before = Entry.of(k, b.fields(), b.version());
@@ -228,6 +228,7 @@ final class AuditGenerators {
                     case 1 -> RepairAction.upsert(t, after, Expected.present(before));
                     case 2 -> RepairAction.delete(t, k, Expected.present(before));
                     case 3 -> RepairAction.upsert(t, after, Expected.present(before)).inverse();
+                    case 5 -> RepairAction.restore(t, before, stored.fields(), Expected.present(after));
                     default -> RepairAction.upsert(t, after, Expected.absent()).inverse();
                   };
               return action;
@@ -254,7 +255,18 @@ final class AuditGenerators {
         .in((b, v) -> b.found(v))
         .use(anyText().injectNull(0.3))
         .in((b, v) -> b.note(v))
+        .use(documents().map(Value.MapValue::fields).injectNull(0.5))
+        .in((b, v) -> b.foundRow(v))
+        .use(fingerprints())
+        .in((b, v) -> b.fingerprints(v))
         .build(RecordBuilder::build);
+  }
+
+  /** Fingerprints of up to three stores, some empty. */
+  static Arbitrary<Map<String, Map<String, String>>> fingerprints() {
+    Arbitrary<Map<String, String>> one =
+        Arbitraries.maps(Arbitraries.of("product", "server", "database", "dataset", "é😀"), anyText()).ofMaxSize(3);
+    return Arbitraries.maps(Arbitraries.of("primary", "replica", "orders@second"), one).ofMaxSize(3);
   }
 
   /** A mutable builder, because a record has more components than a combinator takes. */
@@ -268,6 +280,18 @@ final class AuditGenerators {
     private ActionOutcome.Status status;
     private Entry found;
     private String note;
+    private Map<String, Value> foundRow;
+    private Map<String, Map<String, String>> fingerprints = Map.of();
+
+    RecordBuilder foundRow(Map<String, Value> v) {
+      foundRow = v;
+      return this;
+    }
+
+    RecordBuilder fingerprints(Map<String, Map<String, String>> v) {
+      fingerprints = v;
+      return this;
+    }
 
     RecordBuilder runId(String v) {
       runId = v;
@@ -315,7 +339,7 @@ final class AuditGenerators {
     }
 
     AuditRecord build() {
-      return new AuditRecord(runId, type, time, action, decision, divergence, status, found, note);
+      return new AuditRecord(runId, type, time, action, decision, divergence, status, found, note, foundRow, fingerprints);
     }
   }
 

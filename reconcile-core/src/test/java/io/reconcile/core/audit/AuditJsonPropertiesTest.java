@@ -89,6 +89,13 @@ class AuditJsonPropertiesTest {
     if (r.found() != null) {
       assertThat(AuditGenerators.exactlyEqual(back.found(), r.found())).isTrue();
     }
+    if (r.foundRow() != null) {
+      assertThat(AuditGenerators.exactlyEqual(Value.MapValue.of(back.foundRow()), Value.MapValue.of(r.foundRow()))).isTrue();
+    }
+    if (r.action() instanceof RepairAction.Upsert u && u.storedRow() != null) {
+      RepairAction.Upsert b = (RepairAction.Upsert) back.action();
+      assertThat(AuditGenerators.exactlyEqual(Value.MapValue.of(b.storedRow()), Value.MapValue.of(u.storedRow()))).isTrue();
+    }
     Chain.Verifier verifier = new Chain.Verifier();
     assertThat(verifier.accept(line, true)).isTrue();
     assertThat(verifier.result()).isEqualTo(new AuditLog.Verification(true, 1, null));

@@ -96,6 +96,21 @@ class AuditJsonTest {
     assertThat(AuditGenerators.exactlyEqual(text, v)).isTrue();
   }
 
+  @Test
+  @DisplayName("a found row of every kind of value round-trips exactly through an audit line")
+  void foundRowOfEveryKind() {
+    Map<String, Value> row = new java.util.LinkedHashMap<>();
+    List<Value> kinds = everyKind().toList();
+    for (int i = 0; i < kinds.size(); i++) {
+      row.put("c" + i, kinds.get(i));
+    }
+    AuditRecord r =
+        new AuditRecord("run", AuditRecord.Type.OUTCOME, T, null, null, null, ActionOutcome.Status.APPLIED, null, null, row, Map.of());
+    AuditRecord back = Chain.record(Chain.parse(new Chain().next(r).line()));
+    assertThat(back).isEqualTo(r);
+    assertThat(AuditGenerators.exactlyEqual(Value.MapValue.of(back.foundRow()), Value.MapValue.of(row))).isTrue();
+  }
+
   @Nested
   @DisplayName("the format")
   class Format {
@@ -262,6 +277,43 @@ class AuditJsonTest {
     }
 
     @Test
+    @DisplayName("fingerprints, found rows, stored rows and the FAILED and SKIPPED types are written and read back")
+    void newMembers() {
+      Entry stored = Entry.of(Key.of(7), Map.of("v", "old"));
+      RepairAction restore =
+          RepairAction.restore("replica", stored, Map.of("v", Value.of("old"), "extra", Value.of(7)), Expected.present(after));
+      Map<String, Map<String, String>> fingerprints =
+          Map.of("a", Map.of("database", "shop", "dataset", "orders"), "b", Map.of());
+      List<AuditRecord> records =
+          List.of(
+              new AuditRecord("r1", AuditRecord.Type.RUN_STARTED, T, null, null, null, null, null, "stores [a, b]", null, fingerprints),
+              new AuditRecord("r1", AuditRecord.Type.INTENT, T, restore, "undo", null, null, null, null),
+              new AuditRecord("r1", AuditRecord.Type.OUTCOME, T, restore, null, null, ActionOutcome.Status.APPLIED, stored, null,
+                  Map.of("v", Value.of("old"), "extra", Value.of(7)), Map.of()),
+              new AuditRecord("r1", AuditRecord.Type.FAILED, T, restore, null, null, null, null, "store 'b' failed a batch of 1 actions"),
+              new AuditRecord("r1", AuditRecord.Type.SKIPPED, T, restore, null, null, null, null, "repair limit reached"));
+      for (AuditRecord r : records) {
+        assertThat(AuditJson.recordFromJson(AuditJson.toJson(r))).isEqualTo(r);
+      }
+      ObjectNode started = AuditJson.toJson(records.get(0));
+      assertThat(started.get("fingerprints").get("a").get("database").textValue()).isEqualTo("shop");
+      assertThat(AuditJson.toJson(records.get(2)).get("foundRow").get("extra").get("value").textValue()).isEqualTo("7");
+      assertThat(AuditJson.toJson(restore).get("storedRow").get("extra").get("type").textValue()).isEqualTo("num");
+      assertThat(AuditJson.toJson(records.get(3)).toString()).doesNotContain("fingerprints").doesNotContain("foundRow");
+    }
+
+    @Test
+    @DisplayName("a record written before fingerprints and found rows existed reads without them")
+    void oldRecords() {
+      AuditRecord back =
+          AuditJson.recordFromJson(
+              Chain.parse("{\"runId\":\"r\",\"type\":\"RUN_STARTED\",\"time\":\"" + T + "\",\"note\":\"stores [a, b]\"}"));
+      assertThat(back.fingerprints()).isEmpty();
+      assertThat(back.foundRow()).isNull();
+      assertThat(back.note()).isEqualTo("stores [a, b]");
+    }
+
+    @Test
     @DisplayName("JSON null stands for a missing member, and unknown members are ignored")
     void lenientWhereSafe() throws Exception {
       ObjectNode json =
@@ -350,7 +402,7 @@ class AuditJsonTest {
                       json("{\"runId\":\"r\",\"type\":\"STARTED\",\"time\":\"" + T + "\"}")))
           .hasMessage(
               "malformed audit JSON at record.type: expected one of RUN_STARTED, INTENT, OUTCOME,"
-                  + " RUN_FINISHED, UNDO_STARTED, UNDO_FINISHED, but found \"STARTED\"");
+                  + " FAILED, SKIPPED, RUN_FINISHED, UNDO_STARTED, UNDO_FINISHED, but found \"STARTED\"");
       assertThatThrownBy(
               () ->
                   AuditJson.recordFromJson(
