@@ -61,6 +61,11 @@ final class H2Dialect implements Dialect {
     this.noPushdownReason = noPushdownReason;
   }
 
+  /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
+  static H2Dialect forCatalogRead() {
+    return new H2Dialect(null, "catalog read");
+  }
+
   /** Whether the connection is to H2. */
   static boolean isH2(DatabaseMetaData md) throws SQLException {
     return "H2".equalsIgnoreCase(md.getDatabaseProductName()) && md.getDatabaseMajorVersion() >= 2;
@@ -135,6 +140,23 @@ final class H2Dialect implements Dialect {
     }
     c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
     return was;
+  }
+
+  /**
+   * H2 has no read-only transactions (its {@code Connection.setReadOnly} is a no-op, and {@code
+   * ACCESS_MODE_DATA=r} makes the whole database read-only for every session), so a read asks H2
+   * whether its transaction holds uncommitted changes — rows written by a function or by a data
+   * change delta table ({@code FROM FINAL TABLE (INSERT …)}) — before rolling it back, and fails if
+   * so. Two things escape it: a sequence advanced ({@code NEXT VALUE FOR}, never rolled back and
+   * not a change H2 reports), and DDL run by a Java function, which H2 commits at once.
+   */
+  @Override
+  public boolean readWrote(Connection c) throws SQLException {
+    try (java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(
+            "SELECT CONTAINS_UNCOMMITTED FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
+      return rs.next() && rs.getBoolean(1);
+    }
   }
 
   @Override

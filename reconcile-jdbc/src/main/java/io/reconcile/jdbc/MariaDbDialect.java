@@ -154,6 +154,11 @@ final class MariaDbDialect implements Dialect {
     this.noPushdownReason = noPushdownReason;
   }
 
+  /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
+  static MariaDbDialect forCatalogRead() {
+    return new MariaDbDialect(Map.of(), null, "catalog read", List.of());
+  }
+
   /** Whether the connection is to MariaDB or MySQL (either driver reports either product). */
   static boolean isMariaDbOrMySql(DatabaseMetaData md) throws SQLException {
     String product = md.getDatabaseProductName();
@@ -262,6 +267,23 @@ final class MariaDbDialect implements Dialect {
       long rows = rs.next() ? rs.getLong("rows") : 0;
       return rows > 0 ? rows : null;
     }
+  }
+
+  /** A statement list must fail to parse: the driver then sends no multi-statement flag. */
+  @Override
+  public void refuseStatementLists(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT 1; SELECT 1");
+    } catch (SQLException e) {
+      if ("42000".equals(e.getSQLState())) {
+        return; // a syntax error: statement lists are off
+      }
+      throw e;
+    }
+    throw new io.reconcile.api.ReconcileException.ConfigurationException(
+        "the store's connections run several statements sent as one (MariaDB/MySQL connection"
+            + " option allowMultiQueries=true), which would let a filter run statements of its own;"
+            + " connect without allowMultiQueries");
   }
 
   /** For the next transaction only (InnoDB takes its snapshot at the first read). */

@@ -82,6 +82,11 @@ final class PostgresDialect implements Dialect {
     this.nativeDigest = nativeDigest;
   }
 
+  /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
+  static PostgresDialect forCatalogRead() {
+    return new PostgresDialect(null, "catalog read", null);
+  }
+
   /** Whether the connection is to PostgreSQL. */
   static boolean isPostgres(DatabaseMetaData md) throws SQLException {
     return "PostgreSQL".equalsIgnoreCase(md.getDatabaseProductName());
