@@ -247,6 +247,29 @@ interface Dialect {
    */
   default void refuseStatementLists(Connection c) throws SQLException {}
 
+  /**
+   * Where the table lives, for the store's {@linkplain JdbcStore#fingerprint() fingerprint}, read
+   * in the catalog read of {@code build()}: {@code server} (an identity of the server), {@code
+   * database} and, where the product has schemas, {@code schema} — never a secret. The default
+   * names the server by the connection's URL without its query or settings (and user-info masked),
+   * the database by the table's catalog (or the connection's), the schema by the table's.
+   */
+  default Map<String, String> location(Connection c, Table table) throws SQLException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    String url = c.getMetaData().getURL();
+    if (url != null) {
+      out.put("server", io.reconcile.api.Redaction.uri(url.replaceFirst("[?;].*", "")));
+    }
+    String catalog = table.ref().catalog() != null ? table.ref().catalog() : c.getCatalog();
+    if (catalog != null) {
+      out.put("database", catalog);
+    }
+    if (table.ref().schema() != null) {
+      out.put("schema", table.ref().schema());
+    }
+    return out;
+  }
+
   /** Digests computed inside the database, or null when rows are hashed client-side. */
   default @Nullable Pushdown pushdown() {
     return null;

@@ -116,9 +116,11 @@ public final class JdbcStore implements Store {
   private final Normalization normalization;
   private final boolean readOnly;
   private final int fetchSize;
+  private final Map<String, String> fingerprint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcStore(Builder b, Table table, Dialect dialect) {
+  private JdbcStore(Builder b, Table table, Dialect dialect, Map<String, String> fingerprint) {
+    this.fingerprint = fingerprint;
     this.id = b.id != null ? b.id : table.name();
     this.dataSource = b.dataSource;
     this.queries = new Queries(table, dialect, b.filter);
@@ -155,6 +157,21 @@ public final class JdbcStore implements Store {
       c.add(Capability.SERVER_SIDE_DIGEST);
     }
     return c;
+  }
+
+  /**
+   * Where the table lives, read once in {@link Builder#build()}'s catalog read: {@code product}
+   * (name and version), {@code server} (PostgreSQL: {@code system_identifier} from {@code
+   * pg_control_system()}, or the server's address, port and database OID when the user may not call
+   * it; MariaDB: {@code server_uid}, MySQL: {@code server_uuid}, else host name and port; H2 and
+   * other products: the connection URL without its settings), {@code database}, {@code schema}
+   * (not on MariaDB/MySQL, whose databases have none), {@code dataset} (the table as the catalog
+   * spells it), {@code key} and {@code fields} (the key and compared columns in order, each in
+   * double quotes) and, with a version column, {@code version}. Never a password or other secret.
+   */
+  @Override
+  public Map<String, String> fingerprint() {
+    return fingerprint;
   }
 
   /**
@@ -957,16 +974,43 @@ public final class JdbcStore implements Store {
       }
       Table resolved;
       Dialect dialect;
+      Map<String, String> fingerprint;
       try (SnapshotRead read = SnapshotRead.begin(conn, catalog, label)) {
         resolved = Table.resolve(read.connection(), table, keyColumns, columns, normalization, versionColumn);
         dialect = Dialect.detect(read.connection(), resolved, normalization, serverSideDigest);
+        fingerprint = fingerprint(read.connection(), resolved, dialect);
         if (filter != null) {
           catalog.refuseStatementLists(read.connection());
         }
       } catch (SQLException e) {
         throw failure("store '" + label + "' could not read the catalog", e);
       }
-      return new JdbcStore(this, resolved, dialect);
+      return new JdbcStore(this, resolved, dialect, fingerprint);
+    }
+
+    /** See {@link JdbcStore#fingerprint()}. */
+    private static Map<String, String> fingerprint(Connection c, Table t, Dialect dialect)
+        throws SQLException {
+      java.sql.DatabaseMetaData md = c.getMetaData();
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("product", md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
+      out.putAll(dialect.location(c, t));
+      out.put("dataset", t.ref().table());
+      out.put("key", names(t.keys()));
+      out.put("fields", names(t.columns()));
+      if (t.version() != null) {
+        out.put("version", names(List.of(t.version())));
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Column names as the catalog spells them, each in double quotes (doubled inside), in order. */
+    private static String names(List<Column> columns) {
+      StringBuilder b = new StringBuilder();
+      for (Column c : columns) {
+        b.append(b.length() == 0 ? "" : ", ").append('"').append(c.catalogName().replace("\"", "\"\"")).append('"');
+      }
+      return b.toString();
     }
 
     private static String requireText(String value, String what) {

@@ -269,6 +269,34 @@ final class MariaDbDialect implements Dialect {
     }
   }
 
+  /**
+   * {@code server}: MariaDB's {@code server_uid} ({@code server_uid <value>}, a hash the server
+   * derives from its address, port and data directory), MySQL's {@code server_uuid}, or else
+   * {@code hostname <host>:<port>}; {@code database}: the table's database. MariaDB has no schemas
+   * within a database, so there is no {@code schema}.
+   */
+  @Override
+  public Map<String, String> location(Connection c, Table table) throws SQLException {
+    Map<String, String> vars = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name IN"
+            + " ('server_uid', 'server_uuid', 'hostname', 'port')")) {
+      while (rs.next()) {
+        vars.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
+      }
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    out.put("server",
+        vars.get("server_uid") != null ? "server_uid " + vars.get("server_uid")
+            : vars.get("server_uuid") != null ? "server_uuid " + vars.get("server_uuid")
+            : "hostname " + vars.get("hostname") + ":" + vars.get("port"));
+    String database = table.ref().catalog() != null ? table.ref().catalog() : c.getCatalog();
+    if (database != null) {
+      out.put("database", database);
+    }
+    return out;
+  }
+
   /** A statement list must fail to parse: the driver then sends no multi-statement flag. */
   @Override
   public void refuseStatementLists(Connection c) throws SQLException {

@@ -201,6 +201,47 @@ final class PostgresDialect implements Dialect {
     }
   }
 
+  /**
+   * {@code server}: {@code system_identifier <n>} from {@code pg_control_system()} (the cluster's
+   * identity, the same on every database of it and kept by physical replicas and restored base
+   * backups), or — when the user may not call it — {@code address <host>:<port>, database oid <oid>}
+   * as the server sees its own end of the connection ({@code local socket} for a Unix socket).
+   * {@code database}: {@code current_database()}; {@code schema}: the table's.
+   */
+  @Override
+  public Map<String, String> location(Connection c, Table table) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    String fallback;
+    String database;
+    boolean mayCall;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE'),"
+                + " host(inet_server_addr()), inet_server_port(), current_database(),"
+                + " (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+      rs.next();
+      mayCall = rs.getBoolean(1);
+      String address = rs.getString(2);
+      fallback = "address " + (address == null ? "local socket" : address)
+          + ":" + rs.getString(3) + ", database oid " + rs.getString(5);
+      database = rs.getString(4);
+    }
+    String server = fallback;
+    if (mayCall) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT system_identifier FROM pg_catalog.pg_control_system()")) {
+        rs.next();
+        server = "system_identifier " + rs.getString(1);
+      }
+    }
+    out.put("server", server);
+    out.put("database", database);
+    if (table.ref().schema() != null) {
+      out.put("schema", table.ref().schema());
+    }
+    return out;
+  }
+
   @Override
   public boolean takesArrays() {
     return true;
