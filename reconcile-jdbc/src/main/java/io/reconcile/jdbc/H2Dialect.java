@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Canonical#encodeRow} — integers {@code 'n' || CHAR_LENGTH(s) || ':' || s} over {@code CAST(x AS
  * VARCHAR)}; NUMERIC/DECIMAL by value (trailing fractional zeros and point trimmed, zero as {@code
  * 0}; H2 prints numerics without exponent); character types {@code 's' || OCTET_LENGTH(x) || ':' ||
- * x} (UTF-8 bytes; {@code CHAR(n)} pads on both sides alike); BOOLEAN {@code b1:1}/{@code b1:0};
+ * x} (UTF-8 bytes; {@code CHAR(n)} over {@code RTRIM(x)}, without its pad spaces); BOOLEAN {@code b1:1}/{@code b1:0};
  * DATE {@code 'd10:' || CAST(x AS VARCHAR)}; TIMESTAMP and TIMESTAMP WITH TIME ZONE {@code EXTRACT(EPOCH
  * FROM x)} trimmed like a decimal (a TIMESTAMP read as UTC, as the client side reads it); UUID
  * {@code 'u36:' || CAST(x AS VARCHAR)}; binary types {@code 'x' || 2·OCTET_LENGTH(x) || ':' ||
@@ -191,7 +191,10 @@ final class H2Dialect implements Dialect {
         switch (c.kind()) {
           case LONG -> framed("n", "CAST(" + x + " AS VARCHAR)");
           case DECIMAL -> framed("n", "CASE WHEN " + x + " = 0 THEN '0' ELSE " + byValue("CAST(" + x + " AS VARCHAR)") + " END");
-          case TEXT -> "'s' || OCTET_LENGTH(" + x + ") || ':' || " + x;
+          case TEXT -> {
+            String t = c.padded() ? "RTRIM(" + x + ")" : x; // CHAR(n) without its pad spaces
+            yield "'s' || OCTET_LENGTH(" + t + ") || ':' || " + t;
+          }
           case BOOLEAN -> "CASE WHEN " + x + " THEN 'b1:1' ELSE 'b1:0' END";
           case DATE -> "'d10:' || CAST(" + x + " AS VARCHAR)";
           case TIMESTAMP, TIMESTAMP_TZ ->

@@ -549,6 +549,7 @@ public final class JdbcStore implements Store {
     Connection conn = connect();
     boolean autoCommit = true;
     try {
+      queries.dialect().enterSession(conn); // e.g. MariaDB timestamps written in UTC
       autoCommit = conn.getAutoCommit();
       conn.setAutoCommit(false);
       List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
@@ -577,7 +578,17 @@ public final class JdbcStore implements Store {
       throw e;
     } finally {
       restoreAutoCommit(conn, autoCommit);
+      leaveSession(conn);
       release(conn);
+    }
+  }
+
+  /** Undoes the dialect's session settings on a connection about to go back to its pool. */
+  private void leaveSession(Connection conn) {
+    try {
+      queries.dialect().leaveSession(conn);
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool will discard it.
     }
   }
 

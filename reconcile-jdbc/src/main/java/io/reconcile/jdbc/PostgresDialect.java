@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>smallint/integer/bigint: {@code 'n' || length(x::text) || ':' || x::text};
  *   <li>numeric: the same over {@code trim_scale(x)::text} (by value, no trailing zeros; numeric has
  *       no negative zero);
- *   <li>text/varchar: {@code 's' || octet_length(x) || ':' || x} (UTF-8 database);
+ *   <li>text/varchar: {@code 's' || octet_length(x) || ':' || x} (UTF-8 database); char(n)
+ *       (bpchar) the same over {@code x::text}, which drops the trailing pad spaces;
  *   <li>boolean: {@code b1:1} / {@code b1:0};
  *   <li>date: {@code 'd10:' || to_char(x, 'YYYY-MM-DD')} (years 1–9999);
  *   <li>timestamp/timestamptz: {@code trim_scale(extract(epoch from x))} — numeric since PostgreSQL
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * over the ranges' key bounds ({@link Queries#bucket}) and aggregated by a hash aggregate. Server-side digests need
  * PostgreSQL 14 or later, a UTF-8 database, {@code standard_conforming_strings}, only the column
  * types above among the compared columns, and a normalisation that changes no values (renames and
- * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, char(n), or
+ * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, or
  * precision/trim rules — the store hashes client-side, as the generic dialect does.
  */
 final class PostgresDialect implements Dialect {
@@ -59,7 +60,7 @@ final class PostgresDialect implements Dialect {
   private static final Set<String> PUSHABLE_TYPES =
       Set.of(
           "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric", "text",
-          "varchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea");
+          "varchar", "bpchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea");
 
   /**
    * Types whose values {@code hash_record_extended} hashes by value with a 64-bit extended hash
@@ -267,6 +268,7 @@ final class PostgresDialect implements Dialect {
     return switch (c.typeName().toLowerCase(Locale.ROOT)) {
       case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "uuid" -> x + "::text";
       case "numeric" -> "trim_scale(" + x + ")::text";
+      case "bpchar" -> x + "::text"; // char(n) to text drops the trailing pad spaces
       case "date" -> "to_char(" + x + ", 'YYYY-MM-DD')";
       case "timestamp", "timestamptz" -> "trim_scale(extract(epoch from " + x + "))::text";
       case "text", "varchar", "bool", "bytea" -> x;
@@ -283,7 +285,7 @@ final class PostgresDialect implements Dialect {
         switch (c.typeName().toLowerCase(Locale.ROOT)) {
           case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric" ->
               "'n' || length(" + v + ") || ':' || " + v;
-          case "text", "varchar" -> "'s' || octet_length(" + v + ") || ':' || " + v;
+          case "text", "varchar", "bpchar" -> "'s' || octet_length(" + v + ") || ':' || " + v;
           case "bool" -> "CASE WHEN " + v + " THEN 'b1:1' ELSE 'b1:0' END";
           case "date" -> "'d10:' || " + v;
           case "timestamp", "timestamptz" -> "'t' || length(" + v + ") || ':' || " + v;
