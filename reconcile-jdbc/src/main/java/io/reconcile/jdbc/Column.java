@@ -71,6 +71,15 @@ record Column(
     }
   }
 
+  /**
+   * Whether the column is fixed-length character ({@code char(n)}), whose trailing pad spaces are
+   * not part of its values: PostgreSQL and H2 return them padded, MariaDB trimmed, so every
+   * product's reads and server-side digests drop trailing spaces (U+0020) of such columns.
+   */
+  boolean padded() {
+    return kind == Kind.TEXT && (jdbcType == Types.CHAR || jdbcType == Types.NCHAR);
+  }
+
   @Override
   public String toString() {
     return catalogName + " " + typeName;

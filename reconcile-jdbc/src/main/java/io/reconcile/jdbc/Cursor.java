@@ -110,12 +110,10 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
         inPage = 0;
       }
     } catch (SQLException e) {
-      close();
-      throw JdbcStore.failure(
-          "store '" + storeId + "' failed to scan " + (ranges.size() == 1 ? ranges.get(0) : ranges.size() + " ranges"), e);
+      throw closing(JdbcStore.failure(
+          "store '" + storeId + "' failed to scan " + (ranges.size() == 1 ? ranges.get(0) : ranges.size() + " ranges"), e));
     } catch (RuntimeException e) {
-      close();
-      throw e;
+      throw closing(e);
     }
   }
 
@@ -217,7 +215,22 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
     }
   }
 
-  /** Releases the page and the connection. Idempotent; never throws. */
+  /** Closes the cursor after {@code failure}, to which a failure to close is added. */
+  private RuntimeException closing(RuntimeException failure) {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    return failure;
+  }
+
+  /**
+   * Releases the page and the connection. Idempotent.
+   *
+   * @throws io.reconcile.api.ReconcileException if the read turns out to have written (see {@link
+   *     SnapshotRead#close()})
+   */
   @Override
   public void close() {
     if (closed) {

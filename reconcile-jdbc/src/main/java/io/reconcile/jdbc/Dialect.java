@@ -53,6 +53,23 @@ interface Dialect {
     return generic();
   }
 
+  /**
+   * The dialect to read the catalog with, before the table is known: the product's read-only
+   * transaction and session handling (see {@link SnapshotRead}), nothing table-specific.
+   */
+  static Dialect forCatalogRead(java.sql.DatabaseMetaData md) throws SQLException {
+    if (PostgresDialect.isPostgres(md)) {
+      return PostgresDialect.forCatalogRead();
+    }
+    if (MariaDbDialect.isMariaDbOrMySql(md)) {
+      return MariaDbDialect.forCatalogRead();
+    }
+    if (H2Dialect.isH2(md)) {
+      return H2Dialect.forCatalogRead();
+    }
+    return generic();
+  }
+
   /** The generic dialect: SQL:2008 paging, {@code FOR UPDATE} locking, client-side hashing. */
   static Dialect generic() {
     return Generic.INSTANCE;
@@ -186,9 +203,10 @@ interface Dialect {
   int UNCHANGED = -1;
 
   /**
-   * Makes the transaction just begun on {@code c} (autocommit off) read one snapshot: the default
-   * raises the session to REPEATABLE READ when it is lower. Returns the isolation level to restore
-   * when the read ends, or {@link #UNCHANGED}.
+   * Makes the transaction just begun on {@code c} (autocommit off, {@link Connection#setReadOnly}
+   * already set) read one snapshot, and read-only where the product has read-only transactions: the
+   * default raises the session to REPEATABLE READ when it is lower and relies on the driver's
+   * read-only hint. Returns the isolation level to restore when the read ends, or {@link #UNCHANGED}.
    */
   default int beginSnapshot(Connection c) throws SQLException {
     int was = c.getTransactionIsolation();
@@ -197,6 +215,59 @@ interface Dialect {
     }
     c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     return was;
+  }
+
+  /**
+   * Whether the read-only transaction on {@code c}, about to be rolled back, changed anything: for
+   * products whose transactions cannot be made read-only (H2), so that a filter that writes fails
+   * instead of passing unnoticed. The default answers false: the database refused every write.
+   */
+  default boolean readWrote(Connection c) throws SQLException {
+    return false;
+  }
+
+  /**
+   * Sets what the store needs of a session on a connection it just took, before any statement of
+   * its own (MariaDB: the UTC time zone); {@link #leaveSession} puts it back before the connection
+   * is released. The default changes nothing.
+   */
+  default void enterSession(Connection c) throws SQLException {}
+
+  /** Undoes {@link #enterSession} on a connection about to be released. */
+  default void leaveSession(Connection c) throws SQLException {}
+
+  /**
+   * Refuses connections that execute a statement list ({@code a; b}) as several statements where
+   * the product lets a connection option switch that on (MariaDB/MySQL {@code allowMultiQueries}):
+   * with it, a filter could carry statements of its own past the read-only transaction. The default
+   * checks nothing: PostgreSQL's and H2's drivers always run statement lists, so there {@link
+   * FilterCheck} is what keeps a filter one expression.
+   *
+   * @throws io.reconcile.api.ReconcileException.ConfigurationException if the connection runs them
+   */
+  default void refuseStatementLists(Connection c) throws SQLException {}
+
+  /**
+   * Where the table lives, for the store's {@linkplain JdbcStore#fingerprint() fingerprint}, read
+   * in the catalog read of {@code build()}: {@code server} (an identity of the server), {@code
+   * database} and, where the product has schemas, {@code schema} — never a secret. The default
+   * names the server by the connection's URL without its query or settings (and user-info masked),
+   * the database by the table's catalog (or the connection's), the schema by the table's.
+   */
+  default Map<String, String> location(Connection c, Table table) throws SQLException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    String url = c.getMetaData().getURL();
+    if (url != null) {
+      out.put("server", io.reconcile.api.Redaction.uri(url.replaceFirst("[?;].*", "")));
+    }
+    String catalog = table.ref().catalog() != null ? table.ref().catalog() : c.getCatalog();
+    if (catalog != null) {
+      out.put("database", catalog);
+    }
+    if (table.ref().schema() != null) {
+      out.put("schema", table.ref().schema());
+    }
+    return out;
   }
 
   /** Digests computed inside the database, or null when rows are hashed client-side. */

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Canonical#encodeRow} — integers {@code 'n' || CHAR_LENGTH(s) || ':' || s} over {@code CAST(x AS
  * VARCHAR)}; NUMERIC/DECIMAL by value (trailing fractional zeros and point trimmed, zero as {@code
  * 0}; H2 prints numerics without exponent); character types {@code 's' || OCTET_LENGTH(x) || ':' ||
- * x} (UTF-8 bytes; {@code CHAR(n)} pads on both sides alike); BOOLEAN {@code b1:1}/{@code b1:0};
+ * x} (UTF-8 bytes; {@code CHAR(n)} over {@code RTRIM(x)}, without its pad spaces); BOOLEAN {@code b1:1}/{@code b1:0};
  * DATE {@code 'd10:' || CAST(x AS VARCHAR)}; TIMESTAMP and TIMESTAMP WITH TIME ZONE {@code EXTRACT(EPOCH
  * FROM x)} trimmed like a decimal (a TIMESTAMP read as UTC, as the client side reads it); UUID
  * {@code 'u36:' || CAST(x AS VARCHAR)}; binary types {@code 'x' || 2·OCTET_LENGTH(x) || ':' ||
@@ -59,6 +59,11 @@ final class H2Dialect implements Dialect {
   private H2Dialect(@Nullable Pushdown pushdown, @Nullable String noPushdownReason) {
     this.pushdown = pushdown;
     this.noPushdownReason = noPushdownReason;
+  }
+
+  /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
+  static H2Dialect forCatalogRead() {
+    return new H2Dialect(null, "catalog read");
   }
 
   /** Whether the connection is to H2. */
@@ -137,6 +142,23 @@ final class H2Dialect implements Dialect {
     return was;
   }
 
+  /**
+   * H2 has no read-only transactions (its {@code Connection.setReadOnly} is a no-op, and {@code
+   * ACCESS_MODE_DATA=r} makes the whole database read-only for every session), so a read asks H2
+   * whether its transaction holds uncommitted changes — rows written by a function or by a data
+   * change delta table ({@code FROM FINAL TABLE (INSERT …)}) — before rolling it back, and fails if
+   * so. Two things escape it: a sequence advanced ({@code NEXT VALUE FOR}, never rolled back and
+   * not a change H2 reports), and DDL run by a Java function, which H2 commits at once.
+   */
+  @Override
+  public boolean readWrote(Connection c) throws SQLException {
+    try (java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(
+            "SELECT CONTAINS_UNCOMMITTED FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
   @Override
   public String random() {
     return "RAND()";
@@ -169,7 +191,10 @@ final class H2Dialect implements Dialect {
         switch (c.kind()) {
           case LONG -> framed("n", "CAST(" + x + " AS VARCHAR)");
           case DECIMAL -> framed("n", "CASE WHEN " + x + " = 0 THEN '0' ELSE " + byValue("CAST(" + x + " AS VARCHAR)") + " END");
-          case TEXT -> "'s' || OCTET_LENGTH(" + x + ") || ':' || " + x;
+          case TEXT -> {
+            String t = c.padded() ? "RTRIM(" + x + ")" : x; // CHAR(n) without its pad spaces
+            yield "'s' || OCTET_LENGTH(" + t + ") || ':' || " + t;
+          }
           case BOOLEAN -> "CASE WHEN " + x + " THEN 'b1:1' ELSE 'b1:0' END";
           case DATE -> "'d10:' || CAST(" + x + " AS VARCHAR)";
           case TIMESTAMP, TIMESTAMP_TZ ->

@@ -51,8 +51,13 @@ import org.jspecify.annotations.Nullable;
  * database catalog before any data is read: the table must exist, every named column too, and the
  * key columns must be the primary key or cover a unique index. Identifiers are taken from the
  * catalog and quoted; values only ever travel as bind parameters. The optional {@linkplain
- * Builder#filter filter} is the one piece of SQL text taken from configuration, so it must come
- * from a trusted source.
+ * Builder#filter filter} is the one piece of SQL text taken from configuration: it must be one
+ * boolean expression, checked before any statement runs.
+ *
+ * <p><b>Detection cannot write.</b> Every read, the catalog reads of {@link Builder#build()}
+ * included, runs in a read-only transaction that is rolled back when it ends (see {@link
+ * SnapshotRead}): PostgreSQL and MariaDB/MySQL refuse any write a filter's function or subquery
+ * attempts; on H2, which has no read-only transactions, a read that changed rows fails.
  *
  * <p><b>Reading.</b> Entries carry the key columns as the {@link Key} (integers as {@code long},
  * text, UUID or binary) and the compared columns as fields, named as the catalog spells them — in
@@ -111,9 +116,11 @@ public final class JdbcStore implements Store {
   private final Normalization normalization;
   private final boolean readOnly;
   private final int fetchSize;
+  private final Map<String, String> fingerprint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcStore(Builder b, Table table, Dialect dialect) {
+  private JdbcStore(Builder b, Table table, Dialect dialect, Map<String, String> fingerprint) {
+    this.fingerprint = fingerprint;
     this.id = b.id != null ? b.id : table.name();
     this.dataSource = b.dataSource;
     this.queries = new Queries(table, dialect, b.filter);
@@ -150,6 +157,21 @@ public final class JdbcStore implements Store {
       c.add(Capability.SERVER_SIDE_DIGEST);
     }
     return c;
+  }
+
+  /**
+   * Where the table lives, read once in {@link Builder#build()}'s catalog read: {@code product}
+   * (name and version), {@code server} (PostgreSQL: {@code system_identifier} from {@code
+   * pg_control_system()}, or the server's address, port and database OID when the user may not call
+   * it; MariaDB: {@code server_uid}, MySQL: {@code server_uuid}, else host name and port; H2 and
+   * other products: the connection URL without its settings), {@code database}, {@code schema}
+   * (not on MariaDB/MySQL, whose databases have none), {@code dataset} (the table as the catalog
+   * spells it), {@code key} and {@code fields} (the key and compared columns in order, each in
+   * double quotes) and, with a version column, {@code version}. Never a password or other secret.
+   */
+  @Override
+  public Map<String, String> fingerprint() {
+    return fingerprint;
   }
 
   /**
@@ -225,28 +247,16 @@ public final class JdbcStore implements Store {
         && queries.table().keys().get(0).kind() == Column.Kind.LONG) {
       return integerSegments(range, maxSegments);
     }
-    Long estimate = statisticalRows(range);
-    if (estimate != null && maxSegments == 1) {
-      return List.of(new Segment(range, estimate));
-    }
-    if (estimate != null && queries.dialect().random() != null) {
-      return sampledSegments(range, maxSegments, estimate);
-    }
     long count;
-    Connection conn = connect();
-    try {
-      Queries.Sql sql = queries.count(range);
-      try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
-        sql.bind(ps);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          count = rs.getLong(1);
-        }
+    try (SnapshotRead read = snapshot()) {
+      Long estimate = statisticalRows(read.connection(), range);
+      if (estimate != null && maxSegments == 1) {
+        return List.of(new Segment(range, estimate));
       }
-    } catch (SQLException e) {
-      throw failure("store '" + id + "' failed to count " + range, e);
-    } finally {
-      release(conn);
+      if (estimate != null && queries.dialect().random() != null) {
+        return sampledSegments(read.connection(), range, maxSegments, estimate);
+      }
+      count = count(read.connection(), range);
     }
     int parts = (int) Math.max(1, Math.min(maxSegments, count));
     if (parts == 1) {
@@ -280,10 +290,9 @@ public final class JdbcStore implements Store {
    * segment (one query; the database reads every row but sends only the sample), sorted here in key
    * order; counts are the estimate's share.
    */
-  private List<Segment> sampledSegments(KeyRange range, int maxSegments, long estimate) {
+  private List<Segment> sampledSegments(Connection conn, KeyRange range, int maxSegments, long estimate) {
     double fraction = Math.min(1.0, (double) SAMPLED_PER_SEGMENT * maxSegments / estimate);
     List<Key> sample = new ArrayList<>();
-    Connection conn = connect();
     try {
       Queries.Sql sql = queries.sampleKeys(range, fraction);
       try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
@@ -296,8 +305,6 @@ public final class JdbcStore implements Store {
       }
     } catch (SQLException e) {
       throw failure("store '" + id + "' failed to sample " + range, e);
-    } finally {
-      release(conn);
     }
     if (sample.size() < 2) {
       return List.of(new Segment(range, estimate));
@@ -325,18 +332,29 @@ public final class JdbcStore implements Store {
    * unfiltered table, and only when that is large enough for counting it to cost more than the
    * estimate's error; null otherwise.
    */
-  private @Nullable Long statisticalRows(KeyRange range) {
+  private @Nullable Long statisticalRows(Connection conn, KeyRange range) {
     if (!range.equals(KeyRange.all()) || queries.filter() != null) {
       return null;
     }
-    Connection conn = connect();
     try {
       Long rows = queries.dialect().estimatedRows(conn, queries.table());
       return rows != null && rows > ESTIMATED_ABOVE ? rows : null;
     } catch (SQLException e) {
       throw failure("store '" + id + "' failed to read the statistics of " + queries.table().name(), e);
-    } finally {
-      release(conn);
+    }
+  }
+
+  /** The rows in {@code range}, counted. */
+  private long count(Connection conn, KeyRange range) {
+    Queries.Sql sql = queries.count(range);
+    try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
+      sql.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw failure("store '" + id + "' failed to count " + range, e);
     }
   }
 
@@ -347,8 +365,8 @@ public final class JdbcStore implements Store {
   }
 
   private List<Segment> integerSegments(KeyRange range, int maxSegments) {
-    Connection conn = connect();
-    try {
+    try (SnapshotRead read = snapshot()) {
+      Connection conn = read.connection();
       long min;
       long max;
       Queries.Sql bounds = queries.minMax(range);
@@ -375,7 +393,7 @@ public final class JdbcStore implements Store {
                 .add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(parts)))
                 .longValueExact());
       }
-      Long rows = statisticalRows(range);
+      Long rows = statisticalRows(conn, range);
       boolean dense =
           rows != null
               && BigInteger.valueOf(rows).multiply(BigInteger.valueOf(100))
@@ -411,8 +429,6 @@ public final class JdbcStore implements Store {
       return List.copyOf(out);
     } catch (SQLException e) {
       throw failure("store '" + id + "' failed to split " + range, e);
-    } finally {
-      release(conn);
     }
   }
 
@@ -533,6 +549,7 @@ public final class JdbcStore implements Store {
     Connection conn = connect();
     boolean autoCommit = true;
     try {
+      queries.dialect().enterSession(conn); // e.g. MariaDB timestamps written in UTC
       autoCommit = conn.getAutoCommit();
       conn.setAutoCommit(false);
       List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
@@ -561,7 +578,17 @@ public final class JdbcStore implements Store {
       throw e;
     } finally {
       restoreAutoCommit(conn, autoCommit);
+      leaveSession(conn);
       release(conn);
+    }
+  }
+
+  /** Undoes the dialect's session settings on a connection about to go back to its pool. */
+  private void leaveSession(Connection conn) {
+    try {
+      queries.dialect().leaveSession(conn);
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool will discard it.
     }
   }
 
@@ -774,7 +801,7 @@ public final class JdbcStore implements Store {
   private SnapshotRead snapshot() {
     Connection conn = connect();
     try {
-      return SnapshotRead.begin(conn, queries.dialect());
+      return SnapshotRead.begin(conn, queries.dialect(), id);
     } catch (SQLException e) {
       throw failure("store '" + id + "' could not start a read", e);
     }
@@ -873,12 +900,6 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * A SQL condition limiting which rows take part, e.g. {@code region = 'eu'}, added to every
-     * read with AND. It is SQL text from configuration: it must come from a trusted source. Rows
-     * outside it are invisible to the store, so a repair that inserts a key held by such a row
-     * fails (and rolls back its batch).
-     */
-    /**
      * The column that holds each row's version, read into {@link Entry#version()} and written with
      * each repair: a timestamp column (the time of the row's last write, for last-writer-wins
      * resolvers) or a text column holding a {@link
@@ -890,6 +911,15 @@ public final class JdbcStore implements Store {
       return this;
     }
 
+    /**
+     * A SQL condition limiting which rows take part, e.g. {@code region = 'eu'}, added to every
+     * read as {@code AND (filter)}. {@link #build()} refuses, before any statement runs, a filter
+     * that is not one boolean expression: a {@code ;} outside a literal, a comment, an unterminated
+     * literal or quoted identifier, a parameter marker, or parentheses that do not balance within
+     * it. Subqueries and function calls are allowed; every read runs in a read-only transaction,
+     * so they cannot write. Rows outside it are invisible to the store, so a repair that inserts a
+     * key held by such a row fails (and rolls back its batch).
+     */
     public Builder filter(String filter) {
       this.filter = requireText(filter, "filter");
       return this;
@@ -924,30 +954,75 @@ public final class JdbcStore implements Store {
      * the catalog, no rows.
      *
      * @throws ConfigurationException if the table or a column does not exist, the key columns are
-     *     not unique, or a column's type is unsupported; the message names it and says what to do
+     *     not unique, a column's type is unsupported, or the filter is not one boolean expression
+     *     (the message then starts with {@code filter}); the message names it and says what to do
      * @throws StoreUnavailableException if the database cannot be reached
      */
     public JdbcStore build() {
       if (table == null) {
         throw new ConfigurationException("a JDBC store needs a table; set it with table(...)");
       }
-      Table resolved;
-      Dialect dialect;
+      String label = id != null ? id : table;
       Connection conn;
       try {
         conn = dataSource.getConnection();
       } catch (SQLException e) {
-        throw failure("store '" + (id != null ? id : table) + "' could not connect to its database", e);
+        throw failure("store '" + label + "' could not connect to its database", e);
       }
+      Dialect catalog;
       try {
-        resolved = Table.resolve(conn, table, keyColumns, columns, normalization, versionColumn);
-        dialect = Dialect.detect(conn, resolved, normalization, serverSideDigest);
+        java.sql.DatabaseMetaData md = conn.getMetaData();
+        if (filter != null) {
+          // Before any statement runs: the filter is the one piece of SQL text from configuration.
+          FilterCheck.check(filter, FilterCheck.Syntax.of(md.getDatabaseProductName()));
+        }
+        catalog = Dialect.forCatalogRead(md);
       } catch (SQLException e) {
-        throw failure("store '" + (id != null ? id : table) + "' could not read the catalog", e);
-      } finally {
         release(conn);
+        throw failure("store '" + label + "' could not read the catalog", e);
+      } catch (RuntimeException e) {
+        release(conn);
+        throw e;
       }
-      return new JdbcStore(this, resolved, dialect);
+      Table resolved;
+      Dialect dialect;
+      Map<String, String> fingerprint;
+      try (SnapshotRead read = SnapshotRead.begin(conn, catalog, label)) {
+        resolved = Table.resolve(read.connection(), table, keyColumns, columns, normalization, versionColumn);
+        dialect = Dialect.detect(read.connection(), resolved, normalization, serverSideDigest);
+        fingerprint = fingerprint(read.connection(), resolved, dialect);
+        if (filter != null) {
+          catalog.refuseStatementLists(read.connection());
+        }
+      } catch (SQLException e) {
+        throw failure("store '" + label + "' could not read the catalog", e);
+      }
+      return new JdbcStore(this, resolved, dialect, fingerprint);
+    }
+
+    /** See {@link JdbcStore#fingerprint()}. */
+    private static Map<String, String> fingerprint(Connection c, Table t, Dialect dialect)
+        throws SQLException {
+      java.sql.DatabaseMetaData md = c.getMetaData();
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("product", md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
+      out.putAll(dialect.location(c, t));
+      out.put("dataset", t.ref().table());
+      out.put("key", names(t.keys()));
+      out.put("fields", names(t.columns()));
+      if (t.version() != null) {
+        out.put("version", names(List.of(t.version())));
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Column names as the catalog spells them, each in double quotes (doubled inside), in order. */
+    private static String names(List<Column> columns) {
+      StringBuilder b = new StringBuilder();
+      for (Column c : columns) {
+        b.append(b.length() == 0 ? "" : ", ").append('"').append(c.catalogName().replace("\"", "\"\"")).append('"');
+      }
+      return b.toString();
     }
 
     private static String requireText(String value, String what) {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Opens {@link JdbcStore}s by JDBC URL (scheme {@code jdbc}, any driver on the class path) through
@@ -23,13 +25,17 @@ import java.util.Set;
  * normalisation's renames), {@code normalization}, {@code filter}, {@code readOnly}, {@code id}
  * (default: the table name), {@code versionField} (the version column). Properties: {@code user},
  * {@code password}, {@code fetchSize}; every other property is passed to the driver as a
- * connection property (for PostgreSQL, {@code reWriteBatchedInserts} is {@code true} unless set). Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
+ * connection property (for PostgreSQL, {@code reWriteBatchedInserts} is {@code true} unless set;
+ * {@code allowMultiQueries}, in the URL or a property, is refused). Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
  * redacted} and driver messages are scrubbed of secret values.
  *
  * <p>Each operation opens its own connection through {@link java.sql.DriverManager}; for pooling,
  * build a {@link JdbcStore} over a pooled {@link javax.sql.DataSource} instead.
  */
 public final class JdbcStoreProvider implements StoreProvider {
+
+  /** A URL parameter, {@code ?name=value}, {@code &name=value} or {@code ;name=value}. */
+  private static final Pattern PARAMETER = Pattern.compile("[?&;]([^=&;?#]+)=([^&;#]*)");
 
   /** For ServiceLoader. */
   public JdbcStoreProvider() {}
@@ -76,6 +82,13 @@ public final class JdbcStoreProvider implements StoreProvider {
       props.putIfAbsent("reWriteBatchedInserts", "true");
     }
     secrets.addAll(Redaction.secretsIn(uri));
+    Matcher m = PARAMETER.matcher(uri);
+    while (m.find()) {
+      refuseStatementLists(m.group(1), m.group(2), shown);
+    }
+    for (String name : props.stringPropertyNames()) {
+      refuseStatementLists(name, props.getProperty(name), shown);
+    }
     DriverManagerSource source = new DriverManagerSource(uri, props, secrets);
     Normalization n = options.normalization();
     JdbcStore.Builder b =
@@ -105,6 +118,21 @@ public final class JdbcStoreProvider implements StoreProvider {
       throw new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
+    }
+  }
+
+  /**
+   * Refuses the connection options that let one statement text run as several (MariaDB's and
+   * MySQL's {@code allowMultiQueries}): a filter could then carry statements of its own past the
+   * read-only transaction. The URL's value beats a property's in MariaDB's driver, so neither may
+   * switch it on.
+   */
+  private static void refuseStatementLists(String name, String value, String shown) {
+    if (name.equalsIgnoreCase("allowMultiQueries") && !value.trim().equalsIgnoreCase("false")) {
+      throw new ConfigurationException(
+          "connection option " + name + "=" + value + " lets one statement run several, which a"
+              + " read-only comparison must not allow; remove it from the URL and the properties"
+              + " (store URI: " + shown + ")");
     }
   }
 }

@@ -49,16 +49,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>decimal/numeric: the same over {@code CAST(x AS CHAR)} with trailing fractional zeros and a
  *       trailing point trimmed, zero as {@code 0} (by value: {@code 1.50} is {@code 1.5});
  *   <li>char/varchar/text types in a UTF-8 (utf8mb4, utf8mb3) or ASCII character set: {@code
- *       s<octet_length>:} and the bytes, trailing spaces included as stored (MariaDB keeps them in
- *       varchar/text; {@code char(n)} strips them on every read, so both sides see the same);
+ *       s<octet_length>:} and the bytes, trailing spaces included as stored in varchar/text; {@code
+ *       char(n)} without its trailing spaces (as MariaDB reads it, and as every product's reads of
+ *       char(n) drop them);
  *   <li>tinyint(1)/boolean and bit(1): {@code b1:1} when non-zero, else {@code b1:0} — the JDBC
  *       driver reads {@code tinyint(1)} as a boolean, so the client side does the same;
  *   <li>date: {@code d10:} and {@code DATE_FORMAT(x, '%Y-%m-%d')};
  *   <li>datetime/timestamp: {@code TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', x)} times
  *       {@code 0.000001}, trimmed like a decimal — the wall time read as UTC, as the client side
- *       reads it. A {@code timestamp} column is shown in the session's {@code time_zone}, on both
- *       sides alike; run the server (or the pool's sessions) with {@code time_zone='+00:00'} so that
- *       it also equals the instant other products hold;
+ *       reads it. A {@code timestamp} column is shown in the session's {@code time_zone}, so the
+ *       store sets every session it uses to {@code +00:00} for a table with one ({@link
+ *       #enterSession}) and puts the session's own zone back afterwards;
  *   <li>uuid: {@code u36:} and {@code CAST(x AS CHAR)} (lowercase);
  *   <li>binary/varbinary/blob types: {@code x<2·octet_length>:} and {@code LOWER(HEX(x))};
  *   <li>NULL: {@code N}.
@@ -142,6 +143,8 @@ final class MariaDbDialect implements Dialect {
   private final @Nullable Pushdown pushdown;
   private final @Nullable String noPushdownReason;
   private final List<NativeDigest> nativeDigests;
+  /** Whether the table has a {@code timestamp} column, read and written in the session's zone. */
+  private final boolean utcSessions;
 
   private MariaDbDialect(
       Map<String, ServerColumn> columns,
@@ -152,6 +155,12 @@ final class MariaDbDialect implements Dialect {
     this.pushdown = pushdown;
     this.nativeDigests = nativeDigests;
     this.noPushdownReason = noPushdownReason;
+    this.utcSessions = columns.values().stream().anyMatch(c -> c.baseType().equals("timestamp"));
+  }
+
+  /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
+  static MariaDbDialect forCatalogRead() {
+    return new MariaDbDialect(Map.of(), null, "catalog read", List.of());
   }
 
   /** Whether the connection is to MariaDB or MySQL (either driver reports either product). */
@@ -186,7 +195,7 @@ final class MariaDbDialect implements Dialect {
             && md.getDatabaseMajorVersion() * 100 + md.getDatabaseMinorVersion() >= 1008;
     List<NativeDigest> natives = new ArrayList<>();
     if (crc32c) {
-      Digests rows = Digests.typedRows(conn, table, normalization, columns);
+      Digests rows = Digests.typedRows(conn, table, normalization, columns, encoder.utcSessions);
       if (rows != null) {
         natives.add(rows);
       }
@@ -264,6 +273,75 @@ final class MariaDbDialect implements Dialect {
     }
   }
 
+  /**
+   * {@code server}: MariaDB's {@code server_uid} ({@code server_uid <value>}, a hash the server
+   * derives from its address, port and data directory), MySQL's {@code server_uuid}, or else
+   * {@code hostname <host>:<port>}; {@code database}: the table's database. MariaDB has no schemas
+   * within a database, so there is no {@code schema}.
+   */
+  @Override
+  public Map<String, String> location(Connection c, Table table) throws SQLException {
+    Map<String, String> vars = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name IN"
+            + " ('server_uid', 'server_uuid', 'hostname', 'port')")) {
+      while (rs.next()) {
+        vars.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
+      }
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    out.put("server",
+        vars.get("server_uid") != null ? "server_uid " + vars.get("server_uid")
+            : vars.get("server_uuid") != null ? "server_uuid " + vars.get("server_uuid")
+            : "hostname " + vars.get("hostname") + ":" + vars.get("port"));
+    String database = table.ref().catalog() != null ? table.ref().catalog() : c.getCatalog();
+    if (database != null) {
+      out.put("database", database);
+    }
+    return out;
+  }
+
+  /**
+   * For a table with a {@code timestamp} column: the session's {@code time_zone} set to {@code
+   * +00:00} (the previous one kept in {@code @reconcile_time_zone}), since MariaDB shows and takes
+   * {@code timestamp} values in the session's zone — a session in {@code +02:00} would read every
+   * instant two hours off, client-side and in the digest SQL alike, and write them so.
+   */
+  @Override
+  public void enterSession(Connection c) throws SQLException {
+    if (utcSessions) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET @reconcile_time_zone = @@session.time_zone, time_zone = '+00:00'");
+      }
+    }
+  }
+
+  @Override
+  public void leaveSession(Connection c) throws SQLException {
+    if (utcSessions) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET time_zone = @reconcile_time_zone");
+      }
+    }
+  }
+
+  /** A statement list must fail to parse: the driver then sends no multi-statement flag. */
+  @Override
+  public void refuseStatementLists(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT 1; SELECT 1");
+    } catch (SQLException e) {
+      if ("42000".equals(e.getSQLState())) {
+        return; // a syntax error: statement lists are off
+      }
+      throw e;
+    }
+    throw new io.reconcile.api.ReconcileException.ConfigurationException(
+        "the store's connections run several statements sent as one (MariaDB/MySQL connection"
+            + " option allowMultiQueries=true), which would let a filter run statements of its own;"
+            + " connect without allowMultiQueries");
+  }
+
   /** For the next transaction only (InnoDB takes its snapshot at the first read). */
   @Override
   public int beginSnapshot(Connection c) throws SQLException {
@@ -335,7 +413,11 @@ final class MariaDbDialect implements Dialect {
                   ? framed("n", "CAST(" + x + " AS CHAR)", held)
                   : framed("n", "CASE WHEN " + x + " = 0 THEN '0' ELSE "
                       + trimFraction("CAST(" + x + " AS CHAR)") + " END", held);
-          case TEXT -> "CONCAT('s', OCTET_LENGTH(" + x + "), ':', CAST(" + x + " AS BINARY))";
+          case TEXT -> {
+            // char(n) reads trimmed unless sql_mode has PAD_CHAR_TO_FULL_LENGTH: trim it anyway.
+            String t = c.padded() ? "TRIM(TRAILING ' ' FROM " + x + ")" : x;
+            yield "CONCAT('s', OCTET_LENGTH(" + t + "), ':', CAST(" + t + " AS BINARY))";
+          }
           case BOOLEAN -> "CASE WHEN " + x + " <> 0 THEN 'b1:1' ELSE 'b1:0' END";
           case DATE -> "CONCAT('d10:', DATE_FORMAT(" + x + ", '%Y-%m-%d'))";
           case TIMESTAMP ->
@@ -415,7 +497,8 @@ final class MariaDbDialect implements Dialect {
      * {@link #CRC_SCHEME}'s, so the engine prefers it when both stores declare both.
      */
     static @Nullable Digests typedRows(
-        Connection conn, Table table, Normalization normalization, Map<String, ServerColumn> columns)
+        Connection conn, Table table, Normalization normalization, Map<String, ServerColumn> columns,
+        boolean utcSessions)
         throws SQLException {
       StringBuilder signature = new StringBuilder();
       List<Column> parts = new ArrayList<>();
@@ -438,7 +521,7 @@ final class MariaDbDialect implements Dialect {
         zone = rs.getString(1);
         version = rs.getString(2);
       }
-      signature.append(zone);
+      signature.append(utcSessions ? "+00:00" : zone); // the zone the store's sessions print in
       StringBuilder row = new StringBuilder("CONCAT_WS(','");
       for (Column c : parts) {
         String x = c.quoted();

@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>smallint/integer/bigint: {@code 'n' || length(x::text) || ':' || x::text};
  *   <li>numeric: the same over {@code trim_scale(x)::text} (by value, no trailing zeros; numeric has
  *       no negative zero);
- *   <li>text/varchar: {@code 's' || octet_length(x) || ':' || x} (UTF-8 database);
+ *   <li>text/varchar: {@code 's' || octet_length(x) || ':' || x} (UTF-8 database); char(n)
+ *       (bpchar) the same over {@code x::text}, which drops the trailing pad spaces;
  *   <li>boolean: {@code b1:1} / {@code b1:0};
  *   <li>date: {@code 'd10:' || to_char(x, 'YYYY-MM-DD')} (years 1–9999);
  *   <li>timestamp/timestamptz: {@code trim_scale(extract(epoch from x))} — numeric since PostgreSQL
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * over the ranges' key bounds ({@link Queries#bucket}) and aggregated by a hash aggregate. Server-side digests need
  * PostgreSQL 14 or later, a UTF-8 database, {@code standard_conforming_strings}, only the column
  * types above among the compared columns, and a normalisation that changes no values (renames and
- * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, char(n), or
+ * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, or
  * precision/trim rules — the store hashes client-side, as the generic dialect does.
  */
 final class PostgresDialect implements Dialect {
@@ -59,7 +60,7 @@ final class PostgresDialect implements Dialect {
   private static final Set<String> PUSHABLE_TYPES =
       Set.of(
           "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric", "text",
-          "varchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea");
+          "varchar", "bpchar", "bool", "date", "timestamp", "timestamptz", "uuid", "bytea");
 
   /**
    * Types whose values {@code hash_record_extended} hashes by value with a 64-bit extended hash
@@ -80,6 +81,11 @@ final class PostgresDialect implements Dialect {
     this.pushdown = pushdown;
     this.noPushdownReason = noPushdownReason;
     this.nativeDigest = nativeDigest;
+  }
+
+  /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
+  static PostgresDialect forCatalogRead() {
+    return new PostgresDialect(null, "catalog read", null);
   }
 
   /** Whether the connection is to PostgreSQL. */
@@ -196,6 +202,47 @@ final class PostgresDialect implements Dialect {
     }
   }
 
+  /**
+   * {@code server}: {@code system_identifier <n>} from {@code pg_control_system()} (the cluster's
+   * identity, the same on every database of it and kept by physical replicas and restored base
+   * backups), or — when the user may not call it — {@code address <host>:<port>, database oid <oid>}
+   * as the server sees its own end of the connection ({@code local socket} for a Unix socket).
+   * {@code database}: {@code current_database()}; {@code schema}: the table's.
+   */
+  @Override
+  public Map<String, String> location(Connection c, Table table) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    String fallback;
+    String database;
+    boolean mayCall;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE'),"
+                + " host(inet_server_addr()), inet_server_port(), current_database(),"
+                + " (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+      rs.next();
+      mayCall = rs.getBoolean(1);
+      String address = rs.getString(2);
+      fallback = "address " + (address == null ? "local socket" : address)
+          + ":" + rs.getString(3) + ", database oid " + rs.getString(5);
+      database = rs.getString(4);
+    }
+    String server = fallback;
+    if (mayCall) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT system_identifier FROM pg_catalog.pg_control_system()")) {
+        rs.next();
+        server = "system_identifier " + rs.getString(1);
+      }
+    }
+    out.put("server", server);
+    out.put("database", database);
+    if (table.ref().schema() != null) {
+      out.put("schema", table.ref().schema());
+    }
+    return out;
+  }
+
   @Override
   public boolean takesArrays() {
     return true;
@@ -221,6 +268,7 @@ final class PostgresDialect implements Dialect {
     return switch (c.typeName().toLowerCase(Locale.ROOT)) {
       case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "uuid" -> x + "::text";
       case "numeric" -> "trim_scale(" + x + ")::text";
+      case "bpchar" -> x + "::text"; // char(n) to text drops the trailing pad spaces
       case "date" -> "to_char(" + x + ", 'YYYY-MM-DD')";
       case "timestamp", "timestamptz" -> "trim_scale(extract(epoch from " + x + "))::text";
       case "text", "varchar", "bool", "bytea" -> x;
@@ -237,7 +285,7 @@ final class PostgresDialect implements Dialect {
         switch (c.typeName().toLowerCase(Locale.ROOT)) {
           case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "numeric" ->
               "'n' || length(" + v + ") || ':' || " + v;
-          case "text", "varchar" -> "'s' || octet_length(" + v + ") || ':' || " + v;
+          case "text", "varchar", "bpchar" -> "'s' || octet_length(" + v + ") || ':' || " + v;
           case "bool" -> "CASE WHEN " + v + " THEN 'b1:1' ELSE 'b1:0' END";
           case "date" -> "'d10:' || " + v;
           case "timestamp", "timestamptz" -> "'t' || length(" + v + ") || ':' || " + v;

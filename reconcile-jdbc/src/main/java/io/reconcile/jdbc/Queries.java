@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The SQL a {@link JdbcStore} sends, built from catalog-validated, quoted identifiers. Every value
  * (key bounds, row values) travels as a bind parameter; the only other text is the filter, which is
- * trusted configuration.
+ * configuration, checked by {@link FilterCheck} to be one boolean expression.
  */
 final class Queries {
 
@@ -288,7 +288,7 @@ final class Queries {
     return new Sql(sql.toString(), params);
   }
 
-  /** The configured filter (trusted SQL text), or null. */
+  /** The configured filter (SQL text, one boolean expression), or null. */
   @Nullable String filter() {
     return filter;
   }

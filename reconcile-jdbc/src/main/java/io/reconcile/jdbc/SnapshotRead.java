@@ -1,29 +1,49 @@
 package io.reconcile.jdbc;
 
+import io.reconcile.api.ReconcileException;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
  * A connection inside a read-only transaction whose statements all see one snapshot of the
  * database, so that a read made of several statements (keyset pages, point look-ups, groups of
- * digest ranges) never sees part of a concurrent batch. {@link #close()} ends the transaction,
- * restores the connection's isolation level and autocommit, and releases the connection.
+ * digest ranges) never sees part of a concurrent batch, and no statement of it can write.
+ *
+ * <p>Read-only three ways: {@link Connection#setReadOnly(boolean)} as a hint (pgjdbc then begins
+ * the transaction {@code READ ONLY}), the dialect's {@link Dialect#beginSnapshot} (PostgreSQL and
+ * MariaDB/MySQL: {@code SET TRANSACTION … READ ONLY}, which makes the database refuse every write,
+ * a function's or a sequence's included), and — for products without read-only transactions (H2)
+ * — the dialect's {@link Dialect#readWrote} check before the transaction is rolled back. {@link
+ * #close()} ends the transaction (a rollback), restores the connection's isolation level,
+ * autocommit and read-only flag, and releases the connection.
  */
 final class SnapshotRead implements AutoCloseable {
 
   private final Connection connection;
+  private final Dialect dialect;
+  private final String storeId;
   private final int restoreIsolation;
+  private final boolean madeReadOnly;
 
-  private SnapshotRead(Connection connection, int restoreIsolation) {
+  private SnapshotRead(
+      Connection connection, Dialect dialect, String storeId, int restoreIsolation, boolean madeReadOnly) {
     this.connection = connection;
+    this.dialect = dialect;
+    this.storeId = storeId;
     this.restoreIsolation = restoreIsolation;
+    this.madeReadOnly = madeReadOnly;
   }
 
-  /** Starts the snapshot on {@code connection}; on failure the connection is released. */
-  static SnapshotRead begin(Connection connection, Dialect dialect) throws SQLException {
+  /** Starts the read on {@code connection} for store {@code storeId}; on failure the connection is released. */
+  static SnapshotRead begin(Connection connection, Dialect dialect, String storeId) throws SQLException {
     try {
+      boolean madeReadOnly = !connection.isReadOnly();
+      if (madeReadOnly) {
+        connection.setReadOnly(true);
+      }
+      dialect.enterSession(connection);
       connection.setAutoCommit(false);
-      return new SnapshotRead(connection, dialect.beginSnapshot(connection));
+      return new SnapshotRead(connection, dialect, storeId, dialect.beginSnapshot(connection), madeReadOnly);
     } catch (SQLException | RuntimeException e) {
       JdbcStore.release(connection);
       throw e;
@@ -34,19 +54,45 @@ final class SnapshotRead implements AutoCloseable {
     return connection;
   }
 
-  /** Ends the read (rolls back: nothing was written) and releases the connection. Never throws. */
+  /**
+   * Ends the read (rolls back: nothing was written) and releases the connection.
+   *
+   * @throws ReconcileException only if the dialect finds that the read wrote after all (H2, which
+   *     has no read-only transactions; the write is rolled back), or a {@link
+   *     io.reconcile.api.ReconcileException.StoreUnavailableException} if that check fails
+   */
   @Override
   public void close() {
+    boolean wrote = false;
+    SQLException failed = null;
+    try {
+      wrote = dialect.readWrote(connection);
+    } catch (SQLException e) {
+      failed = e;
+    }
     try {
       connection.rollback();
       if (restoreIsolation != Dialect.UNCHANGED) {
         connection.setTransactionIsolation(restoreIsolation);
       }
       connection.setAutoCommit(true);
+      dialect.leaveSession(connection);
+      if (madeReadOnly) {
+        connection.setReadOnly(false);
+      }
     } catch (SQLException ignored) {
       // A connection that cannot end a read-only transaction is broken; closing discards it.
     } finally {
       JdbcStore.release(connection);
+    }
+    if (failed != null) {
+      throw JdbcStore.failure("store '" + storeId + "' could not end a read", failed);
+    }
+    if (wrote) {
+      throw new ReconcileException(
+          "store '" + storeId + "': a read changed data in the database, which has no read-only"
+              + " transactions to refuse it; the change was rolled back. Remove what writes (a"
+              + " function call, a data change) from the filter");
     }
   }
 }

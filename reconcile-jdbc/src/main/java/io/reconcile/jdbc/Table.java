@@ -27,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param quoted the quoted, schema-qualified name for SQL text
  * @param keys the key columns, in key order
  * @param columns the compared columns, in table order
+ * @param version the version column, if any
+ * @param ref where the catalog found the table: its catalog, schema and name as spelled there
  */
-record Table(String name, String quoted, List<Column> keys, List<Column> columns, @Nullable Column version) {
+record Table(
+    String name, String quoted, List<Column> keys, List<Column> columns, @Nullable Column version, Ref ref) {
 
   Table {
     keys = List.copyOf(keys);
@@ -235,10 +238,11 @@ record Table(String name, String quoted, List<Column> keys, List<Column> columns
                 + "'; rename one with Normalization.rename(...)");
       }
     }
-    return new Table(table, quotedTable, keys, columns, version);
+    return new Table(table, quotedTable, keys, columns, version, ref);
   }
 
-  private record Ref(@Nullable String catalog, @Nullable String schema, String table) {}
+  /** A table as the catalog names it: catalog (MariaDB's database), schema, and name. */
+  record Ref(@Nullable String catalog, @Nullable String schema, String table) {}
 
   private record ColumnInfo(String name, int jdbcType, String typeName) {}
 

@@ -41,7 +41,7 @@ final class Values {
           }
           case TEXT, JSON -> {
             String s = rs.getString(i);
-            yield s == null ? null : Value.of(s);
+            yield s == null ? null : Value.of(c.padded() ? unpadded(s) : s);
           }
           case BOOLEAN -> {
             boolean b = rs.getBoolean(i);
@@ -71,6 +71,15 @@ final class Values {
     return v == null ? Value.ofNull() : v;
   }
 
+  /** A {@code char(n)} value without its trailing pad spaces (U+0020 only). */
+  static String unpadded(String s) {
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+
   /** Reads a key column as a key part: a Long, String, UUID or byte[]. */
   static Object readKeyPart(ResultSet rs, int i, Column c, String table) throws SQLException {
     Object part =
@@ -79,7 +88,10 @@ final class Values {
             long n = rs.getLong(i);
             yield rs.wasNull() ? null : n;
           }
-          case TEXT -> rs.getString(i);
+          case TEXT -> {
+            String s = rs.getString(i);
+            yield s != null && c.padded() ? unpadded(s) : s;
+          }
           case UUID -> rs.getObject(i, UUID.class);
           case BYTES -> rs.getBytes(i);
           default -> throw new IllegalStateException("not a key kind: " + c.kind());
