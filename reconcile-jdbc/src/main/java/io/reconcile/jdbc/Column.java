@@ -15,9 +15,25 @@ import org.jspecify.annotations.Nullable;
  * @param jdbcType the {@link Types} code the driver reported
  * @param typeName the database's type name
  * @param kind how values are read and written
+ * @param cast the SQL type a written parameter is cast to ({@code CAST(? AS cast)}), for types the
+ *     database does not convert a text parameter to by itself (PostgreSQL enums, domains, {@code
+ *     inet}, {@code interval}, …); null when a plain parameter fits
+ * @param limits what the column accepts beyond its kind, as far as the catalog tells
  */
 record Column(
-    String catalogName, String fieldName, String quoted, int jdbcType, String typeName, Kind kind) {
+    String catalogName,
+    String fieldName,
+    String quoted,
+    int jdbcType,
+    String typeName,
+    Kind kind,
+    @Nullable String cast,
+    Limits limits) {
+
+  /** The parameter placeholder for a value written to this column. */
+  String parameter() {
+    return cast == null ? "?" : "CAST(? AS " + cast + ")";
+  }
 
   /** How a column's values map to reconcile values. */
   enum Kind {

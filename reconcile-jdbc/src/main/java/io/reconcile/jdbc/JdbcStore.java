@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -546,6 +547,7 @@ public final class JdbcStore implements Store {
     if (actions.isEmpty()) {
       return List.of();
     }
+    requireWritable(actions);
     Connection conn = connect();
     boolean autoCommit = true;
     try {
@@ -569,10 +571,10 @@ public final class JdbcStore implements Store {
       return List.copyOf(outcomes);
     } catch (SQLException e) {
       rollback(conn, e);
-      throw failure(
+      throw WriteFailures.failure(
           "store '" + id + "' failed to apply a batch of " + actions.size()
               + " action(s); nothing of it was written",
-          e);
+          queries.table().name(), e);
     } catch (RuntimeException e) {
       rollback(conn, e);
       throw e;
@@ -609,13 +611,14 @@ public final class JdbcStore implements Store {
    * inserts, updates) — a few round trips per run instead of two per row.
    */
   private List<ActionOutcome> applyRun(Connection conn, List<RepairAction> run) throws SQLException {
-    Map<Key, Entry> now = rows(conn, run.stream().map(RepairAction::key).toList(), true);
+    Map<Key, Found> now = read(conn, run.stream().map(RepairAction::key).toList(), true);
     List<ActionOutcome> outcomes = new ArrayList<>(run.size());
     List<Write> deletes = new ArrayList<>();
     Map<List<Column>, List<Write>> inserts = new LinkedHashMap<>();
     Map<List<Column>, List<Write>> updates = new LinkedHashMap<>();
     for (RepairAction a : run) {
-      Entry seen = now.get(a.key());
+      Found found = now.get(a.key());
+      Entry seen = found == null ? null : found.entry();
       Entry result = a.result();
       boolean inPlace = result == null ? seen == null : seen != null && seen.sameData(result);
       if (inPlace) {
@@ -629,7 +632,7 @@ public final class JdbcStore implements Store {
       if (result == null) {
         deletes.add(new Write(a, Map.of()));
       } else {
-        Write w = new Write(a, toColumns(result));
+        Write w = new Write(a, toColumns(a));
         List<Column> shape = List.copyOf(w.values().keySet());
         if (seen == null) {
           inserts.computeIfAbsent(shape, c -> new ArrayList<>()).add(w);
@@ -637,24 +640,75 @@ public final class JdbcStore implements Store {
           updates.computeIfAbsent(shape, c -> new ArrayList<>()).add(w);
         }
       }
-      outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, seen));
+      outcomes.add(new ActionOutcome(
+          a, ActionOutcome.Status.APPLIED, seen, found == null ? null : found.row()));
     }
     int keyParts = queries.table().keys().size();
     if (!deletes.isEmpty()) {
-      executeBatch(conn, queries.delete(), deletes, (ps, w) -> queries.bindKey(ps, 1, w.action().key()));
+      executeBatch(conn, "delete", queries.delete(), deletes,
+          (ps, w) -> queries.bindKey(ps, 1, w.action().key()));
     }
     for (Map.Entry<List<Column>, List<Write>> shape : inserts.entrySet()) {
-      executeBatch(conn, queries.insert(shape.getKey()), shape.getValue(), (ps, w) -> {
+      executeBatch(conn, "insert", queries.insert(shape.getKey()), shape.getValue(), (ps, w) -> {
         queries.bindKey(ps, 1, w.action().key());
         bindColumns(ps, keyParts + 1, w.values());
       });
     }
     for (Map.Entry<List<Column>, List<Write>> shape : updates.entrySet()) {
-      executeBatch(conn, queries.update(shape.getKey()), shape.getValue(),
+      executeBatch(conn, "update", queries.update(shape.getKey()), shape.getValue(),
           (ps, w) -> queries.bindKey(ps, bindColumns(ps, 1, w.values()), w.action().key()));
     }
     return outcomes;
   }
+
+  /**
+   * Why the store cannot write {@code action}: a value its column cannot hold exactly as the
+   * catalog describes the column (a date or number outside its type's range, more digits or
+   * characters than it holds, a label its enumeration lacks, NULL into NOT NULL, a value of
+   * another type), a field or stored column the table lacks. PostgreSQL's {@code infinity} and
+   * {@code -infinity} ({@link java.time.Instant#MAX}, {@link java.time.LocalDate#MAX} and their
+   * minimums) are writable to PostgreSQL only. Deletes are always writable. No I/O.
+   */
+  @Override
+  public Optional<String> unwritable(RepairAction action) {
+    if (action.result() == null) {
+      return Optional.empty();
+    }
+    Map<Column, Value> values;
+    try {
+      values = toColumns(action);
+    } catch (ConfigurationException e) {
+      return Optional.of(e.getMessage());
+    }
+    for (Map.Entry<Column, Value> v : values.entrySet()) {
+      Column c = v.getKey();
+      String accepts = c.limits().refusal(c, v.getValue());
+      if (accepts != null) {
+        return Optional.of(
+            "key " + action.key() + ": column '" + c.catalogName() + "' (" + c.typeName()
+                + ") of table '" + queries.table().name() + "' accepts " + accepts
+                + ", and the value to write is not one");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Refuses the whole batch, before anything is written, if any action is unwritable. */
+  private void requireWritable(List<RepairAction> actions) {
+    List<String> reasons = new ArrayList<>();
+    for (RepairAction a : actions) {
+      unwritable(a).ifPresent(reasons::add);
+    }
+    if (!reasons.isEmpty()) {
+      throw new ConfigurationException(
+          "store '" + id + "' cannot write " + reasons.size() + " of a batch of " + actions.size()
+              + " action(s), so it wrote none; the first: " + reasons.get(0)
+              + " (ask Store.unwritable before applying, and leave such actions out)");
+    }
+  }
+
+  /** A row read under lock: its entry (the store's view) and every column as stored. */
+  private record Found(Entry entry, Map<String, Value> row) {}
 
   /** An action that writes, with its column values in table order (none for a delete). */
   private record Write(RepairAction action, Map<Column, Value> values) {}
@@ -665,16 +719,55 @@ public final class JdbcStore implements Store {
     void bind(PreparedStatement ps, Write w) throws SQLException;
   }
 
-  /** One JDBC batch of {@code sql}, a statement per write. */
-  private static void executeBatch(Connection conn, String sql, List<Write> writes, WriteBinder binder)
+  /**
+   * One JDBC batch of {@code sql}, a statement per write; a failure names the statement's {@code
+   * verb} and the key of the write that failed, when the driver tells which.
+   */
+  private static void executeBatch(
+      Connection conn, String verb, String sql, List<Write> writes, WriteBinder binder)
       throws SQLException {
+    int[] counts;
+    // Drivers rarely say which statement of a failed batch failed; a savepoint lets us find out.
+    Savepoint before = writes.size() > 1 ? conn.setSavepoint() : null;
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
       for (Write w : writes) {
-        binder.bind(ps, w);
+        try {
+          binder.bind(ps, w);
+        } catch (SQLException e) {
+          throw new WriteFailures.FailedWrite(
+              "binding the " + verb + " of key " + w.action().key(), e);
+        }
         ps.addBatch();
       }
-      expectOneRowEach(ps.executeBatch(), writes);
+      try {
+        counts = ps.executeBatch();
+      } catch (SQLException e) {
+        int at = WriteFailures.failedIndex(e, writes.size());
+        SQLException cause = e;
+        if (at < 0 && before != null) {
+          try {
+            conn.rollback(before);
+            for (int i = 0; i < writes.size() && at < 0; i++) {
+              try (PreparedStatement one = conn.prepareStatement(sql)) {
+                binder.bind(one, writes.get(i));
+                one.executeUpdate();
+              } catch (SQLException failed) {
+                at = i;
+                cause = failed;
+              }
+            }
+          } catch (SQLException replayFailed) {
+            e.addSuppressed(replayFailed);
+          }
+        }
+        throw new WriteFailures.FailedWrite(
+            WriteFailures.statement(verb, at < 0 ? null : writes.get(at).action().key(), writes.size()), cause);
+      }
     }
+    if (before != null) {
+      conn.releaseSavepoint(before);
+    }
+    expectOneRowEach(counts, verb, writes);
   }
 
   /** Binds the values in their order from {@code index}; returns the next index. */
@@ -692,14 +785,42 @@ public final class JdbcStore implements Store {
    * means the key is not unique after all, or the database does not lock as FOR UPDATE promises.
    * Roll back rather than guess.
    */
-  private static void expectOneRowEach(int[] counts, List<Write> writes) throws SQLException {
+  private static void expectOneRowEach(int[] counts, String verb, List<Write> writes) throws SQLException {
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
         RepairAction a = writes.get(i).action();
-        throw new SQLException(
-            "action " + a.id() + " on key " + a.key() + " changed " + counts[i] + " rows, expected 1");
+        throw new WriteFailures.FailedWrite(
+            "the " + verb + " of key " + a.key() + " (action " + a.id() + ") changed " + counts[i]
+                + " rows, expected 1");
       }
     }
+  }
+
+  /**
+   * The columns an upsert writes and their values: a restore's stored row as it is (key columns
+   * left out: the key is the action's), else the entry's compared fields in the store's view.
+   */
+  private Map<Column, Value> toColumns(RepairAction action) {
+    Table t = queries.table();
+    Map<String, Value> storedRow =
+        action instanceof RepairAction.Upsert u ? u.storedRow() : null;
+    if (storedRow == null) {
+      return toColumns(Objects.requireNonNull(action.result()));
+    }
+    Map<Column, Value> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Value> f : storedRow.entrySet()) {
+      Column c = t.anyColumn(f.getKey());
+      if (c == null) {
+        throw new ConfigurationException(
+            "the restore of key " + action.key() + " names column '" + f.getKey() + "', which table '"
+                + t.name() + "' lacks (its columns: " + t.every().stream().map(Column::fieldName).toList()
+                + "); restore into the table the row was read from");
+      }
+      if (!t.keys().contains(c)) {
+        out.put(c, f.getValue());
+      }
+    }
+    return out;
   }
 
   /** The writable columns and their values for an entry in the dataset's canonical view. */
@@ -742,7 +863,18 @@ public final class JdbcStore implements Store {
    */
   private Map<Key, Entry> rows(Connection conn, List<Key> keys, boolean lock) throws SQLException {
     Map<Key, Entry> out = new TreeMap<>();
+    read(conn, keys, lock).forEach((k, found) -> out.put(k, found.entry()));
+    return out;
+  }
+
+  /**
+   * The rows of distinct {@code keys} that exist, optionally locked for update and then read
+   * whole: every column of the table as stored, by field name in table order, for before-images.
+   */
+  private Map<Key, Found> read(Connection conn, List<Key> keys, boolean lock) throws SQLException {
+    Map<Key, Found> out = new TreeMap<>();
     Table t = queries.table();
+    List<Column> others = lock ? t.others() : List.of();
     for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
       Queries.Sql sql = queries.points(keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY)), lock);
       try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
@@ -750,7 +882,25 @@ public final class JdbcStore implements Store {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             Cursor.Row row = Cursor.readRow(rs, t);
-            out.put(row.key(), view(row));
+            Map<String, Value> whole = Map.of();
+            if (lock) {
+              Map<String, Value> byField = new java.util.HashMap<>();
+              int i = 1;
+              List<Column> read = new ArrayList<>(t.keys());
+              read.addAll(t.columns());
+              if (t.version() != null) {
+                read.add(t.version());
+              }
+              read.addAll(others);
+              for (Column c : read) {
+                byField.put(c.fieldName(), Values.read(rs, i++, c));
+              }
+              whole = new LinkedHashMap<>();
+              for (Column c : t.every()) {
+                whole.put(c.fieldName(), byField.get(c.fieldName()));
+              }
+            }
+            out.put(row.key(), new Found(view(row), whole));
           }
         }
       }
@@ -831,14 +981,19 @@ public final class JdbcStore implements Store {
    */
   static StoreUnavailableException failure(String what, SQLException e) {
     String state = e.getSQLState();
-    boolean isTransient =
-        e instanceof SQLTransientException
-            || e instanceof java.sql.SQLRecoverableException
-            || (state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("57P")));
+    boolean isTransient = isTransient(e);
     return new StoreUnavailableException(
         what + ": " + e.getMessage() + (state == null ? "" : " [SQLState " + state + "]"),
         isTransient,
         e);
+  }
+
+  /** Whether retrying may succeed: a connection (08), rollback (40) or server shutdown (57P) state, or a transient class. */
+  static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLTransientException
+        || e instanceof java.sql.SQLRecoverableException
+        || (state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("57P")));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -12,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>text/varchar: {@code 's' || octet_length(x) || ':' || x} (UTF-8 database); char(n)
  *       (bpchar) the same over {@code x::text}, which drops the trailing pad spaces;
  *   <li>boolean: {@code b1:1} / {@code b1:0};
- *   <li>date: {@code 'd10:' || to_char(x, 'YYYY-MM-DD')} (years 1–9999);
+ *   <li>date: {@code 'd10:' || to_char(x, 'YYYY-MM-DD')} (years 1–9999); {@code infinity} and
+ *       {@code -infinity} as {@link java.time.LocalDate#MAX} and {@code MIN} print;
  *   <li>timestamp/timestamptz: {@code trim_scale(extract(epoch from x))} — numeric since PostgreSQL
  *       14, so a plain decimal by value, integral seconds without a point (timestamp read as UTC);
+ *       {@code infinity} and {@code -infinity} as the seconds of {@link java.time.Instant#MAX} and
+ *       {@code MIN};
  *   <li>uuid: {@code 'u36:' || x::text}; bytea: {@code 'x' || 2*octet_length(x) || ':' ||
  *       encode(x, 'hex')}; NULL: {@code N}.
  * </ul>
@@ -269,8 +275,12 @@ final class PostgresDialect implements Dialect {
       case "int2", "int4", "int8", "serial", "bigserial", "smallserial", "uuid" -> x + "::text";
       case "numeric" -> "trim_scale(" + x + ")::text";
       case "bpchar" -> x + "::text"; // char(n) to text drops the trailing pad spaces
-      case "date" -> "to_char(" + x + ", 'YYYY-MM-DD')";
-      case "timestamp", "timestamptz" -> "trim_scale(extract(epoch from " + x + "))::text";
+      // infinity and -infinity read as the ends of Java's time line (see Values.read): so here.
+      case "date" -> "CASE WHEN " + x + " = 'infinity' THEN '" + LocalDate.MAX + "' WHEN " + x
+          + " = '-infinity' THEN '" + LocalDate.MIN + "' ELSE to_char(" + x + ", 'YYYY-MM-DD') END";
+      case "timestamp", "timestamptz" -> "CASE WHEN " + x + " = 'infinity' THEN '"
+          + epochText(Instant.MAX) + "' WHEN " + x + " = '-infinity' THEN '" + epochText(Instant.MIN)
+          + "' ELSE trim_scale(extract(epoch from " + x + "))::text END";
       case "text", "varchar", "bool", "bytea" -> x;
       default -> throw new IllegalStateException("no SQL encoding for " + c);
     };
@@ -287,13 +297,19 @@ final class PostgresDialect implements Dialect {
               "'n' || length(" + v + ") || ':' || " + v;
           case "text", "varchar", "bpchar" -> "'s' || octet_length(" + v + ") || ':' || " + v;
           case "bool" -> "CASE WHEN " + v + " THEN 'b1:1' ELSE 'b1:0' END";
-          case "date" -> "'d10:' || " + v;
+          case "date" -> "'d' || length(" + v + ") || ':' || " + v;
           case "timestamp", "timestamptz" -> "'t' || length(" + v + ") || ':' || " + v;
           case "uuid" -> "'u36:' || " + v;
           case "bytea" -> "'x' || (2 * octet_length(" + v + ")) || ':' || encode(" + v + ", 'hex')";
           default -> throw new IllegalStateException("no SQL encoding for " + c);
         };
     return "CASE WHEN " + v + " IS NULL THEN 'N' ELSE " + e + " END";
+  }
+
+  /** Seconds since the epoch as the canonical encoding writes them: no trailing fraction zeros. */
+  private static String epochText(Instant t) {
+    return BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9))
+        .stripTrailingZeros().toPlainString();
   }
 
   /** Unicode code point order (UTF-16 order differs above U+FFFF), as field names are sorted. */

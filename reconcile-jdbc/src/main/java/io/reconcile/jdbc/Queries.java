@@ -117,11 +117,17 @@ final class Queries {
 
   /**
    * The rows of several keys (as the filter lets the store see them), optionally locked for update:
-   * one statement, a key equality per key.
+   * one statement, a key equality per key. Locked, the rows are read whole: after the key, compared
+   * and version columns come the {@linkplain Table#others() others}, for a repair's before-image.
    */
   Sql points(List<Key> keys, boolean lock) {
     StringBuilder sql = new StringBuilder("SELECT ");
     appendColumns(sql, false);
+    if (lock) {
+      for (Column c : table.others()) {
+        sql.append(", ").append(c.quoted());
+      }
+    }
     sql.append(" FROM ").append(table.quoted());
     List<Bound> params = new ArrayList<>();
     StringBuilder any = new StringBuilder("(");
@@ -139,7 +145,8 @@ final class Queries {
   String update(List<Column> columns) {
     StringBuilder sql = new StringBuilder("UPDATE ").append(table.quoted()).append(" SET ");
     for (int i = 0; i < columns.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(columns.get(i).quoted()).append(" = ?");
+      sql.append(i == 0 ? "" : ", ").append(columns.get(i).quoted()).append(" = ")
+          .append(columns.get(i).parameter());
     }
     sql.append(" WHERE ").append(keyEqualsText());
     return sql.toString();
@@ -160,7 +167,7 @@ final class Queries {
     }
     for (Column c : columns) {
       sql.append(", ").append(c.quoted());
-      values.append(", ?");
+      values.append(", ").append(c.parameter());
     }
     return sql.append(") VALUES (").append(values).append(')').toString();
   }

@@ -27,15 +27,48 @@ import org.jspecify.annotations.Nullable;
  * @param quoted the quoted, schema-qualified name for SQL text
  * @param keys the key columns, in key order
  * @param columns the compared columns, in table order
- * @param version the version column, if any
+ * @param version the version column, or null
+ * @param every every column of the table that reconcile can read and write exactly (key, compared,
+ *     version and others), in table order: what a before-image holds
  * @param ref where the catalog found the table: its catalog, schema and name as spelled there
  */
 record Table(
-    String name, String quoted, List<Column> keys, List<Column> columns, @Nullable Column version, Ref ref) {
+    String name,
+    String quoted,
+    List<Column> keys,
+    List<Column> columns,
+    @Nullable Column version,
+    List<Column> every,
+    Ref ref) {
 
   Table {
     keys = List.copyOf(keys);
     columns = List.copyOf(columns);
+    every = List.copyOf(every);
+  }
+
+  /**
+   * The columns outside the key, the comparison and the version, in table order: what a whole-row
+   * read adds (see {@link #every}).
+   */
+  List<Column> others() {
+    List<Column> out = new ArrayList<>();
+    for (Column c : every) {
+      if (!keys.contains(c) && !columns.contains(c) && !c.equals(version)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** The column of any kind whose store field name is {@code field}, or null. */
+  @Nullable Column anyColumn(String field) {
+    for (Column c : every) {
+      if (c.fieldName().equals(field)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** The compared column whose store field name is {@code field}, or null. */
@@ -101,10 +134,13 @@ record Table(
         if (ref.table.equals(rs.getString("TABLE_NAME"))
             && Objects.equals(ref.schema, rs.getString("TABLE_SCHEM"))) {
           String n = rs.getString("COLUMN_NAME");
-          all.put(n, new ColumnInfo(n, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+          all.put(n, new ColumnInfo(n, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
+              rs.getInt("COLUMN_SIZE"), rs.getInt("DECIMAL_DIGITS"),
+              rs.getInt("NULLABLE") == DatabaseMetaData.columnNoNulls, null));
         }
       }
     }
+    addNativeTypes(conn, md, ref, quotedTable, all);
     boolean foldsUpper = md.storesUpperCaseIdentifiers();
     boolean foldsLower = md.storesLowerCaseIdentifiers();
 
@@ -141,7 +177,7 @@ record Table(
     List<Column> keys = new ArrayList<>();
     for (String k : keyCatalogNames) {
       Column c = column(all.get(k), quote, table, foldsUpper);
-      if (c == null || !c.kind().keyable) {
+      if (c == null || !c.kind().keyable || c.cast() != null) {
         throw new ConfigurationException(
             "key column '"
                 + k
@@ -238,13 +274,147 @@ record Table(
                 + "'; rename one with Normalization.rename(...)");
       }
     }
-    return new Table(table, quotedTable, keys, columns, version, ref);
+    List<Column> every = new ArrayList<>();
+    for (ColumnInfo info : all.values()) {
+      Column c = column(info, quote, table, foldsUpper);
+      if (c == null && info.nativeType != null && info.nativeType.product == Limits.Product.POSTGRESQL) {
+        // Outside the comparison, any PostgreSQL type reads and writes back exactly as its text.
+        c = new Column(info.name, fieldName(info.name, foldsUpper), quote(quote, info.name, table),
+            info.jdbcType, info.typeName, Column.Kind.TEXT, info.nativeType.type,
+            Limits.none(Limits.Product.POSTGRESQL));
+      }
+      if (c != null) {
+        every.add(c);
+      }
+    }
+    return new Table(table, quotedTable, keys, columns, version, every, ref);
   }
 
   /** A table as the catalog names it: catalog (MariaDB's database), schema, and name. */
   record Ref(@Nullable String catalog, @Nullable String schema, String table) {}
 
-  private record ColumnInfo(String name, int jdbcType, String typeName) {}
+  /**
+   * A column as the JDBC catalog describes it, with what the product's own catalog adds.
+   *
+   * @param size COLUMN_SIZE: characters, digits, or a temporal type's display width
+   * @param digits DECIMAL_DIGITS: a decimal's scale, or fractional second digits
+   */
+  private record ColumnInfo(
+      String name, int jdbcType, String typeName, int size, int digits, boolean notNull,
+      @Nullable NativeType nativeType) {}
+
+  /**
+   * A column's type as its product's catalog spells it.
+   *
+   * @param type the full type: PostgreSQL's {@code format_type} (quoted where needed, so it can
+   *     follow {@code CAST(? AS}), MariaDB's {@code COLUMN_TYPE} such as {@code enum('a','b')}
+   * @param kind the PostgreSQL type's kind ({@code typtype}: {@code e} enum, {@code d} domain, …)
+   * @param name the PostgreSQL type's name, or its base type's for a domain
+   * @param baseKind the domain's base type's {@code typtype}, else {@code kind}
+   * @param labels an enumeration's (or enum domain's, or MariaDB ENUM's or SET's) labels
+   */
+  private record NativeType(
+      Limits.Product product, String type, char kind, String name, char baseKind, List<String> labels) {}
+
+  /**
+   * PostgreSQL types read as their text and written back through a cast from it, exactly: text
+   * types of extensions, network addresses, intervals, money, bit strings, XML.
+   */
+  private static final Set<String> POSTGRES_TEXT_FORM =
+      Set.of("citext", "inet", "cidr", "macaddr", "macaddr8", "interval", "money", "bit", "varbit", "xml");
+
+  private static void addNativeTypes(
+      Connection conn, DatabaseMetaData md, Ref ref, String quotedTable, Map<String, ColumnInfo> all)
+      throws SQLException {
+    Limits.Product product = Limits.Product.of(md.getDatabaseProductName());
+    Map<String, NativeType> natives = new HashMap<>();
+    if (product == Limits.Product.POSTGRESQL) {
+      String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typtype,"
+          + " COALESCE(b.typname, t.typname), COALESCE(b.typtype, t.typtype),"
+          + " ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = COALESCE(b.oid, t.oid)"
+          + " ORDER BY e.enumsortorder)"
+          + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+          + " LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype"
+          + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped";
+      try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
+        ps.setString(1, quotedTable);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String[] labels = (String[]) rs.getArray(6).getArray();
+            natives.put(rs.getString(1), new NativeType(product, rs.getString(2),
+                rs.getString(3).charAt(0), rs.getString(4), rs.getString(5).charAt(0), List.of(labels)));
+          }
+        }
+      }
+    } else if (product == Limits.Product.MARIADB && ref.catalog != null) {
+      String sql = "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+          + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+      try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
+        ps.setString(1, ref.catalog);
+        ps.setString(2, ref.table);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String type = rs.getString(2);
+            String lower = type.toLowerCase(Locale.ROOT);
+            List<String> labels =
+                lower.startsWith("enum(") || lower.startsWith("set(") ? quotedList(type) : List.of();
+            natives.put(rs.getString(1), new NativeType(product, type, ' ', lower, ' ', labels));
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, ColumnInfo> e : all.entrySet()) {
+      ColumnInfo i = e.getValue();
+      NativeType n = natives.get(e.getKey());
+      e.setValue(new ColumnInfo(i.name, i.jdbcType, i.typeName, i.size, i.digits, i.notNull,
+          n != null ? n : new NativeType(product, i.typeName, ' ', i.typeName, ' ', List.of())));
+    }
+  }
+
+  /** The strings of a list of SQL string literals such as {@code enum('a','it''s')}. */
+  private static List<String> quotedList(String type) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = null;
+    for (int i = type.indexOf('('); i >= 0 && i < type.length(); i++) {
+      char ch = type.charAt(i);
+      if (cur == null) {
+        if (ch == '\'') {
+          cur = new StringBuilder();
+        }
+      } else if (ch == '\'' && i + 1 < type.length() && type.charAt(i + 1) == '\'') {
+        cur.append('\'');
+        i++;
+      } else if (ch == '\'') {
+        out.add(cur.toString());
+        cur = null;
+      } else {
+        cur.append(ch);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The kind of a PostgreSQL type by its name and {@code typtype}, or null if unsupported. */
+  private static Column.@Nullable Kind postgresKind(String name, char typtype) {
+    if (typtype == 'e' || POSTGRES_TEXT_FORM.contains(name)) {
+      return Column.Kind.TEXT;
+    }
+    return switch (name) {
+      case "int2", "int4", "int8" -> Column.Kind.LONG;
+      case "numeric" -> Column.Kind.DECIMAL;
+      case "float4" -> Column.Kind.REAL;
+      case "float8" -> Column.Kind.DOUBLE;
+      case "text", "varchar", "bpchar" -> Column.Kind.TEXT;
+      case "bool" -> Column.Kind.BOOLEAN;
+      case "date" -> Column.Kind.DATE;
+      case "timestamp" -> Column.Kind.TIMESTAMP;
+      case "timestamptz" -> Column.Kind.TIMESTAMP_TZ;
+      case "uuid" -> Column.Kind.UUID;
+      case "bytea" -> Column.Kind.BYTES;
+      case "json", "jsonb" -> Column.Kind.JSON;
+      default -> null;
+    };
+  }
 
   private static Ref findTable(Connection conn, DatabaseMetaData md, String table)
       throws SQLException {
@@ -372,9 +542,72 @@ record Table(
     return indexes.values().stream().anyMatch(keyColumns::containsAll);
   }
 
+  /**
+   * The column for a catalog entry, or null when reconcile cannot read and write its type exactly
+   * (then it can only be left out of the comparison).
+   */
   private static @Nullable Column column(
       ColumnInfo info, String quote, String table, boolean foldsUpper) {
     Column.Kind kind = Column.Kind.of(info.jdbcType, info.typeName);
+    NativeType n = info.nativeType;
+    Limits.Product product = n == null ? Limits.Product.OTHER : n.product;
+    String t = info.typeName.toLowerCase(Locale.ROOT);
+    String cast = null;
+    List<String> labels = n == null ? List.of() : n.labels;
+    int length = 0;
+    int precision = 0;
+    int scale = 0;
+    int fraction = -1;
+    switch (product) {
+      case POSTGRESQL -> {
+        if (n.kind == 'd' || n.kind == 'e' || POSTGRES_TEXT_FORM.contains(n.name)) {
+          kind = postgresKind(n.name, n.baseKind);
+          cast = n.type; // PostgreSQL converts no text parameter to these by itself
+        } else if (postgresKind(n.name, n.kind) != null) {
+          kind = postgresKind(n.name, n.kind);
+        }
+        if (kind == Column.Kind.DECIMAL && n.type.contains("(")) {
+          precision = info.size;
+          scale = info.digits;
+        }
+        if (n.kind != 'd' && (t.equals("varchar") || t.equals("bpchar")) && info.size < Integer.MAX_VALUE) {
+          length = info.size;
+        }
+        if (kind == Column.Kind.TIMESTAMP || kind == Column.Kind.TIMESTAMP_TZ) {
+          fraction = n.kind == 'd' ? 6 : info.digits;
+        }
+      }
+      case MARIADB -> {
+        if (t.equals("year")) {
+          kind = Column.Kind.LONG; // the driver reports a DATE, but the column holds a year number
+        } else if (t.equals("bit") && info.size > 1) {
+          kind = null; // BIT(n) is a bit field, not the boolean BIT(1) is
+        }
+        if (kind == Column.Kind.DECIMAL) {
+          precision = info.size;
+          scale = info.digits;
+        }
+        if (t.equals("varchar") || t.equals("char")) {
+          length = info.size;
+        }
+        if (kind == Column.Kind.TIMESTAMP) {
+          fraction = info.size > 19 ? info.size - 20 : 0; // "yyyy-mm-dd hh:mm:ss" and ".ffffff"
+        }
+      }
+      case H2 -> {
+        if (kind == Column.Kind.DECIMAL && info.size > 0) {
+          precision = info.size;
+          scale = info.digits;
+        }
+        if ((t.equals("character varying") || t.equals("character")) && info.size < Integer.MAX_VALUE) {
+          length = info.size;
+        }
+        if (kind == Column.Kind.TIMESTAMP || kind == Column.Kind.TIMESTAMP_TZ) {
+          fraction = info.digits;
+        }
+      }
+      case OTHER -> { }
+    }
     if (kind == null) {
       return null;
     }
@@ -384,7 +617,10 @@ record Table(
         quote(quote, info.name, table),
         info.jdbcType,
         info.typeName,
-        kind);
+        kind,
+        cast,
+        new Limits(product, info.notNull, Math.max(0, length), precision, scale, fraction, labels,
+            product == Limits.Product.MARIADB && t.equals("set")));
   }
 
   /** An upper-case name in a database that folds to upper case reads as lower case. */

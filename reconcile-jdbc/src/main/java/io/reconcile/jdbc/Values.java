@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -18,7 +19,12 @@ final class Values {
 
   private Values() {}
 
-  /** Reads a compared column; SQL NULL is {@link Value#ofNull()}. */
+  /**
+   * Reads a compared column; SQL NULL is {@link Value#ofNull()}. PostgreSQL's {@code infinity} and
+   * {@code -infinity} read as the ends of Java's time line: {@link LocalDate#MAX} and {@link
+   * LocalDate#MIN} for dates (as the driver gives them), {@link Instant#MAX} and {@link
+   * Instant#MIN} for timestamps, and are written back as such.
+   */
   static Value read(ResultSet rs, int i, Column c) throws SQLException {
     Value v =
         switch (c.kind()) {
@@ -53,11 +59,17 @@ final class Values {
           }
           case TIMESTAMP -> {
             LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-            yield t == null ? null : Value.of(t.toInstant(ZoneOffset.UTC));
+            yield t == null ? null
+                : Value.of(t.equals(LocalDateTime.MAX) ? Instant.MAX
+                    : t.equals(LocalDateTime.MIN) ? Instant.MIN
+                    : t.toInstant(ZoneOffset.UTC));
           }
           case TIMESTAMP_TZ -> {
             OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-            yield t == null ? null : Value.of(t.toInstant());
+            yield t == null ? null
+                : Value.of(t.equals(OffsetDateTime.MAX) ? Instant.MAX
+                    : t.equals(OffsetDateTime.MIN) ? Instant.MIN
+                    : t.toInstant());
           }
           case UUID -> {
             UUID u = rs.getObject(i, UUID.class);
@@ -135,7 +147,8 @@ final class Values {
   static void bind(PreparedStatement ps, int i, Column c, Value v, Dialect dialect)
       throws SQLException {
     if (v instanceof Value.Null) {
-      ps.setNull(i, c.jdbcType());
+      // Under a cast, an untyped NULL: the cast gives it the column's type.
+      ps.setNull(i, c.cast() != null ? java.sql.Types.OTHER : c.jdbcType());
       return;
     }
     boolean bound =
@@ -204,14 +217,19 @@ final class Values {
           }
           case TIMESTAMP -> {
             if (v instanceof Value.Timestamp t) {
-              ps.setObject(i, LocalDateTime.ofInstant(t.value(), ZoneOffset.UTC));
+              // PostgreSQL's driver writes LocalDateTime.MAX and MIN as infinity and -infinity.
+              ps.setObject(i, t.value().equals(Instant.MAX) ? LocalDateTime.MAX
+                  : t.value().equals(Instant.MIN) ? LocalDateTime.MIN
+                  : LocalDateTime.ofInstant(t.value(), ZoneOffset.UTC));
               yield true;
             }
             yield false;
           }
           case TIMESTAMP_TZ -> {
             if (v instanceof Value.Timestamp t) {
-              ps.setObject(i, OffsetDateTime.ofInstant(t.value(), ZoneOffset.UTC));
+              ps.setObject(i, t.value().equals(Instant.MAX) ? OffsetDateTime.MAX
+                  : t.value().equals(Instant.MIN) ? OffsetDateTime.MIN
+                  : OffsetDateTime.ofInstant(t.value(), ZoneOffset.UTC));
               yield true;
             }
             yield false;
@@ -238,13 +256,8 @@ final class Values {
 
   private static ConfigurationException mismatch(Column c, Value v) {
     return new ConfigurationException(
-        "cannot write the " + v.getClass().getSimpleName() + " value " + abbreviate(v)
-            + " to column '" + c.catalogName() + "' of type " + c.typeName()
+        "cannot write a " + v.getClass().getSimpleName() + " value to column '" + c.catalogName()
+            + "' of type " + c.typeName()
             + "; the entry does not fit the table (check renames and types of both stores)");
-  }
-
-  private static String abbreviate(Value v) {
-    String s = v.toString();
-    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }
