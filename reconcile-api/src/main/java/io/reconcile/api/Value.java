@@ -383,9 +383,10 @@ public sealed interface Value
       Objects.requireNonNull(value, "value");
     }
 
+    /** The ISO date; {@code infinity} and {@code -infinity} for {@link LocalDate#MAX} and {@link LocalDate#MIN}. */
     @Override
     public String toString() {
-      return value.toString();
+      return value.equals(LocalDate.MAX) ? "infinity" : value.equals(LocalDate.MIN) ? "-infinity" : value.toString();
     }
   }
 
@@ -395,9 +396,10 @@ public sealed interface Value
       Objects.requireNonNull(value, "value");
     }
 
+    /** The ISO instant; {@code infinity} and {@code -infinity} for {@link Instant#MAX} and {@link Instant#MIN}. */
     @Override
     public String toString() {
-      return value.toString();
+      return value.equals(Instant.MAX) ? "infinity" : value.equals(Instant.MIN) ? "-infinity" : value.toString();
     }
   }
 

@@ -77,6 +77,15 @@ class DiffFormatTest {
   }
 
   @Test
+  void infinityIsShownAsSuch() {
+    Key k = Key.of(1);
+    Entry a = row(k, "t", java.time.Instant.MIN, "d", java.time.LocalDate.MAX);
+    Entry b = row(k, "t", java.time.Instant.parse("2026-01-01T00:00:00Z"), "d", java.time.LocalDate.MAX);
+    assertThat(DiffFormat.text(d(Kind.MISMATCH, k, a, b))).isEqualTo("~ 1 t: -infinity → 2026-01-01T00:00:00Z");
+    assertThat(DiffFormat.json("t", List.of("id"), d(Kind.MISSING, k, a, null))).contains("\"d\":\"infinity\"", "\"t\":\"-infinity\"");
+  }
+
+  @Test
   void countsBySign() {
     Key k = Key.of(1);
     Entry e = row(k, "a", 1);

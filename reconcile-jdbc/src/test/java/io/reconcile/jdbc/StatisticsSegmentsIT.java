@@ -80,6 +80,7 @@ class StatisticsSegmentsIT {
             "INSERT INTO w SELECT MD5(seq), seq FROM seq_1_to_" + ROWS, "ANALYZE TABLE w");
     List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
     JdbcStore store = JdbcStore.builder(DigestPushdownContract.recording(ds, statements::add)).table("w").build();
+    statements.clear(); // the catalog reads of build() are not the split's
 
     List<Segment> segments = store.segments(KeyRange.all(), 100);
     assertThat(statements).anyMatch(sql -> sql.contains("RAND()") || sql.contains("random()"))
