@@ -28,6 +28,11 @@ final class CliWords {
     WORDS.put("Limits.maxDivergenceRatio", "--max-ratio");
     WORDS.put("Limits.maxRepairsPerRun", "--max-changes");
     WORDS.put("Limits.maxRepairsPerSegment", "--max-changes");
+    WORDS.put("filter must be one SQL boolean expression", "-w/--where must be one SQL boolean expression");
+    WORDS.put("the parentheses the store puts around the filter", "the parentheses reconcile puts around -w");
+    WORDS.put("a filter takes no parameters", "-w takes no parameters");
+    WORDS.put("from the filter", "from -w/--where");
+    WORDS.put("with a filter", "with -w/--where");
   }
 
   private CliWords() {}

@@ -8,6 +8,7 @@ import io.reconcile.api.Value;
 import io.reconcile.api.Version;
 import io.reconcile.api.repair.Resolver;
 import io.reconcile.api.store.ForwardingStore;
+import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.resolve.Resolvers;
 import java.util.Collection;
@@ -68,6 +69,15 @@ record ResolverSpec(@Nullable String winner, @Nullable String column) {
     if (c == null) {
       return store;
     }
+    store.schema().ifPresent(schema -> {
+      Schema.Type type = schema.fields().get(c);
+      if (type != Schema.Type.TIMESTAMP) {
+        throw new ConfigurationException(
+            "--resolver lww:" + c + " needs a compared timestamp column '" + c + "', but store '" + store.id() + "' "
+                + (type == null ? "compares no such column (compared: " + schema.fields().keySet() + ")" : "holds " + type + " in it")
+                + "; name a timestamp column that -c includes");
+      }
+    });
     return new ForwardingStore(store) {
       @Override
       public Stream<Entry> scan(KeyRange range) {

@@ -159,6 +159,34 @@ class CliH2Test {
   }
 
   @Test
+  void aFilterThatIsNotOneConditionIsRefusedInTheWordsOfTheCommandLine() {
+    Result stacked = run(args("diff", "-w", "id > 0; DELETE FROM accounts"));
+    assertThat(stacked.exit()).isEqualTo(2);
+    assertThat(stacked.err().lines()).hasSize(1);
+    assertThat(stacked.err())
+        .startsWith("reconcile: error: ")
+        .contains("-w/--where must be one SQL boolean expression, but it has ';'")
+        .doesNotContain("filter");
+
+    Result closing = run(args("diff", "-w", "1=1) OR (1=1"));
+    assertThat(closing.err()).contains("the parentheses reconcile puts around -w").doesNotContain("filter");
+  }
+
+  @Test
+  void lastWriterWinsNeedsAComparedTimestampColumn(@TempDir Path dir) {
+    String audit = dir.resolve("audit.jsonl").toString();
+    Result text = run(args("repair", "--resolver", "lww:name", "--apply", "--audit", audit));
+    assertThat(text.exit()).isEqualTo(2);
+    assertThat(text.err().lines()).hasSize(1);
+    assertThat(text.err()).contains("--resolver lww:name needs a compared timestamp column 'name'", "holds TEXT");
+
+    Result missing = run(args("repair", "--resolver", "lww:updated_at", "-c", "name"));
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("compares no such column (compared: [name])");
+    assertThat(run(args("diff")).out()).startsWith("- 7 ");
+  }
+
+  @Test
   void verifyAuditFindsATamperedLine(@TempDir Path dir) throws Exception {
     Path audit = dir.resolve("audit.jsonl");
     run(args("repair", "--resolver", "source-wins", "--apply", "--audit", audit.toString()));
