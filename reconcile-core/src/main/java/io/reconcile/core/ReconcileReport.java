@@ -109,17 +109,20 @@ public record ReconcileReport(
   }
 
   /**
-   * Whether the stores agree at the end of the run, as far as it knows. In {@link Mode#APPLY}:
-   * every repaired range, digested again, holds the same data in every store, except on keys the
-   * run deliberately left alone (escalated, skipped, refused, failed or unwritable; see those
-   * counts). In {@link Mode#REPORT_ONLY} and {@link Mode#DRY_RUN}, which write nothing: no
-   * divergence was found — a run that found divergences and left them in place has not converged.
+   * Whether the stores agree at the end of the run, as far as it knows. In {@link Mode#APPLY}: every
+   * divergence found was repaired (none escalated, skipped, refused, failed, unwritable or only
+   * reported, and the run itself did not escalate) and every repaired range, digested again, holds
+   * the same data in every store. In {@link Mode#REPORT_ONLY} and {@link Mode#DRY_RUN}, which write
+   * nothing: no divergence was found. A run that left divergences in place has not converged, even
+   * when it left them on purpose; {@link #rangesConverged()} tells whether what it did write holds.
    */
   public boolean converged() {
     if (mode != Mode.APPLY) {
       return divergences() == 0;
     }
-    return rangesConverged == rangesVerified;
+    long leftAlone = refused + skipped + escalated + failed + unwritable
+        + decisions.getOrDefault("skip", 0L) + decisions.getOrDefault("report", 0L);
+    return escalation == null && leftAlone == 0 && rangesConverged == rangesVerified;
   }
 
   /** Total rows read from all stores. */
@@ -193,7 +196,7 @@ public record ReconcileReport(
     }
     if (rangesVerified > 0) {
       sb.append("  verify: ").append(rangesConverged).append('/').append(rangesVerified).append(" repaired ranges converged")
-          .append(converged() ? "" : " — NOT CONVERGED: " + unconverged).append('\n');
+          .append(rangesConverged == rangesVerified ? "" : " — NOT CONVERGED: " + unconverged).append('\n');
     }
     for (String p : problems) {
       sb.append("  problem: ").append(p).append('\n');

@@ -239,6 +239,8 @@ class ReconcilerTest {
       assertThat(r.escalation()).contains("above the limit of 5.0%");
       assertThat(r.escalated()).isEqualTo(3);
       assertThat(r.applied()).isZero();
+      assertThat(r.converged()).as("an escalated run left every divergence in place").isFalse();
+      assertThat(r.summary()).doesNotContain("NOT CONVERGED");
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(before);
     }
 
@@ -250,6 +252,8 @@ class ReconcilerTest {
       assertThat(r.applied()).isEqualTo(2);
       assertThat(r.skipped()).isEqualTo(1);
       assertThat(r.decisions()).containsEntry("skip", 1L);
+      assertThat(r.converged()).isFalse();
+      assertThat(r.rangesConverged()).isEqualTo(r.rangesVerified());
     }
 
     @Test
@@ -287,7 +291,7 @@ class ReconcilerTest {
               .auditLog(AuditLog.inMemory()).sleeper(d -> {}).build().run();
       assertThat(r.refused()).isEqualTo(1);
       assertThat(r.applied()).isEqualTo(2);
-      assertThat(r.converged()).isTrue();
+      assertThat(r.converged()).as("the refused key still differs").isFalse();
       assertThat(s[1].get(List.of(Key.of(333))).get(Key.of(333))).isEqualTo(row(333, "written meanwhile"));
     }
 
