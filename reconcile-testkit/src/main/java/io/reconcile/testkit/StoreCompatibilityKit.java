@@ -104,7 +104,11 @@ import org.junit.jupiter.api.function.Executable;
  * Writing (stores with {@link Capability#WRITE}): upserts and deletes are visible to the next scan,
  * look-up and digest; outcomes report what was found; a replay is {@code ALREADY_APPLIED} and
  * changes nothing; a stale expectation is {@code REFUSED} and changes nothing, without stopping the
- * rest of the batch; an inverse undoes its action. Concurrency: readers never see part of a batch;
+ * rest of the batch; an inverse undoes its action. Replays: the {@link Store#fingerprint()
+ * fingerprint} stays fixed and differs between two stores that share nothing; {@link
+ * Store#unwritable} accepts the store's own values and, when it refuses one, names the field and
+ * never the value; what an applied update or delete {@linkplain ActionOutcome#foundRow() found}
+ * restores the row exactly. Concurrency: readers never see part of a batch;
  * of two conditional writes racing from the same state exactly one applies. Capabilities: {@code
  * WRITE}, {@code VERSIONS} and {@code CHANGE_FEED} are honest. Lifecycle: a closed store fails with
  * a {@link ReconcileException.StoreUnavailableException} that names it and is not transient; a bad
@@ -647,6 +651,92 @@ public abstract class StoreCompatibilityKit {
         assertEquals(Status.APPLIED, o.status(), () -> "undoing with " + o.action() + " (found " + o.found() + ")");
       }
       assertHolds(s, rows, "after a plan and its inverse");
+    }
+  }
+
+  @Nested
+  @DisplayName("replays (undo, resume)")
+  class Replays {
+
+    @Test
+    @DisplayName("a fingerprint is fixed for the store's life and tells two stores apart")
+    void fingerprintIdentifiesTheStore() {
+      Store s = open();
+      Map<String, String> before = s.fingerprint();
+      seed(s, sample());
+      assertEquals(before, s.fingerprint(), "the fingerprint after writes (it is computed once, when the store is opened)");
+      before.forEach((part, value) -> assertTrue(part != null && !part.isBlank() && value != null,
+          () -> "fingerprint part '" + part + "' of store '" + s.id() + "' must have a name and a value"));
+      Store other = open();
+      if (!before.isEmpty() && !other.fingerprint().isEmpty()) {
+        assertFalse(before.equals(other.fingerprint()),
+            () -> "two stores that share nothing have the same fingerprint " + before
+                + ", so an undo recorded against one would write to the other");
+      }
+    }
+
+    @Test
+    @DisplayName("every action over values of the store's own shape is writable")
+    void ownValuesAreWritable() {
+      Store s = writable();
+      for (Entry e : sample()) {
+        for (RepairAction a : List.of(
+            RepairAction.upsert(s.id(), e, Expected.absent()),
+            RepairAction.delete(s.id(), e.key(), Expected.present(e)))) {
+          assertEquals(Optional.empty(), s.unwritable(a), () -> "unwritable(" + a + ")");
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a value a field cannot hold is refused by naming the key and the field, never the value")
+    void unwritableNamesNoValue() {
+      Store s = writable();
+      String tooLong = "secret-" + "x".repeat(100_000);
+      Entry e = row(7, tooLong, new BigDecimal("123456789012345678901234567890.123456"), true);
+      Optional<String> why = s.unwritable(RepairAction.upsert(s.id(), e, Expected.absent()));
+      if (why.isPresent()) {
+        assertFalse(why.get().contains("secret-") || why.get().contains("1234567890123"),
+            () -> "the reason shows the value: " + why.get().substring(0, Math.min(200, why.get().length())));
+        String reason = why.get().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(reason.contains(NAME) || reason.contains(AMOUNT),
+            () -> "the reason names no field (in any letter case): " + why.get());
+      }
+    }
+
+    @Test
+    @DisplayName("what an applied update or delete found restores the row exactly, as undo does")
+    void foundRowRestoresTheRow() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      Entry updatedFrom = model.get(Key.of(144));
+      Entry deleted = model.get(Key.of(233));
+      Entry updated = changed(updatedFrom, "changed before undo");
+      List<ActionOutcome> outcomes = s.apply(List.of(
+          RepairAction.upsert(s.id(), updated, Expected.present(updatedFrom)),
+          RepairAction.delete(s.id(), deleted.key(), Expected.present(deleted))));
+      List<RepairAction> undo = new ArrayList<>();
+      for (ActionOutcome o : outcomes) {
+        assertEquals(Status.APPLIED, o.status(), () -> "status of " + o.action());
+        Entry found = o.found();
+        Map<String, Value> stored = o.foundRow();
+        if (stored == null) {
+          undo.add(o.action().inverse());
+          continue;
+        }
+        for (String field : List.of(NAME, AMOUNT, ACTIVE)) {
+          assertTrue(stored.containsKey(field),
+              () -> "foundRow of " + o.action() + " lacks compared field " + field);
+        }
+        Expected now = o.action().result() == null ? Expected.absent() : Expected.present(o.action().result());
+        undo.add(RepairAction.restore(s.id(), found, stored, now));
+      }
+      for (ActionOutcome o : s.apply(undo)) {
+        assertEquals(Status.APPLIED, o.status(), () -> "restoring with " + o.action() + " (found " + o.found() + ")");
+      }
+      assertHolds(s, rows, "after an update and a delete were restored from what they found");
     }
   }
 

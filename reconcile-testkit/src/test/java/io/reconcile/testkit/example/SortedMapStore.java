@@ -31,6 +31,7 @@ public final class SortedMapStore implements Store {
 
   private final String id;
   private final boolean readOnly;
+  private final String instance = java.util.UUID.randomUUID().toString();
   private final Object writeLock = new Object();
   private volatile NavigableMap<Key, Entry> rows = Collections.emptyNavigableMap();
   private volatile boolean closed;
@@ -43,6 +44,12 @@ public final class SortedMapStore implements Store {
   @Override
   public String id() {
     return id;
+  }
+
+  /** Every store is a map of its own, so its identity is an id drawn when it is made. */
+  @Override
+  public java.util.Map<String, String> fingerprint() {
+    return java.util.Map.of("product", "sorted-map", "dataset", id, "instance", instance);
   }
 
   @Override
