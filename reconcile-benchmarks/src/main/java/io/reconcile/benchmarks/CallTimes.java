@@ -47,6 +47,11 @@ final class CallTimes extends ForwardingStore {
     return timed("digest", () -> super.digest(ranges, scheme));
   }
 
+  @Override
+  public Digest digest(KeyRange range) {
+    return timed("digest", () -> super.digest(range));
+  }
+
   /** Times the whole scan: the rows are read before the stream is returned. */
   @Override
   public Stream<Entry> scan(KeyRange range) {

@@ -47,6 +47,14 @@ final class MeteredStore extends ForwardingStore {
   }
 
   @Override
+  public Digest digest(KeyRange range) {
+    Digest d = delegate().digest(range);
+    digests.increment();
+    bytes.add(DIGEST_BYTES);
+    return d;
+  }
+
+  @Override
   public Stream<Entry> scan(KeyRange range) {
     return delegate().scan(range).peek(this::count);
   }

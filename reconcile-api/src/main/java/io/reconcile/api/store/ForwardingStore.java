@@ -15,13 +15,14 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A store that forwards every call to another: subclass it and override only what you decorate
+ * A store that forwards every call to another, default methods of {@link Store} included (so that
+ * a decorator never silently turns the delegate's batched multi-range read or its own digest of one
+ * range into the interface's slower default): subclass it and override only what you decorate
  * (metering, fault injection, access control, caching). Thread-safe if the delegate is.
  *
- * <p>One exception keeps decorators whole: {@link #scan(List)} is not forwarded as one call but
- * scans range by range through {@link #scan(KeyRange)}, so a subclass that decorates {@code
- * scan(KeyRange)} sees every range read. Override {@code scan(List)} as well to pass batched
- * reads on to the delegate (e.g. {@code delegate().scan(ranges).map(…)}).
+ * <p>Some methods read the same thing in different shapes: {@link #scan(KeyRange)} and {@link
+ * #scan(List)}; {@link #digest(List, HashScheme)} and {@link #digest(KeyRange)}. Each is forwarded
+ * on its own, so a subclass that decorates one of a pair decorates the other as well.
  */
 public abstract class ForwardingStore implements Store {
 
@@ -78,8 +79,18 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
+  public Digest digest(KeyRange range) {
+    return delegate.digest(range);
+  }
+
+  @Override
   public Stream<Entry> scan(KeyRange range) {
     return delegate.scan(range);
+  }
+
+  @Override
+  public Stream<Entry> scan(List<KeyRange> ranges) {
+    return delegate.scan(ranges);
   }
 
   @Override
