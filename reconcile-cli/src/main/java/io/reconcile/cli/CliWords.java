@@ -21,6 +21,8 @@ final class CliWords {
     WORDS.put("Normalization.ignore(...)", "--normalize ignore=COLUMN");
     WORDS.put("Normalization.rename", "--normalize rename=COLUMN:NAME");
     WORDS.put("Normalization.ignore", "--normalize ignore=COLUMN");
+    WORDS.put("trustKey(true) or StoreOptions.property(\"trustKey\", \"true\")", "--trust-key");
+    WORDS.put("keyColumns(...) or StoreOptions.keyFields", "-k");
     WORDS.put("StoreOptions.keyFields", "-k");
     WORDS.put("StoreOptions.fields", "-c");
     WORDS.put("keyColumns(...)", "-k");

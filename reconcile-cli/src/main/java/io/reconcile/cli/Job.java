@@ -80,6 +80,9 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
       if (table.where() != null) {
         o.filter(table.where());
       }
+      if (table.trustKey()) {
+        o.property("trustKey", "true");
+      }
       if (user != null) {
         o.property("user", user);
       }
@@ -134,6 +137,8 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
    * @param columns the compared columns; empty for every column but the key
    * @param where a SQL condition limiting the rows compared (trusted text), or null
    * @param normalize {@code --normalize} rules
+   * @param trustKey whether the key columns are taken as unique without an index that says so
+   *     ({@code --trust-key}; the stores then check them)
    */
   record Table(
       String name,
@@ -141,14 +146,18 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
       List<String> keys,
       List<String> columns,
       @Nullable String where,
-      List<String> normalize) {
+      List<String> normalize,
+      boolean trustKey) {
     Table {
       keys = List.copyOf(keys);
       columns = List.copyOf(columns);
       normalize = List.copyOf(normalize);
     }
 
-    /** The options that give this table to another command: -t, -k, and -c, -w, --normalize as used. */
+    /**
+     * The options that give this table to another command: -t, -k, and -c, -w, --normalize,
+     * --trust-key as used.
+     */
     List<String> options() {
       List<String> out = new ArrayList<>(List.of("-t", secondName == null ? name : name + "," + secondName, "-k", String.join(",", keys)));
       if (!columns.isEmpty()) {
@@ -159,6 +168,9 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
       }
       if (!normalize.isEmpty()) {
         out.addAll(List.of("--normalize", String.join(",", normalize)));
+      }
+      if (trustKey) {
+        out.add("--trust-key");
       }
       return out;
     }

@@ -25,8 +25,14 @@ final class JobOptions {
   private String table = "";
 
   @Option(names = {"-k", "--key"}, required = true, paramLabel = "COLUMN[,COLUMN…]",
-      description = "the key column(s), in key order: the primary key or a unique one")
+      description = "the key column(s), in key order: the primary key or a unique one (or see --trust-key)")
   private List<String> keys = new ArrayList<>();
+
+  @Option(names = "--trust-key",
+      description = "take the -k columns as unique though no primary key or unique index says so (a view's"
+          + " key, a table without one): duplicates are looked for first (one pass over the table) and"
+          + " fail every read that meets one")
+  private boolean trustKey;
 
   @Option(names = {"-c", "--columns"}, paramLabel = "COLUMN[,COLUMN…]",
       description = "the columns to compare (default: all but the key)")
@@ -82,7 +88,7 @@ final class JobOptions {
               + "'; to compare several tables, use a run file");
     }
     List<Job.Table> list =
-        List.of(new Job.Table(names[0], names.length == 2 ? names[1] : null, keys, columns, where, normalize));
+        List.of(new Job.Table(names[0], names.length == 2 ? names[1] : null, keys, columns, where, normalize, trustKey));
     if (threads < 1) {
       throw new ConfigurationException("--threads must be at least 1, but was " + threads);
     }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       "  tables:",
       "    - {name: orders, key: [id], normalize: [trim]}",
       "    - {name: customers, key: [id], columns: [name, email], where: \"active\"}",
+      "    - {name: open_orders, key: [id], trust-key: true}   # a view: as --trust-key",
       "  threads: 4",
       "  output: {stats: true, json: false, limit: 1000}   # diff output",
       "  repair:                                           # optional",

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  *   - {name: orders, key: [id], normalize: [trim]}
  *   - {name: customers, key: [id], columns: [name, email], where: "active"}
  *   - {name: items, second-name: order_items, key: [order_id, line]}  # named differently in the second
+ *   - {name: open_orders, key: [id], trust-key: true}         # a view: no index proves the key unique
  * threads: 4
  * output: {stats: true, json: false, limit: 1000}           # for a diff
  * repair:                                                   # without it, the job is a diff
@@ -55,7 +56,8 @@ record RunFile(
       @Nullable List<String> key,
       @Nullable List<String> columns,
       @Nullable String where,
-      @Nullable List<String> normalize) {}
+      @Nullable List<String> normalize,
+      @Nullable Boolean trustKey) {}
 
   record Output(boolean stats, boolean json, @Nullable Integer limit) {}
 
@@ -118,7 +120,8 @@ record RunFile(
       }
       List<String> normalize = t.normalize() == null ? List.of() : t.normalize();
       NormalizeRules.parse(normalize);
-      list.add(new Job.Table(t.name(), t.secondName(), t.key(), t.columns() == null ? List.of() : t.columns(), t.where(), normalize));
+      list.add(new Job.Table(t.name(), t.secondName(), t.key(), t.columns() == null ? List.of() : t.columns(), t.where(),
+          normalize, Boolean.TRUE.equals(t.trustKey())));
     }
     int n = threads == null ? Job.DEFAULT_THREADS : threads;
     if (n < 1) {

@@ -89,6 +89,19 @@ class ParsingTest {
   }
 
   @Test
+  void trustKeyHintsInCliWords() {
+    assertThat(Main.oneLine("key columns [id] of table 'v' are neither its primary key (it has none) nor covered by a"
+        + " unique index, so a key could match several rows; choose columns that are, add a unique index on them, or,"
+        + " if they are unique (a view's key, say), trust them with trustKey(true) or StoreOptions.property(\"trustKey\","
+        + " \"true\") (duplicate keys are then looked for once and fail every read that meets one)"))
+        .contains("trust them with --trust-key (duplicate keys").doesNotContain("trustKey", "StoreOptions");
+    assertThat(Main.oneLine("name the key columns with keyColumns(...) or StoreOptions.keyFields that form a unique index"))
+        .isEqualTo("name the key columns with -k that form a unique index");
+    Job.Table trusted = new Job.Table("v", null, List.of("id"), List.of(), null, List.of(), true);
+    assertThat(trusted.options()).containsExactly("-t", "v", "-k", "id", "--trust-key");
+  }
+
+  @Test
   void progressLine() {
     assertThat(ProgressBar.line("orders", 6, 24, 250, 1000, 3_000_000_000L))
         .isEqualTo("orders [######------------------] 6/24 segments · 250/1,000 rows · ETA 0:09");

@@ -36,6 +36,38 @@ class PostgresCliIT extends CliContract {
   }
 
   @Test
+  @DisplayName("a view compares with --trust-key and is refused without it, naming --trust-key; its repair's undo line carries it")
+  void trustedKeyOnAView() {
+    for (TestDatabase db : List.of(first, second)) {
+      db.exec("CREATE VIEW accounts_v AS SELECT id, name, balance, updated_at FROM accounts");
+    }
+    String before = second.query("SELECT * FROM accounts ORDER BY id");
+
+    Cli.Result refused = runOn("accounts_v", "id", "diff");
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err().lines()).singleElement().asString()
+        .startsWith("reconcile: error: ")
+        .contains("key columns [id] of table 'accounts_v'", "trust them with --trust-key (duplicate keys are then looked for once")
+        .doesNotContain("trustKey", "StoreOptions");
+
+    Cli.Result diff = runOn("accounts_v", "id", "diff", "--trust-key");
+    assertThat(diff.out()).as(diff.toString()).isEqualTo(DIFF);
+    assertThat(diff.exit()).isEqualTo(1);
+
+    Path audit = dir.resolve("audit.jsonl");
+    Cli.Result apply = runOn("accounts_v", "id", "repair", "--trust-key", "--resolver", "source-wins", "--apply",
+        "--audit", audit.toString());
+    assertThat(apply.exit()).as(apply.toString()).isZero();
+    assertThat(runOn("accounts_v", "id", "diff", "--trust-key").exit()).isZero();
+    String undoLine = apply.out().replaceAll("(?s).*undo with: ([^\n]+)\n.*", "$1");
+    assertThat(undoLine).startsWith("reconcile undo ").contains(" -t accounts_v -k id ", " --trust-key ");
+    Cli.Result undo = Cli.shell(passwordEnvironment(), undoLine);
+    assertThat(undo.exit()).as(undo.toString()).isZero();
+    assertThat(second.query("SELECT * FROM accounts ORDER BY id")).isEqualTo(before);
+  }
+
+  @Test
   @DisplayName("a run file does the same job as the flags")
   void runFile() throws Exception {
     Path file = dir.resolve("job.yaml");

@@ -29,7 +29,7 @@ class RunFileTest {
         second: {url: "jdbc:mariadb://db2/shop", user: app, password-file: db2.password}
         tables:
           - {name: orders, key: [region, id], normalize: [trim, "timestamps=millis"]}
-          - {name: customers, second-name: clients, key: [id], columns: [name, email], where: "active"}
+          - {name: customers, second-name: clients, key: [id], columns: [name, email], where: "active", trust-key: true}
         threads: 2
         output: {stats: true, limit: 10}
         repair: {resolver: "lww:updated_at", max-changes: 50, audit: logs/audit.jsonl}
@@ -40,8 +40,8 @@ class RunFileTest {
     assertThat(job.second().password()).isEqualTo("from-file");
     assertThat(job.first().toString()).isEqualTo("first jdbc:postgresql://db1/shop?password=***");
     assertThat(job.tables()).containsExactly(
-        new Job.Table("orders", null, List.of("region", "id"), List.of(), null, List.of("trim", "timestamps=millis")),
-        new Job.Table("customers", "clients", List.of("id"), List.of("name", "email"), "active", List.of()));
+        new Job.Table("orders", null, List.of("region", "id"), List.of(), null, List.of("trim", "timestamps=millis"), false),
+        new Job.Table("customers", "clients", List.of("id"), List.of("name", "email"), "active", List.of(), true));
     assertThat(job.tables().get(1).nameOn(job.second())).isEqualTo("clients");
     assertThat(job.tables().get(1).nameOn(job.first())).isEqualTo("customers");
     assertThat(job.threads()).isEqualTo(2);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SqlPlanTest {
 
   private static final Job.Table TABLE =
-      new Job.Table("sales.orders", null, List.of("region", "id"), List.of(), null, List.of("rename=full_name:name"));
+      new Job.Table("sales.orders", null, List.of("region", "id"), List.of(), null, List.of("rename=full_name:name"), false);
   private static final Key KEY = Key.of("eu", 7L);
   private static final Entry NEW = Entry.of(KEY, Map.of("name", "Ada", "total", 12));
   private static final Entry OLD = Entry.of(KEY, Map.of("name", "Ada", "total", 10));

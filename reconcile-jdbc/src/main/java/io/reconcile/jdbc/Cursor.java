@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * still covers, at most {@value #MAX_PAGE_ROWS}; rows arrive a fetch size at a time). Checks that the database returns keys in
  * reconcile's key order and inside the range as {@link Key} order defines it, and fails loudly if
  * not (a collation that does not order text by code point, say): a row the database puts in the
- * wrong range then fails the scan of that range instead of being counted in the wrong place.
+ * wrong range then fails the scan of that range instead of being counted in the wrong place. Two
+ * rows with the same key fail it too ({@link #duplicateKey}); for a {@linkplain Table#keyTrusted
+ * trusted key} each page after the first starts again at the last key read, so that such rows are
+ * met even when a page boundary falls between them.
  *
  * <p>All pages are read in one {@link SnapshotRead}, so a scan never sees part of a concurrent
  * batch. Owns its connection; {@link #close()} releases it. Not thread-safe.
@@ -50,6 +53,7 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
   private int pageLimit;
   private int inPage;
   private boolean exhausted;
+  private boolean rereading; // the page's first row is the last one read (a trusted key's page)
   private @Nullable Row next;
   private boolean closed;
 
@@ -83,6 +87,15 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
         ResultSet rs = results;
         if (rs.next()) {
           Row row = read(rs);
+          if (rereading) {
+            rereading = false;
+            if (row.key().equals(last)) {
+              continue; // read at the end of the page before
+            }
+          }
+          if (row.key().equals(last)) {
+            throw duplicateKey(storeId, queries.table(), row.key());
+          }
           boolean ordered = last == null || last.compareTo(row.key()) < 0;
           while (at < ranges.size() - 1 && !ranges.get(at).contains(row.key())
               && ranges.get(at + 1).lo().compareTo(row.key()) <= 0) {
@@ -136,11 +149,24 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
     // fetched pageRows at a time): a batch of small ranges is one query, not one per pageRows.
     pageLimit = (int) Math.min(MAX_PAGE_ROWS, (long) pageRows * (ranges.size() - at));
     Queries.Sql sql = queries.page(ranges.subList(at, ranges.size()), last, keysOnly, pageLimit);
+    rereading = last != null && queries.table().keyTrusted();
     PreparedStatement ps = read.connection().prepareStatement(sql.text());
     statement = ps;
     ps.setFetchSize(pageRows);
     sql.bind(ps);
     results = ps.executeQuery();
+  }
+
+  /**
+   * The failure for a key that two rows hold: the key columns are not unique after all (a trusted
+   * key's), so one key would stand for several rows. Names the key, never another value.
+   */
+  static ReconcileException.ConfigurationException duplicateKey(String storeId, Table t, Key key) {
+    return new ReconcileException.ConfigurationException(
+        "store '" + storeId + "': key " + key + " is held by more than one row of table '" + t.name()
+            + "', so key columns " + t.keys().stream().map(Column::catalogName).toList()
+            + " are not unique and cannot identify rows; name key columns that are unique, or"
+            + " remove the duplicate rows");
   }
 
   private Row read(ResultSet rs) throws SQLException {

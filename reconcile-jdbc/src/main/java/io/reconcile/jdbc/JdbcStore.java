@@ -50,7 +50,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Build one with {@link #builder(DataSource)}. Building checks the configuration against the
  * database catalog before any data is read: the table must exist, every named column too, and the
- * key columns must be the primary key or cover a unique index. Identifiers are taken from the
+ * key columns must be the primary key or cover a unique index — or be {@linkplain
+ * Builder#trustKey trusted} to be unique, for a view or a table without such an index, and then
+ * they are checked for duplicates. The table may be a view. Identifiers are taken from the
  * catalog and quoted; values only ever travel as bind parameters. The optional {@linkplain
  * Builder#filter filter} is the one piece of SQL text taken from configuration: it must be one
  * boolean expression, checked before any statement runs.
@@ -87,7 +89,9 @@ import org.jspecify.annotations.Nullable;
  * result, and issues a plain INSERT, UPDATE or DELETE (never REPLACE, which would cascade). Any SQL
  * failure rolls the whole batch back. Compared columns that an upserted entry lacks are written as
  * NULL; columns outside the comparison (ignored or not listed) are left as they are on UPDATE and
- * take their defaults on INSERT. Version metadata is neither read nor written yet.
+ * take their defaults on INSERT. A view is written through; one that the catalog says the
+ * database cannot write through is refused before the first write ({@link
+ * ReconcileException.RepairRefusedException}).
  *
  * <p>Thread-safe: every call borrows its own connection from the data source. {@link #close()}
  * marks the store closed; it does not close the data source, which belongs to the caller.
@@ -118,16 +122,20 @@ public final class JdbcStore implements Store {
   private final boolean readOnly;
   private final int fetchSize;
   private final Map<String, String> fingerprint;
+  /** Why the database cannot write the table (a view it cannot write through), or null. */
+  private final @Nullable String unwritableView;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcStore(Builder b, Table table, Dialect dialect, Map<String, String> fingerprint) {
+  private JdbcStore(
+      Builder b, Queries queries, Map<String, String> fingerprint, @Nullable String unwritableView) {
     this.fingerprint = fingerprint;
-    this.id = b.id != null ? b.id : table.name();
+    this.id = b.id != null ? b.id : queries.table().name();
     this.dataSource = b.dataSource;
-    this.queries = new Queries(table, dialect, b.filter);
+    this.queries = queries;
     this.normalization = b.normalization;
     this.readOnly = b.readOnly;
     this.fetchSize = b.fetchSize;
+    this.unwritableView = unwritableView;
   }
 
   /** Starts configuring a store over a table reached through {@code dataSource}. */
@@ -547,6 +555,11 @@ public final class JdbcStore implements Store {
     if (actions.isEmpty()) {
       return List.of();
     }
+    if (unwritableView != null) {
+      throw new ReconcileException.RepairRefusedException(
+          "store '" + id + "' cannot repair " + unwritableView + ", so it wrote none of a batch of "
+              + actions.size() + " action(s); repair the table the view reads, or compare only");
+    }
     requireWritable(actions);
     Connection conn = connect();
     boolean autoCommit = true;
@@ -870,6 +883,8 @@ public final class JdbcStore implements Store {
   /**
    * The rows of distinct {@code keys} that exist, optionally locked for update and then read
    * whole: every column of the table as stored, by field name in table order, for before-images.
+   *
+   * @throws ConfigurationException if two rows hold one of the keys (before anything is written)
    */
   private Map<Key, Found> read(Connection conn, List<Key> keys, boolean lock) throws SQLException {
     Map<Key, Found> out = new TreeMap<>();
@@ -882,6 +897,9 @@ public final class JdbcStore implements Store {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             Cursor.Row row = Cursor.readRow(rs, t);
+            if (out.containsKey(row.key())) {
+              throw Cursor.duplicateKey(id, t, row.key());
+            }
             Map<String, Value> whole = Map.of();
             if (lock) {
               Map<String, Value> byField = new java.util.HashMap<>();
@@ -1010,6 +1028,7 @@ public final class JdbcStore implements Store {
     private @Nullable String filter;
     private boolean readOnly;
     private int fetchSize = DEFAULT_FETCH_SIZE;
+    private boolean trustKey;
     private boolean serverSideDigest = true;
     private @Nullable String versionColumn;
 
@@ -1034,11 +1053,30 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * The key columns, in key order; they must be the primary key or cover a unique index, and be
-     * of integer, character, UUID or binary type. Default: the primary key.
+     * The key columns, in key order; they must be the primary key or cover a unique index (unless
+     * {@linkplain #trustKey trusted}), and be of integer, character, UUID or binary type. Default:
+     * the primary key.
      */
     public Builder keyColumns(String... keyColumns) {
       this.keyColumns = List.of(keyColumns);
+      return this;
+    }
+
+    /**
+     * Whether to take the {@linkplain #keyColumns key columns} as unique when the catalog cannot
+     * prove it: a view's (views have no keys), or a table's without a primary key or unique index
+     * on them. Default: false, and such key columns are refused. Trusted, they are still checked,
+     * never assumed: {@link #build()} looks for a key held by several rows with one grouped read
+     * ({@code SELECT key FROM t [WHERE filter] GROUP BY key HAVING COUNT(*) > 1}, at most one row:
+     * a pass over the whole table, or the filter's part of it), since stores whose digests match are
+     * never scanned; and every read in key order (scans, look-ups, the locked read of a repair)
+     * fails on two rows with one key. Either is a one-line {@link ConfigurationException} naming
+     * the table and the key. A repair writes a row only after reading it under lock as the one row
+     * of its key, and rolls back its batch if a write changes another number of rows. Key columns
+     * the catalog proves unique are not checked.
+     */
+    public Builder trustKey(boolean trustKey) {
+      this.trustKey = trustKey;
       return this;
     }
 
@@ -1106,11 +1144,12 @@ public final class JdbcStore implements Store {
 
     /**
      * Validates the configuration against the database catalog and builds the store. Reads only
-     * the catalog, no rows.
+     * the catalog, no rows — but for a {@linkplain #trustKey trusted key}'s duplicate check.
      *
      * @throws ConfigurationException if the table or a column does not exist, the key columns are
-     *     not unique, a column's type is unsupported, or the filter is not one boolean expression
-     *     (the message then starts with {@code filter}); the message names it and says what to do
+     *     not known to be unique (or, trusted, several rows hold one key), a column's type is
+     *     unsupported, or the filter is not one boolean expression (the message then starts with
+     *     {@code filter}); the message names it and says what to do
      * @throws StoreUnavailableException if the database cannot be reached
      */
     public JdbcStore build() {
@@ -1139,20 +1178,91 @@ public final class JdbcStore implements Store {
         release(conn);
         throw e;
       }
-      Table resolved;
-      Dialect dialect;
+      Queries queries;
       Map<String, String> fingerprint;
+      @Nullable String unwritableView;
       try (SnapshotRead read = SnapshotRead.begin(conn, catalog, label)) {
-        resolved = Table.resolve(read.connection(), table, keyColumns, columns, normalization, versionColumn);
-        dialect = Dialect.detect(read.connection(), resolved, normalization, serverSideDigest);
+        Table resolved =
+            Table.resolve(read.connection(), table, keyColumns, columns, normalization, versionColumn, trustKey);
+        Dialect dialect = Dialect.detect(read.connection(), resolved, normalization, serverSideDigest);
+        queries = new Queries(resolved, dialect, filter);
         fingerprint = fingerprint(read.connection(), resolved, dialect);
         if (filter != null) {
           catalog.refuseStatementLists(read.connection());
         }
+        if (resolved.keyTrusted()) {
+          requireUniqueKeys(read.connection(), queries, label);
+        }
+        unwritableView = readOnly ? null : unwritableView(read.connection(), resolved);
       } catch (SQLException e) {
         throw failure("store '" + label + "' could not read the catalog", e);
       }
-      return new JdbcStore(this, resolved, dialect, fingerprint);
+      return new JdbcStore(this, queries, fingerprint, unwritableView);
+    }
+
+    /** See {@link #trustKey}: one grouped read for a key several rows hold. */
+    private static void requireUniqueKeys(Connection c, Queries queries, String label) throws SQLException {
+      Queries.Sql sql = queries.duplicateKey();
+      try (PreparedStatement ps = c.prepareStatement(sql.text())) {
+        sql.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            throw Cursor.duplicateKey(label, queries.table(), Cursor.readKey(rs, queries.table()));
+          }
+        }
+      }
+    }
+
+    /**
+     * Why the database cannot write the table, if it is a view that the catalog ({@code
+     * information_schema.views}) does not call both updatable and insertable into — directly or
+     * through INSTEAD OF triggers — or a view it does not describe (a materialised view); else
+     * null. A product without that catalog view gets null: its own refusal then rolls back the
+     * batch.
+     */
+    private static @Nullable String unwritableView(Connection c, Table t) throws SQLException {
+      java.sql.DatabaseMetaData md = c.getMetaData();
+      String type = null;
+      try (ResultSet rs = md.getTables(t.ref().catalog(), t.ref().schema(), t.ref().table(), null)) {
+        while (rs.next()) {
+          if (t.ref().table().equals(rs.getString("TABLE_NAME"))
+              && Objects.equals(t.ref().schema(), rs.getString("TABLE_SCHEM"))) {
+            type = rs.getString("TABLE_TYPE");
+          }
+        }
+      }
+      if (type == null || !type.toUpperCase(java.util.Locale.ROOT).contains("VIEW")) {
+        return null;
+      }
+      String what = type.toLowerCase(java.util.Locale.ROOT) + " '" + t.name() + "'";
+      String sql = "SELECT * FROM information_schema.views WHERE table_schema = ? AND table_name = ?";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, t.ref().schema() != null ? t.ref().schema() : t.ref().catalog());
+        ps.setString(2, t.ref().table());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return what + ", which the catalog does not describe as updatable";
+          }
+          Set<String> labels = new HashSet<>();
+          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            labels.add(rs.getMetaData().getColumnLabel(i).toUpperCase(java.util.Locale.ROOT));
+          }
+          boolean updatable = yes(rs, labels, "IS_UPDATABLE")
+              || yes(rs, labels, "IS_TRIGGER_UPDATABLE") && yes(rs, labels, "IS_TRIGGER_DELETABLE");
+          boolean insertable = !labels.contains("IS_INSERTABLE_INTO")
+              || yes(rs, labels, "IS_INSERTABLE_INTO") || yes(rs, labels, "IS_TRIGGER_INSERTABLE_INTO");
+          return updatable && insertable ? null
+              : what + ", which the database cannot write through (information_schema.views says"
+                  + (updatable ? "" : " not updatable") + (updatable || insertable ? "" : " and")
+                  + (insertable ? "" : " not insertable into") + ")";
+        }
+      } catch (SQLException e) {
+        return null; // no such catalog view: the database's own refusal will roll a batch back
+      }
+    }
+
+    private static boolean yes(ResultSet rs, Set<String> labels, String label) throws SQLException {
+      return labels.contains(label) && "YES".equalsIgnoreCase(rs.getString(label));
     }
 
     /** See {@link JdbcStore#fingerprint()}. */

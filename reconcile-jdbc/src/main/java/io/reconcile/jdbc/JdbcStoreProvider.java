@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * key), {@code fields} (default: all other columns; dataset names, mapped back through the
  * normalisation's renames), {@code normalization}, {@code filter}, {@code readOnly}, {@code id}
  * (default: the table name), {@code versionField} (the version column). Properties: {@code user},
- * {@code password}, {@code fetchSize}; every other property is passed to the driver as a
+ * {@code password}, {@code fetchSize}, {@code trustKey} ({@code true} or {@code false}, default false:
+ * see {@link JdbcStore.Builder#trustKey}); every other property is passed to the driver as a
  * connection property (for PostgreSQL, {@code reWriteBatchedInserts} is {@code true} unless set;
  * {@code allowMultiQueries}, in the URL or a property, is refused). Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
  * redacted} and driver messages are scrubbed of secret values.
@@ -67,9 +68,18 @@ public final class JdbcStoreProvider implements StoreProvider {
     Properties props = new Properties();
     List<String> secrets = new ArrayList<>();
     String fetchSize = null;
+    boolean trustKey = false;
     for (Map.Entry<String, String> p : options.properties().entrySet()) {
       if (p.getKey().equals("fetchSize")) {
         fetchSize = p.getValue();
+        continue;
+      }
+      if (p.getKey().equals("trustKey")) {
+        if (!p.getValue().equals("true") && !p.getValue().equals("false")) {
+          throw new ConfigurationException(
+              "property trustKey must be true or false, but was '" + p.getValue() + "'");
+        }
+        trustKey = p.getValue().equals("true");
         continue;
       }
       props.setProperty(p.getKey(), p.getValue());
@@ -96,6 +106,7 @@ public final class JdbcStoreProvider implements StoreProvider {
             .table(table)
             .normalization(n)
             .readOnly(options.readOnly())
+            .trustKey(trustKey)
             .keyColumns(options.keyFields().toArray(String[]::new))
             .columns(options.fields().stream().map(n::storeName).toArray(String[]::new));
     options.id().ifPresent(b::id);

@@ -63,7 +63,9 @@ final class Queries {
    * One keyset page: rows of the ranges (ascending; those wholly before {@code after} already
    * dropped) after {@code after} (exclusive; null for the start), in key order, at most {@code
    * rows}. Selects the key columns, then the compared ones unless {@code keysOnly}. Several ranges
-   * are bounded by their span, so that an index scan covers only it, and then by each range.
+   * are bounded by their span, so that an index scan covers only it, and then by each range. For a
+   * {@linkplain Table#keyTrusted trusted key} the page starts at {@code after} inclusive and holds
+   * one row more: a row with the same key as the last one read cannot hide at a page boundary.
    */
   Sql page(List<KeyRange> ranges, @Nullable Key after, boolean keysOnly, int rows) {
     StringBuilder sql = new StringBuilder("SELECT ");
@@ -79,16 +81,34 @@ final class Queries {
       }
       where.add(any.append(')').toString());
     }
+    boolean rereads = after != null && table.keyTrusted();
     if (after != null) {
-      where.add(compare(after, ">", params));
+      where.add(compare(after, rereads ? ">=" : ">", params));
     }
     appendWhere(sql, where);
     sql.append(" ORDER BY ");
     for (int i = 0; i < table.keys().size(); i++) {
       sql.append(i == 0 ? "" : ", ").append(dialect.keyExpression(table.keys().get(i)));
     }
-    sql.append(dialect.limit(rows));
+    sql.append(dialect.limit(rereads ? rows + 1 : rows));
     return new Sql(sql.toString(), params);
+  }
+
+  /**
+   * One key that several rows (as the filter lets the store see them) hold, if any: {@code SELECT
+   * key FROM t WHERE filter GROUP BY key HAVING COUNT(*) > 1}, at most one row — one grouped pass
+   * over the table. Keys group by the database's own equality, the one a repair's {@code WHERE key
+   * = ?} matches rows by.
+   */
+  Sql duplicateKey() {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    appendColumns(sql, true);
+    sql.append(" FROM ").append(table.quoted());
+    appendWhere(sql, List.of());
+    sql.append(" GROUP BY ");
+    appendColumns(sql, true);
+    sql.append(" HAVING COUNT(*) > 1").append(dialect.limit(1));
+    return new Sql(sql.toString(), List.of());
   }
 
   /**

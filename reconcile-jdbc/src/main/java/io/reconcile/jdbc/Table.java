@@ -20,8 +20,9 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A table as validated against the database catalog: its quoted name, key columns (which the
- * catalog confirmed form a primary key or unique index) and compared columns. Immutable.
+ * A table (or view) as validated against the database catalog: its quoted name, key columns
+ * (which the catalog confirmed form a primary key or unique index, or which the caller trusts to be
+ * unique) and compared columns. Immutable.
  *
  * @param name the table as configured, for messages and the default store id
  * @param quoted the quoted, schema-qualified name for SQL text
@@ -31,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * @param every every column of the table that reconcile can read and write exactly (key, compared,
  *     version and others), in table order: what a before-image holds
  * @param ref where the catalog found the table: its catalog, schema and name as spelled there
+ * @param keyTrusted whether the key's uniqueness is the caller's word ({@code trustKey}) rather
+ *     than the catalog's: then every read checks it (see {@link JdbcStore.Builder#trustKey})
  */
 record Table(
     String name,
@@ -39,7 +42,8 @@ record Table(
     List<Column> columns,
     @Nullable Column version,
     List<Column> every,
-    Ref ref) {
+    Ref ref,
+    boolean keyTrusted) {
 
   Table {
     keys = List.copyOf(keys);
@@ -103,6 +107,8 @@ record Table(
    * @param table {@code table} or {@code schema.table}
    * @param keyNames key columns, or empty for the primary key
    * @param columnNames compared columns, or empty for every column but the key (less ignored ones)
+   * @param trustKey whether named key columns that no primary key or unique index covers (a view's,
+   *     say) are taken as unique
    * @throws ConfigurationException naming the table or column and what to do
    */
   static Table resolve(
@@ -111,7 +117,8 @@ record Table(
       List<String> keyNames,
       List<String> columnNames,
       Normalization normalization,
-      @Nullable String versionName)
+      @Nullable String versionName,
+      boolean trustKey)
       throws SQLException {
     rejectNul(table, "table name");
     keyNames.forEach(k -> rejectNul(k, "key column name"));
@@ -146,11 +153,15 @@ record Table(
 
     List<String> keyCatalogNames = new ArrayList<>();
     List<String> primaryKey = primaryKey(md, ref);
+    boolean keyTrusted = false;
     if (keyNames.isEmpty()) {
       if (primaryKey.isEmpty()) {
         throw new ConfigurationException(
-            "table '" + table + "' has no primary key; name the key columns (keyColumns(...) or"
-                + " StoreOptions.keyFields) that form a unique index");
+            "table '" + table + "' has no primary key (a view has none); name the key columns"
+                + " with keyColumns(...) or StoreOptions.keyFields"
+                + (trustKey ? ", which trustKey needs"
+                    : " that form a unique index, or, for columns no index proves unique, name them and"
+                        + " trust them with " + TRUST_KEY_HINT));
       }
       keyCatalogNames.addAll(primaryKey);
     } else {
@@ -161,7 +172,8 @@ record Table(
         throw new ConfigurationException(
             "key columns " + keyNames + " of table '" + table + "' name a column twice");
       }
-      if (!isUnique(md, ref, keyCatalogNames, primaryKey)) {
+      keyTrusted = !isUnique(md, ref, keyCatalogNames, primaryKey);
+      if (keyTrusted && !trustKey) {
         throw new ConfigurationException(
             "key columns "
                 + keyNames
@@ -170,7 +182,8 @@ record Table(
                 + "' are neither its primary key "
                 + (primaryKey.isEmpty() ? "(it has none)" : primaryKey)
                 + " nor covered by a unique index, so a key could match several rows; choose"
-                + " columns that are, or add a unique index on them");
+                + " columns that are, add a unique index on them, or, if they are unique (a view's"
+                + " key, say), trust them with " + TRUST_KEY_HINT);
       }
     }
 
@@ -287,8 +300,13 @@ record Table(
         every.add(c);
       }
     }
-    return new Table(table, quotedTable, keys, columns, version, every, ref);
+    return new Table(table, quotedTable, keys, columns, version, every, ref, keyTrusted);
   }
+
+  /** How to trust key columns, in API words (the CLI says {@code --trust-key}). */
+  static final String TRUST_KEY_HINT =
+      "trustKey(true) or StoreOptions.property(\"trustKey\", \"true\") (duplicate keys are then"
+          + " looked for once and fail every read that meets one)";
 
   /** A table as the catalog names it: catalog (MariaDB's database), schema, and name. */
   record Ref(@Nullable String catalog, @Nullable String schema, String table) {}

@@ -58,6 +58,17 @@ final class WriteFailures {
       Map.entry("53", "the server lacks resources (disk, memory, connections)"),
       Map.entry("HY", "the driver or server reported a general error"));
 
+  /**
+   * MariaDB/MySQL error codes of writes a view does not let through, whose SQLState is the generic
+   * HY000.
+   */
+  private static final Map<Integer, String> VIEW_REFUSALS = Map.of(
+      1288, "the view is not updatable",
+      1393, "a join view changes only one of its tables per statement",
+      1394, "a join view takes inserts only into one of its tables",
+      1395, "a join view cannot delete",
+      1471, "the view cannot be inserted into");
+
   /** A failed statement of a repair batch: its verb and, when known, the key it wrote. */
   static final class FailedWrite extends SQLException {
     private static final long serialVersionUID = 1L;
@@ -121,15 +132,21 @@ final class WriteFailures {
       driver = f.getCause() instanceof SQLException s ? s : null;
     }
     String state = e.getSQLState();
+    String viewRefusal = null;
     if (driver != null) {
       List<String> names = serverNames(driver);
       if (!names.isEmpty()) {
         m.append(" (").append(String.join(", ", names)).append(')');
       }
       state = deepestState(driver);
+      for (Throwable t = driver; t != null && viewRefusal == null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof SQLException s && VIEW_REFUSALS.containsKey(s.getErrorCode())) {
+          viewRefusal = VIEW_REFUSALS.get(s.getErrorCode()) + " (error " + s.getErrorCode() + ")";
+        }
+      }
     }
     if (state != null) {
-      String meaning = MEANINGS.getOrDefault(state,
+      String meaning = viewRefusal != null ? viewRefusal : MEANINGS.getOrDefault(state,
           state.length() >= 2 ? MEANINGS.get(state.substring(0, 2)) : null);
       m.append(": SQLState ").append(state);
       if (meaning != null) {

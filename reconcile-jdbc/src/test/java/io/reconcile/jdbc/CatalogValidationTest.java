@@ -70,15 +70,44 @@ class CatalogValidationTest {
         .hasMessageContaining("key columns [name] of table 'items' are neither its primary key [ID] nor covered"
             + " by a unique index");
     assertThatThrownBy(() -> on("nokey").build())
-        .hasMessageContaining("table 'nokey' has no primary key; name the key columns");
+        .hasMessageContaining("table 'nokey' has no primary key (a view has none); name the key columns");
     assertThatThrownBy(() -> on("nokey").keyColumns("a").build())
-        .hasMessageContaining("are neither its primary key (it has none) nor covered by a unique index");
+        .hasMessageContaining("are neither its primary key (it has none) nor covered by a unique index")
+        .hasMessageContaining("trust them with trustKey(true)");
+    assertThat(on("nokey").keyColumns("a").trustKey(true).build().queries().table().keyTrusted()).isTrue();
+    assertThat(on("items").keyColumns("code").trustKey(true).build().queries().table().keyTrusted()).isFalse();
     // A unique index serves as a key, and so does a superset of the primary key.
     JdbcStore byCode = on("items").keyColumns("code").build();
     try (Stream<Entry> s = byCode.scan(KeyRange.all())) {
       assertThat(s.map(Entry::key)).containsExactly(Key.of("A-1"), Key.of("A-2"));
     }
     assertThat(on("items").keyColumns("id", "qty").build().get(List.of(Key.of(1L, 1L)))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("H2: a view over trusted key columns is read, checked for duplicates, and not written")
+  void trustedKeyOnH2() {
+    DataSource ds = H2.fresh(
+        "CREATE TABLE base (id INT NOT NULL, name VARCHAR(20))",
+        "INSERT INTO base VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+        "CREATE VIEW v AS SELECT id, name FROM base");
+    JdbcStore view = JdbcStore.builder(ds).table("v").keyColumns("id").trustKey(true).fetchSize(1).build();
+    try (Stream<Entry> s = view.scan(KeyRange.all())) {
+      assertThat(s.map(Entry::key)).containsExactly(Key.of(1), Key.of(2), Key.of(3));
+    }
+    Entry one = view.get(List.of(Key.of(1))).get(Key.of(1));
+    assertThatThrownBy(() -> view.apply(List.of(RepairAction.delete("v", Key.of(1), Expected.present(one)))))
+        .isInstanceOf(io.reconcile.api.ReconcileException.RepairRefusedException.class)
+        .hasMessageContaining("cannot repair view 'v'");
+
+    H2.exec(ds, "INSERT INTO base VALUES (2, 'twin')");
+    try (Stream<Entry> s = view.scan(KeyRange.all())) {
+      assertThatThrownBy(s::count).hasMessageContaining("key 2 is held by more than one row of table 'v'");
+    }
+    assertThatThrownBy(() -> JdbcStore.builder(ds).table("v").keyColumns("id").trustKey(true).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("key 2 is held by more than one row of table 'v'");
+    assertThat(H2.count(ds, "SELECT COUNT(*) FROM base")).isEqualTo(4);
   }
 
   @Test
