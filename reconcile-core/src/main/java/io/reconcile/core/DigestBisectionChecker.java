@@ -4,7 +4,9 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
+import io.reconcile.api.RowHash;
 import io.reconcile.api.repair.CheckContext;
 import io.reconcile.api.repair.Checker;
 import io.reconcile.api.repair.Divergence;
@@ -14,6 +16,7 @@ import io.reconcile.api.store.Store;
 import io.reconcile.core.check.RowDiff;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,10 +30,11 @@ import java.util.stream.Stream;
  * parts of similar row counts (by the store holding the most rows there), all parts are digested in
  * one call per store, and only differing parts are split again. Once a part holds at most {@code
  * leafRows} rows in every store — or when most parts of a split differ, so that splitting further
- * would cost more than reading — its rows are read from every store and compared row by row.
+ * would cost more than reading — its rows are compared row by row: by their row hashes first when
+ * a store computes them where the data lives, then by the rows whose hashes differ.
  *
- * <p>With d differing rows among n, the rows read grow like d · leafRows, not n, and the digests
- * computed like d · log(n / leafRows) · fanOut. Reads only; thread-safe; one instance may check
+ * <p>With d differing rows among n, the rows read grow like d · leafRows, not n (like d when row
+ * hashes are compared first), and the digests computed like d · log(n / leafRows) · fanOut. Reads only; thread-safe; one instance may check
  * many ranges at once.
  */
 public final class DigestBisectionChecker implements Checker {
@@ -148,19 +152,27 @@ public final class DigestBisectionChecker implements Checker {
   }
 
   /** Reads the range from every store and reports each key whose rows differ. */
-  private static void compareRows(CheckContext context, KeyRange range, Consumer<Divergence> found) {
+  private void compareRows(CheckContext context, KeyRange range, Consumer<Divergence> found) {
     compareRows(context, List.of(range), found);
   }
 
   /**
-   * Reads the ranges (ascending) from every store, with one {@link Store#scan(List)} each, and
-   * reports each key whose rows differ, in key order: how small differing segments are compared
-   * without a round trip each.
+   * Compares the ranges (ascending) row by row in every store and reports each key whose rows
+   * differ, in key order, without a round trip per range. When some store hashes where its data
+   * lives ({@link Capability#SERVER_SIDE_DIGEST}) and every store scans in key order, the stores'
+   * {@linkplain Store#rowHashes row hashes} are compared first and only the rows whose hashes
+   * differ are fetched, with one look-up per store per {@value #FETCHED_PER_LOOKUP} keys; otherwise
+   * the rows are read with one {@link Store#scan(List)} each.
    */
-  static void compareRows(CheckContext context, List<KeyRange> ranges, Consumer<Divergence> found) {
+  void compareRows(CheckContext context, List<KeyRange> ranges, Consumer<Divergence> found) {
     List<Store> stores = context.stores();
     var now = context.clock().instant();
-    if (stores.stream().allMatch(s -> s.capabilities().contains(Capability.ORDERED_SCAN))) {
+    boolean ordered = stores.stream().allMatch(s -> s.capabilities().contains(Capability.ORDERED_SCAN));
+    if (ordered && stores.stream().anyMatch(s -> s.capabilities().contains(Capability.SERVER_SIDE_DIGEST))) {
+      fetchDiffering(stores, differingKeys(stores, ranges), now, found);
+      return;
+    }
+    if (ordered) {
       mergeOrdered(stores, ranges, now, found);
       return;
     }
@@ -180,6 +192,78 @@ public final class DigestBisectionChecker implements Checker {
         sides.add(new Divergence.Side(stores.get(i).id(), rows.get(i).get(k)));
       }
       RowDiff.compare(k, sides, NAME, now).ifPresent(found);
+    }
+  }
+
+  /** Keys looked up per store per call when fetching the rows whose hashes differ. */
+  static final int FETCHED_PER_LOOKUP = 1_000;
+
+  /**
+   * The keys of the ranges whose row hashes are not the same in every store (absent from some, or
+   * hashed differently), in key order: the stores' key-ordered hash streams walked side by side.
+   */
+  private List<Key> differingKeys(List<Store> stores, List<KeyRange> ranges) {
+    List<Stream<KeyHash>> streams = new ArrayList<>(stores.size());
+    try {
+      List<Iterator<KeyHash>> its = new ArrayList<>(stores.size());
+      for (Store s : stores) {
+        Stream<KeyHash> st = s.rowHashes(ranges, scheme);
+        streams.add(st);
+        its.add(st.iterator());
+      }
+      KeyHash[] head = new KeyHash[stores.size()];
+      for (int i = 0; i < head.length; i++) {
+        head[i] = its.get(i).hasNext() ? its.get(i).next() : null;
+      }
+      List<Key> out = new ArrayList<>();
+      while (true) {
+        Key next = null;
+        for (KeyHash h : head) {
+          if (h != null && (next == null || h.key().compareTo(next) < 0)) {
+            next = h.key();
+          }
+        }
+        if (next == null) {
+          return out;
+        }
+        RowHash first = null;
+        boolean same = true;
+        for (int i = 0; i < head.length; i++) {
+          if (head[i] == null || !head[i].key().equals(next)) {
+            same = false;
+            continue;
+          }
+          if (first == null) {
+            first = head[i].hash();
+          } else if (!first.equals(head[i].hash())) {
+            same = false;
+          }
+          head[i] = its.get(i).hasNext() ? its.get(i).next() : null;
+        }
+        if (!same) {
+          out.add(next);
+        }
+      }
+    } finally {
+      streams.forEach(Stream::close);
+    }
+  }
+
+  /** Looks the keys up in every store and reports each whose rows differ (still, when fetched). */
+  private static void fetchDiffering(List<Store> stores, List<Key> keys, Instant now, Consumer<Divergence> found) {
+    for (int from = 0; from < keys.size(); from += FETCHED_PER_LOOKUP) {
+      List<Key> batch = keys.subList(from, Math.min(keys.size(), from + FETCHED_PER_LOOKUP));
+      List<Map<Key, Entry>> rows = new ArrayList<>(stores.size());
+      for (Store s : stores) {
+        rows.add(s.get(batch));
+      }
+      for (Key k : batch) {
+        List<Divergence.Side> sides = new ArrayList<>(stores.size());
+        for (int i = 0; i < stores.size(); i++) {
+          sides.add(new Divergence.Side(stores.get(i).id(), rows.get(i).get(k)));
+        }
+        RowDiff.compare(k, sides, NAME, now).ifPresent(found);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Segment;
@@ -62,6 +63,12 @@ final class MeteredStore extends ForwardingStore {
   @Override
   public Stream<Entry> scan(List<KeyRange> ranges) {
     return delegate().scan(ranges).peek(this::count);
+  }
+
+  /** A hash is metered as the bytes it moves, not as a row read. */
+  @Override
+  public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+    return delegate().rowHashes(ranges, scheme).peek(h -> bytes.add(DIGEST_BYTES));
   }
 
   @Override

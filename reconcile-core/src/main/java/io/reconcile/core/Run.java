@@ -397,7 +397,7 @@ final class Run {
     leaves.forEach(l -> found.add(new ArrayList<>()));
     int[] leaf = {0};
     // Divergences come in key order, and the leaves are ascending: walk them side by side.
-    DigestBisectionChecker.compareRows(context, leaves, d -> {
+    bisection.compareRows(context, leaves, d -> {
       while (!leaves.get(leaf[0]).contains(d.key())) {
         leaf[0]++;
       }

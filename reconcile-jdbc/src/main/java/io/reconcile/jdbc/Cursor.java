@@ -3,6 +3,7 @@ package io.reconcile.jdbc;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
+import io.reconcile.api.RowHash;
 import io.reconcile.api.Value;
 import io.reconcile.api.Version;
 import io.reconcile.api.VersionVector;
@@ -36,13 +37,21 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   private static final int MAX_PAGE_ROWS = 1 << 17;
 
-  /** A row read: its key and, unless reading keys only, its compared fields (store names). */
-  record Row(Key key, Value.@Nullable MapValue fields, Version version) {}
+  /**
+   * A row read: its key and, unless reading keys only or hashes, its compared fields (store
+   * names); when reading hashes, its row hash instead.
+   */
+  record Row(Key key, Value.@Nullable MapValue fields, Version version, @Nullable RowHash hash) {
+    Row(Key key, Value.@Nullable MapValue fields, Version version) {
+      this(key, fields, version, null);
+    }
+  }
 
   private final SnapshotRead read;
   private final Queries queries;
   private final List<KeyRange> ranges;
   private final boolean keysOnly;
+  private final Dialect.@Nullable Pushdown hashes;
   private final int pageRows;
   private final String storeId;
 
@@ -63,10 +72,21 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   /** Reads several ascending, non-overlapping ranges as one. */
   Cursor(SnapshotRead read, Queries queries, List<KeyRange> ranges, boolean keysOnly, int pageRows, String storeId) {
+    this(read, queries, ranges, keysOnly, null, pageRows, storeId);
+  }
+
+  /** Reads the key and the row hash under {@code hashes} of each row of the ranges. */
+  Cursor(SnapshotRead read, Queries queries, List<KeyRange> ranges, Dialect.Pushdown hashes, int pageRows, String storeId) {
+    this(read, queries, ranges, false, hashes, pageRows, storeId);
+  }
+
+  private Cursor(SnapshotRead read, Queries queries, List<KeyRange> ranges, boolean keysOnly,
+      Dialect.@Nullable Pushdown hashes, int pageRows, String storeId) {
     this.read = read;
     this.queries = queries;
     this.ranges = List.copyOf(ranges);
     this.keysOnly = keysOnly;
+    this.hashes = hashes;
     this.pageRows = pageRows;
     this.storeId = storeId;
   }
@@ -148,7 +168,10 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
     // A page costs an index probe per range it covers, so it holds pageRows rows per range (all
     // fetched pageRows at a time): a batch of small ranges is one query, not one per pageRows.
     pageLimit = (int) Math.min(MAX_PAGE_ROWS, (long) pageRows * (ranges.size() - at));
-    Queries.Sql sql = queries.page(ranges.subList(at, ranges.size()), last, keysOnly, pageLimit);
+    List<KeyRange> remaining = ranges.subList(at, ranges.size());
+    Queries.Sql sql = hashes != null
+        ? hashes.rowHashPage(queries, remaining, last, pageLimit)
+        : queries.page(remaining, last, keysOnly, pageLimit);
     rereading = last != null && queries.table().keyTrusted();
     PreparedStatement ps = read.connection().prepareStatement(sql.text());
     statement = ps;
@@ -171,6 +194,12 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
 
   private Row read(ResultSet rs) throws SQLException {
     Table t = queries.table();
+    if (hashes != null) {
+      int i = t.keys().size() + 1;
+      // Read as decimals: an unsigned 64-bit column's low 64 bits are the hash half.
+      return new Row(readKey(rs, t), null, Version.NONE,
+          new RowHash(rs.getBigDecimal(i).longValue(), rs.getBigDecimal(i + 1).longValue()));
+    }
     return keysOnly ? new Row(readKey(rs, t), null, Version.NONE) : readRow(rs, t);
   }
 

@@ -3,6 +3,7 @@ package io.reconcile.jdbc;
 import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
@@ -306,6 +307,16 @@ interface Dialect {
 
     List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException;
+
+    /**
+     * One keyset page of row hashes, as {@link Queries#page(List, Key, boolean, int)} reads rows
+     * (and built on it, so the trusted-key rule holds): for the rows of the ranges after {@code
+     * after}, in key order, at most {@code rows} (one more for a trusted key), the key columns
+     * then the row's hash under this digest's scheme as two integer columns, {@code hi} and {@code
+     * lo}, whose low 64 bits are the halves of the per-row hash the digests sum ({@code hi} 0 for a
+     * 64-bit hash).
+     */
+    Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows);
 
     /**
      * Runs one query per group of at most {@code perQuery} ranges: {@code sql} builds a group's

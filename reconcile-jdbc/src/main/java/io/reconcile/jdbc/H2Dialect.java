@@ -2,6 +2,7 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
+import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import java.sql.Connection;
@@ -246,6 +247,18 @@ final class H2Dialect implements Dialect {
       sql.append(queries.whereInSpan(group, params));
       sql.append(") r WHERE b IS NOT NULL) m) c GROUP BY b");
       return sql.toString();
+    }
+
+    @Override
+    public Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows) {
+      // Aliases the page's ORDER BY cannot take for a key column's name.
+      Queries.Sql page = queries.page(ranges, after,
+          queries.keyAliases() + ", " + rowKey + " AS reconcile_rk, " + rowFields + " AS reconcile_rf", rows);
+      String k = queries.keyAliasNames();
+      return new Queries.Sql("SELECT " + k + ", CAST(SUBSTRING(h FROM 1 FOR 8) AS BIGINT),"
+          + " CAST(SUBSTRING(h FROM 9 FOR 8) AS BIGINT) FROM (SELECT " + k + ", HASH('MD5', reconcile_rk || 'm' ||"
+          + " OCTET_LENGTH(reconcile_rf) || ':' || reconcile_rf) AS h FROM (" + page.text() + ") x) m",
+          page.params());
     }
 
   }

@@ -4,6 +4,7 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException;
@@ -447,19 +448,12 @@ public final class JdbcStore implements Store {
    */
   @Override
   public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-    Dialect.NativeDigest nativeDigest =
-        queries.dialect().nativeDigests().stream().filter(n -> n.scheme().equals(scheme)).findFirst().orElse(null);
-    boolean isNative = nativeDigest != null;
-    if (!isNative && !HashScheme.CANONICAL_MD5.equals(scheme)) {
-      throw new IllegalArgumentException(
-          "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
-    }
+    Dialect.Pushdown pushdown = pushdown(scheme);
     KeyRange.requireAscending(ranges);
     checkOpen();
     if (ranges.isEmpty()) {
       return List.of();
     }
-    Dialect.Pushdown pushdown = isNative ? nativeDigest : queries.dialect().pushdown();
     if (pushdown != null) {
       try (SnapshotRead read = snapshot()) {
         return List.copyOf(pushdown.digest(read.connection(), queries, ranges));
@@ -488,6 +482,58 @@ public final class JdbcStore implements Store {
     return List.of(out);
   }
 
+  /**
+   * What computes digests and row hashes under {@code scheme} in the database, or null when rows
+   * are hashed here (canonical MD5 without a pushdown).
+   *
+   * @throws IllegalArgumentException if the store does not declare the scheme
+   */
+  private Dialect.@Nullable Pushdown pushdown(HashScheme scheme) {
+    for (Dialect.NativeDigest n : queries.dialect().nativeDigests()) {
+      if (n.scheme().equals(scheme)) {
+        return n;
+      }
+    }
+    if (!HashScheme.CANONICAL_MD5.equals(scheme)) {
+      throw new IllegalArgumentException(
+          "store '" + id + "' digests with " + hashSchemes() + ", not " + scheme);
+    }
+    return queries.dialect().pushdown();
+  }
+
+  /**
+   * Streams the keys and row hashes of the ranges in key order, computed in the database by keyset
+   * pages like {@link #scan(List)}'s (key and hash only travel), or, without server-side digests,
+   * from the scanned rows; close the stream to release its connection.
+   */
+  @Override
+  public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+    Dialect.Pushdown pushdown = pushdown(scheme);
+    if (pushdown == null) {
+      return Store.super.rowHashes(ranges, scheme);
+    }
+    KeyRange.requireAscending(ranges);
+    checkOpen();
+    if (ranges.isEmpty()) {
+      return Stream.empty();
+    }
+    return stream(new Cursor(snapshot(), queries, ranges, pushdown, fetchSize, id),
+        row -> new KeyHash(row.key(), java.util.Objects.requireNonNull(row.hash())));
+  }
+
+  /** The cursor's rows as {@code as} makes them, failing once the store is closed; closing it releases the cursor. */
+  private <T> Stream<T> stream(Cursor cursor, java.util.function.Function<Cursor.Row, T> as) {
+    Spliterator<Cursor.Row> split =
+        Spliterators.spliteratorUnknownSize(
+            cursor, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
+    return StreamSupport.stream(split, false)
+        .map(row -> {
+          checkOpen();
+          return as.apply(row);
+        })
+        .onClose(cursor::close);
+  }
+
   private static boolean beforeEnd(Key key, KeyRange range) {
     return range.hi() == null || key.compareTo(range.hi()) < 0;
   }
@@ -510,16 +556,7 @@ public final class JdbcStore implements Store {
     if (ranges.isEmpty()) {
       return Stream.empty();
     }
-    Cursor cursor = new Cursor(snapshot(), queries, ranges, false, fetchSize, id);
-    Spliterator<Cursor.Row> split =
-        Spliterators.spliteratorUnknownSize(
-            cursor, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
-    return StreamSupport.stream(split, false)
-        .map(row -> {
-          checkOpen();
-          return view(row);
-        })
-        .onClose(cursor::close);
+    return stream(new Cursor(snapshot(), queries, ranges, false, fetchSize, id), this::view);
   }
 
   /**

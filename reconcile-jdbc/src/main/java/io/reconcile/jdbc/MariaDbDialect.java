@@ -3,6 +3,7 @@ package io.reconcile.jdbc;
 import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
@@ -579,6 +580,16 @@ final class MariaDbDialect implements Dialect {
       // By position: an alias would lose to a table column of the same name.
       sql.append(" GROUP BY 1 ORDER BY NULL");
       return sql.toString();
+    }
+
+    /** The page's rows, each hashed as the digests hash it (the same session variables, in order). */
+    @Override
+    public Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows) {
+      String hash = crc
+          ? ", 0, (CRC32(@reconcile_h := " + row + ") << 32) | CRC32C(@reconcile_h)"
+          : ", CAST(CONV(SUBSTR(@reconcile_h := MD5(" + row + "), 1, 16), 16, 10) AS DECIMAL(20,0)),"
+              + " CAST(CONV(SUBSTR(@reconcile_h, 17, 16), 16, 10) AS DECIMAL(20,0))";
+      return queries.page(ranges, after, queries.keyAliases() + hash, rows);
     }
 
   }

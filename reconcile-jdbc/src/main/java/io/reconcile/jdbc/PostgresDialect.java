@@ -3,6 +3,7 @@ package io.reconcile.jdbc;
 import io.reconcile.api.Canonical;
 import io.reconcile.api.Digest;
 import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import java.math.BigDecimal;
@@ -337,7 +338,7 @@ final class PostgresDialect implements Dialect {
     Digests(Table table, Normalization normalization) {
       Map<Column, String> names = new LinkedHashMap<>();
       ConcatenatedRow row = ConcatenatedRow.of(table, normalization,
-          c -> encode(c, names.computeIfAbsent(c, k -> "v" + names.size())));
+          c -> encode(c, names.computeIfAbsent(c, k -> "reconcile_v" + names.size())));
       StringBuilder texts = new StringBuilder();
       names.forEach((c, name) -> texts.append(", ").append(valueText(c)).append(" AS ").append(name));
       this.valueTexts = texts.toString();
@@ -367,6 +368,21 @@ final class PostgresDialect implements Dialect {
       // per row.
       sql.append(" OFFSET 0) x WHERE b IS NOT NULL OFFSET 0) r OFFSET 0) m) c GROUP BY b");
       return sql.toString();
+    }
+
+    /**
+     * The page's value texts, then each row's framing and MD5 computed once, layer by layer as in
+     * the digests; the layers keep the page's key order.
+     */
+    @Override
+    public Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows) {
+      Queries.Sql page = queries.page(ranges, after, queries.keyAliases() + valueTexts, rows);
+      String k = queries.keyAliasNames();
+      return new Queries.Sql("SELECT " + k + ", ('x' || substr(h, 1, 16))::bit(64)::int8,"
+          + " ('x' || substr(h, 17, 16))::bit(64)::int8 FROM (SELECT " + k
+          + ", md5(k || 'm' || octet_length(f) || ':' || f) AS h FROM (SELECT " + k + ", " + rowKey
+          + " AS k, " + rowFields + " AS f FROM (" + page.text() + ") x OFFSET 0) r OFFSET 0) m",
+          page.params());
     }
 
   }
@@ -455,6 +471,11 @@ final class PostgresDialect implements Dialect {
       // OFFSET 0 fences the subquery: the planner then assumes few buckets and hash-aggregates
       // instead of sorting every row by an expression it takes for nearly unique.
       return sql.append(" OFFSET 0) r WHERE b IS NOT NULL GROUP BY b").toString();
+    }
+
+    @Override
+    public Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows) {
+      return queries.page(ranges, after, queries.keyAliases() + ", 0, hash_record_extended(" + row + ", 0)", rows);
     }
   }
 }

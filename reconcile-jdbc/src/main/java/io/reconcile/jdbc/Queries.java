@@ -68,8 +68,18 @@ final class Queries {
    * one row more: a row with the same key as the last one read cannot hide at a page boundary.
    */
   Sql page(List<KeyRange> ranges, @Nullable Key after, boolean keysOnly, int rows) {
-    StringBuilder sql = new StringBuilder("SELECT ");
-    appendColumns(sql, keysOnly);
+    StringBuilder columns = new StringBuilder();
+    appendColumns(columns, keysOnly);
+    return page(ranges, after, columns.toString(), rows);
+  }
+
+  /**
+   * The {@linkplain #page(List, Key, boolean, int) keyset page} selecting {@code columns} (a select
+   * list over the table's columns) instead of the key and compared columns: what a dialect wraps to
+   * compute something per row of the page, such as its row hash.
+   */
+  Sql page(List<KeyRange> ranges, @Nullable Key after, String columns, int rows) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(columns);
     sql.append(" FROM ").append(table.quoted());
     List<Bound> params = new ArrayList<>();
     KeyRange span = KeyRange.of(ranges.get(0).lo(), ranges.get(ranges.size() - 1).hi());
@@ -318,6 +328,28 @@ final class Queries {
   /** The configured filter (SQL text, one boolean expression), or null. */
   @Nullable String filter() {
     return filter;
+  }
+
+  /**
+   * The key columns, each as {@code reconcile_k0}, {@code reconcile_k1}, …: names under which a
+   * dialect's layers over a page pass the key on, and which an {@code ORDER BY} of the page does not
+   * mistake for a table column (output names win there).
+   */
+  String keyAliases() {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < table.keys().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(table.keys().get(i).quoted()).append(" AS reconcile_k").append(i);
+    }
+    return sql.toString();
+  }
+
+  /** The aliases of {@link #keyAliases()}: {@code reconcile_k0, reconcile_k1, …}. */
+  String keyAliasNames() {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < table.keys().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("reconcile_k").append(i);
+    }
+    return sql.toString();
   }
 
   private void appendColumns(StringBuilder sql, boolean keysOnly) {

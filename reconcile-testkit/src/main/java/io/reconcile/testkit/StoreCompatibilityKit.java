@@ -10,8 +10,10 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
+import io.reconcile.api.RowHash;
 import io.reconcile.api.Value;
 import io.reconcile.api.Version;
 import io.reconcile.api.VersionVector;
@@ -100,7 +102,9 @@ import org.junit.jupiter.api.function.Executable;
  * Reading: scans return exactly the entries of a range (open ends too), in key order when {@link
  * Capability#ORDERED_SCAN} is declared, with the data that was written; look-ups return present keys
  * only. Digests: equal to canonical client-side hashing of the entries, row by row and per range;
- * combinable over parts; arguments checked. Segments: adjacent, in order, covering the range.
+ * combinable over parts; arguments checked; row hashes one per scanned entry, canonical ones equal
+ * to {@link Entry#hash()}, under every declared scheme equal between stores holding the same rows
+ * and changed only for a changed row. Segments: adjacent, in order, covering the range.
  * Writing (stores with {@link Capability#WRITE}): upserts and deletes are visible to the next scan,
  * look-up and digest; outcomes report what was found; a replay is {@code ALREADY_APPLIED} and
  * changes nothing; a stale expectation is {@code REFUSED} and changes nothing, without stopping the
@@ -244,6 +248,18 @@ public abstract class StoreCompatibilityKit {
     try (Stream<Entry> st = s.scan(range)) {
       return st.toList();
     }
+  }
+
+  private static List<KeyHash> hashesOf(Store s, List<KeyRange> ranges, HashScheme scheme) {
+    try (Stream<KeyHash> st = s.rowHashes(ranges, scheme)) {
+      return st.toList();
+    }
+  }
+
+  private static Map<Key, RowHash> byKeyHash(List<KeyHash> hashes) {
+    Map<Key, RowHash> m = new TreeMap<>();
+    hashes.forEach(h -> m.put(h.key(), h.hash()));
+    return m;
   }
 
   private static TreeMap<Key, Entry> byKey(Collection<Entry> entries) {
@@ -489,6 +505,59 @@ public abstract class StoreCompatibilityKit {
           "ranges out of order");
       HashScheme unknown = new HashScheme("reconcile-testkit/undeclared", 128);
       assertFails(IllegalArgumentException.class, () -> s.digest(List.of(KeyRange.all()), unknown), "a scheme the store does not declare");
+      assertFails(IllegalArgumentException.class, () -> s.rowHashes(List.of(a, b), HashScheme.CANONICAL_MD5).close(),
+          "row hashes of overlapping ranges");
+      assertFails(IllegalArgumentException.class, () -> s.rowHashes(List.of(KeyRange.all()), unknown).close(),
+          "row hashes under a scheme the store does not declare");
+    }
+
+    @Test
+    @DisplayName("row hashes: one per scanned entry, canonical ones equal to client-side hashing, under every scheme equal between equal stores and changed only for a changed row")
+    void rowHashes() {
+      List<Entry> rows = sample();
+      Store s = seeded(rows);
+      Store same = seeded(rows);
+      List<KeyRange> ranges = List.of(KeyRange.below(Key.of(0)), KeyRange.of(Key.of(5), Key.of(1_000)), KeyRange.atLeast(Key.of(Long.MAX_VALUE)));
+      List<Entry> expected = new ArrayList<>();
+      ranges.forEach(r -> expected.addAll(within(rows, r)));
+      for (HashScheme scheme : s.hashSchemes()) {
+        List<KeyHash> hashes = hashesOf(s, ranges, scheme);
+        List<Key> keys = hashes.stream().map(KeyHash::key).toList();
+        List<Key> expectedKeys = expected.stream().map(Entry::key).toList();
+        if (s.capabilities().contains(Capability.ORDERED_SCAN)) {
+          assertEquals(expectedKeys, keys, () -> "keys of the row hashes under " + scheme.name() + ", in key order");
+        } else {
+          assertEquals(new HashSet<>(expectedKeys), new HashSet<>(keys), () -> "keys of the row hashes under " + scheme.name());
+          assertEquals(expectedKeys.size(), keys.size(), () -> "row hashes under " + scheme.name() + " name a key twice");
+        }
+        if (scheme.equals(HashScheme.CANONICAL_MD5)) {
+          Map<Key, Entry> byKey = byKey(expected);
+          for (KeyHash h : hashes) {
+            assertEquals(byKey.get(h.key()).hash(), h.hash(), () -> "canonical row hash of key " + h.key() + " (Entry.hash())");
+          }
+        }
+        if (same.hashSchemes().contains(scheme)) {
+          assertEquals(byKeyHash(hashes), byKeyHash(hashesOf(same, ranges, scheme)),
+              () -> "row hashes under " + scheme.name() + " of two stores holding the same rows");
+        }
+        assertEquals(List.of(), hashesOf(s, List.of(), scheme), "row hashes of no ranges");
+      }
+      if (!s.capabilities().contains(Capability.WRITE)) {
+        return;
+      }
+      Entry before = byKey(rows).get(Key.of(8));
+      s.apply(List.of(RepairAction.upsert(s.id(), changed(before, "changed"), Expected.present(before))));
+      for (HashScheme scheme : s.hashSchemes()) {
+        Map<Key, RowHash> then = byKeyHash(hashesOf(same, ranges, scheme));
+        Map<Key, RowHash> now = byKeyHash(hashesOf(s, ranges, scheme));
+        for (Key k : then.keySet()) {
+          if (k.equals(before.key())) {
+            assertFalse(then.get(k).equals(now.get(k)), () -> "the row hash under " + scheme.name() + " of the changed row 8");
+          } else {
+            assertEquals(then.get(k), now.get(k), () -> "the row hash under " + scheme.name() + " of unchanged row " + k);
+          }
+        }
+      }
     }
   }
 

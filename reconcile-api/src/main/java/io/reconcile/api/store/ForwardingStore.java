@@ -4,6 +4,7 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.RepairAction;
@@ -20,9 +21,10 @@ import java.util.stream.Stream;
  * range into the interface's slower default): subclass it and override only what you decorate
  * (metering, fault injection, access control, caching). Thread-safe if the delegate is.
  *
- * <p>Some methods read the same thing in different shapes: {@link #scan(KeyRange)} and {@link
- * #scan(List)}; {@link #digest(List, HashScheme)} and {@link #digest(KeyRange)}. Each is forwarded
- * on its own, so a subclass that decorates one of a pair decorates the other as well.
+ * <p>Some methods read the same thing in different shapes: {@link #scan(KeyRange)}, {@link
+ * #scan(List)} and {@link #rowHashes}; {@link #digest(List, HashScheme)} and {@link
+ * #digest(KeyRange)}. Each is forwarded on its own, so a subclass that decorates one of a group
+ * decorates the others as well.
  */
 public abstract class ForwardingStore implements Store {
 
@@ -91,6 +93,11 @@ public abstract class ForwardingStore implements Store {
   @Override
   public Stream<Entry> scan(List<KeyRange> ranges) {
     return delegate.scan(ranges);
+  }
+
+  @Override
+  public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+    return delegate.rowHashes(ranges, scheme);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.repair.ActionOutcome;
@@ -135,6 +136,32 @@ public interface Store extends AutoCloseable {
   default Stream<Entry> scan(List<KeyRange> ranges) {
     KeyRange.requireAscending(ranges);
     return ranges.stream().flatMap(this::scan);
+  }
+
+  /**
+   * Streams the key and row hash of every entry of the ranges, as {@link #scan(List)} would return
+   * the entries (in key order with {@link Capability#ORDERED_SCAN}): under {@link
+   * HashScheme#CANONICAL_MD5} each hash is the {@link Entry#hash()} of the entry a scan returns;
+   * under another scheme of {@link #hashSchemes()}, the per-row hash whose sums its {@link
+   * #digest(List, HashScheme) digests} under that scheme are. The engine reads these for a segment
+   * it knows to differ, then fetches only the rows whose hashes differ, so a store that hashes
+   * where the data lives ({@link Capability#SERVER_SIDE_DIGEST}) moves a few bytes per row instead
+   * of the row. The stream holds resources: close it. Memory stays flat however large the ranges.
+   *
+   * <p>The default hashes the scanned entries in the JVM, under {@link HashScheme#CANONICAL_MD5}
+   * only; a store that declares other schemes overrides it for them.
+   *
+   * @param ranges ascending, non-overlapping ranges
+   * @throws IllegalArgumentException if the ranges overlap or are out of order, or the scheme is
+   *     not one of {@link #hashSchemes()} (or, for the default, is not canonical MD5)
+   */
+  default Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+    if (!scheme.equals(HashScheme.CANONICAL_MD5)) {
+      throw new IllegalArgumentException("store '" + id() + "' hashes rows client-side under "
+          + HashScheme.CANONICAL_MD5.name() + " only, not " + scheme.name()
+          + "; a store that declares " + scheme.name() + " overrides rowHashes for it");
+    }
+    return scan(ranges).map(e -> new KeyHash(e.key(), e.hash()));
   }
 
   /**
