@@ -55,8 +55,9 @@ import picocli.CommandLine.Spec;
 final class RepairCommand implements Callable<Integer> {
 
   /**
-   * Retries of a failed write batch: a lost connection or a restarting database gets about half a
-   * minute to come back before the batch is given up (and the run can be resumed).
+   * Retries of a failed write batch: a lost connection or a restarting database gets 8 to 16
+   * seconds (seven waits doubling from 200 ms to at most 5 s, each shortened by jitter) to come
+   * back; then the run stops, unfinished, and prints how to resume it.
    */
   static final RetryPolicy RETRY = new RetryPolicy(8, Duration.ofMillis(200), Duration.ofSeconds(5), 3);
 

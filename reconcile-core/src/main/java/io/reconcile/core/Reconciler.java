@@ -129,6 +129,9 @@ public final class Reconciler {
    *     finished, an audit log that does not verify or a store of another fingerprint when
    *     resuming, or {@link io.reconcile.core.resolve.Resolvers#lastWriterWins()} alone over a store
    *     without {@link io.reconcile.api.store.Capability#VERSIONS}
+   * @throws ReconcileException.StoreUnavailableException if a store is still unavailable after the
+   *     last retry of a write batch ({@link RetryPolicy}): the run stopped unfinished, and {@code
+   *     run(runId)} resumes it
    * @throws ReconcileException if a store fails while detecting; nothing has been written then
    */
   public ReconcileReport run(String runId) {

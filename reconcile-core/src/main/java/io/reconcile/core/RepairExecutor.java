@@ -14,8 +14,9 @@ import java.util.Random;
 /**
  * Applies batches to stores: retries transient failures with exponential backoff and jitter, keeps
  * a circuit breaker per store (open for the rest of the run after too many consecutive failed
- * batches), and paces writes to at most {@code actionsPerSecond} per store. Used by one run, from
- * one thread.
+ * batches), and paces writes to at most {@code actionsPerSecond} per store. A store still
+ * unavailable after the last retry stops the run (see {@link #apply}). Used by one run, from one
+ * thread.
  */
 final class RepairExecutor {
 
@@ -47,9 +48,18 @@ final class RepairExecutor {
     return consecutiveFailures.getOrDefault(store, 0) >= retry.breakerThreshold();
   }
 
+  /**
+   * Applies a batch, retrying transient failures.
+   *
+   * @throws BatchFailed if the store refused the batch for good (a failure that is not transient)
+   * @throws ReconcileException.StoreUnavailableException if the store was still unavailable at the
+   *     last attempt: the run stops unfinished, so that it is resumed once the store is back rather
+   *     than finished with the rest of its repairs skipped. The batch may have been written (a lost
+   *     commit acknowledgement); its intents stay open and the resumed run settles them.
+   */
   List<ActionOutcome> apply(Store store, List<RepairAction> batch) throws BatchFailed, InterruptedException {
     pace(store.id(), batch.size());
-    RuntimeException last = null;
+    ReconcileException.StoreUnavailableException last = null;
     for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
       if (attempt > 1) {
         Duration wait = retry.backoffBefore(attempt);
@@ -65,6 +75,11 @@ final class RepairExecutor {
           break;
         }
       }
+    }
+    if (last.isTransient()) {
+      throw new ReconcileException.StoreUnavailableException(
+          "store '" + store.id() + "' was still unavailable after " + retry.maxAttempts() + " attempts at a batch of "
+              + batch.size() + " actions: " + last.getMessage(), true, last);
     }
     consecutiveFailures.merge(store.id(), 1, Integer::sum);
     throw new BatchFailed(

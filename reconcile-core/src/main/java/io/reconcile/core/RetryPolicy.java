@@ -8,8 +8,11 @@ import java.util.Objects;
  * io.reconcile.api.ReconcileException.StoreUnavailableException#isTransient()}): up to {@code
  * maxAttempts} in all, waiting {@code initialBackoff} doubled each time up to {@code maxBackoff},
  * each wait scaled by a random factor in [0.5, 1) (jitter) so that retries from many runs spread out.
- * After {@code breakerThreshold} consecutive failed batches on one store its circuit opens: the run
- * stops writing to that store and reports the remaining actions as skipped.
+ * A store still unavailable at the last attempt stops the run: {@link Reconciler#run(String)} throws
+ * and the run stays unfinished, to be resumed under its id once the store is back. A batch that
+ * fails for good (a failure that is not transient) is recorded as failed and the run goes on; after
+ * {@code breakerThreshold} such batches in a row on one store its circuit opens: the run stops
+ * writing to that store and reports the remaining actions as skipped.
  *
  * @param maxAttempts attempts per batch, at least 1
  * @param initialBackoff the first wait

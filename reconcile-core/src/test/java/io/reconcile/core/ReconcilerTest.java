@@ -15,6 +15,8 @@ import io.reconcile.api.repair.Divergence;
 import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.core.audit.AuditLog;
+import io.reconcile.core.audit.AuditRecord;
+import io.reconcile.core.checkpoint.CheckpointStore;
 import io.reconcile.core.memory.MemoryStore;
 import io.reconcile.core.resolve.Resolvers;
 import java.time.Duration;
@@ -310,6 +312,32 @@ class ReconcilerTest {
       assertThat(waits.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
       assertThat(waits.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
       assertThat(waits.get(2)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+    }
+
+    @Test
+    @DisplayName("a store still unavailable after the last retry stops the run unfinished; the same id resumes it")
+    void unavailableStopsTheRun() {
+      MemoryStore[] s = pair(1000);
+      var original = s[1].digest(KeyRange.all());
+      FaultyStore b = new FaultyStore(s[1]);
+      b.failBeforeWrite = 3;
+      AuditLog audit = AuditLog.inMemory();
+      Reconciler.Builder reconciler = builder(s[0]).store(b).mode(Mode.APPLY).auditLog(audit)
+          .checkpoints(CheckpointStore.inMemory()).batchSize(1).retry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 3));
+      assertThatThrownBy(() -> reconciler.build().run("r1"))
+          .isInstanceOfSatisfying(ReconcileException.StoreUnavailableException.class, e -> assertThat(e.isTransient()).isTrue())
+          .hasMessage("store 'b' was still unavailable after 3 attempts at a batch of 1 actions:"
+              + " injected: connection reset before the write");
+      assertThat(audit.records("r1")).extracting(AuditRecord::type)
+          .containsExactly(AuditRecord.Type.RUN_STARTED, AuditRecord.Type.INTENT);
+
+      ReconcileReport r = reconciler.build().run("r1"); // the store is back
+      assertThat(r.applied()).isEqualTo(3);
+      assertThat(r.failed() + r.skipped()).isZero();
+      assertThat(r.converged()).isTrue();
+      assertThat(s[1].digest(KeyRange.all())).isEqualTo(s[0].digest(KeyRange.all()));
+      reconciler.build().undo("r1");
+      assertThat(s[1].digest(KeyRange.all())).isEqualTo(original);
     }
 
     @Test

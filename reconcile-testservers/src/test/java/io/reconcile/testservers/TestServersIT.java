@@ -3,6 +3,7 @@ package io.reconcile.testservers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,40 @@ class TestServersIT {
     assertThatThrownBy(() -> DriverManager.getConnection(a.jdbcUrl(), a.user(), "wrong").close())
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("Access denied");
+  }
+
+  @Test
+  void dedicatedPostgresRestartsOnItsDataAndAsksForAPassword() throws SQLException {
+    checkRestart(TestServers.dedicatedPostgres());
+  }
+
+  @Test
+  void dedicatedMariaDbRestartsOnItsDataAndAsksForAPassword() throws SQLException {
+    checkRestart(TestServers.dedicatedMariaDb());
+  }
+
+  /** Stop refuses connections and ends sessions, start brings the same data back, close deletes it. */
+  private static void checkRestart(TestServer server) throws SQLException {
+    TestDatabase db;
+    try (server) {
+      db = server.newDatabase();
+      assertThat(db.password()).isNotEmpty();
+      assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), db.user(), "wrong").close())
+          .isInstanceOf(SQLException.class);
+      db.exec("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1), (2)");
+      try (Connection session = db.dataSource().getConnection()) {
+        server.stop();
+        assertThat(server.isRunning()).isFalse();
+        assertThat(session.isValid(5)).as("a session of the stopped server").isFalse();
+        assertThatThrownBy(() -> db.query("SELECT 1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(server::stop).isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped");
+      }
+      server.start();
+      assertThat(db.query("SELECT count(*) FROM t")).isEqualTo("2\n");
+      assertThat(server.newDatabase().jdbcUrl()).isNotEqualTo(db.jdbcUrl());
+    }
+    assertThat(server.isRunning()).isFalse();
+    assertThatThrownBy(server::newDatabase).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> db.query("SELECT 1")).isInstanceOf(IllegalStateException.class);
   }
 }
