@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Per-dataset rules that turn a store's native fields into the dataset's canonical view before
  * hashing and comparing: renamed and ignored fields, timestamp precision, text trimming and Unicode
- * normalisation, decimal scale and precision. Rules are plain data, so they can be written in
- * configuration and logged.
+ * normalisation, decimal scale and precision, and fields compared {@linkplain Builder#asText as
+ * text} (a UUID column against a text column holding UUIDs). Rules are plain data, so they can be
+ * written in configuration and logged.
  *
  * <p>A {@link Rule} applies to a field's value and, recursively, to values nested in it. There is
  * one default rule plus optional per-field overrides, looked up by the field's dataset name (after
@@ -53,6 +54,11 @@ public final class Normalization {
    * @param significantDigits numbers are rounded half-even to this many significant digits (e.g. for
    *     floats that different stores print differently), or null
    * @param scaleSignificant whether {@code 1.0} and {@code 1.00} differ (by default they are equal)
+   * @param asText whether UUIDs are compared as their canonical text — 36 characters, lowercase
+   *     hex digits in groups of 8-4-4-4-12 joined by hyphens, as {@link java.util.UUID#toString()}
+   *     writes them — so that a UUID column compares with a text column holding UUIDs; values of
+   *     other kinds are unchanged. A store that reads typed keys converts a key part of the field's
+   *     name the same way (see {@link Builder#asText})
    */
   public record Rule(
       @Nullable ChronoUnit timestampPrecision,
@@ -60,10 +66,11 @@ public final class Normalization {
       boolean nfc,
       @Nullable Integer decimalScale,
       @Nullable Integer significantDigits,
-      boolean scaleSignificant) {
+      boolean scaleSignificant,
+      boolean asText) {
 
     /** Changes nothing. */
-    public static final Rule IDENTITY = new Rule(null, Trim.NONE, false, null, null, false);
+    public static final Rule IDENTITY = new Rule(null, Trim.NONE, false, null, null, false, false);
 
     /** @throws IllegalArgumentException for a negative scale or fewer than one significant digit */
     public Rule {
@@ -83,33 +90,41 @@ public final class Normalization {
     }
 
     public Rule withTimestampPrecision(@Nullable ChronoUnit unit) {
-      return new Rule(unit, trim, nfc, decimalScale, significantDigits, scaleSignificant);
+      return new Rule(unit, trim, nfc, decimalScale, significantDigits, scaleSignificant, asText);
     }
 
     public Rule withTrim(Trim newTrim) {
-      return new Rule(timestampPrecision, newTrim, nfc, decimalScale, significantDigits, scaleSignificant);
+      return new Rule(timestampPrecision, newTrim, nfc, decimalScale, significantDigits, scaleSignificant, asText);
     }
 
     public Rule withNfc(boolean newNfc) {
-      return new Rule(timestampPrecision, trim, newNfc, decimalScale, significantDigits, scaleSignificant);
+      return new Rule(timestampPrecision, trim, newNfc, decimalScale, significantDigits, scaleSignificant, asText);
     }
 
     public Rule withDecimalScale(@Nullable Integer scale) {
-      return new Rule(timestampPrecision, trim, nfc, scale, significantDigits, scaleSignificant);
+      return new Rule(timestampPrecision, trim, nfc, scale, significantDigits, scaleSignificant, asText);
     }
 
     public Rule withSignificantDigits(@Nullable Integer digits) {
-      return new Rule(timestampPrecision, trim, nfc, decimalScale, digits, scaleSignificant);
+      return new Rule(timestampPrecision, trim, nfc, decimalScale, digits, scaleSignificant, asText);
     }
 
     public Rule withScaleSignificant(boolean significant) {
-      return new Rule(timestampPrecision, trim, nfc, decimalScale, significantDigits, significant);
+      return new Rule(timestampPrecision, trim, nfc, decimalScale, significantDigits, significant, asText);
+    }
+
+    /** This rule with UUIDs compared as their canonical text, or not. */
+    public Rule withAsText(boolean text) {
+      return new Rule(timestampPrecision, trim, nfc, decimalScale, significantDigits, scaleSignificant, text);
     }
 
     /** Applies this rule to a value and everything nested in it. */
     public Value apply(Value v) {
       if (this.equals(IDENTITY)) {
         return v;
+      }
+      if (v instanceof Value.Uuid u && asText) {
+        return Value.of(u.value().toString());
       }
       if (v instanceof Value.Text t) {
         String s = t.value();
@@ -158,19 +173,22 @@ public final class Normalization {
   }
 
   private static final Normalization NONE =
-      new Normalization(Rule.IDENTITY, Map.of(), Set.of(), Map.of());
+      new Normalization(Rule.IDENTITY, Map.of(), Set.of(), Map.of(), Set.of());
 
   private final Rule defaults;
   private final Map<String, Rule> overrides;
   private final Set<String> ignored;
   private final Map<String, String> renames; // store name -> dataset name
   private final Map<String, String> reverseRenames; // dataset name -> store name
+  private final Set<String> asText;
 
   private Normalization(
-      Rule defaults, Map<String, Rule> overrides, Set<String> ignored, Map<String, String> renames) {
+      Rule defaults, Map<String, Rule> overrides, Set<String> ignored, Map<String, String> renames,
+      Set<String> asText) {
     this.defaults = defaults;
     this.overrides = Map.copyOf(overrides);
     this.ignored = Set.copyOf(ignored);
+    this.asText = Set.copyOf(asText);
     this.renames = Map.copyOf(renames);
     Map<String, String> reverse = new HashMap<>();
     renames.forEach((store, dataset) -> reverse.put(dataset, store));
@@ -207,9 +225,18 @@ public final class Normalization {
     return renames;
   }
 
-  /** The rule that applies to a dataset field. */
+  /** Dataset fields compared as text ({@link Builder#asText}), whatever their other rules. */
+  public Set<String> comparedAsText() {
+    return asText;
+  }
+
+  /**
+   * The rule that applies to a dataset field: its override or the defaults, {@linkplain
+   * Rule#asText as text} when it is one of {@link #comparedAsText()}.
+   */
   public Rule ruleFor(String datasetField) {
-    return overrides.getOrDefault(datasetField, defaults);
+    Rule rule = overrides.getOrDefault(datasetField, defaults);
+    return asText.contains(datasetField) ? rule.withAsText(true) : rule;
   }
 
   /** The dataset name of a store field. */
@@ -268,12 +295,13 @@ public final class Normalization {
         && defaults.equals(n.defaults)
         && overrides.equals(n.overrides)
         && ignored.equals(n.ignored)
-        && renames.equals(n.renames);
+        && renames.equals(n.renames)
+        && asText.equals(n.asText);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(defaults, overrides, ignored, renames);
+    return Objects.hash(defaults, overrides, ignored, renames, asText);
   }
 
   @Override
@@ -286,6 +314,8 @@ public final class Normalization {
         + ignored
         + ", renames="
         + renames
+        + ", asText="
+        + asText
         + "]";
   }
 
@@ -294,6 +324,7 @@ public final class Normalization {
     private Rule defaults = Rule.IDENTITY;
     private final Map<String, Rule> overrides = new HashMap<>();
     private final Set<String> ignored = new HashSet<>();
+    private final Set<String> asText = new HashSet<>();
     private final Map<String, String> renames = new HashMap<>();
 
     private Builder() {}
@@ -319,6 +350,22 @@ public final class Normalization {
     /** Rounds every number half-even to this many significant digits. */
     public Builder significantDigits(int digits) {
       defaults = defaults.withSignificantDigits(digits);
+      return this;
+    }
+
+    /**
+     * Compares these dataset fields as text: a UUID as its canonical text (lowercase, {@code
+     * 8-4-4-4-12}), so that a UUID column compares with a text column ({@code char(36)}, {@code
+     * varchar}) holding UUIDs in that form; text and other values are unchanged (see {@link
+     * Rule#asText}). A store whose keys are typed columns (the JDBC store) applies it to a key
+     * column of that name as well, and writes such text back as the UUID it spells — refusing,
+     * before writing, text that is not a UUID in canonical form. The fields' other rules (the
+     * defaults, or overrides), given before or after, still apply.
+     */
+    public Builder asText(String... datasetFields) {
+      for (String f : datasetFields) {
+        asText.add(checkName(f));
+      }
       return this;
     }
 
@@ -364,7 +411,7 @@ public final class Normalization {
     }
 
     public Normalization build() {
-      return new Normalization(defaults, overrides, ignored, renames);
+      return new Normalization(defaults, overrides, ignored, renames, asText);
     }
   }
 }

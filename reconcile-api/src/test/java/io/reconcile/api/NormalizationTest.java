@@ -74,4 +74,37 @@ class NormalizationTest {
     assertThatThrownBy(() -> Normalization.Rule.IDENTITY.withTimestampPrecision(ChronoUnit.MONTHS))
         .hasMessageContaining("DAYS or finer");
   }
+
+  @Test
+  void comparesUuidsAsTheirCanonicalText() {
+    java.util.UUID id = java.util.UUID.fromString("0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9");
+    Normalization n = Normalization.builder().asText("ref", "refs").field("other", r -> r.withTrim(Normalization.Trim.BOTH)).build();
+    Value.MapValue out = n.apply(doc(Map.of("ref", id, "refs", List.of(id, "x"), "other", id, "plain", id)));
+
+    assertThat(out.fields().get("ref")).isEqualTo(Value.of("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"));
+    assertThat(out.fields().get("refs")).isEqualTo(Value.from(List.of("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9", "x")));
+    assertThat(out.fields().get("other")).isEqualTo(Value.of(id));
+    assertThat(out.fields().get("plain")).isEqualTo(Value.of(id));
+    // Text, numbers and NULL are left as they are.
+    Normalization.Rule text = n.ruleFor("ref");
+    assertThat(text.asText()).isTrue();
+    assertThat(text.apply(Value.of("ABC "))).isEqualTo(Value.of("ABC "));
+    assertThat(text.apply(Value.of(7))).isEqualTo(Value.of(7));
+    assertThat(text.apply(Value.ofNull())).isEqualTo(Value.ofNull());
+    // The entry of a UUID and the entry of its text now hash alike.
+    assertThat(n.apply(Entry.of(Key.of(1), Map.of("ref", id))).hash())
+        .isEqualTo(n.apply(Entry.of(Key.of(1), Map.of("ref", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"))).hash());
+    assertThat(Normalization.none().apply(Entry.of(Key.of(1), Map.of("ref", id))).hash())
+        .isNotEqualTo(Entry.of(Key.of(1), Map.of("ref", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")).hash());
+    assertThat(n.ruleFor("plain").asText()).isFalse();
+    assertThat(Normalization.Rule.IDENTITY.withAsText(true).withAsText(false)).isEqualTo(Normalization.Rule.IDENTITY);
+    assertThat(n).isEqualTo(Normalization.builder().asText("refs", "ref").field("other", r -> r.withTrim(Normalization.Trim.BOTH)).build());
+    assertThat(n.comparedAsText()).containsExactlyInAnyOrder("ref", "refs");
+    // Other rules of the field still apply, whether given before or after.
+    Normalization trimmed = Normalization.builder().asText("ref").trim(Normalization.Trim.BOTH).build();
+    assertThat(trimmed.ruleFor("ref")).isEqualTo(Normalization.Rule.IDENTITY.withTrim(Normalization.Trim.BOTH).withAsText(true));
+    assertThat(trimmed.apply(doc(Map.of("ref", " x ", "id", id))).fields())
+        .containsEntry("ref", Value.of("x")).containsEntry("id", Value.of(id));
+    assertThatThrownBy(() -> Normalization.builder().asText("")).hasMessageContaining("must not be empty");
+  }
 }

@@ -2,12 +2,15 @@ package io.reconcile.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The library's hints in the words of the command line: a message that says what to do with an API
  * call ({@code columns(...)}, {@code Normalization.ignore}, {@code Limits.maxDivergenceRatio}) names
  * the option that does it here instead ({@code -c}, {@code --normalize ignore=COLUMN}, {@code
- * --max-ratio}). Applied to every library message the CLI prints.
+ * --max-ratio}; {@code Normalization.Builder.asText("u")} becomes {@code --normalize text=u}).
+ * Applied to every library message the CLI prints.
  */
 final class CliWords {
 
@@ -23,6 +26,7 @@ final class CliWords {
     WORDS.put("Normalization.ignore", "--normalize ignore=COLUMN");
     WORDS.put("trustKey(true) or StoreOptions.property(\"trustKey\", \"true\")", "--trust-key");
     WORDS.put("keyColumns(...) or StoreOptions.keyFields", "-k");
+    WORDS.put("Normalization.Builder.asText with its name", "--normalize text=COLUMN");
     WORDS.put("StoreOptions.keyFields", "-k");
     WORDS.put("StoreOptions.fields", "-c");
     WORDS.put("keyColumns(...)", "-k");
@@ -37,11 +41,14 @@ final class CliWords {
     WORDS.put("with a filter", "with -w/--where");
   }
 
+  /** A field compared as text, as the library names the rule for it. */
+  private static final Pattern AS_TEXT = Pattern.compile("Normalization\\.Builder\\.asText\\(\"([^\"]*)\"\\)");
+
   private CliWords() {}
 
   /** The message with every API hint it holds put in CLI words. */
   static String of(String message) {
-    String out = message;
+    String out = AS_TEXT.matcher(message).replaceAll(m -> Matcher.quoteReplacement("--normalize text=" + m.group(1)));
     for (Map.Entry<String, String> w : WORDS.entrySet()) {
       out = out.replace(w.getKey(), w.getValue());
     }

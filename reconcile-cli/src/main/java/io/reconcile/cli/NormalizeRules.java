@@ -8,13 +8,16 @@ import java.util.Locale;
 
 /**
  * The {@code --normalize} rules: {@code trim} (or {@code trim=trailing}), {@code nfc}, {@code
- * timestamps=UNIT} (e.g. {@code millis}), {@code digits=N} significant digits, {@code ignore=COLUMN}
- * and {@code rename=STORE_COLUMN:NAME}.
+ * timestamps=UNIT} (e.g. {@code millis}), {@code digits=N} significant digits, {@code ignore=COLUMN},
+ * {@code rename=STORE_COLUMN:NAME} and {@code text=COLUMN} (a UUID column, key or compared,
+ * compared as its lowercase canonical text, so it compares with a {@code char(36)} or {@code
+ * varchar} column holding UUIDs: {@link Normalization.Builder#asText}).
  */
 final class NormalizeRules {
 
   static final String HELP =
-      "trim, trim=trailing, nfc, timestamps=UNIT (seconds, millis, micros), digits=N, ignore=COLUMN, rename=COLUMN:NAME";
+      "trim, trim=trailing, nfc, timestamps=UNIT (seconds, millis, micros), digits=N, ignore=COLUMN,"
+          + " rename=COLUMN:NAME, text=COLUMN (a UUID column compared as text, e.g. with a char(36) column)";
 
   private NormalizeRules() {}
 
@@ -34,6 +37,7 @@ final class NormalizeRules {
           case "timestamps" -> b.timestampPrecision(ChronoUnit.valueOf(arg.toUpperCase(Locale.ROOT)));
           case "digits" -> b.significantDigits(Integer.parseInt(arg));
           case "ignore" -> b.ignore(arg);
+          case "text" -> b.asText(arg);
           case "rename" -> {
             int colon = arg.indexOf(':');
             if (colon < 1 || colon == arg.length() - 1) {

@@ -267,8 +267,9 @@ final class RepairCommand implements Callable<Integer> {
 
   /** Prints what was applied; returns whether the table now agrees. */
   private static boolean applied(Job job, Job.Table t, Settings s, ReconcileReport r, PrintWriter out) {
-    out.printf("%s: run %s: %d applied, %d already in place, %d refused (changed since), %d skipped, %d escalated, %d failed%n",
-        t.name(), r.runId(), r.applied(), r.alreadyApplied(), r.refused(), r.skipped(), r.escalated(), r.failed());
+    out.printf("%s: run %s: %d applied, %d already in place, %d refused (changed since), %d skipped, %d escalated, %d failed, %d unwritable%n",
+        t.name(), r.runId(), r.applied(), r.alreadyApplied(), r.refused(), r.skipped(), r.escalated(), r.failed(),
+        r.unwritable());
     if (r.rangesVerified() > 0) {
       out.printf("%s: verified: %d of %d repaired ranges now agree%n", t.name(), r.rangesConverged(), r.rangesVerified());
     }
@@ -277,6 +278,13 @@ final class RepairCommand implements Callable<Integer> {
     r.problems().forEach(p -> out.println(t.name() + ": problem: " + Main.oneLine(p)));
     if (r.failed() > 0) {
       out.println(t.name() + ": " + r.failed() + " action(s) failed and wrote nothing; run the repair again to retry them");
+    }
+    if (r.unwritable() > 0) {
+      String first = r.findings().stream().map(ReconcileReport.Finding::decision)
+          .filter(d -> d.contains("; not written to ")).findFirst()
+          .map(d -> "; the first: " + d.substring(d.indexOf("; not written to ") + 2)).orElse("");
+      out.println(t.name() + ": " + r.unwritable() + " action(s) not written: the target cannot hold their values"
+          + " exactly" + CliWords.of(first));
     }
     String undo = undoLine(job, t, s, r);
     if (undo != null) {
@@ -288,7 +296,7 @@ final class RepairCommand implements Callable<Integer> {
   /** Whether an applied run left nothing undone. */
   private static boolean done(ReconcileReport r) {
     return r.escalation() == null && r.refused() == 0 && r.skipped() == 0 && r.escalated() == 0
-        && r.failed() == 0 && r.converged();
+        && r.failed() == 0 && r.unwritable() == 0 && r.converged();
   }
 
   /** Prints the run's escalation and a summary of the divergences left undecided. */

@@ -45,7 +45,7 @@ final class RepairFormat {
     o.put("table", t.name()).put("run", r.runId()).put("mode", mode);
     o.put("differences", r.divergences()).put("applied", r.applied()).put("alreadyApplied", r.alreadyApplied())
         .put("refused", r.refused()).put("skipped", r.skipped()).put("escalated", r.escalated()).put("failed", r.failed())
-        .put("rangesVerified", r.rangesVerified()).put("rangesConverged", r.rangesConverged())
+        .put("unwritable", r.unwritable()).put("rangesVerified", r.rangesVerified()).put("rangesConverged", r.rangesConverged())
         .put("rowsRead", r.rowsRead()).put("millis", millis(r));
     if (r.escalation() != null) {
       o.put("escalation", r.escalation());

@@ -42,6 +42,32 @@ class ParsingTest {
   }
 
   @Test
+  void textRuleComparesAColumnAsText() {
+    Normalization n = NormalizeRules.parse(List.of("text=id", "text= ref", "trim"));
+    assertThat(n.ruleFor("id").asText()).isTrue();
+    assertThat(n.ruleFor("ref").asText()).isTrue();
+    assertThat(n.ruleFor("ref").trim()).isEqualTo(Normalization.Trim.BOTH);
+    assertThat(n.ruleFor("other").asText()).isFalse();
+    assertThat(n).isEqualTo(Normalization.builder().asText("id", "ref").trim(Normalization.Trim.BOTH).build());
+    assertThat(NormalizeRules.HELP).contains("text=COLUMN");
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("text=")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("normalisation rule 'text=' is not valid (a field name must not be empty)");
+  }
+
+  @Test
+  void libraryHintsInCliWords() {
+    assertThat(CliWords.of("compare 'ref' as text in store 'a' (Normalization.Builder.asText(\"ref\"))"))
+        .isEqualTo("compare 'ref' as text in store 'a' (--normalize text=ref)");
+    assertThat(CliWords.of("compare the UUID side as text (Normalization.Builder.asText with its name)"))
+        .isEqualTo("compare the UUID side as text (--normalize text=COLUMN)");
+    assertThat(CliWords.of("odd name (Normalization.Builder.asText(\"a$1\\b\"))"))
+        .isEqualTo("odd name (--normalize text=a$1\\b)");
+    assertThat(CliWords.of("leave it out (StoreOptions.fields, Normalization.ignore)"))
+        .isEqualTo("leave it out (-c, --normalize ignore=COLUMN)");
+  }
+
+  @Test
   void resolvers() {
     assertThat(ResolverSpec.parse("source-wins")).isEqualTo(new ResolverSpec("first", null));
     assertThat(ResolverSpec.parse("source-wins:second")).isEqualTo(new ResolverSpec("second", null));

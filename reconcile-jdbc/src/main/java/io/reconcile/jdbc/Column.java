@@ -35,6 +35,11 @@ record Column(
     return cast == null ? "?" : "CAST(? AS " + cast + ")";
   }
 
+  /** The same column, read and written as {@code kind}. */
+  Column withKind(Kind kind) {
+    return new Column(catalogName, fieldName, quoted, jdbcType, typeName, kind, cast, limits);
+  }
+
   /** How a column's values map to reconcile values. */
   enum Kind {
     LONG(true),
@@ -47,6 +52,13 @@ record Column(
     TIMESTAMP(false),
     TIMESTAMP_TZ(false),
     UUID(true),
+    /**
+     * A UUID column compared as text ({@link io.reconcile.api.Normalization.Builder#asText}): read
+     * as its canonical text (lowercase, 8-4-4-4-12) — which orders as the UUIDs do, unsigned — and
+     * written from such text as the UUID it spells. Never reported by {@link #of}: a normalisation
+     * rule makes it.
+     */
+    UUID_TEXT(true),
     BYTES(true),
     JSON(false);
 

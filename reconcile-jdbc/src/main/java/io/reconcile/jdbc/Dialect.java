@@ -174,6 +174,15 @@ interface Dialect {
     return UNCHANGED;
   }
 
+  /**
+   * Whether a field's rule changes values the SQL encoding of its column does not already account
+   * for: comparing as text does not (a UUID column compared so is a {@link Column.Kind#UUID_TEXT}
+   * column, encoded as text; a text column is unchanged by it); any other rule does.
+   */
+  static boolean changesValues(Normalization.Rule rule) {
+    return !rule.withAsText(false).equals(Normalization.Rule.IDENTITY);
+  }
+
   /** A SQL string literal where only quotes need doubling (no backslash escapes). */
   static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * x} (UTF-8 bytes; {@code CHAR(n)} over {@code RTRIM(x)}, without its pad spaces); BOOLEAN {@code b1:1}/{@code b1:0};
  * DATE {@code 'd10:' || CAST(x AS VARCHAR)}; TIMESTAMP and TIMESTAMP WITH TIME ZONE {@code EXTRACT(EPOCH
  * FROM x)} trimmed like a decimal (a TIMESTAMP read as UTC, as the client side reads it); UUID
- * {@code 'u36:' || CAST(x AS VARCHAR)}; binary types {@code 'x' || 2·OCTET_LENGTH(x) || ':' ||
+ * {@code 'u36:' || CAST(x AS VARCHAR)} (compared as text: {@code 's36:' || …}); binary types {@code 'x' || 2·OCTET_LENGTH(x) || ':' ||
  * RAWTOHEX(x)}; NULL {@code N} — and hashes it with {@code HASH('MD5', …)} (over the UTF-8 bytes).
  * Each MD5 is split into two signed 64-bit halves ({@code CAST(SUBSTRING(h FROM 1 FOR 8) AS
  * BIGINT)}), summed per range with the count of negative low halves, and combined client-side into
@@ -106,7 +106,7 @@ final class H2Dialect implements Dialect {
       if (!pushable(c)) {
         return "column " + c + " has no bit-identical SQL encoding";
       }
-      if (!normalization.ruleFor(dataset).equals(Normalization.Rule.IDENTITY)) {
+      if (Dialect.changesValues(normalization.ruleFor(dataset))) {
         return "field '" + dataset + "' has a normalisation rule";
       }
     }
@@ -116,14 +116,15 @@ final class H2Dialect implements Dialect {
   private static boolean pushable(Column c) {
     String t = c.typeName().toLowerCase(Locale.ROOT);
     return switch (c.kind()) {
-      case LONG -> INTEGER_TYPES.contains(t);
+      // A LONG decimal is an integral key column, NUMERIC(p,0): printed as an integer.
+      case LONG -> INTEGER_TYPES.contains(t) || t.equals("numeric") || t.equals("decimal");
       case DECIMAL -> t.equals("numeric") || t.equals("decimal");
       case TEXT -> TEXT_TYPES.contains(t);
       case BOOLEAN -> t.equals("boolean");
       case DATE -> t.equals("date");
       case TIMESTAMP -> t.equals("timestamp");
       case TIMESTAMP_TZ -> t.equals("timestamp with time zone");
-      case UUID -> t.equals("uuid");
+      case UUID, UUID_TEXT -> t.equals("uuid");
       case BYTES -> BINARY_TYPES.contains(t);
       case REAL, DOUBLE, JSON -> false;
     };
@@ -201,6 +202,7 @@ final class H2Dialect implements Dialect {
           case TIMESTAMP, TIMESTAMP_TZ ->
               framed("t", byValue("CAST(EXTRACT(EPOCH FROM " + x + ") AS VARCHAR)"));
           case UUID -> "'u36:' || CAST(" + x + " AS VARCHAR)";
+          case UUID_TEXT -> "'s36:' || CAST(" + x + " AS VARCHAR)";
           case BYTES -> "'x' || (2 * OCTET_LENGTH(" + x + ")) || ':' || RAWTOHEX(" + x + ")";
           default -> throw new IllegalStateException("no SQL encoding for " + c);
         };

@@ -63,8 +63,9 @@ import org.jspecify.annotations.Nullable;
  * SnapshotRead}): PostgreSQL and MariaDB/MySQL refuse any write a filter's function or subquery
  * attempts; on H2, which has no read-only transactions, a read that changed rows fails.
  *
- * <p><b>Reading.</b> Entries carry the key columns as the {@link Key} (integers as {@code long},
- * text, UUID or binary) and the compared columns as fields, named as the catalog spells them — in
+ * <p><b>Reading.</b> Entries carry the key columns as the {@link Key} (integers — and {@code
+ * numeric(p,0)} with p ≤ 18 — as {@code long}, text, UUID or binary; a UUID compared {@linkplain
+ * Normalization.Builder#asText as text} as its canonical text) and the compared columns as fields, named as the catalog spells them — in
  * lower case when the database stored an unquoted name in upper case (H2, Oracle), so that the same
  * table reads the same from every product. Column values map to {@link Value}s: integers to longs,
  * DECIMAL/NUMERIC to decimals, REAL/DOUBLE to numbers by their shortest decimal form, character and
@@ -187,13 +188,18 @@ public final class JdbcStore implements Store {
   /**
    * The table's key and compared columns as value types: integers, decimals and floats are {@link
    * Schema.Type#NUMBER}s, character and JSON columns {@link Schema.Type#TEXT}, timestamps with or
-   * without a time zone {@link Schema.Type#TIMESTAMP}; fields by dataset name, ignored ones left out.
+   * without a time zone {@link Schema.Type#TIMESTAMP}, UUID columns {@link Schema.Type#UUID} — or
+   * {@link Schema.Type#TEXT} when the normalisation compares them {@linkplain
+   * Normalization.Builder#asText as text}; key parts named by their columns, fields by dataset name,
+   * ignored ones left out.
    */
   @Override
   public Optional<Schema> schema() {
     List<Schema.Type> key = new ArrayList<>();
+    List<String> keyNames = new ArrayList<>();
     for (Column c : queries.table().keys()) {
       key.add(typeOf(c));
+      keyNames.add(c.fieldName());
     }
     Map<String, Schema.Type> fields = new TreeMap<>();
     for (Column c : queries.table().columns()) {
@@ -202,13 +208,13 @@ public final class JdbcStore implements Store {
         fields.put(dataset, typeOf(c));
       }
     }
-    return Optional.of(new Schema(key, fields));
+    return Optional.of(new Schema(key, fields, keyNames));
   }
 
   private static Schema.Type typeOf(Column c) {
     return switch (c.kind()) {
       case LONG, DECIMAL, REAL, DOUBLE -> Schema.Type.NUMBER;
-      case TEXT, JSON -> Schema.Type.TEXT;
+      case TEXT, JSON, UUID_TEXT -> Schema.Type.TEXT;
       case BOOLEAN -> Schema.Type.BOOLEAN;
       case DATE -> Schema.Type.DATE;
       case TIMESTAMP, TIMESTAMP_TZ -> Schema.Type.TIMESTAMP;
@@ -715,7 +721,10 @@ public final class JdbcStore implements Store {
    * Why the store cannot write {@code action}: a value its column cannot hold exactly as the
    * catalog describes the column (a date or number outside its type's range, more digits or
    * characters than it holds, a label its enumeration lacks, NULL into NOT NULL, a value of
-   * another type), a field or stored column the table lacks. PostgreSQL's {@code infinity} and
+   * another type, text that is not the canonical text of a UUID for a UUID column), a key its
+   * key columns cannot hold (a bigint key into a {@code numeric(12,0)} or {@code int} key column,
+   * text longer than a {@code varchar(n)} key, text that is no UUID's into a UUID key compared as
+   * text), a field or stored column the table lacks. PostgreSQL's {@code infinity} and
    * {@code -infinity} ({@link java.time.Instant#MAX}, {@link java.time.LocalDate#MAX} and their
    * minimums) are writable to PostgreSQL only. Deletes are always writable. No I/O.
    */
@@ -723,6 +732,17 @@ public final class JdbcStore implements Store {
   public Optional<String> unwritable(RepairAction action) {
     if (action.result() == null) {
       return Optional.empty();
+    }
+    List<Column> keys = queries.table().keys();
+    for (int i = 0; i < keys.size() && i < action.key().size(); i++) {
+      Column c = keys.get(i);
+      String accepts = c.limits().refusal(c, keyValue(action.key().part(i)));
+      if (accepts != null) {
+        return Optional.of(
+            "key " + action.key() + ": key column '" + c.catalogName() + "' (" + c.typeName()
+                + ") of table '" + queries.table().name() + "' accepts " + accepts
+                + ", and the key is not one");
+      }
     }
     Map<Column, Value> values;
     try {
@@ -741,6 +761,11 @@ public final class JdbcStore implements Store {
       }
     }
     return Optional.empty();
+  }
+
+  /** A key part as the value a column holds. */
+  private static Value keyValue(Object part) {
+    return part instanceof byte[] b ? Value.ofBytes(b) : Value.from(part);
   }
 
   /** Refuses the whole batch, before anything is written, if any action is unwritable. */
@@ -1091,8 +1116,8 @@ public final class JdbcStore implements Store {
 
     /**
      * The key columns, in key order; they must be the primary key or cover a unique index (unless
-     * {@linkplain #trustKey trusted}), and be of integer, character, UUID or binary type. Default:
-     * the primary key.
+     * {@linkplain #trustKey trusted}), and be of integer ({@code numeric(p,0)} with p ≤ 18
+     * included), character, UUID or binary type. Default: the primary key.
      */
     public Builder keyColumns(String... keyColumns) {
       this.keyColumns = List.of(keyColumns);

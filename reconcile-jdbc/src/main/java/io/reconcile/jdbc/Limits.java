@@ -94,13 +94,21 @@ record Limits(
       case BOOLEAN -> v instanceof Value.Bool ? null : "booleans only";
       case DATE -> date(v);
       case TIMESTAMP, TIMESTAMP_TZ -> timestamp(c, v);
-      case UUID -> v instanceof Value.Uuid ? null : "UUIDs only";
+      case UUID, UUID_TEXT -> v instanceof Value.Uuid
+              || (v instanceof Value.Text t && UuidText.parse(t.value()) != null) ? null
+          : "UUIDs only, or their canonical text (36 characters: lowercase hex digits in groups of"
+              + " 8-4-4-4-12 joined by hyphens)";
       case BYTES -> v instanceof Value.Bytes ? null : "bytes only";
     };
   }
 
   private @Nullable String integer(Column c, Value v) {
     long[] range = integerRange(c.typeName());
+    if (precision > 0 && scale == 0 && precision < 19) {
+      // numeric(p,0) read as an integer (a key column): p digits
+      long most = BigDecimal.TEN.pow(precision).longValueExact() - 1;
+      range = new long[] {c.typeName().toLowerCase(Locale.ROOT).contains("unsigned") ? 0 : -most, most};
+    }
     String accepts = "integers from " + range[0] + " to " + range[1];
     if (!(v instanceof Value.Num n)) {
       return accepts;

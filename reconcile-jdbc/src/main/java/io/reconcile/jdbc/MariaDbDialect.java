@@ -61,7 +61,8 @@ import org.jspecify.annotations.Nullable;
  *       reads it. A {@code timestamp} column is shown in the session's {@code time_zone}, so the
  *       store sets every session it uses to {@code +00:00} for a table with one ({@link
  *       #enterSession}) and puts the session's own zone back afterwards;
- *   <li>uuid: {@code u36:} and {@code CAST(x AS CHAR)} (lowercase);
+ *   <li>uuid: {@code u36:} and {@code CAST(x AS CHAR)} (lowercase); compared as text, {@code
+ *       s36:} and the same;
  *   <li>binary/varbinary/blob types: {@code x<2·octet_length>:} and {@code LOWER(HEX(x))};
  *   <li>NULL: {@code N}.
  * </ul>
@@ -80,8 +81,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Everything else hashes client-side, exactly as the generic dialect does: float/double (their
  * text forms differ between products), MySQL's {@code json} type, enum/set/year/time/bit(n&gt;1),
- * text in other character sets, and any normalisation rule that changes values (renames and ignored
- * fields are fine). MySQL is handled by the same SQL (it has no {@code uuid} type); only MariaDB
+ * text in other character sets, and any normalisation rule that changes values (renames, ignored
+ * fields and UUIDs compared as text are fine). MySQL is handled by the same SQL (it has no {@code uuid} type); only MariaDB
  * 11.4 is tested here.
  */
 final class MariaDbDialect implements Dialect {
@@ -221,7 +222,7 @@ final class MariaDbDialect implements Dialect {
       if (!pushable(c, columns.get(c.catalogName()))) {
         return "column " + c + " has no bit-identical SQL encoding";
       }
-      if (!normalization.ruleFor(dataset).equals(Normalization.Rule.IDENTITY)) {
+      if (Dialect.changesValues(normalization.ruleFor(dataset))) {
         return "field '" + dataset + "' has a normalisation rule";
       }
     }
@@ -236,13 +237,14 @@ final class MariaDbDialect implements Dialect {
     String base = sc.baseType();
     String type = sc.type().toLowerCase(Locale.ROOT);
     return switch (c.kind()) {
-      case LONG -> INTEGER_TYPES.contains(base);
+      // A LONG decimal is an integral key column, decimal(p,0): printed as an integer.
+      case LONG -> INTEGER_TYPES.contains(base) || base.equals("decimal") || base.equals("numeric");
       case DECIMAL -> base.equals("decimal") || base.equals("numeric");
       case TEXT -> TEXT_TYPES.contains(base) && sc.isUtf8OrAscii();
       case BOOLEAN -> type.startsWith("tinyint(1)") || type.equals("bit(1)") || base.equals("boolean");
       case DATE -> base.equals("date");
       case TIMESTAMP -> base.equals("datetime") || base.equals("timestamp");
-      case UUID -> base.equals("uuid");
+      case UUID, UUID_TEXT -> base.equals("uuid");
       case BYTES -> BINARY_TYPES.contains(base);
       case REAL, DOUBLE, TIMESTAMP_TZ, JSON -> false;
     };
@@ -362,7 +364,7 @@ final class MariaDbDialect implements Dialect {
   @Override
   public String keyExpression(Column c) {
     String x = c.quoted();
-    if (c.kind() == Column.Kind.UUID) {
+    if (c.kind() == Column.Kind.UUID || c.kind() == Column.Kind.UUID_TEXT) {
       return "CAST(CAST(" + x + " AS CHAR) AS BINARY)";
     }
     if (c.kind() != Column.Kind.TEXT) {
@@ -430,6 +432,7 @@ final class MariaDbDialect implements Dialect {
                   + trimFraction("CAST(CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "
                       + x + ") AS DECIMAL(30,0)) * 0.000001 AS CHAR)") + " END", held);
           case UUID -> "CONCAT('u36:', CAST(" + x + " AS CHAR))";
+          case UUID_TEXT -> "CONCAT('s36:', CAST(" + x + " AS CHAR))";
           case BYTES -> "CONCAT('x', 2 * OCTET_LENGTH(" + x + "), ':', LOWER(HEX(" + x + ")))";
           default -> throw new IllegalStateException("no SQL encoding for " + c);
         };

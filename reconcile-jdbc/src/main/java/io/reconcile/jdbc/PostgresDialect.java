@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  *       14, so a plain decimal by value, integral seconds without a point (timestamp read as UTC);
  *       {@code infinity} and {@code -infinity} as the seconds of {@link java.time.Instant#MAX} and
  *       {@code MIN};
- *   <li>uuid: {@code 'u36:' || x::text}; bytea: {@code 'x' || 2*octet_length(x) || ':' ||
+ *   <li>uuid: {@code 'u36:' || x::text}, compared as text {@code 's36:' || x::text}; bytea: {@code 'x' || 2*octet_length(x) || ':' ||
  *       encode(x, 'hex')}; NULL: {@code N}.
  * </ul>
  *
@@ -56,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * over the ranges' key bounds ({@link Queries#bucket}) and aggregated by a hash aggregate. Server-side digests need
  * PostgreSQL 14 or later, a UTF-8 database, {@code standard_conforming_strings}, only the column
  * types above among the compared columns, and a normalisation that changes no values (renames and
- * ignored fields are fine). Otherwise — e.g. for real/double precision, json/jsonb, or
+ * ignored fields are fine, and so is comparing a UUID column as text). Otherwise — e.g. for real/double precision, json/jsonb, or
  * precision/trim rules — the store hashes client-side, as the generic dialect does.
  */
 final class PostgresDialect implements Dialect {
@@ -149,7 +149,7 @@ final class PostgresDialect implements Dialect {
       if (!PUSHABLE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))) {
         return "column " + c + " has no bit-identical SQL encoding";
       }
-      if (!normalization.ruleFor(dataset).equals(Normalization.Rule.IDENTITY)) {
+      if (Dialect.changesValues(normalization.ruleFor(dataset))) {
         return "field '" + dataset + "' has a normalisation rule";
       }
     }
@@ -300,7 +300,7 @@ final class PostgresDialect implements Dialect {
           case "bool" -> "CASE WHEN " + v + " THEN 'b1:1' ELSE 'b1:0' END";
           case "date" -> "'d' || length(" + v + ") || ':' || " + v;
           case "timestamp", "timestamptz" -> "'t' || length(" + v + ") || ':' || " + v;
-          case "uuid" -> "'u36:' || " + v;
+          case "uuid" -> (c.kind() == Column.Kind.UUID_TEXT ? "'s36:' || " : "'u36:' || ") + v;
           case "bytea" -> "'x' || (2 * octet_length(" + v + ")) || ':' || encode(" + v + ", 'hex')";
           default -> throw new IllegalStateException("no SQL encoding for " + c);
         };

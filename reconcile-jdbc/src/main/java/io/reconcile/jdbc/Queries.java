@@ -405,44 +405,68 @@ final class Queries {
     String strict = op.startsWith(">") ? ">" : "<";
     boolean inclusive = op.endsWith("=");
     if (m == 1) {
-      params.add(new Bound(keys.get(0), bound.part(0)));
-      return dialect.keyExpression(keys.get(0)) + " " + op + " " + dialect.keyParameter(keys.get(0));
+      return condition(keys.get(0), op, bound.part(0), false, params);
     }
-    StringBuilder sb = new StringBuilder();
     // Leading column: k1 >= x1 (or <=), which an index range scan can use.
-    sb.append('(').append(dialect.keyExpression(keys.get(0))).append(' ').append(strict).append("= ")
-        .append(dialect.keyParameter(keys.get(0)));
-    params.add(new Bound(keys.get(0), bound.part(0)));
-    sb.append(" AND ");
-    sb.append(lexicographic(bound, keys, 0, m, strict, inclusive, params));
-    sb.append(')');
-    return sb.toString();
+    return "(" + condition(keys.get(0), strict + "=", bound.part(0), false, params) + " AND "
+        + lexicographic(bound, keys, 0, m, strict, inclusive, params) + ")";
   }
 
   private String lexicographic(
       Key bound, List<Column> keys, int i, int m, String strict, boolean inclusive, List<Bound> params) {
-    String k = dialect.keyExpression(keys.get(i));
-    String p = dialect.keyParameter(keys.get(i));
+    Column k = keys.get(i);
     Object part = bound.part(i);
     if (i == m - 1) {
-      params.add(new Bound(keys.get(i), part));
-      return k + " " + strict + (inclusive ? "=" : "") + " " + p;
+      return condition(k, strict + (inclusive ? "=" : ""), part, false, params);
     }
-    params.add(new Bound(keys.get(i), part));
-    params.add(new Bound(keys.get(i), part));
     return "("
-        + k + " " + strict + " " + p + " OR ("
-        + k + " = " + p + " AND "
+        + condition(k, strict, part, false, params) + " OR ("
+        + condition(k, "=", part, false, params) + " AND "
         + lexicographic(bound, keys, i + 1, m, strict, inclusive, params)
         + "))";
   }
 
+  /**
+   * The key column compared with one key part ({@code op} one of {@code = < <= > >=}), its
+   * parameter appended to {@code params}: through the dialect's {@link Dialect#keyExpression key
+   * order}, or for a {@code point} (equality in a look-up) on the bare column, which the unique key
+   * makes exact. A UUID column compared as text ({@link Column.Kind#UUID_TEXT}) is in the text
+   * order of its keys by its own type (see {@link UuidText}), so a text part is compared as the UUID
+   * bound that selects the same rows — {@code > s} as {@code >= } the ceiling of s's successor
+   * {@code s + U+0000} — and, where no UUID's text is on the wanted side, or for equality with a
+   * text that is no UUID's, the condition is {@code TRUE} or {@code FALSE}.
+   */
+  private String condition(Column c, String op, Object part, boolean point, List<Bound> params) {
+    Object value = part;
+    String test = op;
+    if (c.kind() == Column.Kind.UUID_TEXT && part instanceof String s) {
+      if (op.equals("=")) {
+        value = UuidText.parse(s);
+        if (value == null) {
+          return "FALSE";
+        }
+      } else {
+        boolean successor = op.equals(">") || op.equals("<=");
+        test = op.startsWith(">") ? ">=" : "<";
+        value = UuidText.ceiling(successor ? s + "\0" : s);
+        if (value == null) {
+          return test.equals(">=") ? "FALSE" : "TRUE"; // every UUID's text is before the bound
+        }
+      }
+    }
+    params.add(new Bound(c, value));
+    return point
+        ? c.quoted() + " = ?"
+        : dialect.keyExpression(c) + " " + test + " " + dialect.keyParameter(c);
+  }
+
   private String keyEquals(Key key, List<Bound> params) {
     checkKey(key);
+    StringBuilder sb = new StringBuilder();
     for (int i = 0; i < table.keys().size(); i++) {
-      params.add(new Bound(table.keys().get(i), key.part(i)));
+      sb.append(i == 0 ? "" : " AND ").append(condition(table.keys().get(i), "=", key.part(i), true, params));
     }
-    return keyEqualsText();
+    return sb.toString();
   }
 
   private String keyEqualsText() {
@@ -471,6 +495,7 @@ final class Queries {
           case LONG -> part instanceof Long;
           case TEXT -> part instanceof String;
           case UUID -> part instanceof java.util.UUID;
+          case UUID_TEXT -> part instanceof String || part instanceof java.util.UUID;
           case BYTES -> part instanceof byte[];
           default -> false;
         };

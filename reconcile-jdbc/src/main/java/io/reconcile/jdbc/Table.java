@@ -190,7 +190,7 @@ record Table(
     List<Column> keys = new ArrayList<>();
     for (String k : keyCatalogNames) {
       Column c = column(all.get(k), quote, table, foldsUpper);
-      if (c == null || !c.kind().keyable || c.cast() != null) {
+      if (c == null || !(c.kind().keyable || isIntegral(c)) || c.cast() != null) {
         throw new ConfigurationException(
             "key column '"
                 + k
@@ -198,8 +198,8 @@ record Table(
                 + table
                 + "' has type "
                 + all.get(k).typeName
-                + ", which cannot be a reconcile key part; key columns must be integers, text,"
-                + " UUIDs or binary");
+                + ", which cannot be a reconcile key part; key columns must be integers (or"
+                + " numeric(p,0) with p <= 18), text, UUIDs or binary");
       }
       keys.add(c);
     }
@@ -300,7 +300,51 @@ record Table(
         every.add(c);
       }
     }
-    return new Table(table, quotedTable, keys, columns, version, every, ref, keyTrusted);
+    return new Table(table, quotedTable, keys, columns, version, every, ref, keyTrusted).retyped(normalization);
+  }
+
+  /** Whether a decimal column holds only integers that fit a long: numeric(p,0) with p <= 18. */
+  private static boolean isIntegral(Column c) {
+    return c.kind() == Column.Kind.DECIMAL && c.limits().scale() == 0
+        && c.limits().precision() > 0 && c.limits().precision() <= 18;
+  }
+
+  /**
+   * This table with its key and compared columns read as they are compared, the same column alike
+   * in every list: an {@linkplain #isIntegral integral} decimal key column as an integer ({@link
+   * Column.Kind#LONG}: the key part and key order of a bigint), and a UUID column whose field the
+   * normalisation compares {@linkplain Normalization.Builder#asText as text} — a key column by its
+   * name, a compared one by its dataset name — as {@link Column.Kind#UUID_TEXT}.
+   *
+   * @throws ConfigurationException if that rule names a column that holds neither UUIDs nor text
+   */
+  private Table retyped(Normalization normalization) {
+    Map<String, Column> changed = new HashMap<>();
+    for (Column c : keys) {
+      Column k = isIntegral(c) ? c.withKind(Column.Kind.LONG) : c;
+      changed.put(c.catalogName(), asText(k, c.fieldName(), normalization));
+    }
+    for (Column c : columns) {
+      changed.put(c.catalogName(), asText(c, normalization.datasetName(c.fieldName()), normalization));
+    }
+    java.util.function.UnaryOperator<Column> retype = c -> changed.getOrDefault(c.catalogName(), c);
+    return new Table(name, quoted, keys.stream().map(retype).toList(),
+        columns.stream().map(retype).toList(), version, every.stream().map(retype).toList(), ref, keyTrusted);
+  }
+
+  /** The column as its field {@code field} is compared. */
+  private Column asText(Column c, String field, Normalization normalization) {
+    if (!normalization.ruleFor(field).asText()) {
+      return c;
+    }
+    return switch (c.kind()) {
+      case UUID -> c.withKind(Column.Kind.UUID_TEXT);
+      case TEXT, JSON -> c; // already text
+      default -> throw new ConfigurationException(
+          "column '" + c.catalogName() + "' of table '" + name + "' has type " + c.typeName()
+              + ", but a normalisation rule compares it as text, which converts UUID columns"
+              + " only; remove the rule (Normalization.Builder.asText(\"" + field + "\"))");
+    };
   }
 
   /** How to trust key columns, in API words (the CLI says {@code --trust-key}). */

@@ -75,6 +75,10 @@ final class Values {
             UUID u = rs.getObject(i, UUID.class);
             yield u == null ? null : Value.of(u);
           }
+          case UUID_TEXT -> {
+            UUID u = rs.getObject(i, UUID.class);
+            yield u == null ? null : Value.of(u.toString());
+          }
           case BYTES -> {
             byte[] b = rs.getBytes(i);
             yield b == null ? null : Value.ofBytes(b);
@@ -92,7 +96,10 @@ final class Values {
     return s.substring(0, end);
   }
 
-  /** Reads a key column as a key part: a Long, String, UUID or byte[]. */
+  /**
+   * Reads a key column as a key part: a Long, String, UUID or byte[] (a UUID compared as text as its
+   * canonical text).
+   */
   static Object readKeyPart(ResultSet rs, int i, Column c, String table) throws SQLException {
     Object part =
         switch (c.kind()) {
@@ -105,6 +112,10 @@ final class Values {
             yield s != null && c.padded() ? unpadded(s) : s;
           }
           case UUID -> rs.getObject(i, UUID.class);
+          case UUID_TEXT -> {
+            UUID u = rs.getObject(i, UUID.class);
+            yield u == null ? null : u.toString();
+          }
           case BYTES -> rs.getBytes(i);
           default -> throw new IllegalStateException("not a key kind: " + c.kind());
         };
@@ -116,13 +127,20 @@ final class Values {
     return part;
   }
 
-  /** Binds a key part to a parameter compared with key column {@code c}. */
+  /**
+   * Binds a key part to a parameter compared with key column {@code c}; to a UUID column compared
+   * as text, a UUID or the canonical text of one, as the UUID.
+   */
   static void bindKeyPart(PreparedStatement ps, int i, Column c, Object part) throws SQLException {
+    if (c.kind() == Column.Kind.UUID_TEXT && part instanceof String s && UuidText.parse(s) != null) {
+      ps.setObject(i, UuidText.parse(s));
+      return;
+    }
     boolean fits =
         switch (c.kind()) {
           case LONG -> part instanceof Long;
           case TEXT -> part instanceof String;
-          case UUID -> part instanceof UUID;
+          case UUID, UUID_TEXT -> part instanceof UUID;
           case BYTES -> part instanceof byte[];
           default -> false;
         };
@@ -143,7 +161,10 @@ final class Values {
     }
   }
 
-  /** Binds a value to be written to column {@code c}. */
+  /**
+   * Binds a value to be written to column {@code c}. A UUID column takes a UUID or the canonical
+   * text of one ({@link UuidText}), written as the UUID.
+   */
   static void bind(PreparedStatement ps, int i, Column c, Value v, Dialect dialect)
       throws SQLException {
     if (v instanceof Value.Null) {
@@ -234,9 +255,12 @@ final class Values {
             }
             yield false;
           }
-          case UUID -> {
-            if (v instanceof Value.Uuid u) {
-              ps.setObject(i, u.value());
+          case UUID, UUID_TEXT -> {
+            UUID u = v instanceof Value.Uuid id ? id.value()
+                : v instanceof Value.Text t ? UuidText.parse(t.value())
+                : null;
+            if (u != null) {
+              ps.setObject(i, u);
               yield true;
             }
             yield false;

@@ -28,7 +28,26 @@ class SchemaCheckTest {
     JdbcStore store = JdbcStore.builder(H2.fresh(ORDERS)).table("orders")
         .normalization(Normalization.builder().rename("note", "remark").ignore("paid").build()).build();
     assertThat(store.schema()).hasValue(new Schema(List.of(Type.NUMBER),
-        Map.of("qty", Type.NUMBER, "amount", Type.NUMBER, "remark", Type.TEXT, "at", Type.TIMESTAMP)));
+        Map.of("qty", Type.NUMBER, "amount", Type.NUMBER, "remark", Type.TEXT, "at", Type.TIMESTAMP),
+        List.of("id")));
+  }
+
+  @Test
+  @DisplayName("UUID columns compared as text are text in the schema; the rule on a column of another type is refused")
+  void uuidsAsText() {
+    DataSource ds = H2.fresh("CREATE TABLE refs (id UUID PRIMARY KEY, ref UUID, note VARCHAR(36), qty INT)");
+    JdbcStore plain = JdbcStore.builder(ds).table("refs").build();
+    JdbcStore asText = JdbcStore.builder(ds).table("refs")
+        .normalization(Normalization.builder().asText("id", "ref", "note").build()).build();
+    assertThat(plain.schema()).hasValue(new Schema(List.of(Type.UUID),
+        Map.of("ref", Type.UUID, "note", Type.TEXT, "qty", Type.NUMBER), List.of("id")));
+    assertThat(asText.schema()).hasValue(new Schema(List.of(Type.TEXT),
+        Map.of("ref", Type.TEXT, "note", Type.TEXT, "qty", Type.NUMBER), List.of("id")));
+    assertThatThrownBy(() -> JdbcStore.builder(ds).table("refs")
+            .normalization(Normalization.builder().asText("qty").build()).build())
+        .isInstanceOf(ReconcileException.ConfigurationException.class)
+        .hasMessage("column 'QTY' of table 'refs' has type INTEGER, but a normalisation rule compares it"
+            + " as text, which converts UUID columns only; remove the rule (Normalization.Builder.asText(\"qty\"))");
   }
 
   @Test
