@@ -206,8 +206,11 @@ public final class Redaction {
       }
       boolean host = hostEnd > hostStart && HOST.matcher(uri.substring(hostStart, hostEnd)).matches();
       String password = uri.substring(colon + 1, at);
-      boolean portAndQuery = separator == ':' && PORT_THEN_PATH.matcher(password).matches() && password.contains("?");
-      if (host && !portAndQuery) { // not host:5432/db?user=name@domain
+      // host:5432/db?user=name@domain reads as a port, a path and a query whose value holds an @;
+      // but when a path follows what comes after the @, that is the host of a URL with user-info.
+      boolean portAndQuery = separator == ':' && PORT_THEN_PATH.matcher(password).matches() && password.contains("?")
+          && (hostEnd == uri.length() || uri.charAt(hostEnd) != '/');
+      if (host && !portAndQuery) {
         return new int[] {colon + 1, at};
       }
     }

@@ -68,6 +68,15 @@ class RedactionTest {
         .isEqualTo("FATAL: database \"app\" does not exist (password ***)");
   }
 
+  @Test
+  void aPasswordThatReadsLikeAPortAndAQueryIsStillMasked() {
+    // Found by the property below: "0/!!!!!!!!!!?" looked like port 0, database "!!!!!!!!!!" and a query.
+    assertThat(Redaction.uri("jdbc:mariadb://app:0/!!!!!!!!!!?@127.0.0.1:3306/shop"))
+        .isEqualTo("jdbc:mariadb://app:***@127.0.0.1:3306/shop");
+    assertThat(Redaction.uri("jdbc:postgresql://db:5432/app?user=ada@corp.example"))
+        .isEqualTo("jdbc:postgresql://db:5432/app?user=ada@corp.example");
+  }
+
   @Property(tries = 2000)
   void noPrintablePasswordSurvivesInUserInfo(@ForAll("passwords") String password) {
     String url = "jdbc:mariadb://app:" + password + "@127.0.0.1:3306/shop";
