@@ -27,7 +27,7 @@ final class NormalizeRules {
     for (String rule : rules) {
       String r = rule.strip();
       int eq = r.indexOf('=');
-      String name = (eq < 0 ? r : r.substring(0, eq)).toLowerCase(Locale.ROOT);
+      String name = (eq < 0 ? r : r.substring(0, eq)).strip().toLowerCase(Locale.ROOT);
       String arg = eq < 0 ? "" : r.substring(eq + 1).strip();
       try {
         switch (name) {

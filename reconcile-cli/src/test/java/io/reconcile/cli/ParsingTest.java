@@ -43,7 +43,7 @@ class ParsingTest {
 
   @Test
   void textRuleComparesAColumnAsText() {
-    Normalization n = NormalizeRules.parse(List.of("text=id", "text= ref", "trim"));
+    Normalization n = NormalizeRules.parse(List.of("text=id", "text = ref", "trim"));
     assertThat(n.ruleFor("id").asText()).isTrue();
     assertThat(n.ruleFor("ref").asText()).isTrue();
     assertThat(n.ruleFor("ref").trim()).isEqualTo(Normalization.Trim.BOTH);
