@@ -172,7 +172,7 @@ final class GeneratedTables {
   }
 
   /** One full scan hashing every row: MD5, or the cheapest native hash of at least 64 bits. */
-  static String floor(Product p, TestDatabase db, boolean nativeHash) {
+  private static String floor(Product p, TestDatabase db, boolean nativeHash) {
     String sql;
     if (p == Product.PG) {
       sql = nativeHash
@@ -185,6 +185,12 @@ final class GeneratedTables {
           : "SELECT COUNT(*), SUM(CAST(CONV(SUBSTR(MD5(" + row + "), 1, 16), 16, 10) AS DECIMAL(20,0))) FROM " + TABLE;
     }
     return db.query(sql);
+  }
+
+  /** Both tables' floors at once, each on its own product. */
+  static void floors(ExecutorService two, Product pa, TestDatabase a, Product pb, TestDatabase b, boolean nativeHash)
+      throws Exception {
+    both(two, () -> floor(pa, a, nativeHash), () -> floor(pb, b, nativeHash));
   }
 
   /** The characters of every value's text in the table, about what a naive merge fetches. */
@@ -284,12 +290,5 @@ final class GeneratedTables {
     Future<?> fy = pool.submit(y);
     fx.get();
     fy.get();
-  }
-
-  /** The median, in milliseconds. */
-  static double median(long[] nanos) {
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2] / 1e6;
   }
 }

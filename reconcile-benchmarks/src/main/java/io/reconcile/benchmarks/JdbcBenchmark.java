@@ -2,10 +2,8 @@ package io.reconcile.benchmarks;
 
 import static io.reconcile.benchmarks.GeneratedTables.TABLE;
 import static io.reconcile.benchmarks.GeneratedTables.analyze;
-import static io.reconcile.benchmarks.GeneratedTables.both;
-import static io.reconcile.benchmarks.GeneratedTables.floor;
+import static io.reconcile.benchmarks.GeneratedTables.floors;
 import static io.reconcile.benchmarks.GeneratedTables.generate;
-import static io.reconcile.benchmarks.GeneratedTables.median;
 import static io.reconcile.benchmarks.GeneratedTables.naiveMerge;
 import static io.reconcile.benchmarks.GeneratedTables.plant;
 import static io.reconcile.benchmarks.GeneratedTables.pool;
@@ -18,8 +16,9 @@ import io.reconcile.core.Reconciler;
 import io.reconcile.core.resolve.Resolvers;
 import io.reconcile.jdbc.JdbcStore;
 import io.reconcile.testservers.TestDatabase;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -90,54 +89,38 @@ public final class JdbcBenchmark {
             .seed(1)
             .build();
 
-    long[] md5 = new long[repeats];
-    long[] nat = new long[repeats];
-    long[] run = new long[repeats];
-    long[] naive = new long[repeats];
-    ReconcileReport report = null;
-    long naiveDiffs = 0;
+    ReconcileReport[] report = new ReconcileReport[1];
+    long[] naiveDiffs = new long[1];
     ExecutorService pool = Executors.newFixedThreadPool(2);
+    Map<String, Rounds.Step> steps = new LinkedHashMap<>();
+    steps.put("md5", () -> floors(pool, products[0], a, products[1], b, false));
+    steps.put("native", () -> floors(pool, products[0], a, products[1], b, true));
+    steps.put("run", () -> report[0] = reconciler.run());
+    steps.put("naive", () -> naiveDiffs[0] = naiveMerge(products[0], a, products[1], b));
+    Rounds rounds;
     try {
-      for (int i = -1; i < repeats; i++) { // i = -1 warms caches and the JIT
-        long t0 = System.nanoTime();
-        both(pool, () -> floor(products[0], a, false), () -> floor(products[1], b, false));
-        long t1 = System.nanoTime();
-        both(pool, () -> floor(products[0], a, true), () -> floor(products[1], b, true));
-        long t2 = System.nanoTime();
-        report = reconciler.run();
-        long t3 = System.nanoTime();
-        long merged = naiveMerge(products[0], a, products[1], b);
-        long t4 = System.nanoTime();
-        if (i >= 0) {
-          md5[i] = t1 - t0;
-          nat[i] = t2 - t1;
-          run[i] = t3 - t2;
-          naive[i] = t4 - t3;
-          naiveDiffs = merged;
-        }
-      }
+      rounds = Rounds.of(repeats, steps);
     } finally {
       pool.shutdown();
     }
-    Objects.requireNonNull(report);
-    double fMd5 = median(md5);
-    double fNat = median(nat);
-    double r = median(run);
+    double fMd5 = rounds.median("md5");
+    double fNat = rounds.median("native");
+    double r = rounds.median("run");
     long runBytes =
-        report.storeStats().values().stream().mapToLong(ReconcileReport.StoreStats::bytesRead).sum();
+        report[0].storeStats().values().stream().mapToLong(ReconcileReport.StoreStats::bytesRead).sum();
     System.out.printf(Locale.ROOT, "MD5 floor (both tables, in parallel):     %,8.0f ms%n", fMd5);
     System.out.printf(Locale.ROOT, "native floor (both tables, in parallel):  %,8.0f ms%n", fNat);
     System.out.printf(Locale.ROOT, "reconcile (report-only run):              %,8.0f ms  = %.2f x MD5 floor, %.2f x native floor%n",
         r, r / fMd5, r / fNat);
-    double n = median(naive);
+    double n = rounds.median("naive");
     System.out.printf(Locale.ROOT, "naive full-fetch ordered merge:           %,8.0f ms  (run is %.1f x faster); found %,d%n",
-        n, n / r, naiveDiffs);
+        n, n / r, naiveDiffs[0]);
     System.out.printf(Locale.ROOT, "divergences found: %,d; rows fetched: %,d (bound 2*d*leafRows = %,d)%n",
-        report.divergences(), report.rowsRead(), 2L * d * LEAF_ROWS);
+        report[0].divergences(), report[0].rowsRead(), 2L * d * LEAF_ROWS);
     long naiveBytes = textBytes(products[0], a) + textBytes(products[1], b);
     System.out.printf(Locale.ROOT, "bytes moved: run ~%,d, naive merge ~%,d (%.3f%%)%n",
         runBytes, naiveBytes, 100.0 * runBytes / naiveBytes);
-    System.out.println("last run's stages: " + report.stageTimes() + "; per store: " + report.storeStats());
+    System.out.println("last run's stages: " + report[0].stageTimes() + "; per store: " + report[0].storeStats());
     System.out.println("store calls, all runs: " + left + "; " + right);
     Runtime rt = Runtime.getRuntime();
     System.out.printf(Locale.ROOT, "heap used at the end: %d MiB of %d MiB max%n",

@@ -3,9 +3,8 @@ package io.reconcile.benchmarks;
 import static io.reconcile.benchmarks.GeneratedTables.TABLE;
 import static io.reconcile.benchmarks.GeneratedTables.analyze;
 import static io.reconcile.benchmarks.GeneratedTables.both;
-import static io.reconcile.benchmarks.GeneratedTables.floor;
+import static io.reconcile.benchmarks.GeneratedTables.floors;
 import static io.reconcile.benchmarks.GeneratedTables.generate;
-import static io.reconcile.benchmarks.GeneratedTables.median;
 import static io.reconcile.benchmarks.GeneratedTables.naiveMerge;
 import static io.reconcile.benchmarks.GeneratedTables.plant;
 import static io.reconcile.benchmarks.GeneratedTables.pool;
@@ -46,7 +45,7 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li>the native-hash floor and the MD5 floor (one full scan hashing every row, both tables in
- *       parallel; see {@link GeneratedTables#floor});
+ *       parallel; see {@link GeneratedTables#floors});
  *   <li>the naive full-fetch ordered merge (both tables streamed in key order, compared by value in
  *       Java; also between PostgreSQL and MariaDB);
  *   <li>the library: a report-only {@link Reconciler} run over two {@link JdbcStore}s on pooled
@@ -87,6 +86,7 @@ public final class UsersPathBenchmark {
 
   private static final Pattern KEY = Pattern.compile("\"key\":\\{\"id\":\"(-?\\d+)\"\\}");
   private static final Pattern ROWS_READ = Pattern.compile("\"rowsRead\":(\\d+)");
+  private static final Pattern RUN_MILLIS = Pattern.compile("\"millis\":(\\d+)");
   private static final Pattern GC_BEFORE = Pattern.compile("(\\d+)M->\\d+M\\(");
   private static final Pattern HEAP_USED_AT_EXIT = Pattern.compile("used (\\d+)K");
   private static final Pattern VM_HWM = Pattern.compile("VmHWM:\\s*(\\d+) kB");
@@ -102,7 +102,7 @@ public final class UsersPathBenchmark {
   private record Settings(int repeats, boolean calls, List<String> cliJvm, Path jar) {}
 
   /** The command's run, as seen from outside. */
-  private record CliRun(long divergences, long[] keys, long rowsRead, long peakRssMib, long peakHeapMib) {}
+  private record CliRun(long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib, long peakHeapMib) {}
 
   public static void main(String[] args) throws Exception {
     List<String> positional = new ArrayList<>();
@@ -187,18 +187,9 @@ public final class UsersPathBenchmark {
   private static String measure(String pair, Product[] products, TestDatabase[] dbs, DataSource[] pools,
       long rows, Planted planted, Settings s, ExecutorService two) throws Exception {
     int d = planted.count();
-    long[] nat = new long[s.repeats()];
-    long[] md5 = new long[s.repeats()];
-    long[] naive = new long[s.repeats()];
-    long[] lib = new long[s.repeats()];
-    long[] libCliStores = new long[s.repeats()];
-    long[] cli = new long[s.repeats()];
-    long[] start = new long[s.repeats()];
-    long naiveFound = 0;
-    ReconcileReport report = null;
-    ReconcileReport cliStoresReport = null;
-    CliRun cliRun = null;
-    List<String> problems = new ArrayList<>();
+    long[] naiveFound = new long[1];
+    ReconcileReport[] report = new ReconcileReport[2]; // the library's, the library's over the CLI's stores
+    CliRun[] cliRun = new CliRun[1];
     Store left = JdbcStore.builder(pools[0]).id(TABLE + "@first").table(TABLE).keyColumns("id").readOnly(true).build();
     Store right = JdbcStore.builder(pools[1]).id(TABLE + "@second").table(TABLE).keyColumns("id").readOnly(true).build();
     if (s.calls()) {
@@ -206,71 +197,57 @@ public final class UsersPathBenchmark {
       right = new CallTimes(right);
     }
     Reconciler library = Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build();
-    for (int i = -1; i < s.repeats(); i++) { // i = -1 warms the servers' caches and this JVM
-      long t0 = System.nanoTime();
-      both(two, () -> floor(products[0], dbs[0], true), () -> floor(products[1], dbs[1], true));
-      long t1 = System.nanoTime();
-      both(two, () -> floor(products[0], dbs[0], false), () -> floor(products[1], dbs[1], false));
-      long t2 = System.nanoTime();
-      long found = naiveMerge(products[0], dbs[0], products[1], dbs[1]);
-      long t3 = System.nanoTime();
-      ReconcileReport r = library.run();
-      long t4 = System.nanoTime();
-      ReconcileReport rc;
+    Map<String, Rounds.Step> steps = new LinkedHashMap<>();
+    steps.put("native", () -> floors(two, products[0], dbs[0], products[1], dbs[1], true));
+    steps.put("md5", () -> floors(two, products[0], dbs[0], products[1], dbs[1], false));
+    steps.put("naive", () -> naiveFound[0] = naiveMerge(products[0], dbs[0], products[1], dbs[1]));
+    steps.put("library", () -> report[0] = library.run());
+    steps.put("library over the CLI's stores", () -> {
       try (Store a = cliStore(dbs[0], "first"); Store b = cliStore(dbs[1], "second")) {
-        rc = Reconciler.newBuilder().stores(a, b).parallelism(THREADS).build().run();
+        report[1] = Reconciler.newBuilder().stores(a, b).parallelism(THREADS).build().run();
       }
-      long t5 = System.nanoTime();
-      CliRun c = cli(s, dbs, planted);
-      long t6 = System.nanoTime();
-      cliStart(s);
-      long t7 = System.nanoTime();
-      if (i >= 0) {
-        nat[i] = t1 - t0;
-        md5[i] = t2 - t1;
-        naive[i] = t3 - t2;
-        lib[i] = t4 - t3;
-        libCliStores[i] = t5 - t4;
-        cli[i] = t6 - t5;
-        start[i] = t7 - t6;
-      }
-      naiveFound = found;
-      report = r;
-      cliStoresReport = rc;
-      cliRun = c;
+    });
+    steps.put("cli", () -> cliRun[0] = cli(s, dbs, planted));
+    steps.put("cli start", () -> cliStart(s));
+    Rounds rounds = Rounds.of(s.repeats(), steps);
+    List<String> problems = new ArrayList<>();
+    if (naiveFound[0] != d) {
+      problems.add("naive merge found " + naiveFound[0]);
     }
-    if (naiveFound != d) {
-      problems.add("naive merge found " + naiveFound);
+    if (report[0].divergences() != d) {
+      problems.add("library found " + report[0].divergences());
     }
-    if (report.divergences() != d) {
-      problems.add("library found " + report.divergences());
+    if (report[1].divergences() != d) {
+      problems.add("library over the CLI's stores found " + report[1].divergences());
     }
-    if (cliStoresReport.divergences() != d) {
-      problems.add("library over the CLI's stores found " + cliStoresReport.divergences());
+    CliRun c = cliRun[0];
+    if (c.divergences() != d || !Arrays.equals(c.keys(), planted.keys())) {
+      problems.add("CLI found " + c.divergences() + (c.divergences() == d ? ", not the planted keys" : ""));
     }
-    if (cliRun.divergences() != d || !Arrays.equals(cliRun.keys(), planted.keys())) {
-      problems.add("CLI found " + cliRun.divergences() + (cliRun.divergences() == d ? ", not the planted keys" : ""));
-    }
-    double fn = median(nat);
-    double fm = median(md5);
-    double nv = median(naive);
-    double lb = median(lib);
-    double cl = median(cli);
-    long segmentRows = (rows + report.segments() - 1) / Math.max(1, report.segments());
+    double fn = rounds.median("native");
+    double fm = rounds.median("md5");
+    double nv = rounds.median("naive");
+    double lb = rounds.median("library");
+    double cl = rounds.median("cli");
+    ReconcileReport r = report[0];
+    long segmentRows = (rows + r.segments() - 1) / Math.max(1, r.segments());
     String row = String.format(Locale.ROOT,
         "| %s, %s, %,d | %,.0f ms | %,.0f ms | %,.0f ms | %,.0f ms | %,.0f ms | **%.2f** | **%.2f** | %.2f | **%.2f** | %,d, %,d (%,d) | %,d MiB, %,d MiB |%s",
         pair, rows >= 1_000_000 ? rows / 1_000_000 + "M" : String.format(Locale.ROOT, "%,d", rows), d,
         fn, fm, nv, lb, cl, cl / lb, cl / nv, lb / fn, cl / fn,
-        report.rowsRead(), cliRun.rowsRead(), 2L * d + segmentRows, cliRun.peakRssMib(), cliRun.peakHeapMib(),
+        r.rowsRead(), c.rowsRead(), 2L * d + segmentRows, c.peakRssMib(), c.peakHeapMib(),
         problems.isEmpty() ? "" : " ✗ " + String.join("; ", problems));
     System.out.println(row);
     System.out.printf(Locale.ROOT,
         "    library over the CLI's stores (Stores.open, in process): %,.0f ms; CLI start alone (--version): %,.0f ms;"
+            + " the CLI's run by its --stats (last round): %,d ms;"
             + " CLI / MD5 floor %.2f, library / MD5 floor %.2f; %,d segments (%,d differing)%n",
-        median(libCliStores), median(start), cl / fm, lb / fm, report.segments(), report.segmentsDiffering());
+        rounds.median("library over the CLI's stores"), rounds.median("cli start"),
+        c.runMillis(),
+        cl / fm, lb / fm, r.segments(), r.segmentsDiffering());
     if (s.calls()) {
       System.out.println("    library's store calls, all runs: " + left + " " + right);
-      System.out.println("    library's last run: " + report.stageTimes());
+      System.out.println("    library's last run: " + r.stageTimes());
     }
     return row;
   }
@@ -316,6 +293,7 @@ public final class UsersPathBenchmark {
     }
     long divergences = 0;
     long rowsRead = -1;
+    long runMillis = -1;
     List<Long> keys = new ArrayList<>();
     try (Stream<String> lines = Files.lines(out)) {
       for (String line : (Iterable<String>) lines::iterator) {
@@ -325,6 +303,7 @@ public final class UsersPathBenchmark {
           keys.add(Long.parseLong(k.group(1)));
         } else if (ROWS_READ.matcher(line).find()) {
           rowsRead = first(ROWS_READ, line);
+          runMillis = first(RUN_MILLIS, line);
         }
       }
     }
@@ -334,7 +313,7 @@ public final class UsersPathBenchmark {
       Files.deleteIfExists(f);
     }
     return new CliRun(divergences, keys.stream().mapToLong(Long::longValue).sorted().toArray(), rowsRead,
-        peakRssKib >> 10, heapKib >> 10);
+        runMillis, peakRssKib >> 10, heapKib >> 10);
   }
 
   /** The command's fixed cost: the JVM and the command starting, printing its version. */
