@@ -141,7 +141,12 @@ final class Run {
     return (int) Math.max(MIN_AUTO_SEGMENTS, Math.min(MAX_AUTO_SEGMENTS, wanted));
   }
 
-  /** The strongest hash scheme every store declares: a shared native one, else canonical MD5. */
+  /**
+   * The hash scheme every store declares: a shared native one, the first by name when several are
+   * shared, else canonical MD5. Same-product schemes are named after their product ({@code
+   * postgresql-…}, {@code mariadb…}) and the JDBC stores' cross-product one after its encoding
+   * ({@code typed-columns-…}), which sorts after them: two stores of one product keep their own.
+   */
   static HashScheme commonScheme(List<Store> stores) {
     Set<HashScheme> common = new HashSet<>(stores.get(0).hashSchemes());
     for (Store s : stores) {

@@ -286,18 +286,20 @@ interface Dialect {
   }
 
   /**
-   * Digests faster than canonical MD5 that only a store of the same product can match, if any; the
-   * engine uses one whose {@link NativeDigest#scheme() scheme} every store declares (the first by
-   * name when several are shared).
+   * Digests faster than canonical MD5, if any: schemes only a store of the same product can match,
+   * and the cross-product {@link TypedColumns} one; the engine uses one whose {@link
+   * NativeDigest#scheme() scheme} every store declares (the first by name when several are shared,
+   * which puts same-product schemes first).
    */
   default List<NativeDigest> nativeDigests() {
     return List.of();
   }
 
   /**
-   * Digests under a product-specific {@link HashScheme} (at least 64 bits per row, plus the count),
-   * comparable only with digests under the same scheme. The scheme's name must capture everything
-   * the hash depends on: product and version, compared fields, their order and their types.
+   * Digests under a native {@link HashScheme} (at least 64 bits per row, plus the count), comparable
+   * only with digests under the same scheme. The scheme's name must capture everything the hash
+   * depends on: for a product-specific one, product and version, compared fields, their order and
+   * their types.
    */
   interface NativeDigest extends Pushdown {
     HashScheme scheme();

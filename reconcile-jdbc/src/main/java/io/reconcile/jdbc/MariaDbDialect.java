@@ -84,6 +84,10 @@ import org.jspecify.annotations.Nullable;
  * text in other character sets, and any normalisation rule that changes values (renames, ignored
  * fields and UUIDs compared as text are fine). MySQL is handled by the same SQL (it has no {@code uuid} type); only MariaDB
  * 11.4 is tested here.
+ *
+ * <p><b>Native digests.</b> Wherever canonical digests are pushed down on MariaDB (not MySQL), the
+ * cross-product {@link TypedColumns} scheme that PostgreSQL computes too ({@link #typedValue}); from
+ * MariaDB 10.8 on, the typed-row and canonical-row CRC schemes for two MariaDB stores.
  */
 final class MariaDbDialect implements Dialect {
 
@@ -196,6 +200,10 @@ final class MariaDbDialect implements Dialect {
         "MariaDB".equalsIgnoreCase(md.getDatabaseProductName())
             && md.getDatabaseMajorVersion() * 100 + md.getDatabaseMinorVersion() >= 1008;
     List<NativeDigest> natives = new ArrayList<>();
+    if ("MariaDB".equalsIgnoreCase(md.getDatabaseProductName())) {
+      // Tested on MariaDB only; MySQL would need its own proof of the same bits.
+      natives.add(Digests.typedColumns(encoder, table, normalization));
+    }
     if (crc32c) {
       Digests rows = Digests.typedRows(conn, table, normalization, columns, encoder.utcSessions);
       if (rows != null) {
@@ -440,6 +448,43 @@ final class MariaDbDialect implements Dialect {
   }
 
   /**
+   * The SQL expression (a binary string) of a column's value in the {@link TypedColumns} framing,
+   * {@code N} for NULL: what PostgreSQL's send functions give, built from integers ({@code HEX}
+   * writes a negative one as its 64-bit two's complement) and the stored bytes.
+   */
+  String typedValue(Column c) {
+    String x = c.quoted();
+    String e =
+        switch (c.kind()) {
+          case LONG -> "CONCAT('n', " + x + ")";
+          case DECIMAL ->
+              columns.get(c.catalogName()).scale() == 0
+                  ? "CONCAT('n', " + x + ")"
+                  : "CONCAT('n', CASE WHEN " + x + " = 0 THEN '0' ELSE " + trimFraction(x) + " END)";
+          case TEXT -> {
+            String t = c.padded() ? "TRIM(TRAILING ' ' FROM " + x + ")" : x;
+            yield "CONCAT('s', " + bigEndian("OCTET_LENGTH(" + t + ")", 8) + ", CAST(" + t + " AS BINARY))";
+          }
+          case BOOLEAN -> "CASE WHEN " + x + " IS NULL THEN NULL WHEN " + x + " <> 0 THEN X'6201' ELSE X'6200' END";
+          // Days since 2000-01-01 (TO_DAYS 730485), as 32 bits.
+          case DATE -> "CONCAT('d', " + bigEndian("(TO_DAYS(" + x + ") - 730485) & 4294967295", 8) + ")";
+          // Microseconds since 2000-01-01 00:00:00 (TO_SECONDS 63113904000), as 64 bits.
+          case TIMESTAMP -> "CONCAT('t', " + bigEndian("(TO_SECONDS(" + x + ") - 63113904000) * 1000000 + MICROSECOND("
+              + x + ")", 16) + ")";
+          case UUID -> "CONCAT('u', UNHEX(REPLACE(CAST(" + x + " AS CHAR), '-', '')))";
+          case BYTES -> "CONCAT('x', " + bigEndian("OCTET_LENGTH(" + x + ")", 8) + ", " + x + ")";
+          default -> throw new IllegalStateException("no typed-columns encoding for " + c);
+        };
+    // CONCAT of a NULL is NULL.
+    return "COALESCE(" + e + ", 'N')";
+  }
+
+  /** The integer {@code n} as {@code hexDigits / 2} big-endian bytes. */
+  private static String bigEndian(String n, int hexDigits) {
+    return "UNHEX(LPAD(HEX(" + n + "), " + hexDigits + ", '0'))";
+  }
+
+  /**
    * {@code tag}, the byte length of the ASCII text {@code v}, a colon, then {@code v}, computed once
    * into the session variable {@code held} (CONCAT evaluates its arguments left to right).
    */
@@ -453,18 +498,29 @@ final class MariaDbDialect implements Dialect {
   }
 
   /**
-   * Computes digests in the server from the canonical row bytes: canonical MD5 digests, or the
-   * native {@link #CRC_SCHEME} ones.
+   * Computes digests in the server from one string per row: canonical MD5 digests of the canonical
+   * row bytes, the native {@link #CRC_SCHEME} or typed-row ones, or the cross-product {@link
+   * TypedColumns} ones.
    */
   static final class Digests implements NativeDigest {
+    /** How a row's string is hashed into the sums a digest query returns. */
+    private enum Hash {
+      /** MD5, 128 bits: its two halves summed as unsigned decimals. */
+      MD5,
+      /** CRC32 and CRC32C side by side, 64 bits. */
+      CRC,
+      /** The first 64 bits of the MD5, unsigned. */
+      MD5_64
+    }
+
     private final String row;
     private final HashScheme scheme;
-    private final boolean crc;
+    private final Hash hash;
 
-    private Digests(String row, HashScheme scheme) {
+    private Digests(String row, HashScheme scheme, Hash hash) {
       this.row = row;
       this.scheme = scheme;
-      this.crc = !scheme.equals(HashScheme.CANONICAL_MD5);
+      this.hash = hash;
     }
 
     /**
@@ -487,7 +543,23 @@ final class MariaDbDialect implements Dialect {
       String rowFields = f.isEmpty() ? "''" : "CONCAT(" + String.join(", ", f) + ")";
       return new Digests(
           "CONCAT(" + rowKey + ", 'm', OCTET_LENGTH(@reconcile_f := " + rowFields + "), ':', @reconcile_f)",
-          crc ? CRC_SCHEME : HashScheme.CANONICAL_MD5);
+          crc ? CRC_SCHEME : HashScheme.CANONICAL_MD5, crc ? Hash.CRC : Hash.MD5);
+    }
+
+    /**
+     * Over the {@link TypedColumns} bytes of the row, which PostgreSQL builds too: the cross-product
+     * digest, the first 64 bits of each row's MD5 summed.
+     */
+    static Digests typedColumns(MariaDbDialect dialect, Table table, Normalization normalization) {
+      List<String> parts = new ArrayList<>();
+      for (Column c : table.keys()) {
+        parts.add(dialect.typedValue(c));
+      }
+      for (Column c : table.comparedByDatasetName(normalization).values()) {
+        parts.add(dialect.typedValue(c));
+      }
+      return new Digests("CONCAT(" + String.join(", ", parts) + ")",
+          TypedColumns.scheme(table, normalization), Hash.MD5_64);
     }
 
     /**
@@ -537,7 +609,8 @@ final class MariaDbDialect implements Dialect {
       }
       String major = version.replaceFirst("^(\\d+\\.\\d+).*", "$1");
       return new Digests(row.append(')').toString(),
-          new HashScheme("mariadb-" + major + "/typed-row-crc32-crc32c/" + Dialect.fingerprint(signature.toString()), 64));
+          new HashScheme("mariadb-" + major + "/typed-row-crc32-crc32c/" + Dialect.fingerprint(signature.toString()), 64),
+          Hash.CRC);
     }
 
     @Override
@@ -551,11 +624,11 @@ final class MariaDbDialect implements Dialect {
       return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
           (group, params) -> sql(queries, group, params),
           rs -> {
-            BigInteger hi = rs.getBigDecimal(3).toBigIntegerExact();
-            if (crc) {
-              return Digest.of(rs.getLong(2), hi);
+            BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact();
+            if (hash != Hash.MD5) {
+              return Digest.of(rs.getLong(2), sum);
             }
-            return Digest.of(rs.getLong(2), hi.shiftLeft(64).add(rs.getBigDecimal(4).toBigIntegerExact()));
+            return Digest.of(rs.getLong(2), sum.shiftLeft(64).add(rs.getBigDecimal(4).toBigIntegerExact()));
           });
     }
 
@@ -564,9 +637,11 @@ final class MariaDbDialect implements Dialect {
       StringBuilder sql = new StringBuilder("SELECT ");
       String bucket = queries.bucket(group, params);
       sql.append(bucket).append(", COUNT(*), ");
-      if (crc) {
+      if (hash == Hash.CRC) {
         // Unsigned 64-bit per row; SUM over BIGINT UNSIGNED is an exact DECIMAL.
         sql.append("SUM((CRC32(@reconcile_h := ").append(row).append(") << 32) | CRC32C(@reconcile_h)), 0");
+      } else if (hash == Hash.MD5_64) {
+        sql.append("SUM(").append(md5High(row)).append("), 0");
       } else {
         // Left to right: the fields' encoding once into @reconcile_f, the row's MD5 once into
         // @reconcile_h, whose halves the two sums read.
@@ -588,11 +663,18 @@ final class MariaDbDialect implements Dialect {
     /** The page's rows, each hashed as the digests hash it (the same session variables, in order). */
     @Override
     public Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows) {
-      String hash = crc
-          ? ", 0, (CRC32(@reconcile_h := " + row + ") << 32) | CRC32C(@reconcile_h)"
-          : ", CAST(CONV(SUBSTR(@reconcile_h := MD5(" + row + "), 1, 16), 16, 10) AS DECIMAL(20,0)),"
-              + " CAST(CONV(SUBSTR(@reconcile_h, 17, 16), 16, 10) AS DECIMAL(20,0))";
-      return queries.page(ranges, after, queries.keyAliases() + hash, rows);
+      String columns = switch (hash) {
+        case CRC -> ", 0, (CRC32(@reconcile_h := " + row + ") << 32) | CRC32C(@reconcile_h)";
+        case MD5_64 -> ", 0, " + md5High(row);
+        case MD5 -> ", CAST(CONV(SUBSTR(@reconcile_h := MD5(" + row + "), 1, 16), 16, 10) AS DECIMAL(20,0)),"
+            + " CAST(CONV(SUBSTR(@reconcile_h, 17, 16), 16, 10) AS DECIMAL(20,0))";
+      };
+      return queries.page(ranges, after, queries.keyAliases() + columns, rows);
+    }
+
+    /** The first 64 bits of the MD5 of {@code text}, unsigned. */
+    private static String md5High(String text) {
+      return "CAST(CONV(SUBSTR(MD5(" + text + "), 1, 16), 16, 10) AS DECIMAL(20,0))";
     }
 
   }

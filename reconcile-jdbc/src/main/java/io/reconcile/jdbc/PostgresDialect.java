@@ -58,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  * types above among the compared columns, and a normalisation that changes no values (renames and
  * ignored fields are fine, and so is comparing a UUID column as text). Otherwise — e.g. for real/double precision, json/jsonb, or
  * precision/trim rules — the store hashes client-side, as the generic dialect does.
+ *
+ * <p><b>Native digests.</b> With hash_record_extended (see {@link HashRecord}) for two PostgreSQL
+ * stores; and wherever canonical digests are pushed down (and the client encoding is UTF-8, which
+ * pgjdbc always sets), the cross-product {@link TypedColumns} scheme that MariaDB computes too,
+ * from the values' send functions ({@link #typedValue}).
  */
 final class PostgresDialect implements Dialect {
 
@@ -81,18 +86,18 @@ final class PostgresDialect implements Dialect {
 
   private final @Nullable Pushdown pushdown;
   private final @Nullable String noPushdownReason;
-  private final @Nullable NativeDigest nativeDigest;
+  private final List<NativeDigest> nativeDigests;
 
   private PostgresDialect(
-      @Nullable Pushdown pushdown, @Nullable String noPushdownReason, @Nullable NativeDigest nativeDigest) {
+      @Nullable Pushdown pushdown, @Nullable String noPushdownReason, List<NativeDigest> nativeDigests) {
     this.pushdown = pushdown;
     this.noPushdownReason = noPushdownReason;
-    this.nativeDigest = nativeDigest;
+    this.nativeDigests = nativeDigests;
   }
 
   /** The dialect for reading the catalog (see {@link Dialect#forCatalogRead}). */
   static PostgresDialect forCatalogRead() {
-    return new PostgresDialect(null, "catalog read", null);
+    return new PostgresDialect(null, "catalog read", List.of());
   }
 
   /** Whether the connection is to PostgreSQL. */
@@ -108,13 +113,19 @@ final class PostgresDialect implements Dialect {
       Connection conn, Table table, Normalization normalization, boolean allowPushdown)
       throws SQLException {
     if (!allowPushdown) {
-      return new PostgresDialect(null, "disabled", null);
+      return new PostgresDialect(null, "disabled", List.of());
     }
     String reason = whyNot(conn, table, normalization);
+    List<NativeDigest> natives = new java.util.ArrayList<>();
+    HashRecord hashRecord = HashRecord.forTable(conn, table, normalization);
+    if (hashRecord != null) {
+      natives.add(hashRecord);
+    }
+    if (reason == null) {
+      natives.add(new Typed(table, normalization));
+    }
     return new PostgresDialect(
-        reason == null ? new Digests(table, normalization) : null,
-        reason,
-        HashRecord.forTable(conn, table, normalization));
+        reason == null ? new Digests(table, normalization) : null, reason, List.copyOf(natives));
   }
 
   private static @Nullable String whyNot(Connection conn, Table table, Normalization normalization)
@@ -127,13 +138,17 @@ final class PostgresDialect implements Dialect {
         ResultSet rs =
             s.executeQuery(
                 "SELECT current_setting('server_encoding'),"
-                    + " current_setting('standard_conforming_strings')")) {
+                    + " current_setting('standard_conforming_strings'), current_setting('client_encoding')")) {
       rs.next();
       if (!"UTF8".equalsIgnoreCase(rs.getString(1))) {
         return "database encoding " + rs.getString(1) + " is not UTF8";
       }
       if (!"on".equalsIgnoreCase(rs.getString(2))) {
         return "standard_conforming_strings is off";
+      }
+      if (!"UTF8".equalsIgnoreCase(rs.getString(3))) {
+        // textsend, which the typed-columns digest frames text with, sends in the client encoding.
+        return "client_encoding " + rs.getString(3) + " is not UTF8";
       }
     }
     for (Column c : table.keys()) {
@@ -262,7 +277,7 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<NativeDigest> nativeDigests() {
-    return nativeDigest == null ? List.of() : List.of(nativeDigest);
+    return nativeDigests;
   }
 
   /**
@@ -385,6 +400,84 @@ final class PostgresDialect implements Dialect {
           page.params());
     }
 
+  }
+
+  /**
+   * The SQL expression (a {@code bytea}) of a column's value in the {@link TypedColumns} framing,
+   * {@code N} for NULL: built from the values' send functions (their binary forms), so nothing is
+   * printed but numbers, and no computed text is measured.
+   */
+  static String typedValue(Column c) {
+    String x = c.quoted();
+    String e =
+        switch (c.typeName().toLowerCase(Locale.ROOT)) {
+          // Digits, sign and point only: the cast from text to bytea reads them as themselves.
+          case "int2", "int4", "int8", "serial", "bigserial", "smallserial" -> "'n'::bytea || " + x + "::text::bytea";
+          case "numeric" -> "'n'::bytea || trim_scale(" + x + ")::text::bytea";
+          case "text", "varchar" -> "'s'::bytea || int4send(octet_length(" + x + ")) || textsend(" + x + ")";
+          // char(n) to text drops the trailing pad spaces
+          case "bpchar" -> "'s'::bytea || int4send(octet_length(" + x + "::text)) || textsend(" + x + "::text)";
+          case "bool" -> "'b'::bytea || boolsend(" + x + ")";
+          case "date" -> "'d'::bytea || date_send(" + x + ")";
+          case "timestamp" -> "'t'::bytea || timestamp_send(" + x + ")";
+          case "timestamptz" -> "'t'::bytea || timestamptz_send(" + x + ")";
+          case "uuid" -> "'u'::bytea || uuid_send(" + x + ")";
+          case "bytea" -> "'x'::bytea || int4send(octet_length(" + x + ")) || " + x;
+          default -> throw new IllegalStateException("no typed-columns encoding for " + c);
+        };
+    // Every function above is strict: a NULL value makes the whole expression NULL.
+    return "COALESCE(" + e + ", 'N'::bytea)";
+  }
+
+  /**
+   * The cross-product native digest ({@link TypedColumns}): per row the MD5 of the typed-columns
+   * bytes, its first 64 bits as a signed {@code int8}, summed per range with the count of negative
+   * ones (to undo the sign) — one expression per row, no layers of subqueries.
+   */
+  static final class Typed implements NativeDigest {
+    private final HashScheme scheme;
+    private final String hash;
+
+    Typed(Table table, Normalization normalization) {
+      this.scheme = TypedColumns.scheme(table, normalization);
+      StringBuilder row = new StringBuilder();
+      for (Column c : table.keys()) {
+        row.append(row.length() == 0 ? "" : " || ").append(typedValue(c));
+      }
+      for (Column c : table.comparedByDatasetName(normalization).values()) {
+        row.append(" || ").append(typedValue(c));
+      }
+      this.hash = "('x' || substr(md5(" + row + "), 1, 16))::bit(64)::int8";
+    }
+
+    @Override
+    public HashScheme scheme() {
+      return scheme;
+    }
+
+    @Override
+    public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
+        throws SQLException {
+      return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
+          (group, params) -> sql(queries, group, params), Pushdown::fromSignedHalves);
+    }
+
+    /** The SQL of one group's query; its parameters go to {@code params}. */
+    String sql(Queries queries, List<KeyRange> group, List<Queries.Bound> params) {
+      StringBuilder sql =
+          new StringBuilder("SELECT b, count(*), 0, sum(h), count(*) FILTER (WHERE h < 0) FROM (SELECT ")
+              .append(queries.bucket(group, params)).append(" AS b, ").append(hash).append(" AS h FROM ")
+              .append(queries.table().quoted());
+      sql.append(queries.whereInSpan(group, params));
+      // OFFSET 0 computes each row's hash once for its two uses, and keeps the aggregate a hash
+      // aggregate (as in HashRecord).
+      return sql.append(" OFFSET 0) r WHERE b IS NOT NULL GROUP BY b").toString();
+    }
+
+    @Override
+    public Queries.Sql rowHashPage(Queries queries, List<KeyRange> ranges, @Nullable Key after, int rows) {
+      return queries.page(ranges, after, queries.keyAliases() + ", 0, " + hash, rows);
+    }
   }
 
   /**

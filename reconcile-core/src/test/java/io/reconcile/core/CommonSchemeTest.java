@@ -1,0 +1,73 @@
+package io.reconcile.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.store.ForwardingStore;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.memory.MemoryStore;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the engine digests under the first shared native scheme by name, else canonical MD5")
+class CommonSchemeTest {
+
+  // Names as the JDBC dialects build them: same-product schemes are named after their product,
+  // the cross-product one after its encoding, which sorts after every product's name.
+  static final HashScheme PG_HASH_RECORD = new HashScheme("postgresql-17/UTF8/hash-record-extended/018dc96295e0ab0a", 64);
+  static final HashScheme MARIA_TYPED_ROW = new HashScheme("mariadb-11.4/typed-row-crc32-crc32c/007f94d53900f5c1", 64);
+  static final HashScheme MARIA_CANONICAL_CRC = new HashScheme("mariadb/canonical-crc32-crc32c", 64);
+  static final HashScheme TYPED_COLUMNS = new HashScheme("typed-columns-md5-64/v1/4f0c9a1b2c3d4e5f", 64);
+
+  static Store declaring(HashScheme... schemes) {
+    Set<HashScheme> declared = Set.of(schemes);
+    return new ForwardingStore(MemoryStore.create("s")) {
+      @Override
+      public Set<HashScheme> hashSchemes() {
+        return declared;
+      }
+    };
+  }
+
+  static Store postgres() {
+    return declaring(HashScheme.CANONICAL_MD5, PG_HASH_RECORD, TYPED_COLUMNS);
+  }
+
+  static Store mariaDb() {
+    return declaring(HashScheme.CANONICAL_MD5, MARIA_TYPED_ROW, MARIA_CANONICAL_CRC, TYPED_COLUMNS);
+  }
+
+  @Test
+  @DisplayName("two PostgreSQL stores keep hash_record_extended over the cross-product scheme they also share")
+  void postgresPair() {
+    assertThat(Run.commonScheme(List.of(postgres(), postgres()))).isEqualTo(PG_HASH_RECORD);
+  }
+
+  @Test
+  @DisplayName("two MariaDB stores keep the typed-row CRC, else the canonical CRC, over the cross-product scheme")
+  void mariaDbPair() {
+    assertThat(Run.commonScheme(List.of(mariaDb(), mariaDb()))).isEqualTo(MARIA_TYPED_ROW);
+    Store otherTypes = declaring(HashScheme.CANONICAL_MD5, MARIA_CANONICAL_CRC, TYPED_COLUMNS,
+        new HashScheme("mariadb-11.4/typed-row-crc32-crc32c/0000000000000000", 64));
+    assertThat(Run.commonScheme(List.of(mariaDb(), otherTypes))).isEqualTo(MARIA_CANONICAL_CRC);
+  }
+
+  @Test
+  @DisplayName("PostgreSQL and MariaDB share only the typed-columns scheme, and use it")
+  void crossProductPair() {
+    assertThat(Run.commonScheme(List.of(postgres(), mariaDb()))).isEqualTo(TYPED_COLUMNS);
+    assertThat(Run.commonScheme(List.of(mariaDb(), postgres()))).isEqualTo(TYPED_COLUMNS);
+  }
+
+  @Test
+  @DisplayName("without a shared native scheme (other fields, or a store hashing client-side) it is canonical MD5")
+  void fallsBackToCanonical() {
+    Store otherFields = declaring(HashScheme.CANONICAL_MD5, new HashScheme("typed-columns-md5-64/v1/0000000000000000", 64));
+    assertThat(Run.commonScheme(List.of(postgres(), otherFields))).isEqualTo(HashScheme.CANONICAL_MD5);
+    assertThat(Run.commonScheme(List.of(postgres(), MemoryStore.create("m")))).isEqualTo(HashScheme.CANONICAL_MD5);
+    assertThat(Run.commonScheme(List.of(postgres(), mariaDb(), MemoryStore.create("m"))))
+        .isEqualTo(HashScheme.CANONICAL_MD5);
+  }
+}
