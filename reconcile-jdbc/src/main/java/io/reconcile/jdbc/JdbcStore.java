@@ -108,6 +108,9 @@ public final class JdbcStore implements Store {
   /** Keys looked up (and, when repairing, locked) by one statement. */
   private static final int KEYS_PER_QUERY = 500;
 
+  /** Keys per look-up when they travel as one array parameter ({@code k = ANY(?)}). */
+  private static final int KEYS_PER_ARRAY = 10_000;
+
   /** Integer keys filling this share of their span (by the statistics) are cut without probes. */
   private static final int DENSE_PERCENT = 75;
 
@@ -952,8 +955,9 @@ public final class JdbcStore implements Store {
     Map<Key, Found> out = new TreeMap<>();
     Table t = queries.table();
     List<Column> others = lock ? t.others() : List.of();
-    for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
-      Queries.Sql sql = queries.points(keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY)), lock);
+    int perQuery = queries.byArray() ? KEYS_PER_ARRAY : KEYS_PER_QUERY;
+    for (int from = 0; from < keys.size(); from += perQuery) {
+      Queries.Sql sql = queries.points(keys.subList(from, Math.min(keys.size(), from + perQuery)), lock);
       try (PreparedStatement ps = conn.prepareStatement(sql.text())) {
         sql.bind(ps);
         try (ResultSet rs = ps.executeQuery()) {
