@@ -4,6 +4,7 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Segment;
@@ -68,6 +69,16 @@ final class CallTimes extends ForwardingStore {
     return timed("scan(ranges)", () -> {
       try (Stream<Entry> rows = delegate().scan(ranges)) {
         return rows.toList();
+      }
+    }).stream();
+  }
+
+  /** Times the whole read: the hashes are read before the stream is returned. */
+  @Override
+  public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+    return timed("rowHashes", () -> {
+      try (Stream<KeyHash> hashes = delegate().rowHashes(ranges, scheme)) {
+        return hashes.toList();
       }
     }).stream();
   }

@@ -84,11 +84,28 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
       Dialect.@Nullable Pushdown hashes, int pageRows, String storeId) {
     this.read = read;
     this.queries = queries;
-    this.ranges = List.copyOf(ranges);
+    this.ranges = coalesced(ranges);
     this.keysOnly = keysOnly;
     this.hashes = hashes;
     this.pageRows = pageRows;
     this.storeId = storeId;
+  }
+
+  /**
+   * The ranges with each run of adjacent ones (one's end the next one's start) made one: the same
+   * rows, read by one range condition the index serves instead of an OR of many.
+   */
+  static List<KeyRange> coalesced(List<KeyRange> ranges) {
+    List<KeyRange> out = new ArrayList<>(ranges.size());
+    for (KeyRange r : ranges) {
+      int last = out.size() - 1;
+      if (last >= 0 && out.get(last).hi() != null && out.get(last).hi().equals(r.lo())) {
+        out.set(last, KeyRange.of(out.get(last).lo(), r.hi()));
+      } else {
+        out.add(r);
+      }
+    }
+    return List.copyOf(out);
   }
 
   @Override

@@ -88,4 +88,16 @@ class MultiRangeScanTest {
     assertThatThrownBy(() -> store.scan(List.of(KeyRange.of(Key.of(5), Key.of(9)), KeyRange.of(Key.of(1), Key.of(3)))))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("adjacent ranges are read by one range condition, not an OR of many")
+  void adjacentRangesCoalesce() {
+    KeyRange a = KeyRange.below(Key.of(10));
+    KeyRange b = KeyRange.of(Key.of(10), Key.of(20));
+    KeyRange c = KeyRange.of(Key.of(25), Key.of(30));
+    KeyRange d = KeyRange.atLeast(Key.of(30));
+    assertThat(Cursor.coalesced(List.of(a, b, c, d)))
+        .containsExactly(KeyRange.below(Key.of(20)), KeyRange.atLeast(Key.of(25)));
+    assertThat(Cursor.coalesced(List.of(a, c))).containsExactly(a, c);
+  }
 }
