@@ -101,8 +101,11 @@ final class Run {
     this.executor = new RepairExecutor(r.retry, r.actionsPerSecond, r.clock, r.sleeper, new Random(r.seed ^ runId.hashCode()));
   }
 
-  /** Small differing segments read with one scan per store. */
+  /** Runs of adjacent small differing segments read with one scan per store. */
   static final int LEAVES_PER_SCAN = 64;
+
+  /** Rows of small differing segments read with one scan per store, at most (by their digests). */
+  static final int ROWS_PER_SCAN = 16_384;
 
   static final int MIN_AUTO_SEGMENTS = 64;
   static final int FINE_SEGMENT_ROWS = 96;
@@ -364,8 +367,7 @@ final class Run {
         }
       }
       Map<List<Integer>, Future<Map<Integer, List<Divergence>>>> batches = new LinkedHashMap<>();
-      for (int from = 0; from < leaves.size(); from += LEAVES_PER_SCAN) {
-        List<Integer> batch = leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_SCAN));
+      for (List<Integer> batch : leafBatches(leaves, ranges, top)) {
         batches.put(batch, pool.submit(() -> checkLeaves(batch.stream().map(ranges::get).toList())));
       }
       for (Map.Entry<Integer, Future<List<Divergence>>> f : futures.entrySet()) {
@@ -379,6 +381,46 @@ final class Run {
       }
     } finally {
       pool.shutdownNow();
+    }
+    return out;
+  }
+
+  /**
+   * The differing leaves (ascending segment indexes) in batches read with one scan per store: at
+   * most {@value #LEAVES_PER_SCAN} runs of adjacent leaves (a store reads a run by one range
+   * condition) and at most {@value #ROWS_PER_SCAN} rows (by the largest count a store's digest
+   * gave each leaf), so that sparse differences cost few range conditions per query and dense ones
+   * few queries.
+   */
+  static List<List<Integer>> leafBatches(List<Integer> leaves, List<KeyRange> ranges, List<List<Digest>> digests) {
+    List<List<Integer>> out = new ArrayList<>();
+    List<Integer> batch = new ArrayList<>();
+    long rows = 0;
+    int runs = 0;
+    KeyRange previous = null;
+    for (int p : leaves) {
+      KeyRange range = ranges.get(p);
+      long count = 0;
+      for (List<Digest> ds : digests) {
+        count = Math.max(count, ds.get(p).count());
+      }
+      boolean adjacent = previous != null && previous.hi() != null && previous.hi().equals(range.lo());
+      if (!batch.isEmpty() && (rows + count > ROWS_PER_SCAN || (!adjacent && runs == LEAVES_PER_SCAN))) {
+        out.add(batch);
+        batch = new ArrayList<>();
+        rows = 0;
+        runs = 0;
+        adjacent = false;
+      }
+      if (!adjacent) {
+        runs++;
+      }
+      batch.add(p);
+      rows += count;
+      previous = range;
+    }
+    if (!batch.isEmpty()) {
+      out.add(batch);
     }
     return out;
   }
