@@ -1,6 +1,7 @@
 package io.reconcile.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.reconcile.testservers.TestDatabase;
 import io.reconcile.testservers.TestServer;
@@ -14,14 +15,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -201,7 +200,8 @@ abstract class RepairFaultsContract {
       out.lines().forEach(l -> sb.append(l).append('\n'));
       return sb.toString();
     });
-    awaitTrue("the repair waits on the held rows", () -> sessionsWaiting(second) == 1);
+    await("the repair waits on the held rows").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+        .until(() -> sessionsWaiting(second) == 1);
     return new Held(p, runId, rest);
   }
 
@@ -218,15 +218,6 @@ abstract class RepairFaultsContract {
   private void unhold() throws SQLException {
     try (Statement s = holder.createStatement()) {
       s.execute(unholdSql());
-    }
-  }
-
-  /** Waits for a condition the test can observe, polling it; fails after two minutes. */
-  static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant until = Instant.now().plus(Duration.ofMinutes(2));
-    while (!condition.getAsBoolean()) {
-      assertThat(Instant.now()).as("still waiting: " + what).isBefore(until);
-      Thread.sleep(20); // between polls of the condition, not as a guess at a duration
     }
   }
 
