@@ -59,6 +59,11 @@ public record KeyRange(@Nullable Key lo, @Nullable Key hi) {
     return loOk && hiOk;
   }
 
+  /** Whether {@code next} starts where this range ends, so that the two read as one range. */
+  public boolean adjoins(KeyRange next) {
+    return hi != null && hi.equals(next.lo);
+  }
+
   /** Whether some key could lie in both ranges. */
   public boolean overlaps(KeyRange other) {
     boolean startsBeforeOtherEnds = hi == null || other.lo == null || other.lo.compareTo(hi) < 0;

@@ -121,6 +121,9 @@ class KeyTest {
     assertThat(r.encloses(KeyRange.all())).isFalse();
     assertThat(r.overlaps(KeyRange.atLeast(Key.of(99)))).isTrue();
     assertThat(r.overlaps(KeyRange.atLeast(Key.of(100)))).isFalse();
+    assertThat(r.adjoins(KeyRange.atLeast(Key.of(100)))).isTrue();
+    assertThat(r.adjoins(KeyRange.atLeast(Key.of(101)))).isFalse();
+    assertThat(KeyRange.atLeast(Key.of(5)).adjoins(KeyRange.all())).isFalse();
     assertThatThrownBy(() -> r.split(List.of(Key.of(50), Key.of(10))))
         .hasMessageContaining("strictly ascending");
     assertThatThrownBy(() -> KeyRange.of(Key.of(5), Key.of(5)))

@@ -16,6 +16,7 @@ import io.reconcile.api.store.Store;
 import io.reconcile.core.check.RowDiff;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +187,12 @@ public final class DigestBisectionChecker implements Checker {
       keys.addAll(m.keySet());
       rows.add(m);
     }
+    reportDiffering(stores, rows, keys, now, found);
+  }
+
+  /** Reports each of {@code keys} whose rows (each store's, by key; absent if missing) differ. */
+  private static void reportDiffering(
+      List<Store> stores, List<Map<Key, Entry>> rows, Collection<Key> keys, Instant now, Consumer<Divergence> found) {
     for (Key k : keys) {
       List<Divergence.Side> sides = new ArrayList<>(stores.size());
       for (int i = 0; i < stores.size(); i++) {
@@ -257,13 +264,7 @@ public final class DigestBisectionChecker implements Checker {
       for (Store s : stores) {
         rows.add(s.get(batch));
       }
-      for (Key k : batch) {
-        List<Divergence.Side> sides = new ArrayList<>(stores.size());
-        for (int i = 0; i < stores.size(); i++) {
-          sides.add(new Divergence.Side(stores.get(i).id(), rows.get(i).get(k)));
-        }
-        RowDiff.compare(k, sides, NAME, now).ifPresent(found);
-      }
+      reportDiffering(stores, rows, batch, now, found);
     }
   }
 

@@ -404,7 +404,7 @@ final class Run {
       for (List<Digest> ds : digests) {
         count = Math.max(count, ds.get(p).count());
       }
-      boolean adjacent = previous != null && previous.hi() != null && previous.hi().equals(range.lo());
+      boolean adjacent = previous != null && previous.adjoins(range);
       if (!batch.isEmpty() && (rows + count > ROWS_PER_SCAN || (!adjacent && runs == LEAVES_PER_SCAN))) {
         out.add(batch);
         batch = new ArrayList<>();

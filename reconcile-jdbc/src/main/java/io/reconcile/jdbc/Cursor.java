@@ -99,7 +99,7 @@ final class Cursor implements Iterator<Cursor.Row>, AutoCloseable {
     List<KeyRange> out = new ArrayList<>(ranges.size());
     for (KeyRange r : ranges) {
       int last = out.size() - 1;
-      if (last >= 0 && out.get(last).hi() != null && out.get(last).hi().equals(r.lo())) {
+      if (last >= 0 && out.get(last).adjoins(r)) {
         out.set(last, KeyRange.of(out.get(last).lo(), r.hi()));
       } else {
         out.add(r);

@@ -284,7 +284,7 @@ final class Queries {
   /** Whether each range starts where the one before it ends. */
   static boolean contiguous(List<KeyRange> ranges) {
     for (int i = 1; i < ranges.size(); i++) {
-      if (!Objects.equals(ranges.get(i - 1).hi(), ranges.get(i).lo())) {
+      if (!ranges.get(i - 1).adjoins(ranges.get(i))) {
         return false;
       }
     }
