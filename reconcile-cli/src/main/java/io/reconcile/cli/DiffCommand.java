@@ -1,7 +1,6 @@
 package io.reconcile.cli;
 
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.store.Store;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
 import java.io.PrintWriter;
@@ -76,9 +75,9 @@ final class DiffCommand implements Callable<Integer> {
       ProgressBar bar = ProgressBar.onTerminal(err, job.quiet(), t.name());
       Findings findings = new Findings(bar);
       ReconcileReport report;
-      try (Store a = job.first().open(t, true); Store b = job.second().open(t, true)) {
+      try (Job.Both both = job.open(t, true)) {
         report = Reconciler.newBuilder()
-            .stores(bar.observe(a), b)
+            .stores(bar.observe(both.first()), both.second())
             .parallelism(job.threads())
             .listener(findings)
             .build()

@@ -7,6 +7,8 @@ import io.reconcile.api.store.Stores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +37,75 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
     args.addAll(second.options(2));
     args.addAll(List.of(more));
     return Shell.quote(args);
+  }
+
+  /**
+   * Opens the table's store in both databases at the same time (each is a connection and a few
+   * catalog reads, the command's largest fixed cost after the JVM's start); closing the pair closes
+   * both. If either fails, the other is closed and the failure thrown — the first database's when
+   * both fail.
+   */
+  Both open(Table table, boolean readOnly) {
+    FutureTask<Store> secondStore = new FutureTask<>(() -> second.open(table, readOnly));
+    Thread opener = new Thread(secondStore, "open-" + second.name());
+    opener.setDaemon(true);
+    opener.start();
+    Store firstStore;
+    try {
+      firstStore = first.open(table, readOnly);
+    } catch (RuntimeException | Error e) {
+      closeOnceOpened(secondStore);
+      throw e;
+    }
+    try {
+      return new Both(firstStore, opened(secondStore));
+    } catch (RuntimeException | Error e) {
+      firstStore.close();
+      throw e;
+    }
+  }
+
+  /** The two stores of one table, the first database's and the second's. */
+  record Both(Store first, Store second) implements AutoCloseable {
+    @Override
+    public void close() {
+      try (Store a = first; Store b = second) {
+        // both closed, the second first
+      }
+    }
+  }
+
+  private static Store opened(FutureTask<Store> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the store is opening: wait for it, so that it is closed, not leaked
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void closeOnceOpened(FutureTask<Store> task) {
+    try {
+      opened(task).close();
+    } catch (RuntimeException | Error ignored) {
+      // the first database's failure is the one reported
+    }
   }
 
   Job {

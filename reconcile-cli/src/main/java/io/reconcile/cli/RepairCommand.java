@@ -2,7 +2,6 @@ package io.reconcile.cli;
 
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.ReconcileException.ConfigurationException;
-import io.reconcile.api.store.Store;
 import io.reconcile.core.Limits;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -173,9 +172,9 @@ final class RepairCommand implements Callable<Integer> {
           }
         });
         ReconcileReport r;
-        try (Store a = job.first().open(t, !s.apply()); Store b = job.second().open(t, !s.apply())) {
+        try (Job.Both both = job.open(t, !s.apply())) {
           Reconciler reconciler = Reconciler.newBuilder()
-              .stores(bar.observe(s.resolver().prepare(a)), s.resolver().prepare(b))
+              .stores(bar.observe(s.resolver().prepare(both.first())), s.resolver().prepare(both.second()))
               .resolver(s.resolver().resolver(job, t))
               .mode(s.apply() ? Mode.APPLY : Mode.DRY_RUN)
               .limits(limits)

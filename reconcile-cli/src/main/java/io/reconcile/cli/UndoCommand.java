@@ -1,7 +1,6 @@
 package io.reconcile.cli;
 
 import io.reconcile.api.ReconcileException.ConfigurationException;
-import io.reconcile.api.store.Store;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
 import io.reconcile.core.audit.FileAuditLog;
@@ -56,9 +55,8 @@ final class UndoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ReconcileReport r;
     try (FileAuditLog log = FileAuditLog.open(audit);
-        Store a = job.first().open(t, false);
-        Store b = job.second().open(t, false)) {
-      r = Reconciler.newBuilder().stores(a, b).auditLog(log).build().undo(runId);
+        Job.Both both = job.open(t, false)) {
+      r = Reconciler.newBuilder().stores(both.first(), both.second()).auditLog(log).build().undo(runId);
     }
     long millis = java.time.Duration.between(r.startedAt(), r.finishedAt()).toMillis();
     if (json) {
