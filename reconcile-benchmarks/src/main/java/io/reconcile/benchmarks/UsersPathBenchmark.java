@@ -38,9 +38,10 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * The users' path (issue 12): the {@code reconcile} command, run as users run it — the shaded jar
- * as a process with {@code -Xmx256m}, {@code diff URL1 URL2 -t orders -k id --json}, the MariaDB
- * password from an environment variable ({@code --password-env}) — against, in the same run and
+ * The users' path (issue 12): the {@code reconcile} command, run as users run it — the launcher
+ * {@code reconcile-cli/target/reconcile} over the shaded jar, as a process, with {@code
+ * RECONCILE_OPTS=-Xmx256m}, {@code diff URL1 URL2 -t orders -k id --json}, the MariaDB password
+ * from an environment variable ({@code --password-env}) — against, in the same run and
  * alternating, per repeat:
  *
  * <ul>
@@ -73,8 +74,9 @@ import javax.sql.DataSource;
  * [REPEATS]} for one; then any of {@code --quick} (no 10M cases), {@code --pairs=pg-pg,…} (only
  * these pairs), {@code --calls} (print the library's store calls and their time per case, see
  * {@link CallTimes}), {@code --cli-jvm="OPTIONS"} (more JVM options for the command, e.g. a flight
- * recording). The command's jar is {@code reconcile-cli/target/reconcile.jar}, found from the
- * working directory or its parent.
+ * recording), {@code --jar} (also time {@code java -Xmx256m -jar reconcile.jar}, without the
+ * launcher's JVM options and class-data archive). The launcher is {@code
+ * reconcile-cli/target/reconcile}, found from the working directory or its parent.
  */
 public final class UsersPathBenchmark {
 
@@ -99,7 +101,7 @@ public final class UsersPathBenchmark {
   private UsersPathBenchmark() {}
 
   /** What to measure and how. */
-  private record Settings(int repeats, boolean calls, List<String> cliJvm, Path jar) {}
+  private record Settings(int repeats, boolean calls, boolean jar, List<String> cliJvm, Path launcher) {}
 
   /** The command's run, as seen from outside. */
   private record CliRun(long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib, long peakHeapMib) {}
@@ -108,6 +110,7 @@ public final class UsersPathBenchmark {
     List<String> positional = new ArrayList<>();
     boolean quick = false;
     boolean calls = false;
+    boolean jar = false;
     List<String> cliJvm = List.of();
     List<String> pairs = List.of("pg-pg", "maria-maria", "pg-maria");
     for (String a : args) {
@@ -115,6 +118,8 @@ public final class UsersPathBenchmark {
         quick = true;
       } else if (a.equals("--calls")) {
         calls = true;
+      } else if (a.equals("--jar")) {
+        jar = true;
       } else if (a.startsWith("--cli-jvm=")) {
         cliJvm = List.of(a.substring("--cli-jvm=".length()).trim().split("\\s+"));
       } else if (a.startsWith("--pairs=")) {
@@ -143,9 +148,9 @@ public final class UsersPathBenchmark {
       throw new IllegalArgumentException(
           "expected 'cases [REPEATS]' or 'PAIR ROWS D [REPEATS]', but was " + String.join(" ", args));
     }
-    Settings settings = new Settings(repeats, calls, cliJvm, cliJar());
+    Settings settings = new Settings(repeats, calls, jar, cliJvm, launcher());
     System.out.printf(Locale.ROOT, "the users' path: %s; %d repeats, medians; the command: %s; this JVM's max heap %d MiB%n",
-        cases.keySet(), repeats, settings.jar(), Runtime.getRuntime().maxMemory() >> 20);
+        cases.keySet(), repeats, settings.launcher(), Runtime.getRuntime().maxMemory() >> 20);
     System.out.println(HEADER);
     List<String> rows = new ArrayList<>();
     ExecutorService two = Executors.newFixedThreadPool(2);
@@ -207,7 +212,10 @@ public final class UsersPathBenchmark {
         report[1] = Reconciler.newBuilder().stores(a, b).parallelism(THREADS).build().run();
       }
     });
-    steps.put("cli", () -> cliRun[0] = cli(s, dbs, planted));
+    steps.put("cli", () -> cliRun[0] = cli(s, dbs, planted, false));
+    if (s.jar()) {
+      steps.put("cli -jar", () -> cli(s, dbs, planted, true));
+    }
     steps.put("cli start", () -> cliStart(s));
     Rounds rounds = Rounds.of(s.repeats(), steps);
     List<String> problems = new ArrayList<>();
@@ -241,10 +249,12 @@ public final class UsersPathBenchmark {
     System.out.printf(Locale.ROOT,
         "    library over the CLI's stores (Stores.open, in process): %,.0f ms; CLI start alone (--version): %,.0f ms;"
             + " the CLI's run by its --stats (last round): %,d ms;"
-            + " CLI / MD5 floor %.2f, library / MD5 floor %.2f; %,d segments (%,d differing)%n",
+            + " CLI / MD5 floor %.2f, library / MD5 floor %.2f; %,d segments (%,d differing)%s%n",
         rounds.median("library over the CLI's stores"), rounds.median("cli start"),
         c.runMillis(),
-        cl / fm, lb / fm, r.segments(), r.segmentsDiffering());
+        cl / fm, lb / fm, r.segments(), r.segmentsDiffering(),
+        s.jar() ? String.format(Locale.ROOT, "; java -jar reconcile.jar: %,.0f ms (%.2f of the library)",
+            rounds.median("cli -jar"), rounds.median("cli -jar") / lb) : "");
     if (s.calls()) {
       System.out.println("    library's store calls, all runs: " + left + " " + right);
       System.out.println("    library's last run: " + r.stageTimes());
@@ -262,17 +272,28 @@ public final class UsersPathBenchmark {
     return Stores.open(db.jdbcUrl(), o.build());
   }
 
-  /** Runs {@code reconcile diff … --json --stats} as a process and reads what it printed. */
-  private static CliRun cli(Settings s, TestDatabase[] dbs, Planted planted) throws IOException, InterruptedException {
+  /**
+   * Runs {@code reconcile diff … --json --stats} as a process — the launcher, or with {@code jar}
+   * {@code java -jar reconcile.jar} — and reads what it printed.
+   */
+  private static CliRun cli(Settings s, TestDatabase[] dbs, Planted planted, boolean jar) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("reconcile-bench-");
     Path out = dir.resolve("out.jsonl");
     Path err = dir.resolve("err.txt");
     Path gc = dir.resolve("gc.log");
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-Xlog:gc,gc+heap+exit:file=" + gc));
-    command.addAll(s.cliJvm());
-    command.addAll(List.of("-jar", s.jar().toString(), "diff", dbs[0].jdbcUrl(), dbs[1].jdbcUrl(),
+    List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xlog:gc,gc+heap+exit:file=" + gc));
+    jvm.addAll(s.cliJvm());
+    List<String> command = new ArrayList<>();
+    if (jar) {
+      command.addAll(List.of(java(), "-jar", jar(s).toString()));
+      command.addAll(1, jvm);
+    } else {
+      command.add(s.launcher().toString());
+    }
+    command.addAll(List.of("diff", dbs[0].jdbcUrl(), dbs[1].jdbcUrl(),
         "-t", TABLE, "-k", "id", "--json", "--stats", "--threads", String.valueOf(THREADS)));
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    launcherEnvironment(pb, jvm);
     for (int n = 1; n <= 2; n++) {
       TestDatabase db = dbs[n - 1];
       command.addAll(List.of("--user" + n, db.user()));
@@ -318,8 +339,10 @@ public final class UsersPathBenchmark {
 
   /** The command's fixed cost: the JVM and the command starting, printing its version. */
   private static void cliStart(Settings s) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", s.jar().toString(), "--version")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder pb = new ProcessBuilder(s.launcher().toString(), "--version")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    launcherEnvironment(pb, List.of("-Xmx256m"));
+    Process p = pb.start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException("reconcile --version exited with " + p.exitValue());
     }
@@ -329,14 +352,24 @@ public final class UsersPathBenchmark {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
-  private static Path cliJar() {
+  /** The launcher runs this JVM's java with these JVM options, as a user sets them. */
+  private static void launcherEnvironment(ProcessBuilder pb, List<String> jvmOptions) {
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("RECONCILE_OPTS", String.join(" ", jvmOptions));
+  }
+
+  private static Path jar(Settings s) {
+    return s.launcher().resolveSibling("reconcile.jar");
+  }
+
+  private static Path launcher() {
     for (Path dir : new Path[] {Path.of(""), Path.of("..")}) {
-      Path jar = dir.resolve("reconcile-cli/target/reconcile.jar").toAbsolutePath().normalize();
-      if (Files.isRegularFile(jar)) {
-        return jar;
+      Path launcher = dir.resolve("reconcile-cli/target/reconcile").toAbsolutePath().normalize();
+      if (Files.isExecutable(launcher)) {
+        return launcher;
       }
     }
-    throw new IllegalStateException("reconcile-cli/target/reconcile.jar is not there: build it first with"
+    throw new IllegalStateException("reconcile-cli/target/reconcile is not there: build it first with"
         + " 'mvn -q install -DskipTests' in the project's directory");
   }
 

@@ -7,15 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the packaged {@code target/reconcile.jar} as a process, on the JVM running the tests. */
+/**
+ * Runs the command as users run it: the {@code target/reconcile} launcher over the packaged {@code
+ * target/reconcile.jar}, as a process, with {@code JAVA_HOME} the JVM running the tests.
+ */
 final class Cli {
 
-  private static final Path JAR = Path.of("target", "reconcile.jar");
+  private static final Path LAUNCHER = Path.of("target", "reconcile");
 
   /** What a run of the command printed, and its exit status. */
   record Result(int exit, String out, String err) {
@@ -27,31 +31,34 @@ final class Cli {
 
   private Cli() {}
 
-  /** Runs {@code java -jar target/reconcile.jar ARGS} with extra environment variables. */
+  /** Runs {@code target/reconcile ARGS} with extra environment variables. */
   static Result run(Map<String, String> env, List<String> args) {
-    List<String> command = new ArrayList<>(javaJar());
+    List<String> command = new ArrayList<>(List.of(launcher()));
     command.addAll(args);
     return exec(env, command);
   }
 
   /**
-   * Runs a command line as a user pastes it into a POSIX shell, {@code reconcile} standing for
-   * {@code java -jar target/reconcile.jar}.
+   * Runs a command line as a user pastes it into a POSIX shell, with {@code target} first on the
+   * PATH so that {@code reconcile} is the launcher.
    */
   static Result shell(Map<String, String> env, String commandLine) {
-    String function = "reconcile() { " + String.join(" ", javaJar()) + " \"$@\"; }\n";
-    return exec(env, List.of("sh", "-c", function + commandLine));
+    String path = Path.of(launcher()).getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    Map<String, String> withPath = new HashMap<>(env);
+    withPath.put("PATH", path);
+    return exec(withPath, List.of("sh", "-c", commandLine));
   }
 
   /**
-   * Starts {@code java -jar target/reconcile.jar ARGS} and returns at once: the caller reads its
-   * output, waits for it or kills it. Its stderr is merged into its stdout.
+   * Starts {@code target/reconcile ARGS} and returns at once: the caller reads its output, waits
+   * for it or kills it (the launcher execs the JVM: the process is the JVM). Its stderr is merged
+   * into its stdout.
    */
   static Process start(Map<String, String> env, List<String> args) {
-    List<String> command = new ArrayList<>(javaJar());
+    List<String> command = new ArrayList<>(List.of(launcher()));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().putAll(env);
+    environment(pb, env);
     try {
       Process p = pb.start();
       p.getOutputStream().close();
@@ -61,19 +68,24 @@ final class Cli {
     }
   }
 
-  /** The command that starts the packaged jar. */
-  static List<String> javaJar() {
-    if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing; integration tests run after `mvn package`");
+  /** The launcher's absolute path. */
+  private static String launcher() {
+    if (!Files.isExecutable(LAUNCHER)) {
+      throw new IllegalStateException(LAUNCHER.toAbsolutePath() + " is missing; integration tests run after `mvn package`");
     }
-    String java = ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("cannot tell which java runs the tests"));
-    // Short-lived JVMs: skip the optimising compiler, it costs more than it saves here.
-    return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString());
+    return LAUNCHER.toAbsolutePath().toString();
+  }
+
+  /** The caller's variables, and JAVA_HOME the JVM running the tests (the launcher runs its java). */
+  private static void environment(ProcessBuilder pb, Map<String, String> env) {
+    pb.environment().remove("RECONCILE_OPTS");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().putAll(env);
   }
 
   private static Result exec(Map<String, String> env, List<String> command) {
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(env);
+    environment(pb, env);
     try {
       Process p = pb.start();
       p.getOutputStream().close();
