@@ -201,7 +201,7 @@ public final class Normalization {
   }
 
   /** Starts from no rules. */
-  public static Builder builder() {
+  public static Builder newBuilder() {
     return new Builder();
   }
 

@@ -25,7 +25,7 @@ class NormalizationTest {
   @Test
   void truncatesTimestampsTrimsAndNormalisesText() {
     Normalization n =
-        Normalization.builder().timestampPrecision(ChronoUnit.MICROS).trim(Normalization.Trim.TRAILING).nfc().build();
+        Normalization.newBuilder().timestampPrecision(ChronoUnit.MICROS).trim(Normalization.Trim.TRAILING).nfc().build();
     Value.MapValue d =
         doc(Map.of("t", Instant.parse("2024-01-01T00:00:00.123456789Z"), "s", "e\u0301  ", "nested", List.of("x  ")));
     Value.MapValue out = n.apply(d);
@@ -37,7 +37,7 @@ class NormalizationTest {
   @Test
   void perFieldRulesRenamesAndIgnoredFields() {
     Normalization n =
-        Normalization.builder()
+        Normalization.newBuilder()
             .rename("full_name", "name")
             .ignore("updated_at")
             .field("price", r -> r.withDecimalScale(2))
@@ -55,7 +55,7 @@ class NormalizationTest {
 
   @Test
   void scaleCanBeDeclaredSignificant() {
-    Normalization n = Normalization.builder().field("amount", r -> r.withScaleSignificant(true)).build();
+    Normalization n = Normalization.newBuilder().field("amount", r -> r.withScaleSignificant(true)).build();
     Entry a = n.apply(Entry.of(Key.of(1), Map.of("amount", new BigDecimal("1.0"))));
     Entry b = n.apply(Entry.of(Key.of(1), Map.of("amount", new BigDecimal("1.00"))));
     assertThat(a.hash()).isNotEqualTo(b.hash());
@@ -65,9 +65,9 @@ class NormalizationTest {
 
   @Test
   void rejectsConflictingRules() {
-    assertThatThrownBy(() -> Normalization.builder().rename("a", "x").rename("b", "x"))
+    assertThatThrownBy(() -> Normalization.newBuilder().rename("a", "x").rename("b", "x"))
         .hasMessageContaining("two store fields would both be called 'x'");
-    assertThatThrownBy(() -> Normalization.builder().rename("a", "x").rename("a", "y"))
+    assertThatThrownBy(() -> Normalization.newBuilder().rename("a", "x").rename("a", "y"))
         .hasMessageContaining("already renamed to 'x'");
     assertThatThrownBy(() -> Normalization.Rule.IDENTITY.withDecimalScale(-1))
         .hasMessageContaining("decimal scale must be >= 0, but was -1");
@@ -78,7 +78,7 @@ class NormalizationTest {
   @Test
   void comparesUuidsAsTheirCanonicalText() {
     java.util.UUID id = java.util.UUID.fromString("0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9");
-    Normalization n = Normalization.builder().asText("ref", "refs").field("other", r -> r.withTrim(Normalization.Trim.BOTH)).build();
+    Normalization n = Normalization.newBuilder().asText("ref", "refs").field("other", r -> r.withTrim(Normalization.Trim.BOTH)).build();
     Value.MapValue out = n.apply(doc(Map.of("ref", id, "refs", List.of(id, "x"), "other", id, "plain", id)));
 
     assertThat(out.fields().get("ref")).isEqualTo(Value.of("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"));
@@ -98,13 +98,13 @@ class NormalizationTest {
         .isNotEqualTo(Entry.of(Key.of(1), Map.of("ref", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")).hash());
     assertThat(n.ruleFor("plain").asText()).isFalse();
     assertThat(Normalization.Rule.IDENTITY.withAsText(true).withAsText(false)).isEqualTo(Normalization.Rule.IDENTITY);
-    assertThat(n).isEqualTo(Normalization.builder().asText("refs", "ref").field("other", r -> r.withTrim(Normalization.Trim.BOTH)).build());
+    assertThat(n).isEqualTo(Normalization.newBuilder().asText("refs", "ref").field("other", r -> r.withTrim(Normalization.Trim.BOTH)).build());
     assertThat(n.comparedAsText()).containsExactlyInAnyOrder("ref", "refs");
     // Other rules of the field still apply, whether given before or after.
-    Normalization trimmed = Normalization.builder().asText("ref").trim(Normalization.Trim.BOTH).build();
+    Normalization trimmed = Normalization.newBuilder().asText("ref").trim(Normalization.Trim.BOTH).build();
     assertThat(trimmed.ruleFor("ref")).isEqualTo(Normalization.Rule.IDENTITY.withTrim(Normalization.Trim.BOTH).withAsText(true));
     assertThat(trimmed.apply(doc(Map.of("ref", " x ", "id", id))).fields())
         .containsEntry("ref", Value.of("x")).containsEntry("id", Value.of(id));
-    assertThatThrownBy(() -> Normalization.builder().asText("")).hasMessageContaining("must not be empty");
+    assertThatThrownBy(() -> Normalization.newBuilder().asText("")).hasMessageContaining("must not be empty");
   }
 }

@@ -30,7 +30,7 @@ class RedactionTest {
 
   @Test
   void optionsNeverPrintSecrets() {
-    StoreOptions o = StoreOptions.builder().property("password", "hunter2").property("fetchSize", "500").build();
+    StoreOptions o = StoreOptions.newBuilder().property("password", "hunter2").property("fetchSize", "500").build();
     assertThat(o.toString()).contains("password=***").contains("fetchSize=500").doesNotContain("hunter2");
   }
 

@@ -76,8 +76,8 @@ public final class JdbcBenchmark {
     System.out.printf(Locale.ROOT, "%s: %,d rows per table, d = %,d (generated in %.0f s); parallelism %d; max heap %d MiB%n",
         pair, rows, d, (System.nanoTime() - g0) / 1e9, parallelism, Runtime.getRuntime().maxMemory() >> 20);
 
-    CallTimes left = new CallTimes(JdbcStore.builder(pool(a, parallelism)).id("left").table(TABLE).fetchSize(10_000).build());
-    CallTimes right = new CallTimes(JdbcStore.builder(pool(b, parallelism)).id("right").table(TABLE).fetchSize(10_000).build());
+    CallTimes left = new CallTimes(JdbcStore.newBuilder(pool(a, parallelism)).id("left").table(TABLE).fetchSize(10_000).build());
+    CallTimes right = new CallTimes(JdbcStore.newBuilder(pool(b, parallelism)).id("right").table(TABLE).fetchSize(10_000).build());
     System.out.println("hash schemes: " + left.hashSchemes() + " / " + right.hashSchemes());
     Reconciler reconciler =
         Reconciler.newBuilder()

@@ -4,9 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.reconcile.api.Entry;
 import io.reconcile.api.KeyRange;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.jdbc.JdbcStore;
 import io.reconcile.testservers.TestDatabase;
 import io.reconcile.testservers.TestServers;
@@ -50,7 +50,7 @@ public final class RepairBenchmark {
     config.setDataSource(db.dataSource());
     config.setMaximumPoolSize(2);
     try (HikariDataSource pool = new HikariDataSource(config)) {
-      JdbcStore store = JdbcStore.builder(pool).table("t").build();
+      JdbcStore store = JdbcStore.newBuilder(pool).table("t").build();
       for (int round = 0; round < rounds; round++) {
         List<Entry> current;
         try (Stream<Entry> scan = store.scan(KeyRange.all())) {

@@ -195,8 +195,8 @@ public final class UsersPathBenchmark {
     long[] naiveFound = new long[1];
     ReconcileReport[] report = new ReconcileReport[2]; // the library's, the library's over the CLI's stores
     CliRun[] cliRun = new CliRun[1];
-    Store left = JdbcStore.builder(pools[0]).id(TABLE + "@first").table(TABLE).keyColumns("id").readOnly(true).build();
-    Store right = JdbcStore.builder(pools[1]).id(TABLE + "@second").table(TABLE).keyColumns("id").readOnly(true).build();
+    Store left = JdbcStore.newBuilder(pools[0]).id(TABLE + "@first").table(TABLE).keyColumns("id").readOnly(true).build();
+    Store right = JdbcStore.newBuilder(pools[1]).id(TABLE + "@second").table(TABLE).keyColumns("id").readOnly(true).build();
     if (s.calls()) {
       left = new CallTimes(left);
       right = new CallTimes(right);
@@ -264,7 +264,7 @@ public final class UsersPathBenchmark {
 
   /** A store as the command opens it: by URL, a new connection per operation. */
   private static Store cliStore(TestDatabase db, String side) {
-    StoreOptions.Builder o = StoreOptions.builder().id(TABLE + "@" + side).dataset(TABLE).keyFields("id").readOnly(true)
+    StoreOptions.Builder o = StoreOptions.newBuilder().id(TABLE + "@" + side).dataset(TABLE).keyFields("id").readOnly(true)
         .property("user", db.user());
     if (!db.password().isEmpty()) {
       o.property("password", db.password());

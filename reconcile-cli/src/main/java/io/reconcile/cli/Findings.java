@@ -2,7 +2,7 @@ package io.reconcile.cli;
 
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.core.ReconcileListener;
 import io.reconcile.core.ReconcileReport;
 import java.time.Duration;

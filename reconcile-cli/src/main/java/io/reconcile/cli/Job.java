@@ -141,7 +141,7 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
     /** The store over one table of this database; read-only unless the caller repairs. */
     Store open(Table table, boolean readOnly) {
       StoreOptions.Builder o =
-          StoreOptions.builder()
+          StoreOptions.newBuilder()
               .id(storeId(table))
               .dataset(table.nameOn(this))
               .keyFields(table.keys().toArray(String[]::new))

@@ -23,7 +23,7 @@ final class NormalizeRules {
 
   /** @throws ConfigurationException naming a rule that is not one of {@link #HELP} */
   static Normalization parse(List<String> rules) {
-    Normalization.Builder b = Normalization.builder();
+    Normalization.Builder b = Normalization.newBuilder();
     for (String rule : rules) {
       String r = rule.strip();
       int eq = r.indexOf('=');

@@ -3,7 +3,7 @@ package io.reconcile.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reconcile.api.Entry;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.core.ReconcileReport;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

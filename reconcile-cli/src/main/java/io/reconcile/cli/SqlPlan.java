@@ -4,7 +4,7 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.RepairAction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

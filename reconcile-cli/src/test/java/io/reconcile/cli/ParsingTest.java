@@ -48,7 +48,7 @@ class ParsingTest {
     assertThat(n.ruleFor("ref").asText()).isTrue();
     assertThat(n.ruleFor("ref").trim()).isEqualTo(Normalization.Trim.BOTH);
     assertThat(n.ruleFor("other").asText()).isFalse();
-    assertThat(n).isEqualTo(Normalization.builder().asText("id", "ref").trim(Normalization.Trim.BOTH).build());
+    assertThat(n).isEqualTo(Normalization.newBuilder().asText("id", "ref").trim(Normalization.Trim.BOTH).build());
     assertThat(NormalizeRules.HELP).contains("text=COLUMN");
     assertThatThrownBy(() -> NormalizeRules.parse(List.of("text=")))
         .isInstanceOf(ConfigurationException.class)

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

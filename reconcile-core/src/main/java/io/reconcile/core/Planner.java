@@ -2,9 +2,9 @@ package io.reconcile.core;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.repair.Resolution;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,9 +1,9 @@
 package io.reconcile.core;
 
 import io.reconcile.api.KeyRange;
-import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.RepairAction;
 import java.time.Duration;
 import java.util.List;
 

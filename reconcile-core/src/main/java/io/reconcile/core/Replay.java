@@ -1,7 +1,7 @@
 package io.reconcile.core;
 
 import io.reconcile.api.ReconcileException;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.audit.AuditRecord;

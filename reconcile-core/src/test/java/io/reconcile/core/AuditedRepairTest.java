@@ -9,10 +9,10 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.ForwardingStore;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.core.audit.AuditLog;
@@ -144,7 +144,7 @@ class AuditedRepairTest {
       AuditLog audit = AuditLog.inMemory();
       Reconciler rec = applying(audit, s).build();
       rec.run("r1");
-      RepairAction stray = RepairAction.upsert("b", row(7, "x"), io.reconcile.api.repair.Expected.absent());
+      RepairAction stray = RepairAction.upsert("b", row(7, "x"), io.reconcile.api.store.Expected.absent());
       audit.append(new AuditRecord("r1", AuditRecord.Type.INTENT, java.time.Instant.EPOCH, stray, "d", null, null, null, null));
       Digest after = digest(s[1]);
       assertThatThrownBy(() -> rec.undo("r1"))
@@ -243,7 +243,7 @@ class AuditedRepairTest {
     void restoresWholeRows() {
       String name = "whole-rows-" + System.nanoTime();
       MemoryStore raw = MemoryStore.named(name); // every stored field
-      MemoryStore b = MemoryStore.named(name, StoreOptions.builder().id("b").fields("v").build());
+      MemoryStore b = MemoryStore.named(name, StoreOptions.newBuilder().id("b").fields("v").build());
       MemoryStore a = MemoryStore.create("a");
       a.putAll(List.of(row(1, "new"), row(2, "same")));
       Entry updated = Entry.of(Key.of(1), Map.of("v", "old", "note", "kept outside the comparison"));

@@ -1,9 +1,9 @@
 package io.reconcile.core;
 
 import io.reconcile.api.ReconcileException;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.ForwardingStore;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.reconcile.core;
 
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.repair.Resolution;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.testkit.RepairPlanContract;
 import java.util.List;
 import net.jqwik.api.PropertyDefaults;

@@ -10,9 +10,9 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
-import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.audit.AuditRecord;
@@ -275,7 +275,7 @@ class ReconcilerTest {
     @DisplayName("a read-only target is skipped, not written")
     void readOnly() {
       MemoryStore a = MemoryStore.create("a");
-      MemoryStore b = MemoryStore.create("b", StoreOptions.builder().readOnly(true).build());
+      MemoryStore b = MemoryStore.create("b", StoreOptions.newBuilder().readOnly(true).build());
       a.put(row(1, "x"));
       ReconcileReport r = builder(a, b).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).limits(Limits.NONE).build().run();
       assertThat(r.skipped()).isEqualTo(1);

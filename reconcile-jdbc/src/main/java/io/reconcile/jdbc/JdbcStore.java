@@ -12,9 +12,9 @@ import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.ReconcileException.StoreUnavailableException;
 import io.reconcile.api.Value;
 import io.reconcile.api.Version;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
@@ -144,7 +144,7 @@ public final class JdbcStore implements Store {
   }
 
   /** Starts configuring a store over a table reached through {@code dataSource}. */
-  public static Builder builder(DataSource dataSource) {
+  public static Builder newBuilder(DataSource dataSource) {
     return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
   }
 

@@ -102,7 +102,7 @@ public final class JdbcStoreProvider implements StoreProvider {
     DriverManagerSource source = new DriverManagerSource(uri, props, secrets);
     Normalization n = options.normalization();
     JdbcStore.Builder b =
-        JdbcStore.builder(source)
+        JdbcStore.newBuilder(source)
             .table(table)
             .normalization(n)
             .readOnly(options.readOnly())

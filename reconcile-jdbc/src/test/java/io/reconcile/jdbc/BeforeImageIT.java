@@ -7,9 +7,9 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.jdbc.CrossDialectIT.Product;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ class BeforeImageIT {
   void deleteAndUpdateRestoreEveryColumn(Product product) {
     DataSource ds = table(product);
     String before = everything(ds);
-    JdbcStore store = JdbcStore.builder(ds).table("t").columns("a").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").columns("a").build();
     Map<Key, Entry> now = store.get(List.of(Key.of(1), Key.of(2)));
     Entry written = Entry.of(Key.of(1), Map.of("a", "changed"));
 
@@ -78,7 +78,7 @@ class BeforeImageIT {
   @EnumSource(value = Product.class, names = {"POSTGRES", "MARIADB"})
   void restoreNamingAMissingColumnIsRefused(Product product) {
     DataSource ds = table(product);
-    JdbcStore store = JdbcStore.builder(ds).table("t").columns("a").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").columns("a").build();
     Entry e = Entry.of(Key.of(9), Map.of("a", "x"));
 
     assertThatThrownBy(() -> store.apply(List.of(RepairAction.restore(

@@ -8,9 +8,9 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException.ConfigurationException;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -35,7 +35,7 @@ class CatalogValidationTest {
           "INSERT INTO \"we\"\"ird\" VALUES (1, 'x', 5)");
 
   private static JdbcStore.Builder on(String table) {
-    return JdbcStore.builder(DB).table(table);
+    return JdbcStore.newBuilder(DB).table(table);
   }
 
   @Test
@@ -46,7 +46,7 @@ class CatalogValidationTest {
         .hasMessage("table 'nope' was not found in the database catalog; check its name and schema"
             + " (give it as table or schema.table) and that this user may see it");
     assertThatThrownBy(() -> on("sales.nope").build()).hasMessageContaining("table 'sales.nope' was not found");
-    assertThatThrownBy(() -> JdbcStore.builder(DB).build()).hasMessageContaining("needs a table; set it with table(...)");
+    assertThatThrownBy(() -> JdbcStore.newBuilder(DB).build()).hasMessageContaining("needs a table; set it with table(...)");
   }
 
   @Test
@@ -91,7 +91,7 @@ class CatalogValidationTest {
         "CREATE TABLE base (id INT NOT NULL, name VARCHAR(20))",
         "INSERT INTO base VALUES (1, 'a'), (2, 'b'), (3, 'c')",
         "CREATE VIEW v AS SELECT id, name FROM base");
-    JdbcStore view = JdbcStore.builder(ds).table("v").keyColumns("id").trustKey(true).fetchSize(1).build();
+    JdbcStore view = JdbcStore.newBuilder(ds).table("v").keyColumns("id").trustKey(true).fetchSize(1).build();
     try (Stream<Entry> s = view.scan(KeyRange.all())) {
       assertThat(s.map(Entry::key)).containsExactly(Key.of(1), Key.of(2), Key.of(3));
     }
@@ -104,7 +104,7 @@ class CatalogValidationTest {
     try (Stream<Entry> s = view.scan(KeyRange.all())) {
       assertThatThrownBy(s::count).hasMessageContaining("key 2 is held by more than one row of table 'v'");
     }
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("v").keyColumns("id").trustKey(true).build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("v").keyColumns("id").trustKey(true).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("key 2 is held by more than one row of table 'v'");
     assertThat(H2.count(ds, "SELECT COUNT(*) FROM base")).isEqualTo(4);
@@ -117,7 +117,7 @@ class CatalogValidationTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("table 'odd' has columns of types reconcile cannot compare: [T TIME, ARR INTEGER ARRAY];"
             + " list the columns to compare with columns(...) or ignore these with Normalization.ignore(...)");
-    assertThat(on("odd").columns().normalization(Normalization.builder().ignore("t", "arr").build()).build()).isNotNull();
+    assertThat(on("odd").columns().normalization(Normalization.newBuilder().ignore("t", "arr").build()).build()).isNotNull();
     assertThatThrownBy(() -> on("odd").columns("t").build()).hasMessageContaining("column 't' of table 'odd' has type TIME");
     assertThatThrownBy(() -> on("deckey").build())
         .hasMessageContaining("key column 'ID' of table 'deckey' has type DECIMAL, which cannot be a reconcile key part");
@@ -136,7 +136,7 @@ class CatalogValidationTest {
   @Test
   @DisplayName("identifiers holding quotes are quoted and work; an injection attempt is just an unknown table")
   void quoting() {
-    JdbcStore weird = JdbcStore.builder(DB).id("weird").table("we\"ird").build();
+    JdbcStore weird = JdbcStore.newBuilder(DB).id("weird").table("we\"ird").build();
     Entry one = weird.get(List.of(Key.of(1))).get(Key.of(1));
     assertThat(one.fields().fields()).containsOnlyKeys("va'l\"ue", "MixedCase");
     Entry changed = Entry.of(Key.of(1), Map.of("va'l\"ue", "y", "MixedCase", 6));

@@ -10,9 +10,9 @@ import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -66,7 +66,7 @@ class ConvertibleTypesIT {
   }
 
   private static JdbcStore store(DataSource ds, String id, String table, Normalization n) {
-    return JdbcStore.builder(ds).id(id).table(table).normalization(n).build();
+    return JdbcStore.newBuilder(ds).id(id).table(table).normalization(n).build();
   }
 
   private static String values(LongStream ids, java.util.function.LongFunction<String> row) {
@@ -220,7 +220,7 @@ class ConvertibleTypesIT {
             + " compare equal; to compare UUIDs with text that spells them (lowercase, 8-4-4-4-12),"
             + " compare 'ref' as text in store 'pg' (Normalization.Builder.asText(\"ref\"))");
 
-    Normalization asText = Normalization.builder().asText("ref").build();
+    Normalization asText = Normalization.newBuilder().asText("ref").build();
     JdbcStore uuids = store(pg, "pg", "r", asText);
     JdbcStore texts = store(od, "other", "r", asText);
     assertThat(uuids.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);
@@ -283,7 +283,7 @@ class ConvertibleTypesIT {
             + " UUIDs with text that spells them (lowercase, 8-4-4-4-12), compare 'id' as text in store"
             + " 'pg' (Normalization.Builder.asText(\"id\"))");
 
-    Normalization asText = Normalization.builder().asText("id").build();
+    Normalization asText = Normalization.newBuilder().asText("id").build();
     JdbcStore uuids = store(pg, "pg", "u", asText);
     JdbcStore texts = store(od, "other", "u", asText);
     assertThat(uuids.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);

@@ -9,9 +9,9 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -89,7 +89,7 @@ class CrossDialectIT {
   /** The columns every product digests in SQL. */
   static final String[] PUSHED = {"i", "s", "n", "n6", "nn", "t", "v", "b", "dt", "ts", "tz", "u", "bin", "big"};
 
-  static final Normalization FLOATS = Normalization.builder()
+  static final Normalization FLOATS = Normalization.newBuilder()
       .field("r", r -> r.withSignificantDigits(6))
       .field("d", r -> r.withSignificantDigits(15))
       .build();
@@ -131,11 +131,11 @@ class CrossDialectIT {
   }
 
   static JdbcStore full(DataSource ds, String id) {
-    return JdbcStore.builder(ds).id(id).table("items").normalization(FLOATS).fetchSize(64).build();
+    return JdbcStore.newBuilder(ds).id(id).table("items").normalization(FLOATS).fetchSize(64).build();
   }
 
   static JdbcStore pushed(DataSource ds, String id) {
-    return JdbcStore.builder(ds).id(id).table("items").columns(PUSHED).fetchSize(64).build();
+    return JdbcStore.newBuilder(ds).id(id).table("items").columns(PUSHED).fetchSize(64).build();
   }
 
   static JdbcStore seeded(DataSource ds, String id, List<Entry> rows) {

@@ -9,8 +9,8 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.RowHash;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -176,8 +176,8 @@ class CrossProductDigestIT {
     Map<String, String> failures = new TreeMap<>();
     for (int i = 0; i < PAIRS.size(); i++) {
       Pair c = PAIRS.get(i);
-      JdbcStore left = JdbcStore.builder(p).id("pg").table("c" + i).build();
-      JdbcStore right = JdbcStore.builder(m).id("maria").table("c" + i).build();
+      JdbcStore left = JdbcStore.newBuilder(p).id("pg").table("c" + i).build();
+      JdbcStore right = JdbcStore.newBuilder(m).id("maria").table("c" + i).build();
       HashScheme scheme = typedScheme(left);
       assertThat(typedScheme(right)).as("%s", c).isEqualTo(scheme);
       boolean digestsEqual = left.digest(List.of(KeyRange.all()), scheme).equals(right.digest(List.of(KeyRange.all()), scheme));
@@ -202,8 +202,8 @@ class CrossProductDigestIT {
       pgSql.add("INSERT INTO w VALUES " + r);
       mariaSql.add("INSERT INTO w VALUES " + r);
     }
-    JdbcStore left = JdbcStore.builder(Postgres.fresh(pgSql.toArray(String[]::new))).id("pg").table("w").build();
-    JdbcStore right = JdbcStore.builder(MariaDb.fresh(mariaSql.toArray(String[]::new))).id("maria").table("w").build();
+    JdbcStore left = JdbcStore.newBuilder(Postgres.fresh(pgSql.toArray(String[]::new))).id("pg").table("w").build();
+    JdbcStore right = JdbcStore.newBuilder(MariaDb.fresh(mariaSql.toArray(String[]::new))).id("maria").table("w").build();
     HashScheme scheme = typedScheme(left);
     List<KeyHash> hashes = rowHashes(left, List.of(KeyRange.all()), scheme);
     assertThat(rowHashes(right, List.of(KeyRange.all()), scheme)).isEqualTo(hashes);
@@ -211,7 +211,7 @@ class CrossProductDigestIT {
     List<RowHash> underOneKey = new ArrayList<>();
     for (int i = 0; i < rows.length; i++) {
       String values = rows[i].substring(rows[i].indexOf(','));
-      JdbcStore one = JdbcStore.builder(Postgres.fresh("CREATE TABLE w (id bigint PRIMARY KEY, a text, b text)",
+      JdbcStore one = JdbcStore.newBuilder(Postgres.fresh("CREATE TABLE w (id bigint PRIMARY KEY, a text, b text)",
           "INSERT INTO w VALUES (1" + values)).id("pg").table("w").build();
       underOneKey.add(rowHashes(one, List.of(KeyRange.all()), scheme).get(0).hash());
     }

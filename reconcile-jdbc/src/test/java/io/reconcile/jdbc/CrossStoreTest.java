@@ -7,8 +7,8 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
@@ -31,7 +31,7 @@ class CrossStoreTest {
   private static JdbcStore typedTable(String id, List<Entry> rows) {
     DataSource ds = H2.fresh(JdbcStoreTest.Types.DDL);
     DATA_SOURCES.put(id, ds);
-    JdbcStore s = JdbcStore.builder(ds).id(id).table("items").fetchSize(50).build();
+    JdbcStore s = JdbcStore.newBuilder(ds).id(id).table("items").fetchSize(50).build();
     List<RepairAction> seed = new ArrayList<>();
     for (Entry e : rows) {
       seed.add(RepairAction.upsert(id, e, Expected.absent()));
@@ -100,8 +100,8 @@ class CrossStoreTest {
     H2.exec(b, "INSERT INTO kv SELECT X, 'v' || X, X / 8.0 FROM SYSTEM_RANGE(1, 2000) WHERE MOD(X, 97) <> 0",
         "UPDATE kv SET v = 'drift' WHERE MOD(id, 211) = 0",
         "INSERT INTO kv VALUES (-1, 'extra', 0), (99999, 'extra', 1)");
-    JdbcStore primary = JdbcStore.builder(a).id("a").table("kv").build();
-    JdbcStore replica = JdbcStore.builder(b).id("b").table("kv").build();
+    JdbcStore primary = JdbcStore.newBuilder(a).id("a").table("kv").build();
+    JdbcStore replica = JdbcStore.newBuilder(b).id("b").table("kv").build();
     ReconcileReport report = reconcile(primary, replica);
     assertThat(report.applied()).isEqualTo(20 + 9 + 2);
     assertThat(report.converged()).isTrue();

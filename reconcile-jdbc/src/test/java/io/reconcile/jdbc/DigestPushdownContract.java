@@ -8,9 +8,9 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.core.memory.MemoryStore;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -72,7 +72,7 @@ abstract class DigestPushdownContract {
     AtomicInteger statements = new AtomicInteger();
     DataSource ds = counting(freshItems(), statements);
     JdbcStore db = seeded(ds, "db", rows);
-    JdbcStore client = JdbcStore.builder(ds).id("db").table("items").serverSideDigest(false).build();
+    JdbcStore client = JdbcStore.newBuilder(ds).id("db").table("items").serverSideDigest(false).build();
     MemoryStore mem = MemoryStore.create("mem");
     mem.putAll(rows);
 
@@ -169,7 +169,7 @@ abstract class DigestPushdownContract {
       List<Entry> rows = t.getValue().stream()
           .map(k -> Entry.of(Key.of(k), Map.of("v", "v:" + k)))
           .toList();
-      JdbcStore db = JdbcStore.builder(t.getKey()).table("words").fetchSize(3).build();
+      JdbcStore db = JdbcStore.newBuilder(t.getKey()).table("words").fetchSize(3).build();
       List<RepairAction> seed = new ArrayList<>();
       rows.forEach(e -> seed.add(RepairAction.upsert("words", e, Expected.absent())));
       db.apply(seed);
@@ -200,22 +200,22 @@ abstract class DigestPushdownContract {
     List<Entry> rows = PostgresDigestIT.rows();
     DataSource ds = freshItems();
     seeded(ds, "items", rows);
-    Normalization renamed = Normalization.builder().rename("t", "title").ignore("bin").build();
-    JdbcStore db = JdbcStore.builder(ds).table("items").normalization(renamed).build();
+    Normalization renamed = Normalization.newBuilder().rename("t", "title").ignore("bin").build();
+    JdbcStore db = JdbcStore.newBuilder(ds).table("items").normalization(renamed).build();
     assertThat(db.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);
     MemoryStore mem = MemoryStore.create("mem");
     rows.forEach(e -> mem.put(renamed.apply(e)));
     assertThat(db.digest(KeyRange.all())).isEqualTo(mem.digest(KeyRange.all()));
 
-    Normalization trim = Normalization.builder().trim(Normalization.Trim.TRAILING).build();
-    JdbcStore trimmed = JdbcStore.builder(ds).table("items").normalization(trim).build();
+    Normalization trim = Normalization.newBuilder().trim(Normalization.Trim.TRAILING).build();
+    JdbcStore trimmed = JdbcStore.newBuilder(ds).table("items").normalization(trim).build();
     assertThat(trimmed.capabilities()).doesNotContain(Capability.SERVER_SIDE_DIGEST);
     assertThat(trimmed.dialectName()).contains("client-side").contains("normalisation rule");
     MemoryStore trimmedMem = MemoryStore.create("trimmed");
     rows.forEach(e -> trimmedMem.put(trim.apply(e)));
     assertThat(trimmed.digest(KeyRange.all())).isEqualTo(trimmedMem.digest(KeyRange.all()));
 
-    JdbcStore floats = JdbcStore.builder(floatTable()).table("f").build();
+    JdbcStore floats = JdbcStore.newBuilder(floatTable()).table("f").build();
     assertThat(floats.capabilities()).doesNotContain(Capability.SERVER_SIDE_DIGEST);
     assertThat(floats.dialectName()).contains("client-side").containsIgnoringCase("column x");
     MemoryStore floatMem = MemoryStore.create("f");

@@ -43,7 +43,7 @@ class FingerprintIT {
   }
 
   private static Map<String, String> fingerprint(DataSource ds, String... columns) {
-    return JdbcStore.builder(ds).table("orders").columns(columns).build().fingerprint();
+    return JdbcStore.newBuilder(ds).table("orders").columns(columns).build().fingerprint();
   }
 
   @ParameterizedTest
@@ -97,7 +97,7 @@ class FingerprintIT {
             + " CREATE ROLE plain LOGIN; END IF; END $$",
         "GRANT SELECT ON orders TO plain");
     Function<String, StoreOptions> options =
-        user -> StoreOptions.builder().dataset("orders").property("user", user).build();
+        user -> StoreOptions.newBuilder().dataset("orders").property("user", user).build();
 
     Map<String, String> plain = new JdbcStoreProvider().open(db.jdbcUrl().replace("user=postgres", "user=plain"),
         options.apply("plain")).fingerprint();

@@ -80,21 +80,21 @@ class H2DigestTest extends DigestPushdownContract {
             + " ('', -3, NULL, NULL, NULL)",
         "CREATE TABLE j (id INT PRIMARY KEY, doc JSON)",
         "INSERT INTO j VALUES (1, JSON '{\"a\":[1,2]}'), (2, NULL)");
-    JdbcStore db = JdbcStore.builder(ds).table("o").build();
-    JdbcStore client = JdbcStore.builder(ds).table("o").serverSideDigest(false).build();
+    JdbcStore db = JdbcStore.newBuilder(ds).table("o").build();
+    JdbcStore client = JdbcStore.newBuilder(ds).table("o").serverSideDigest(false).build();
     assertThat(db.dialectName()).isEqualTo("h2");
     assertThat(db.digest(KeyRange.all())).isEqualTo(client.digest(KeyRange.all()));
     assertThat(db.digest(KeyRange.atLeast(io.reconcile.api.Key.of("\uFFFD"))).count()).isEqualTo(2);
-    JdbcStore json = JdbcStore.builder(ds).table("j").build();
+    JdbcStore json = JdbcStore.newBuilder(ds).table("j").build();
     assertThat(json.capabilities()).doesNotContain(Capability.SERVER_SIDE_DIGEST);
     assertThat(json.digest(KeyRange.all()))
-        .isEqualTo(JdbcStore.builder(ds).table("j").serverSideDigest(false).build().digest(KeyRange.all()));
+        .isEqualTo(JdbcStore.newBuilder(ds).table("j").serverSideDigest(false).build().digest(KeyRange.all()));
   }
 
   @Test
   @DisplayName("an embedded H2 hashes client-side (faster in the same JVM), text keys still by code point")
   void embeddedHashesClientSide() {
-    JdbcStore embedded = JdbcStore.builder(H2.fresh(DDL)).table("items").build();
+    JdbcStore embedded = JdbcStore.newBuilder(H2.fresh(DDL)).table("items").build();
     assertThat(embedded.capabilities()).doesNotContain(Capability.SERVER_SIDE_DIGEST);
     assertThat(embedded.dialectName()).isEqualTo("h2 (client-side digests: embedded, where hashing in the JVM is faster)");
     assertThat(embedded.queries().page(List.of(KeyRange.all()), io.reconcile.api.Key.of(1), false, 10).text())

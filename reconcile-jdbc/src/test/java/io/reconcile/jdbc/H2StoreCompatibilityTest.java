@@ -15,13 +15,13 @@ class H2StoreCompatibilityTest extends StoreCompatibilityKit {
 
   @Override
   protected Store newStore() {
-    return JdbcStore.builder(H2.fresh(TABLE)).id("kit").table("kit").build();
+    return JdbcStore.newBuilder(H2.fresh(TABLE)).id("kit").table("kit").build();
   }
 
   @Override
   protected Optional<Store> newReadOnlyStore() {
     DataSource ds = H2.fresh(TABLE);
-    return Optional.of(JdbcStore.builder(ds).id("kit").table("kit").readOnly(true).build());
+    return Optional.of(JdbcStore.newBuilder(ds).id("kit").table("kit").readOnly(true).build());
   }
 
   @Override
@@ -32,8 +32,8 @@ class H2StoreCompatibilityTest extends StoreCompatibilityKit {
   /** An unknown table, a column name holding a quote, and a key that is not unique. */
   static Map<String, Supplier<Store>> badConfigurations(Supplier<DataSource> kitTable) {
     return Map.of(
-        "no_such_table", () -> JdbcStore.builder(kitTable.get()).table("no_such_table").build(),
-        "na\"me", () -> JdbcStore.builder(kitTable.get()).table("kit").columns("na\"me").build(),
-        "amount", () -> JdbcStore.builder(kitTable.get()).table("kit").keyColumns("amount").build());
+        "no_such_table", () -> JdbcStore.newBuilder(kitTable.get()).table("no_such_table").build(),
+        "na\"me", () -> JdbcStore.newBuilder(kitTable.get()).table("kit").columns("na\"me").build(),
+        "amount", () -> JdbcStore.newBuilder(kitTable.get()).table("kit").keyColumns("amount").build());
   }
 }

@@ -33,7 +33,7 @@ class IntegerSegmentsTest {
   void denseKeys() {
     DataSource ds = H2.fresh("CREATE TABLE t (id bigint PRIMARY KEY, v int)",
         "INSERT INTO t SELECT x, x FROM SYSTEM_RANGE(1, 1000)");
-    JdbcStore store = JdbcStore.builder(ds).table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").build();
     List<Segment> segments = store.segments(KeyRange.all(), 10);
     assertThat(segments).hasSize(10);
     assertCovers(segments, KeyRange.all());
@@ -49,7 +49,7 @@ class IntegerSegmentsTest {
         "INSERT INTO t SELECT x, x FROM SYSTEM_RANGE(1, 100)",
         "INSERT INTO t SELECT x + 1000000000000, x FROM SYSTEM_RANGE(1, 100)",
         "INSERT INTO t VALUES (-9223372036854775808, 0), (9223372036854775807, 0)");
-    JdbcStore store = JdbcStore.builder(ds).table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").build();
     for (KeyRange range : List.of(KeyRange.all(), KeyRange.of(Key.of(-5), Key.of(1000000000050L)))) {
       List<Segment> segments = store.segments(range, 16);
       assertCovers(segments, range);
@@ -66,7 +66,7 @@ class IntegerSegmentsTest {
   @DisplayName("an empty range is one empty segment; a single key is one segment")
   void degenerate() {
     DataSource ds = H2.fresh("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (5)");
-    JdbcStore store = JdbcStore.builder(ds).table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").build();
     KeyRange empty = KeyRange.of(Key.of(10), Key.of(20));
     assertThat(store.segments(empty, 8)).containsExactly(new Segment(empty, 0));
     assertThat(store.segments(KeyRange.all(), 8)).containsExactly(new Segment(KeyRange.all(), 1));

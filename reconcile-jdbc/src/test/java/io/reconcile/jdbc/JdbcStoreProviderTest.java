@@ -36,7 +36,7 @@ class JdbcStoreProviderTest {
   }
 
   private static StoreOptions.Builder options() {
-    return StoreOptions.builder().dataset("orders").property("user", "sa");
+    return StoreOptions.newBuilder().dataset("orders").property("user", "sa");
   }
 
   @Test
@@ -53,7 +53,7 @@ class JdbcStoreProviderTest {
     }
     assertThat(s.get(List.of(Key.of(1))).get(Key.of(1))).isEqualTo(
         Entry.of(Key.of(1), Map.of("total", new java.math.BigDecimal("9.9"))));
-    Store named = Stores.open(URL + ";USER=sa;PASSWORD=" + SECRET, StoreOptions.builder().id("orders-h2").dataset("orders").build());
+    Store named = Stores.open(URL + ";USER=sa;PASSWORD=" + SECRET, StoreOptions.newBuilder().id("orders-h2").dataset("orders").build());
     assertThat(named.id()).isEqualTo("orders-h2");
     assertThat(named.digest(KeyRange.all()).count()).isEqualTo(3);
   }
@@ -62,7 +62,7 @@ class JdbcStoreProviderTest {
   @DisplayName("no message ever shows the password, whether it came in the URL or the properties")
   void secretsStayOut() {
     String wrong = "wr0ng-" + SECRET;
-    Throwable inUrl = catchThrowable(() -> Stores.open(URL + ";USER=sa;PASSWORD=" + wrong, StoreOptions.builder().dataset("orders").build()));
+    Throwable inUrl = catchThrowable(() -> Stores.open(URL + ";USER=sa;PASSWORD=" + wrong, StoreOptions.newBuilder().dataset("orders").build()));
     assertThat(inUrl).isInstanceOf(ReconcileException.StoreUnavailableException.class);
     assertThat(inUrl.getMessage()).contains("PASSWORD=***").doesNotContain(wrong).doesNotContain(SECRET);
     assertThat(inUrl.getCause()).isNull();
@@ -71,7 +71,7 @@ class JdbcStoreProviderTest {
     assertThat(inProps).isInstanceOf(ReconcileException.StoreUnavailableException.class);
     assertThat(inProps.getMessage()).contains("Wrong user name or password").doesNotContain(wrong);
 
-    Throwable badTable = catchThrowable(() -> Stores.open(URL + ";PASSWORD=" + SECRET + ";USER=sa", StoreOptions.builder().dataset("nope").build()));
+    Throwable badTable = catchThrowable(() -> Stores.open(URL + ";PASSWORD=" + SECRET + ";USER=sa", StoreOptions.newBuilder().dataset("nope").build()));
     assertThat(badTable).isInstanceOf(ReconcileException.ConfigurationException.class);
     assertThat(badTable.getMessage()).contains("table 'nope' was not found").contains("PASSWORD=***").doesNotContain(SECRET);
   }

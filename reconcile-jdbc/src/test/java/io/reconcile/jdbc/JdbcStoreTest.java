@@ -12,11 +12,11 @@ import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.ActionOutcome.Status;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.ActionOutcome.Status;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,9 +25,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -46,7 +46,7 @@ class JdbcStoreTest {
   }
 
   static JdbcStore store(DataSource ds, int fetchSize) {
-    return JdbcStore.builder(ds).id("kv").table("kv").fetchSize(fetchSize).build();
+    return JdbcStore.newBuilder(ds).id("kv").table("kv").fetchSize(fetchSize).build();
   }
 
   static Entry row(long id, String v) {
@@ -92,7 +92,7 @@ class JdbcStoreTest {
           keys.add(Key.of(r, id));
         }
       }
-      JdbcStore s = JdbcStore.builder(ds).table("t").fetchSize(4).build();
+      JdbcStore s = JdbcStore.newBuilder(ds).table("t").fetchSize(4).build();
       assertThat(scanAll(s, KeyRange.all())).extracting(Entry::key).containsExactlyElementsOf(keys);
       for (KeyRange r :
           List.of(
@@ -119,7 +119,7 @@ class JdbcStoreTest {
               "INSERT INTO t VALUES ('a', 1), ('\uFFFD', 2), ('😀', 3), ('\uE000', 4), ('\uD7FF', 5)");
       // H2 itself puts the emoji (a surrogate pair) before U+E000.
       assertThat(H2.query(ds, "SELECT v FROM t ORDER BY k")).isEqualTo("1\n5\n3\n4\n2\n");
-      JdbcStore s = JdbcStore.builder(ds).table("t").fetchSize(2).build();
+      JdbcStore s = JdbcStore.newBuilder(ds).table("t").fetchSize(2).build();
       assertThat(scanAll(s, KeyRange.all())).extracting(Entry::key).containsExactly(
           Key.of("a"), Key.of("\uD7FF"), Key.of("\uE000"), Key.of("\uFFFD"), Key.of("😀"));
       // By Key order 😀 (U+1F600) is after U+FFFD, so not in [a, U+FFFD).
@@ -140,11 +140,11 @@ class JdbcStoreTest {
                   + " ('7fffffff-0000-0000-0000-000000000000', 3)",
               "INSERT INTO b VALUES (X'FF', 1), (X'01', 2), (X'80', 3), (X'7F', 4), (X'7F00', 5)");
       List<Key> uuids =
-          scanAll(JdbcStore.builder(ds).table("u").build(), KeyRange.all()).stream().map(Entry::key).toList();
+          scanAll(JdbcStore.newBuilder(ds).table("u").build(), KeyRange.all()).stream().map(Entry::key).toList();
       assertThat(uuids).isSorted().hasSize(3);
       assertThat(uuids.get(2)).isEqualTo(Key.of(UUID.fromString("ffffffff-0000-0000-0000-000000000000")));
       List<Key> bins =
-          scanAll(JdbcStore.builder(ds).table("b").build(), KeyRange.all()).stream().map(Entry::key).toList();
+          scanAll(JdbcStore.newBuilder(ds).table("b").build(), KeyRange.all()).stream().map(Entry::key).toList();
       assertThat(bins).isSorted().hasSize(5);
       assertThat(bins.get(4)).isEqualTo(Key.ofBytes(new byte[] {(byte) 0xFF}));
     }
@@ -194,7 +194,7 @@ class JdbcStoreTest {
       DataSource ds = H2.fresh("CREATE TABLE tk (id VARCHAR(10) PRIMARY KEY, v VARCHAR(20))",
           "INSERT INTO tk SELECT 'k' || LPAD(CAST(X AS VARCHAR), 4, '0'), 'v' FROM SYSTEM_RANGE(0, 999)",
           "INSERT INTO tk VALUES ('z1', 'far'), ('z2', 'further')");
-      JdbcStore s = JdbcStore.builder(ds).table("tk").fetchSize(64).build();
+      JdbcStore s = JdbcStore.newBuilder(ds).table("tk").fetchSize(64).build();
       List<Segment> segs = s.segments(KeyRange.all(), 6);
       assertThat(segs).hasSize(6);
       assertThat(segs.stream().mapToLong(Segment::estimatedCount).sum()).isEqualTo(1002);
@@ -235,11 +235,11 @@ class JdbcStoreTest {
               "CREATE TABLE p (id INT PRIMARY KEY, full_name VARCHAR(20), note VARCHAR(20), region CHAR(2))",
               "INSERT INTO p VALUES (1, 'Ada  ', 'x', 'eu'), (2, 'Grace', 'y', 'us'), (3, 'Alan', 'z', 'eu')");
       JdbcStore s =
-          JdbcStore.builder(ds)
+          JdbcStore.newBuilder(ds)
               .table("p")
               .filter("region = 'eu'")
               .normalization(
-                  Normalization.builder()
+                  Normalization.newBuilder()
                       .rename("full_name", "name")
                       .ignore("note", "region")
                       .trim(Normalization.Trim.TRAILING)
@@ -305,7 +305,7 @@ class JdbcStoreTest {
     @DisplayName("every supported column type round-trips through apply and scan unchanged")
     void roundTrip() {
       DataSource ds = H2.fresh(DDL);
-      JdbcStore s = JdbcStore.builder(ds).id("items").table("items").build();
+      JdbcStore s = JdbcStore.newBuilder(ds).id("items").table("items").build();
       List<RepairAction> inserts = new ArrayList<>();
       for (long id = 1; id <= 4; id++) {
         inserts.add(RepairAction.upsert("items", typedRow(id), Expected.absent()));
@@ -335,7 +335,7 @@ class JdbcStoreTest {
     @DisplayName("a value that does not fit its column is refused and the batch rolled back")
     void mismatch() {
       DataSource ds = H2.fresh(DDL, "INSERT INTO items (id, i) VALUES (1, 1)");
-      JdbcStore s = JdbcStore.builder(ds).id("items").table("items").build();
+      JdbcStore s = JdbcStore.newBuilder(ds).id("items").table("items").build();
       Entry before = s.get(List.of(Key.of(1))).get(Key.of(1));
       Map<String, Object> bad = fields(2);
       bad.put("i", "not a number");
@@ -416,7 +416,7 @@ class JdbcStoreTest {
       DataSource ds = H2.fresh(
           "CREATE TABLE t (region VARCHAR(10), id BIGINT, v VARCHAR(10), PRIMARY KEY (region, id))",
           "INSERT INTO t VALUES ('eu', 1, 'a'), ('eu', 2, 'b'), ('us', 1, 'c'), ('us', 2, 'd')");
-      JdbcStore s = JdbcStore.builder(ds).id("t").table("t").build();
+      JdbcStore s = JdbcStore.newBuilder(ds).id("t").table("t").build();
       List<RepairAction> plan = List.of(
           RepairAction.upsert("t", at("eu", 1, "A"), Expected.present(at("eu", 1, "a"))),
           RepairAction.delete("t", Key.of("eu", 2L), Expected.present(at("eu", 2, "b"))),
@@ -501,7 +501,7 @@ class JdbcStoreTest {
     @DisplayName("a read-only store refuses to write, and actions must target this store")
     void refusals() {
       DataSource ds = kv(3);
-      JdbcStore ro = JdbcStore.builder(ds).id("ro").table("kv").readOnly(true).build();
+      JdbcStore ro = JdbcStore.newBuilder(ds).id("ro").table("kv").readOnly(true).build();
       assertThat(ro.capabilities()).containsExactly(Capability.ORDERED_SCAN);
       assertThatThrownBy(() -> ro.apply(List.of(RepairAction.upsert("ro", row(1, "x"), Expected.absent()))))
           .isInstanceOf(ReconcileException.RepairRefusedException.class)
@@ -523,7 +523,7 @@ class JdbcStoreTest {
     @DisplayName("closing a scan stream releases its connection; a closed store fails clearly")
     void closing() throws Exception {
       DataSource ds = kv(50);
-      JdbcStore s = JdbcStore.builder(ds).table("kv").fetchSize(5).build();
+      JdbcStore s = JdbcStore.newBuilder(ds).table("kv").fetchSize(5).build();
       assertThat(s.id()).isEqualTo("kv");
       long sessionsBefore = H2.count(ds, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS");
       Stream<Entry> open = s.scan(KeyRange.all());

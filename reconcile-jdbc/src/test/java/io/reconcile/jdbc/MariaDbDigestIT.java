@@ -99,8 +99,8 @@ class MariaDbDigestIT extends DigestPushdownContract {
             + " bl blob, ti tinyint, mi mediumint unsigned, lt longtext)",
         "INSERT INTO o VALUES (x'00', 2, 1, 'ab  ', x'00ff', -128, 16777215, '{\"a\": [1, 2]}'),"
             + " (x'ff00', -1, 0, '', '', 127, 0, ''), (x'7f', 0, NULL, NULL, NULL, NULL, NULL, NULL)");
-    JdbcStore db = JdbcStore.builder(ds).table("o").build();
-    JdbcStore client = JdbcStore.builder(ds).table("o").serverSideDigest(false).build();
+    JdbcStore db = JdbcStore.newBuilder(ds).table("o").build();
+    JdbcStore client = JdbcStore.newBuilder(ds).table("o").serverSideDigest(false).build();
     assertThat(db.dialectName()).isEqualTo("mariadb");
     assertThat(db.get(List.of(Key.ofBytes(new byte[] {0}))).values().iterator().next().field("t1"))
         .isEqualTo(io.reconcile.api.Value.of(true));
@@ -115,7 +115,7 @@ class MariaDbDigestIT extends DigestPushdownContract {
   void opensByUri() {
     TestDatabase db = MariaDb.database(DDL,
         "INSERT INTO items (id, i, t) SELECT seq, seq, CONCAT('x', seq) FROM seq_1_to_100");
-    try (Store s = Stores.open(db.jdbcUrl(), StoreOptions.builder().dataset("items")
+    try (Store s = Stores.open(db.jdbcUrl(), StoreOptions.newBuilder().dataset("items")
         .property("user", db.user()).property("password", db.password()).build())) {
       assertThat(s.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);
       assertThat(((JdbcStore) s).dialectName()).isEqualTo("mariadb");
@@ -133,7 +133,7 @@ class MariaDbDigestIT extends DigestPushdownContract {
             + " TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND, seq % 2, seq % 1000"
             + " FROM seq_1_to_200000",
         "ANALYZE TABLE items");
-    JdbcStore db = JdbcStore.builder(ds).table("items").build();
+    JdbcStore db = JdbcStore.newBuilder(ds).table("items").build();
     List<Key> cuts = new ArrayList<>();
     for (long k = 300; k < 200000; k += 300) {
       cuts.add(Key.of(k));
@@ -146,7 +146,7 @@ class MariaDbDigestIT extends DigestPushdownContract {
     assertThat(whole + part).doesNotContainIgnoringCase("filesort");
     assertThat(part).contains("range").contains("PRIMARY");
 
-    JdbcStore client = JdbcStore.builder(ds).table("items").serverSideDigest(false).build();
+    JdbcStore client = JdbcStore.newBuilder(ds).table("items").serverSideDigest(false).build();
     for (int round = 0; round < 3; round++) { // the first round warms both paths up
       long t0 = System.nanoTime();
       List<Digest> server = db.digest(all, HashScheme.CANONICAL_MD5);

@@ -32,8 +32,8 @@ class MariaDbNativeDigestIT {
   void nativeDigestsTrackTheData() {
     DataSource a = MariaDb.fresh(DDL, FILL);
     DataSource b = MariaDb.fresh(DDL.replace("decimal(12,2)", "decimal(20,6)"), FILL);
-    JdbcStore left = JdbcStore.builder(a).table("big").build();
-    JdbcStore right = JdbcStore.builder(b).table("big").build();
+    JdbcStore left = JdbcStore.newBuilder(a).table("big").build();
+    JdbcStore right = JdbcStore.newBuilder(b).table("big").build();
 
     assertThat(left.hashSchemes()).contains(MariaDbDialect.CRC_SCHEME);
     assertThat(right.hashSchemes()).contains(MariaDbDialect.CRC_SCHEME);
@@ -68,8 +68,8 @@ class MariaDbNativeDigestIT {
   void typedRowDigests() {
     DataSource a = MariaDb.fresh(DDL, FILL);
     DataSource b = MariaDb.fresh(DDL, FILL);
-    JdbcStore left = JdbcStore.builder(a).table("big").build();
-    JdbcStore right = JdbcStore.builder(b).table("big").build();
+    JdbcStore left = JdbcStore.newBuilder(a).table("big").build();
+    JdbcStore right = JdbcStore.newBuilder(b).table("big").build();
     HashScheme rows = rowScheme(left);
     assertThat(rows.name()).startsWith("mariadb-11.4/typed-row-crc32-crc32c/");
     assertThat(rowScheme(right)).isEqualTo(rows);
@@ -99,8 +99,8 @@ class MariaDbNativeDigestIT {
         "UPDATE big SET amount = amount + 1 WHERE id IN (17, 2500, 4999)",
         "DELETE FROM big WHERE id = 1234",
         "INSERT INTO big VALUES (9000, 'extra', 1, NOW(6))");
-    SchemeSpy source = new SchemeSpy(JdbcStore.builder(a).id("source").table("big").build());
-    SchemeSpy target = new SchemeSpy(JdbcStore.builder(b).id("target").table("big").build());
+    SchemeSpy source = new SchemeSpy(JdbcStore.newBuilder(a).id("source").table("big").build());
+    SchemeSpy target = new SchemeSpy(JdbcStore.newBuilder(b).id("target").table("big").build());
 
     ReconcileReport report = reconcile(source, target);
     assertThat(report.divergences()).as(report.toJson()).isEqualTo(5);
@@ -112,8 +112,8 @@ class MariaDbNativeDigestIT {
         "CREATE TABLE big (id bigint PRIMARY KEY, name varchar(40), amount numeric(12,2), at timestamp)",
         "INSERT INTO big SELECT g, 'name ' || g, g * 1.25, timestamp '2024-01-01' + g * interval '1 second'"
             + " FROM generate_series(1, 5000) g");
-    SchemeSpy postgres = new SchemeSpy(JdbcStore.builder(pg).id("pg").table("big").build());
-    SchemeSpy maria = new SchemeSpy(JdbcStore.builder(MariaDb.fresh(DDL, FILL)).id("maria").table("big").build());
+    SchemeSpy postgres = new SchemeSpy(JdbcStore.newBuilder(pg).id("pg").table("big").build());
+    SchemeSpy maria = new SchemeSpy(JdbcStore.newBuilder(MariaDb.fresh(DDL, FILL)).id("maria").table("big").build());
     assertThat(reconcile(postgres, maria).divergences()).isZero();
     assertThat(maria.used).singleElement().satisfies(h -> assertThat(h.name()).startsWith(TypedColumns.PREFIX));
   }

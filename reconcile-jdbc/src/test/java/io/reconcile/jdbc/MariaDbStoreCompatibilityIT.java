@@ -14,13 +14,13 @@ class MariaDbStoreCompatibilityIT extends StoreCompatibilityKit {
 
   @Override
   protected Store newStore() {
-    return JdbcStore.builder(MariaDb.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").build();
+    return JdbcStore.newBuilder(MariaDb.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").build();
   }
 
   @Override
   protected Optional<Store> newReadOnlyStore() {
     return Optional.of(
-        JdbcStore.builder(MariaDb.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
+        JdbcStore.newBuilder(MariaDb.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
   }
 
   @Override

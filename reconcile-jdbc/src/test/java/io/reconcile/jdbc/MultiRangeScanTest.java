@@ -55,7 +55,7 @@ class MultiRangeScanTest {
   void equalsOneByOne() {
     DataSource ds = H2.fresh("CREATE TABLE t (id bigint PRIMARY KEY, v varchar(10))",
         "INSERT INTO t SELECT X * 2, 'v' || X FROM SYSTEM_RANGE(0, 500)");
-    JdbcStore store = JdbcStore.builder(ds).table("t").fetchSize(7).build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").fetchSize(7).build();
     SplittableRandom random = new SplittableRandom(42);
     for (int trial = 0; trial < 200; trial++) {
       List<KeyRange> ranges = randomRanges(random, 1 + random.nextInt(20));
@@ -69,7 +69,7 @@ class MultiRangeScanTest {
   void compositeKeys() {
     DataSource ds = H2.fresh("CREATE TABLE c (a int, b varchar(5), v int, PRIMARY KEY (a, b))",
         "INSERT INTO c SELECT X / 3, CHAR(97 + MOD(X, 3)), X FROM SYSTEM_RANGE(0, 89)");
-    JdbcStore store = JdbcStore.builder(ds).table("c").fetchSize(4).build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("c").fetchSize(4).build();
     List<KeyRange> ranges = List.of(
         KeyRange.of(null, Key.of(2L, "b")),
         KeyRange.of(Key.of(5L), Key.of(7L)),
@@ -84,7 +84,7 @@ class MultiRangeScanTest {
   @Test
   @DisplayName("ranges out of order are refused")
   void refusesUnorderedRanges() {
-    JdbcStore store = JdbcStore.builder(H2.fresh("CREATE TABLE t (id int PRIMARY KEY)")).table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(H2.fresh("CREATE TABLE t (id int PRIMARY KEY)")).table("t").build();
     assertThatThrownBy(() -> store.scan(List.of(KeyRange.of(Key.of(5), Key.of(9)), KeyRange.of(Key.of(1), Key.of(3)))))
         .isInstanceOf(IllegalArgumentException.class);
   }

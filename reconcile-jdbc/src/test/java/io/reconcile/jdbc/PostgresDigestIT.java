@@ -9,9 +9,9 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -82,7 +82,7 @@ class PostgresDigestIT {
   }
 
   static JdbcStore seeded(DataSource ds, String id, List<Entry> rows) {
-    JdbcStore s = JdbcStore.builder(ds).id(id).table("items").fetchSize(64).build();
+    JdbcStore s = JdbcStore.newBuilder(ds).id(id).table("items").fetchSize(64).build();
     List<RepairAction> seed = new ArrayList<>();
     for (Entry e : rows) {
       seed.add(RepairAction.upsert(id, e, Expected.absent()));
@@ -97,7 +97,7 @@ class PostgresDigestIT {
     List<Entry> rows = rows();
     DataSource ds = Postgres.fresh(DDL);
     JdbcStore pg = seeded(ds, "pg", rows);
-    JdbcStore client = JdbcStore.builder(ds).id("pg").table("items").serverSideDigest(false).build();
+    JdbcStore client = JdbcStore.newBuilder(ds).id("pg").table("items").serverSideDigest(false).build();
     MemoryStore mem = MemoryStore.create("mem");
     mem.putAll(rows);
 
@@ -194,7 +194,7 @@ class PostgresDigestIT {
     List<Entry> rows = keys.stream()
         .map(k -> Entry.of(Key.of(k), Map.of("v", "v:" + k)))
         .collect(Collectors.toList());
-    JdbcStore pg = JdbcStore.builder(ds).table("words").fetchSize(3).build();
+    JdbcStore pg = JdbcStore.newBuilder(ds).table("words").fetchSize(3).build();
     List<RepairAction> seed = new ArrayList<>();
     rows.forEach(e -> seed.add(RepairAction.upsert("words", e, Expected.absent())));
     pg.apply(seed);
@@ -215,17 +215,17 @@ class PostgresDigestIT {
         "INSERT INTO f VALUES (1, 0.1, 'a'), (2, NULL, 'b')");
     List<Entry> rows = rows();
     seeded(ds, "items", rows);
-    Normalization renamed = Normalization.builder().rename("t", "title").ignore("bin").build();
-    JdbcStore pg = JdbcStore.builder(ds).table("items").normalization(renamed).build();
+    Normalization renamed = Normalization.newBuilder().rename("t", "title").ignore("bin").build();
+    JdbcStore pg = JdbcStore.newBuilder(ds).table("items").normalization(renamed).build();
     assertThat(pg.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);
     MemoryStore mem = MemoryStore.create("mem");
     rows.forEach(e -> mem.put(renamed.apply(e)));
     assertThat(pg.digest(KeyRange.all())).isEqualTo(mem.digest(KeyRange.all()));
 
-    JdbcStore trimmed = JdbcStore.builder(ds).table("items")
-        .normalization(Normalization.builder().trim(Normalization.Trim.TRAILING).build()).build();
+    JdbcStore trimmed = JdbcStore.newBuilder(ds).table("items")
+        .normalization(Normalization.newBuilder().trim(Normalization.Trim.TRAILING).build()).build();
     assertThat(trimmed.capabilities()).doesNotContain(Capability.SERVER_SIDE_DIGEST);
-    JdbcStore floats = JdbcStore.builder(ds).table("f").build();
+    JdbcStore floats = JdbcStore.newBuilder(ds).table("f").build();
     assertThat(floats.capabilities()).doesNotContain(Capability.SERVER_SIDE_DIGEST);
     assertThat(floats.dialectName()).contains("client-side");
   }
@@ -237,7 +237,7 @@ class PostgresDigestIT {
         "INSERT INTO items (id, i, t) SELECT g, g, 'x' || g FROM generate_series(1, 100) g");
     assertThat(url).startsWith("jdbc:postgresql:");
     try (Store s = io.reconcile.api.store.Stores.open(url,
-        io.reconcile.api.store.StoreOptions.builder().dataset("items").property("user", "postgres").build())) {
+        io.reconcile.api.store.StoreOptions.newBuilder().dataset("items").property("user", "postgres").build())) {
       assertThat(s.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);
       assertThat(((JdbcStore) s).dialectName()).isEqualTo("postgresql");
       assertThat(s.digest(KeyRange.all()).count()).isEqualTo(100);
@@ -250,7 +250,7 @@ class PostgresDigestIT {
     DataSource ds = Postgres.fresh(DDL,
         "INSERT INTO items (id, i, t) SELECT g, g, 'x' || g FROM generate_series(1, 200000) g",
         "ANALYZE items");
-    JdbcStore pg = JdbcStore.builder(ds).table("items").build();
+    JdbcStore pg = JdbcStore.newBuilder(ds).table("items").build();
     List<Key> cuts = new ArrayList<>();
     for (long k = 300; k < 200000; k += 300) {
       cuts.add(Key.of(k));
@@ -274,7 +274,7 @@ class PostgresDigestIT {
     long t0 = System.nanoTime();
     List<Digest> server = pg.digest(ranges, HashScheme.CANONICAL_MD5);
     long t1 = System.nanoTime();
-    JdbcStore client = JdbcStore.builder(ds).table("items").serverSideDigest(false).build();
+    JdbcStore client = JdbcStore.newBuilder(ds).table("items").serverSideDigest(false).build();
     assertThat(client.digest(ranges, HashScheme.CANONICAL_MD5)).isEqualTo(server);
     long t2 = System.nanoTime();
     System.out.printf("200k rows, %d ranges: server-side %d ms, client-side %d ms%n",

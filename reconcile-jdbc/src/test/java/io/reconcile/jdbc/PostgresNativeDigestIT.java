@@ -8,8 +8,8 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -97,8 +97,8 @@ class PostgresNativeDigestIT {
         "INSERT INTO m VALUES (1, 1.5), (2, 100)");
     DataSource b = Postgres.fresh("CREATE TABLE m (id int PRIMARY KEY, x numeric)",
         "INSERT INTO m VALUES (1, 1.500000), (2, 100.00)");
-    JdbcStore left = JdbcStore.builder(a).table("m").build();
-    JdbcStore right = JdbcStore.builder(b).table("m").build();
+    JdbcStore left = JdbcStore.newBuilder(a).table("m").build();
+    JdbcStore right = JdbcStore.newBuilder(b).table("m").build();
     HashScheme scheme = nativeScheme(left);
     assertThat(right.digest(List.of(KeyRange.all()), scheme))
         .isEqualTo(left.digest(List.of(KeyRange.all()), scheme));
@@ -109,13 +109,13 @@ class PostgresNativeDigestIT {
   void schemesCaptureTypesAndFields() {
     DataSource a = Postgres.fresh("CREATE TABLE p (id bigint PRIMARY KEY, x int, y text)");
     DataSource b = Postgres.fresh("CREATE TABLE p (id bigint PRIMARY KEY, x bigint, y text)");
-    JdbcStore left = JdbcStore.builder(a).table("p").build();
-    JdbcStore wider = JdbcStore.builder(b).table("p").build();
-    JdbcStore fewer = JdbcStore.builder(a).table("p").columns("x").build();
-    JdbcStore renamed = JdbcStore.builder(a).table("p")
-        .normalization(Normalization.builder().rename("y", "z").build()).build();
-    JdbcStore trimmed = JdbcStore.builder(a).table("p")
-        .normalization(Normalization.builder().trim(Normalization.Trim.TRAILING).build()).build();
+    JdbcStore left = JdbcStore.newBuilder(a).table("p").build();
+    JdbcStore wider = JdbcStore.newBuilder(b).table("p").build();
+    JdbcStore fewer = JdbcStore.newBuilder(a).table("p").columns("x").build();
+    JdbcStore renamed = JdbcStore.newBuilder(a).table("p")
+        .normalization(Normalization.newBuilder().rename("y", "z").build()).build();
+    JdbcStore trimmed = JdbcStore.newBuilder(a).table("p")
+        .normalization(Normalization.newBuilder().trim(Normalization.Trim.TRAILING).build()).build();
 
     assertThat(nativeScheme(wider)).isNotEqualTo(nativeScheme(left));
     assertThat(nativeScheme(fewer)).isNotEqualTo(nativeScheme(left));
@@ -126,7 +126,7 @@ class PostgresNativeDigestIT {
     assertThat(CrossProductDigestIT.typedScheme(fewer)).isNotEqualTo(CrossProductDigestIT.typedScheme(left));
     assertThat(CrossProductDigestIT.typedScheme(renamed)).isNotEqualTo(CrossProductDigestIT.typedScheme(left));
     assertThat(trimmed.hashSchemes()).containsExactly(HashScheme.CANONICAL_MD5);
-    assertThat(JdbcStore.builder(a).table("p").serverSideDigest(false).build().hashSchemes())
+    assertThat(JdbcStore.newBuilder(a).table("p").serverSideDigest(false).build().hashSchemes())
         .containsExactly(HashScheme.CANONICAL_MD5);
   }
 
@@ -140,8 +140,8 @@ class PostgresNativeDigestIT {
         "UPDATE big SET amount = amount + 1 WHERE id IN (17, 9000, 19999)",
         "DELETE FROM big WHERE id = 4242",
         "INSERT INTO big VALUES (30000, 'extra', 1)");
-    SchemeSpy source = new SchemeSpy(JdbcStore.builder(a).id("source").table("big").build());
-    SchemeSpy target = new SchemeSpy(JdbcStore.builder(b).id("target").table("big").build());
+    SchemeSpy source = new SchemeSpy(JdbcStore.newBuilder(a).id("source").table("big").build());
+    SchemeSpy target = new SchemeSpy(JdbcStore.newBuilder(b).id("target").table("big").build());
 
     ReconcileReport report = reconcile(source, target);
 
@@ -158,7 +158,7 @@ class PostgresNativeDigestIT {
     DataSource ds = Postgres.fresh("CREATE TABLE g (id bigint PRIMARY KEY)",
         "INSERT INTO g SELECT x FROM generate_series(1, 100) x",
         "INSERT INTO g SELECT x + 1000000000000 FROM generate_series(1, 100) x");
-    JdbcStore store = JdbcStore.builder(ds).table("g").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("g").build();
     List<io.reconcile.api.store.Segment> segments = store.segments(KeyRange.all(), 16);
     assertThat(segments.size()).isBetween(2, 16);
     long total = 0;
@@ -177,7 +177,7 @@ class PostgresNativeDigestIT {
     DataSource ds = Postgres.fresh(DDL,
         "INSERT INTO items (id, i, t) SELECT g, g, 'x' || g FROM generate_series(1, 200000) g",
         "ANALYZE items");
-    JdbcStore pg = JdbcStore.builder(ds).table("items").build();
+    JdbcStore pg = JdbcStore.newBuilder(ds).table("items").build();
     List<Key> cuts = new ArrayList<>();
     for (long k = 300; k < 200000; k += 300) {
       cuts.add(Key.of(k));

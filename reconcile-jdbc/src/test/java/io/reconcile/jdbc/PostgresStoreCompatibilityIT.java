@@ -14,13 +14,13 @@ class PostgresStoreCompatibilityIT extends StoreCompatibilityKit {
 
   @Override
   protected Store newStore() {
-    return JdbcStore.builder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").build();
+    return JdbcStore.newBuilder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").build();
   }
 
   @Override
   protected Optional<Store> newReadOnlyStore() {
     return Optional.of(
-        JdbcStore.builder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
+        JdbcStore.newBuilder(Postgres.fresh(H2StoreCompatibilityTest.TABLE)).id("kit").table("kit").readOnly(true).build());
   }
 
   @Override

@@ -95,7 +95,7 @@ public class ReadOnlyDetectionIT { // public: H2 calls sneaky(Connection) throug
     Map<String, String> before = checksums(ds);
 
     Throwable thrown = catchThrowable(() -> {
-      JdbcStore store = JdbcStore.builder(ds).table("t").filter(filter).build();
+      JdbcStore store = JdbcStore.newBuilder(ds).table("t").filter(filter).build();
       readAsTheEngineDoes(store, e -> {});
     });
 
@@ -123,7 +123,7 @@ public class ReadOnlyDetectionIT { // public: H2 calls sneaky(Connection) throug
   void sideEffectsFail(Product p, String filter) {
     DataSource ds = database(p);
     Map<String, String> before = checksums(ds);
-    JdbcStore store = JdbcStore.builder(ds).table("t").filter(filter).build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").filter(filter).build();
     List<Throwable> failures = new ArrayList<>();
 
     readAsTheEngineDoes(store, failures::add);
@@ -140,7 +140,7 @@ public class ReadOnlyDetectionIT { // public: H2 calls sneaky(Connection) throug
   void h2SequenceIsTheGap() {
     DataSource ds = database(Product.H2);
     Map<String, String> before = checksums(ds);
-    JdbcStore store = JdbcStore.builder(ds).table("t").filter("NEXT VALUE FOR s > 0").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").filter("NEXT VALUE FOR s > 0").build();
     List<Throwable> failures = new ArrayList<>();
 
     readAsTheEngineDoes(store, failures::add);
@@ -168,7 +168,7 @@ public class ReadOnlyDetectionIT { // public: H2 calls sneaky(Connection) throug
   void allowedFilters(Product p, String filter, int rows) {
     DataSource ds = database(p);
     Map<String, String> before = checksums(ds);
-    JdbcStore store = JdbcStore.builder(ds).table("t").filter(filter).build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").filter(filter).build();
     List<Throwable> failures = new ArrayList<>();
 
     readAsTheEngineDoes(store, failures::add);
@@ -183,7 +183,7 @@ public class ReadOnlyDetectionIT { // public: H2 calls sneaky(Connection) throug
   void statementListsRefused() throws SQLException {
     io.reconcile.testservers.TestDatabase db = MariaDb.database(COMMON);
     Map<String, String> before = checksums(db.dataSource());
-    io.reconcile.api.store.StoreOptions options = io.reconcile.api.store.StoreOptions.builder()
+    io.reconcile.api.store.StoreOptions options = io.reconcile.api.store.StoreOptions.newBuilder()
         .dataset("t").filter("1=1").property("user", db.user()).property("password", db.password())
         .build();
     org.mariadb.jdbc.MariaDbDataSource multi =
@@ -195,7 +195,7 @@ public class ReadOnlyDetectionIT { // public: H2 calls sneaky(Connection) throug
         (JdbcStore) new JdbcStoreProvider().open(db.jdbcUrl() + "?allowMultiQueries=true", options),
         e -> {}));
     Throwable bySource = catchThrowable(() -> readAsTheEngineDoes(
-        JdbcStore.builder(multi).table("t").filter("1=1").build(), e -> {}));
+        JdbcStore.newBuilder(multi).table("t").filter("1=1").build(), e -> {}));
 
     assertThat(byUrl).isInstanceOf(ReconcileException.ConfigurationException.class)
         .hasMessageContaining("allowMultiQueries=true lets one statement run several")

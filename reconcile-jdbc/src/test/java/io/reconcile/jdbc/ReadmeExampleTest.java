@@ -31,24 +31,24 @@ class ReadmeExampleTest {
         "MERGE INTO sales.orders VALUES ('eu', 1, 9.90, TIMESTAMP '2024-01-01 10:00:00.123456789')");
 
     // --- README example starts
-    JdbcStore orders = JdbcStore.builder(dataSource)            // any javax.sql.DataSource
+    JdbcStore orders = JdbcStore.newBuilder(dataSource)            // any javax.sql.DataSource
         .id("orders-replica")                                   // default: the table name
         .table("sales.orders")                                  // or just "orders"
         .keyColumns("region", "id")                             // default: the primary key
-        .normalization(Normalization.builder().timestampPrecision(ChronoUnit.MICROS).build())
+        .normalization(Normalization.newBuilder().timestampPrecision(ChronoUnit.MICROS).build())
         .build();                                               // validates against the catalog, reads no rows
     Digest d = orders.digest(KeyRange.all());                   // comparable with any other store's
     // or by URI, through ServiceLoader:
-    Store same = Stores.open("jdbc:h2:mem:shop", StoreOptions.builder()
+    Store same = Stores.open("jdbc:h2:mem:shop", StoreOptions.newBuilder()
         .dataset("sales.orders").property("user", "sa").property("password", pw).build());
     // --- README example ends
 
     assertThat(d.count()).isEqualTo(1);
     assertThat(same.id()).isEqualTo("sales.orders");
     assertThat(same.digest(KeyRange.all())).isNotEqualTo(d); // no MICROS truncation there
-    assertThat(Stores.open("jdbc:h2:mem:shop", StoreOptions.builder().dataset("sales.orders")
+    assertThat(Stores.open("jdbc:h2:mem:shop", StoreOptions.newBuilder().dataset("sales.orders")
             .property("user", "sa").property("password", pw)
-            .normalization(Normalization.builder().timestampPrecision(ChronoUnit.MICROS).build()).build())
+            .normalization(Normalization.newBuilder().timestampPrecision(ChronoUnit.MICROS).build()).build())
         .digest(KeyRange.all())).isEqualTo(d);
   }
 }

@@ -53,7 +53,7 @@ class ScanPropertiesTest {
         mem.put(Entry.of(k, Map.of("v", (long) k.hashCode())));
       }
     }
-    JdbcStore s = JdbcStore.builder(ds).table("t").fetchSize(fetchSize).build();
+    JdbcStore s = JdbcStore.newBuilder(ds).table("t").fetchSize(fetchSize).build();
     KeyRange range = a.compareTo(b) < 0 ? KeyRange.of(a, b) : a.equals(b) ? KeyRange.atLeast(a) : KeyRange.of(b, a);
     List<Key> expected = model.stream().filter(range::contains).toList();
     try (Stream<Entry> st = s.scan(range)) {

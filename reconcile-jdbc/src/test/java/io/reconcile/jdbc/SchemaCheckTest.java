@@ -25,8 +25,8 @@ class SchemaCheckTest {
   @Test
   @DisplayName("a table's schema: numbers, text, timestamps by family; renamed and ignored fields")
   void schemaOfATable() {
-    JdbcStore store = JdbcStore.builder(H2.fresh(ORDERS)).table("orders")
-        .normalization(Normalization.builder().rename("note", "remark").ignore("paid").build()).build();
+    JdbcStore store = JdbcStore.newBuilder(H2.fresh(ORDERS)).table("orders")
+        .normalization(Normalization.newBuilder().rename("note", "remark").ignore("paid").build()).build();
     assertThat(store.schema()).hasValue(new Schema(List.of(Type.NUMBER),
         Map.of("qty", Type.NUMBER, "amount", Type.NUMBER, "remark", Type.TEXT, "at", Type.TIMESTAMP),
         List.of("id")));
@@ -36,15 +36,15 @@ class SchemaCheckTest {
   @DisplayName("UUID columns compared as text are text in the schema; the rule on a column of another type is refused")
   void uuidsAsText() {
     DataSource ds = H2.fresh("CREATE TABLE refs (id UUID PRIMARY KEY, ref UUID, note VARCHAR(36), qty INT)");
-    JdbcStore plain = JdbcStore.builder(ds).table("refs").build();
-    JdbcStore asText = JdbcStore.builder(ds).table("refs")
-        .normalization(Normalization.builder().asText("id", "ref", "note").build()).build();
+    JdbcStore plain = JdbcStore.newBuilder(ds).table("refs").build();
+    JdbcStore asText = JdbcStore.newBuilder(ds).table("refs")
+        .normalization(Normalization.newBuilder().asText("id", "ref", "note").build()).build();
     assertThat(plain.schema()).hasValue(new Schema(List.of(Type.UUID),
         Map.of("ref", Type.UUID, "note", Type.TEXT, "qty", Type.NUMBER), List.of("id")));
     assertThat(asText.schema()).hasValue(new Schema(List.of(Type.TEXT),
         Map.of("ref", Type.TEXT, "note", Type.TEXT, "qty", Type.NUMBER), List.of("id")));
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("refs")
-            .normalization(Normalization.builder().asText("qty").build()).build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("refs")
+            .normalization(Normalization.newBuilder().asText("qty").build()).build())
         .isInstanceOf(ReconcileException.ConfigurationException.class)
         .hasMessage("column 'QTY' of table 'refs' has type INTEGER, but a normalisation rule compares it"
             + " as text, which converts UUID columns only; remove the rule (Normalization.Builder.asText(\"qty\"))");
@@ -59,9 +59,9 @@ class SchemaCheckTest {
         "CREATE TABLE orders_uuid (id UUID PRIMARY KEY, qty INT, amount DECIMAL(10,2), note VARCHAR(20),"
             + " at TIMESTAMP, paid BOOLEAN)",
         "INSERT INTO orders VALUES (1, 2, 3.00, 'x', TIMESTAMP '2024-01-01 00:00:00', TRUE)");
-    JdbcStore orders = JdbcStore.builder(ds).table("orders").build();
-    JdbcStore text = JdbcStore.builder(ds).table("orders_text").build();
-    JdbcStore uuid = JdbcStore.builder(ds).table("orders_uuid").build();
+    JdbcStore orders = JdbcStore.newBuilder(ds).table("orders").build();
+    JdbcStore text = JdbcStore.newBuilder(ds).table("orders_text").build();
+    JdbcStore uuid = JdbcStore.newBuilder(ds).table("orders_uuid").build();
 
     assertThatThrownBy(() -> reconciler(orders, text).run())
         .isInstanceOf(ReconcileException.ConfigurationException.class)
@@ -71,10 +71,10 @@ class SchemaCheckTest {
         .isInstanceOf(ReconcileException.ConfigurationException.class)
         .hasMessageContaining("store 'orders' keys by [NUMBER] but store 'orders_uuid' by [UUID]");
     // Leaving the field out makes the same tables comparable.
-    JdbcStore withoutQty = JdbcStore.builder(ds).table("orders_text")
-        .normalization(Normalization.builder().ignore("qty").build()).build();
-    JdbcStore ordersWithoutQty = JdbcStore.builder(ds).table("orders")
-        .normalization(Normalization.builder().ignore("qty").build()).build();
+    JdbcStore withoutQty = JdbcStore.newBuilder(ds).table("orders_text")
+        .normalization(Normalization.newBuilder().ignore("qty").build()).build();
+    JdbcStore ordersWithoutQty = JdbcStore.newBuilder(ds).table("orders")
+        .normalization(Normalization.newBuilder().ignore("qty").build()).build();
     assertThat(reconciler(ordersWithoutQty, withoutQty).run().divergences()).isEqualTo(1);
   }
 

@@ -59,7 +59,7 @@ class SessionZoneAndCharIT {
   }
 
   private static JdbcStore store(DataSource ds, String id, boolean serverSide) {
-    return JdbcStore.builder(ds).id(id).table("ev").serverSideDigest(serverSide).build();
+    return JdbcStore.newBuilder(ds).id(id).table("ev").serverSideDigest(serverSide).build();
   }
 
   private static List<Entry> scan(JdbcStore s) {

@@ -40,7 +40,7 @@ class StatisticsSegmentsIT {
   void denseKeysAreCutEvenly(String product) {
     DataSource ds = table(product, 1);
     H2.exec(ds, "DELETE FROM t WHERE id IN (2001, 100001)"); // where two of the even cuts fall
-    JdbcStore store = JdbcStore.builder(ds).table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").build();
 
     long estimate = store.segments(KeyRange.all(), 1).get(0).estimatedCount();
     assertThat(estimate).isBetween(ROWS * 8 / 10, ROWS * 12 / 10);
@@ -61,7 +61,7 @@ class StatisticsSegmentsIT {
   @DisplayName("sparse keys: cuts move to existing keys, so no segment is empty")
   void sparseKeysAreProbed(String product) {
     DataSource ds = table(product, 10);
-    JdbcStore store = JdbcStore.builder(ds).table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").build();
     List<Segment> segments = store.segments(KeyRange.all(), 100);
     assertThat(segments.size()).isBetween(90, 100);
     for (Segment s : segments.subList(1, segments.size())) {
@@ -79,7 +79,7 @@ class StatisticsSegmentsIT {
         : MariaDb.fresh("CREATE TABLE w (k varchar(32) COLLATE utf8mb4_nopad_bin PRIMARY KEY, v int)",
             "INSERT INTO w SELECT MD5(seq), seq FROM seq_1_to_" + ROWS, "ANALYZE TABLE w");
     List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
-    JdbcStore store = JdbcStore.builder(DigestPushdownContract.recording(ds, statements::add)).table("w").build();
+    JdbcStore store = JdbcStore.newBuilder(DigestPushdownContract.recording(ds, statements::add)).table("w").build();
     statements.clear(); // the catalog reads of build() are not the split's
 
     List<Segment> segments = store.segments(KeyRange.all(), 100);
@@ -95,7 +95,7 @@ class StatisticsSegmentsIT {
         assertThat(r.lo()).isEqualTo(segments.get(i - 1).range().hi());
       }
       long rows;
-      try (var scan = JdbcStore.builder(ds).table("w").build().scan(r)) {
+      try (var scan = JdbcStore.newBuilder(ds).table("w").build().scan(r)) {
         rows = scan.count();
       }
       // About 2,000 rows each: 10 sampled keys per segment leave it far from empty or 3x too large.
@@ -110,7 +110,7 @@ class StatisticsSegmentsIT {
   @DisplayName("a filtered table is counted exactly: its statistics do not describe the filter")
   void filteredTablesAreCounted(String product) {
     DataSource ds = table(product, 1);
-    JdbcStore store = JdbcStore.builder(ds).table("t").filter("id % 3 = 0").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").filter("id % 3 = 0").build();
     assertThat(store.segments(KeyRange.all(), 1).get(0).estimatedCount()).isEqualTo(ROWS / 3);
   }
 
@@ -120,8 +120,8 @@ class StatisticsSegmentsIT {
   void manySegmentsDigestAsClientSide(String product) {
     DataSource ds = table(product, 3);
     H2.exec(ds, "UPDATE t SET v = NULL WHERE id % 7 = 0");
-    JdbcStore server = JdbcStore.builder(ds).table("t").build();
-    JdbcStore client = JdbcStore.builder(ds).table("t").serverSideDigest(false).build();
+    JdbcStore server = JdbcStore.newBuilder(ds).table("t").build();
+    JdbcStore client = JdbcStore.newBuilder(ds).table("t").serverSideDigest(false).build();
     List<KeyRange> ranges = server.segments(KeyRange.all(), 5_000).stream().map(Segment::range).toList();
     assertThat(ranges).hasSizeGreaterThan(4_000);
 

@@ -12,8 +12,8 @@ import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.ReconcileException.RepairRefusedException;
 import io.reconcile.api.ReconcileException.StoreUnavailableException;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
@@ -75,7 +75,7 @@ class TrustedKeyIT {
   }
 
   private static JdbcStore trusted(DataSource ds, String table) {
-    return JdbcStore.builder(ds).id(table).table(table).keyColumns("id").trustKey(true).build();
+    return JdbcStore.newBuilder(ds).id(table).table(table).keyColumns("id").trustKey(true).build();
   }
 
   private static final String BASE_ROWS = "SELECT id, name, amount, note FROM base ORDER BY id, name";
@@ -85,15 +85,15 @@ class TrustedKeyIT {
   void viewRefusedWithoutTrust(Product p) {
     DataSource ds = base(p);
 
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("v").keyColumns("id").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("v").keyColumns("id").build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("key columns [id] of table 'v'")
         .hasMessageContaining("trustKey(true) or StoreOptions.property(\"trustKey\", \"true\")");
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("v").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("v").build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("table 'v' has no primary key (a view has none)")
         .hasMessageContaining("trustKey(true)");
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("v").trustKey(true).build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("v").trustKey(true).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("name the key columns with keyColumns(...) or StoreOptions.keyFields, which trustKey needs");
   }
@@ -101,7 +101,7 @@ class TrustedKeyIT {
   @ParameterizedTest(name = "{0}: a view compares with a table, and repairs through it converge")
   @EnumSource(value = Product.class, names = {"POSTGRES", "MARIADB"})
   void viewComparedAndRepaired(Product p) {
-    JdbcStore source = JdbcStore.builder(source(p)).id("source").table("t").build();
+    JdbcStore source = JdbcStore.newBuilder(source(p)).id("source").table("t").build();
     DataSource target = base(p,
         "DELETE FROM base WHERE id = 7",
         "UPDATE base SET name = 'renamed', note = 'kept' WHERE id = 12",
@@ -124,7 +124,7 @@ class TrustedKeyIT {
   void tableWithoutPrimaryKeyByUri(Product p) {
     String[] sql = {BASE_AND_VIEW[0], "INSERT INTO base (id, name, amount) VALUES " + ROWS};
     String url;
-    StoreOptions.Builder o = StoreOptions.builder().dataset("base").keyFields("id").fields("name", "amount");
+    StoreOptions.Builder o = StoreOptions.newBuilder().dataset("base").keyFields("id").fields("name", "amount");
     if (p == Product.POSTGRES) {
       url = Postgres.freshUrl(sql);
     } else {
@@ -141,7 +141,7 @@ class TrustedKeyIT {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("property trustKey must be true or false, but was 'yes'");
     try (Store base = Stores.open(url, o.property("trustKey", "true").build())) {
-      JdbcStore source = JdbcStore.builder(source(p)).table("t").build();
+      JdbcStore source = JdbcStore.newBuilder(source(p)).table("t").build();
       assertThat(base.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5))
           .isEqualTo(source.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5));
     }
@@ -159,7 +159,7 @@ class TrustedKeyIT {
         .hasMessageNotContaining("secret")
         .hasMessageNotContaining("99");
     // The filter's part of the table is what must be unique.
-    JdbcStore filtered = JdbcStore.builder(ds).table("v").keyColumns("id").trustKey(true).filter("id <> 5").build();
+    JdbcStore filtered = JdbcStore.newBuilder(ds).table("v").keyColumns("id").trustKey(true).filter("id <> 5").build();
     try (Stream<Entry> s = filtered.scan(KeyRange.all())) {
       assertThat(s.count()).isEqualTo(29);
     }
@@ -184,9 +184,9 @@ class TrustedKeyIT {
   @ParameterizedTest(name = "{0}: a duplicate appearing after the build fails scans at a page boundary, look-ups and repairs; nothing is written")
   @EnumSource(value = Product.class, names = {"POSTGRES", "MARIADB"})
   void duplicateAfterBuild(Product p) {
-    JdbcStore source = JdbcStore.builder(source(p)).id("source").table("t").build();
+    JdbcStore source = JdbcStore.newBuilder(source(p)).id("source").table("t").build();
     DataSource target = base(p, "UPDATE base SET name = 'changed' WHERE id = 20");
-    JdbcStore view = JdbcStore.builder(target).id("v").table("v").keyColumns("id").trustKey(true)
+    JdbcStore view = JdbcStore.newBuilder(target).id("v").table("v").keyColumns("id").trustKey(true)
         .fetchSize(2).build();
     H2.exec(target, "INSERT INTO base (id, name, amount) VALUES (2, 'twin', 2.50)");
     String before = H2.query(target, BASE_ROWS);
@@ -215,7 +215,7 @@ class TrustedKeyIT {
     DataSource ds = fresh(p,
         "CREATE TABLE r (id int NOT NULL, name varchar(20) NOT NULL, region varchar(2) NOT NULL)",
         "INSERT INTO r VALUES (1, 'a', 'eu'), (1, 'a', 'us'), (2, 'b', 'eu')");
-    JdbcStore store = JdbcStore.builder(ds).id("r").table("r").keyColumns("id").columns("name")
+    JdbcStore store = JdbcStore.newBuilder(ds).id("r").table("r").keyColumns("id").columns("name")
         .filter("region = 'eu'").trustKey(true).build();
     String all = "SELECT id, name, region FROM r ORDER BY id, region";
     String before = H2.query(ds, all);
@@ -240,7 +240,7 @@ class TrustedKeyIT {
   @ParameterizedTest(name = "{0}: a view the database cannot write is refused before the first write; it still compares")
   @EnumSource(value = Product.class, names = {"POSTGRES", "MARIADB"})
   void nonUpdatableView(Product p) {
-    JdbcStore source = JdbcStore.builder(source(p)).id("source").table("t").build();
+    JdbcStore source = JdbcStore.newBuilder(source(p)).id("source").table("t").build();
     DataSource target = base(p,
         "CREATE VIEW g AS SELECT id, MAX(name) AS name, MAX(amount) AS amount FROM base GROUP BY id",
         "UPDATE base SET name = 'changed' WHERE id = 3");
@@ -252,7 +252,7 @@ class TrustedKeyIT {
         .hasMessageContaining("store 'g' cannot repair view 'g', which the database cannot write through")
         .hasMessageContaining("so it wrote none of a batch of 1 action(s)");
     assertThat(H2.query(target, BASE_ROWS)).isEqualTo(before);
-    JdbcStore readOnly = JdbcStore.builder(target).id("g").table("g").keyColumns("id").trustKey(true)
+    JdbcStore readOnly = JdbcStore.newBuilder(target).id("g").table("g").keyColumns("id").trustKey(true)
         .readOnly(true).build();
     assertThat(WriteTypesIT.repair(source, readOnly, Mode.REPORT_ONLY).divergences()).isEqualTo(1);
   }

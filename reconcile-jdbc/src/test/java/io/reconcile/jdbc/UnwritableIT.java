@@ -9,8 +9,8 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.core.Mode;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -47,7 +47,7 @@ class UnwritableIT {
   @Test
   @DisplayName("PostgreSQL infinity reads as the ends of the time line, not as a year -10^9 instant")
   void infinityReadsAsSuch() {
-    JdbcStore pg = JdbcStore.builder(Postgres.fresh(concat(INFINITE, INFINITE_ROWS))).table("t").build();
+    JdbcStore pg = JdbcStore.newBuilder(Postgres.fresh(concat(INFINITE, INFINITE_ROWS))).table("t").build();
 
     Map<Key, Entry> rows = pg.get(List.of(Key.of(2), Key.of(3), Key.of(4), Key.of(5)));
 
@@ -62,10 +62,10 @@ class UnwritableIT {
   @Test
   @DisplayName("PostgreSQL to MariaDB: unwritable() names the infinite rows' key and column, not the value; the rest are writable")
   void infinityIsUnwritableToMariaDb() {
-    JdbcStore pg = JdbcStore.builder(Postgres.fresh(concat(INFINITE, INFINITE_ROWS))).table("t").build();
+    JdbcStore pg = JdbcStore.newBuilder(Postgres.fresh(concat(INFINITE, INFINITE_ROWS))).table("t").build();
     DataSource mariaDb = MariaDb.fresh(
         "CREATE TABLE t (id int PRIMARY KEY, d date, ts datetime(6), tz timestamp(6) NULL)");
-    JdbcStore target = JdbcStore.builder(mariaDb).id("target").table("t").build();
+    JdbcStore target = JdbcStore.newBuilder(mariaDb).id("target").table("t").build();
     List<Entry> entries;
     try (Stream<Entry> s = pg.scan(KeyRange.all())) {
       entries = s.toList();
@@ -97,14 +97,14 @@ class UnwritableIT {
   void infinityRoundTripsBetweenPostgres() {
     DataSource source = Postgres.fresh(concat(INFINITE, INFINITE_ROWS));
     DataSource target = Postgres.fresh(INFINITE);
-    JdbcStore from = JdbcStore.builder(source).id("source").table("t").build();
-    JdbcStore to = JdbcStore.builder(target).id("target").table("t").build();
+    JdbcStore from = JdbcStore.newBuilder(source).id("source").table("t").build();
+    JdbcStore to = JdbcStore.newBuilder(target).id("target").table("t").build();
 
     String summary = WriteTypesIT.repair(from, to, Mode.APPLY).summary();
 
     String all = "SELECT * FROM t ORDER BY id";
     assertThat(Postgres.query(target, all)).as(summary).isEqualTo(Postgres.query(source, all)).contains("-infinity");
-    JdbcStore clientSide = JdbcStore.builder(target).table("t").serverSideDigest(false).build();
+    JdbcStore clientSide = JdbcStore.newBuilder(target).table("t").serverSideDigest(false).build();
     assertThat(from.capabilities()).contains(io.reconcile.api.store.Capability.SERVER_SIDE_DIGEST);
     assertThat(to.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5))
         .isEqualTo(clientSide.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5))
@@ -117,7 +117,7 @@ class UnwritableIT {
     DataSource ds = MariaDb.fresh(
         "CREATE TABLE t (id int PRIMARY KEY, vc varchar(4), n decimal(5,2), e ENUM('a','b'),"
             + " s SET('x','y'), ti tinyint, y YEAR, dt datetime(3), nn int NOT NULL DEFAULT 7)");
-    JdbcStore store = JdbcStore.builder(ds).id("m").table("t").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).id("m").table("t").build();
     Map<String, Object> fits = new LinkedHashMap<>(Map.of(
         "vc", "four", "n", new BigDecimal("123.45"), "e", "b", "s", "x,y", "ti", -128L,
         "y", 2155L, "dt", Instant.parse("2024-01-01T00:00:00.123Z"), "nn", 1L));

@@ -99,8 +99,8 @@ class UuidTextTest {
         }
       }
     }
-    JdbcStore s = JdbcStore.builder(ds).table("t").fetchSize(fetchSize)
-        .normalization(Normalization.builder().asText("id").build()).build();
+    JdbcStore s = JdbcStore.newBuilder(ds).table("t").fetchSize(fetchSize)
+        .normalization(Normalization.newBuilder().asText("id").build()).build();
     Key lo = Key.of(a);
     Key hi = Key.of(b, 1L); // a bound of both parts, the other a prefix
     KeyRange range = lo.compareTo(hi) < 0 ? KeyRange.of(lo, hi) : KeyRange.of(hi, lo);

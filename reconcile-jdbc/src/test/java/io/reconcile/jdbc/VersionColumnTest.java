@@ -47,8 +47,8 @@ class VersionColumnTest {
         "INSERT INTO accounts VALUES (1, 'new', TIMESTAMP WITH TIME ZONE '2024-02-01 00:00:00Z'),"
             + " (2, 'older', TIMESTAMP WITH TIME ZONE '2024-01-15 00:00:00Z'),"
             + " (3, 'same', TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00Z')");
-    JdbcStore left = JdbcStore.builder(a).id("left").table("accounts").versionColumn("updated_at").build();
-    JdbcStore right = JdbcStore.builder(b).id("right").table("accounts").versionColumn("updated_at").build();
+    JdbcStore left = JdbcStore.newBuilder(a).id("left").table("accounts").versionColumn("updated_at").build();
+    JdbcStore right = JdbcStore.newBuilder(b).id("right").table("accounts").versionColumn("updated_at").build();
 
     assertThat(left.capabilities()).contains(Capability.VERSIONS);
     assertThat(scan(left).get(0).version()).isEqualTo(Version.of(Instant.parse("2024-01-01T00:00:00Z")));
@@ -73,7 +73,7 @@ class VersionColumnTest {
     VersionVector v = VersionVector.of(Map.of("east", 3L, "west", 1L));
     DataSource ds = H2.fresh("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(20), vv VARCHAR(200))",
         "INSERT INTO docs VALUES (1, 'x', '" + v.toText() + "'), (2, 'y', NULL)");
-    JdbcStore docs = JdbcStore.builder(ds).table("docs").versionColumn("vv").build();
+    JdbcStore docs = JdbcStore.newBuilder(ds).table("docs").versionColumn("vv").build();
     List<Entry> rows = scan(docs);
     assertThat(rows.get(0).version()).isEqualTo(Version.of(v));
     assertThat(rows.get(1).version()).isEqualTo(Version.NONE);
@@ -89,12 +89,12 @@ class VersionColumnTest {
   @DisplayName("a key or compared column cannot be the version column")
   void misconfigured() {
     DataSource ds = H2.fresh(TABLE);
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("accounts").versionColumn("id").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("accounts").versionColumn("id").build())
         .hasMessageContaining("version column 'id' of table 'accounts' is a key column");
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("accounts").columns("name", "updated_at")
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("accounts").columns("name", "updated_at")
             .versionColumn("updated_at").build())
         .hasMessageContaining("is the version column");
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("accounts").versionColumn("nope").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("accounts").versionColumn("nope").build())
         .isInstanceOf(ReconcileException.ConfigurationException.class)
         .hasMessageContaining("nope");
   }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.ReconcileException.StoreUnavailableException;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.jdbc.CrossDialectIT.Product;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,7 +46,7 @@ class WriteErrorsIT {
   void checkViolation(Product product) {
     DataSource ds = table(product);
     H2.exec(ds, "DROP INDEX t_code" + (product == Product.MARIADB ? " ON t" : ""));
-    JdbcStore store = JdbcStore.builder(ds).table("t").columns("v").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").columns("v").build();
     List<RepairAction> batch = new ArrayList<>();
     for (long id = 1; id <= 6; id++) {
       batch.add(insert(id, id == 4 ? FORBIDDEN : "value-" + id + "-zq"));
@@ -70,7 +70,7 @@ class WriteErrorsIT {
   @EnumSource(value = Product.class, names = {"POSTGRES", "MARIADB"})
   void uniqueViolationOutsideTheComparison(Product product) {
     DataSource ds = table(product);
-    JdbcStore store = JdbcStore.builder(ds).table("t").columns("v").build();
+    JdbcStore store = JdbcStore.newBuilder(ds).table("t").columns("v").build();
 
     // Both inserts take the default code: the second breaks the unique index.
     Throwable thrown = catchThrowable(() -> store.apply(List.of(insert(1, "one-zq"), insert(2, "two-zq"))));

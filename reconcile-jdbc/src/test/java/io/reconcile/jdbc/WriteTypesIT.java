@@ -8,10 +8,10 @@ import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Limits;
 import io.reconcile.core.Mode;
-import io.reconcile.core.Reconciler;
-import io.reconcile.core.resolve.Resolvers;
-import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.ReconcileReport;
+import io.reconcile.core.Reconciler;
+import io.reconcile.core.audit.AuditLog;
+import io.reconcile.core.resolve.Resolvers;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -58,8 +58,8 @@ class WriteTypesIT {
     DataSource source = Postgres.fresh(concat(POSTGRES_TYPES, POSTGRES_TABLE, POSTGRES_ROWS));
     DataSource target = Postgres.fresh(concat(POSTGRES_TYPES, POSTGRES_TABLE, POSTGRES_ROWS));
     Postgres.exec(target, POSTGRES_DRIFT);
-    JdbcStore from = JdbcStore.builder(source).id("source").table("t").build();
-    JdbcStore to = JdbcStore.builder(target).id("target").table("t").build();
+    JdbcStore from = JdbcStore.newBuilder(source).id("source").table("t").build();
+    JdbcStore to = JdbcStore.newBuilder(target).id("target").table("t").build();
     assertThat(to.digest(KeyRange.all())).isNotEqualTo(from.digest(KeyRange.all()));
 
     ReconcileReport report = repair(from, to, Mode.APPLY);
@@ -76,11 +76,11 @@ class WriteTypesIT {
   void postgresArraysAreRefused() {
     DataSource ds = Postgres.fresh("CREATE TABLE t (id int PRIMARY KEY, v text, tags text[])");
 
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("t").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("t").build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("tags _text")
         .hasMessageContaining("columns(...)");
-    assertThat(JdbcStore.builder(ds).table("t").columns("v").build().capabilities()).isNotEmpty();
+    assertThat(JdbcStore.newBuilder(ds).table("t").columns("v").build().capabilities()).isNotEmpty();
   }
 
   private static final String MARIADB_TABLE =
@@ -107,8 +107,8 @@ class WriteTypesIT {
     DataSource source = MariaDb.fresh(concat(new String[0], MARIADB_TABLE, MARIADB_ROWS));
     DataSource target = MariaDb.fresh(concat(new String[0], MARIADB_TABLE, MARIADB_ROWS));
     H2.exec(target, MARIADB_DRIFT);
-    JdbcStore from = JdbcStore.builder(source).id("source").table("t").build();
-    JdbcStore to = JdbcStore.builder(target).id("target").table("t").build();
+    JdbcStore from = JdbcStore.newBuilder(source).id("source").table("t").build();
+    JdbcStore to = JdbcStore.newBuilder(target).id("target").table("t").build();
 
     ReconcileReport report = repair(from, to, Mode.APPLY);
 
@@ -123,10 +123,10 @@ class WriteTypesIT {
   void mariaDbBitFieldsAreRefused() {
     DataSource ds = MariaDb.fresh("CREATE TABLE t (id int PRIMARY KEY, v text, flags BIT(8))");
 
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("t").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("t").build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("flags BIT");
-    assertThatThrownBy(() -> JdbcStore.builder(ds).table("t").columns("flags").build())
+    assertThatThrownBy(() -> JdbcStore.newBuilder(ds).table("t").columns("flags").build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'flags'");
   }

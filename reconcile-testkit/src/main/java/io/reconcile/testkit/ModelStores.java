@@ -1,9 +1,9 @@
 package io.reconcile.testkit;
 
 import io.reconcile.api.Entry;
-import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.RepairAction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.reconcile.testkit;
 
 import io.reconcile.api.Entry;
-import io.reconcile.api.repair.ActionOutcome;
 import io.reconcile.api.repair.Divergence;
-import io.reconcile.api.repair.RepairAction;
 import io.reconcile.api.repair.Resolution;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.RepairAction;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

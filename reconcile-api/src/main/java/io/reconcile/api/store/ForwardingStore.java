@@ -6,8 +6,6 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.RepairAction;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StoreOptions {
 
-  private static final StoreOptions DEFAULTS = builder().build();
+  private static final StoreOptions DEFAULTS = newBuilder().build();
 
   private final @Nullable String id;
   private final @Nullable String dataset;
@@ -48,7 +48,7 @@ public final class StoreOptions {
     return DEFAULTS;
   }
 
-  public static Builder builder() {
+  public static Builder newBuilder() {
     return new Builder();
   }
 

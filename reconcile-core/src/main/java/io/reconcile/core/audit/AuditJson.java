@@ -10,9 +10,9 @@ import io.reconcile.api.Key;
 import io.reconcile.api.Value;
 import io.reconcile.api.Version;
 import io.reconcile.api.VersionVector;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -75,7 +75,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Stateless and thread-safe. Encoding and decoding cost time and memory linear in the size of
  * the object, and recurse once per level of nesting of values.
  */
-public final class AuditJson {
+final class AuditJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Base64.Encoder BASE64 = Base64.getEncoder();

@@ -2,8 +2,8 @@ package io.reconcile.core.audit;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.RepairAction;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.Value;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.RepairAction;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;

@@ -17,7 +17,7 @@ class MemoryStoreCompatibilityTest extends StoreCompatibilityKit {
 
   @Override
   protected Optional<Store> newReadOnlyStore() {
-    return Optional.of(MemoryStore.create("kit", StoreOptions.builder().readOnly(true).build()));
+    return Optional.of(MemoryStore.create("kit", StoreOptions.newBuilder().readOnly(true).build()));
   }
 
   /** Its only name is the one in its URI. */

@@ -25,7 +25,7 @@ class MemoryStoreProviderTest {
   @Test
   void opensSharedStoresByUri() {
     MemoryStore.drop("by-uri");
-    try (Store a = Stores.open("mem:by-uri"); Store b = Stores.open("MEM:by-uri", StoreOptions.builder().id("replica").build())) {
+    try (Store a = Stores.open("mem:by-uri"); Store b = Stores.open("MEM:by-uri", StoreOptions.newBuilder().id("replica").build())) {
       ((MemoryStore) a).put(Entry.of(Key.of(1), Map.of("v", 1)));
       assertThat(b.id()).isEqualTo("replica");
       assertThat(a.id()).isEqualTo("by-uri");

@@ -10,11 +10,11 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException;
-import io.reconcile.api.repair.ActionOutcome;
-import io.reconcile.api.repair.ActionOutcome.Status;
-import io.reconcile.api.repair.Expected;
-import io.reconcile.api.repair.RepairAction;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.ActionOutcome.Status;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Subscription;
@@ -113,8 +113,8 @@ class MemoryStoreTest {
       MemoryStore s =
           MemoryStore.create(
               "n",
-              StoreOptions.builder()
-                  .normalization(Normalization.builder().rename("full_name", "name").ignore("secret").build())
+              StoreOptions.newBuilder()
+                  .normalization(Normalization.newBuilder().rename("full_name", "name").ignore("secret").build())
                   .build());
       s.put(Entry.of(Key.of(1), Map.of("full_name", "Ada", "secret", "x")));
       Entry seen = scanAll(s, KeyRange.all()).get(0);
@@ -148,7 +148,7 @@ class MemoryStoreTest {
     @Test
     @DisplayName("a read-only store refuses to write, and actions must target this store")
     void refusals() {
-      MemoryStore ro = MemoryStore.create("ro", StoreOptions.builder().readOnly(true).build());
+      MemoryStore ro = MemoryStore.create("ro", StoreOptions.newBuilder().readOnly(true).build());
       assertThat(ro.capabilities()).doesNotContain(Capability.WRITE).contains(Capability.ORDERED_SCAN);
       assertThatThrownBy(() -> ro.apply(List.of(RepairAction.upsert("ro", row(1, "x"), Expected.absent()))))
           .isInstanceOf(ReconcileException.RepairRefusedException.class)
@@ -217,7 +217,7 @@ class MemoryStoreTest {
       assertThatThrownBy(() -> MemoryStore.named("no spaces"))
           .isInstanceOf(ReconcileException.ConfigurationException.class)
           .hasMessageContaining("1-128 letters, digits, '.', '_' or '-', but was 'no spaces'");
-      assertThatThrownBy(() -> MemoryStore.create("a", StoreOptions.builder().filter("x > 1").property("fetchSize", "5").build()))
+      assertThatThrownBy(() -> MemoryStore.create("a", StoreOptions.newBuilder().filter("x > 1").property("fetchSize", "5").build()))
           .hasMessageContaining("was given [filter, fetchSize]");
     }
   }

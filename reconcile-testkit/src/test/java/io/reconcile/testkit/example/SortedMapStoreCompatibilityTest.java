@@ -17,7 +17,7 @@ class SortedMapStoreCompatibilityTest extends StoreCompatibilityKit {
 
   @Override
   protected Optional<Store> newReadOnlyStore() {
-    return Optional.of(Stores.open("sorted-map:kit", StoreOptions.builder().readOnly(true).build()));
+    return Optional.of(Stores.open("sorted-map:kit", StoreOptions.newBuilder().readOnly(true).build()));
   }
 
   @Override

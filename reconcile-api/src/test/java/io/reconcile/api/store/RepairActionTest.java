@@ -1,10 +1,13 @@
-package io.reconcile.api.repair;
+package io.reconcile.api.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
+import io.reconcile.api.repair.Divergence;
+import io.reconcile.api.repair.Resolution;
+import io.reconcile.api.repair.Resolver;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

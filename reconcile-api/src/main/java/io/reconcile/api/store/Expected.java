@@ -1,4 +1,4 @@
-package io.reconcile.api.repair;
+package io.reconcile.api.store;
 
 import io.reconcile.api.Entry;
 import org.jspecify.annotations.Nullable;
