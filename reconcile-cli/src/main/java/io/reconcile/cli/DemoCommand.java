@@ -121,10 +121,10 @@ final class DemoCommand implements Callable<Integer> {
     try (FileAuditLog log = FileAuditLog.open(auditFile)) {
       ReconcileReport applied = reconciler(primary, replica, resolver, Mode.APPLY, log, progress).run();
       out.printf("   %d applied, %d refused, %d escalated; audit log %s%n",
-          applied.applied(), applied.refused(), applied.escalated(), audit != null ? auditFile : "(temporary, deleted at the end)");
+          applied.repairs().applied(), applied.repairs().refused(), applied.repairs().escalated(), audit != null ? auditFile : "(temporary, deleted at the end)");
       out.println();
       out.println("5. verify — repaired ranges digested again");
-      out.printf("   %d of %d repaired ranges converged%n", applied.rangesConverged(), applied.rangesVerified());
+      out.printf("   %d of %d repaired ranges converged%n", applied.verification().rangesConverged(), applied.verification().rangesVerified());
       ReconcileReport again = reconciler(primary, replica, resolver, Mode.REPORT_ONLY, AuditLog.inMemory(), progress).run();
       out.printf("   a second run finds %d divergences; digests now %s%n", again.divergences(),
           primary.digest(KeyRange.all()).equals(replica.digest(KeyRange.all())) ? "equal" : "DIFFERENT");

@@ -1,10 +1,8 @@
 package io.reconcile.cli;
 
-import io.reconcile.api.repair.Divergence;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -66,44 +64,47 @@ final class DiffCommand implements Callable<Integer> {
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  /** Diffs every table of the job; returns the exit status (0 equal, 1 different). */
+  /**
+   * Diffs every table of the job, printing each difference as the run finds it (in key order);
+   * returns the exit status (0 equal, 1 different).
+   */
   static int run(Job job, Output output, PrintWriter out, PrintWriter err) {
     boolean differ = false;
-    long shown = 0;
-    long hidden = 0;
+    long[] shown = {0};
+    long[] hidden = {0};
     for (Job.Table t : job.tables()) {
       ProgressBar bar = ProgressBar.onTerminal(err, job.quiet(), t.name());
-      Findings findings = new Findings(bar);
+      DiffFormat.Counts[] counts = {DiffFormat.Counts.NONE};
+      RunEvents events = new RunEvents(bar, id -> {}, d -> {
+        counts[0] = counts[0].plus(d);
+        if (output.limit() != null && shown[0] >= output.limit()) {
+          hidden[0]++;
+          return;
+        }
+        bar.beforeOutput();
+        if (!output.json() && job.tables().size() > 1 && counts[0].total() == 1) {
+          out.println("@@ " + t.name() + " @@");
+        }
+        out.println(output.json() ? DiffFormat.json(t.name(), t.keys(), d) : DiffFormat.text(d));
+        shown[0]++;
+      }, planned -> {});
       ReconcileReport report;
       try (Job.Both both = job.open(t, true)) {
         report = Reconciler.newBuilder()
             .stores(bar.observe(both.first()), both.second())
             .parallelism(job.threads())
-            .listener(findings)
+            .listener(events)
             .build()
             .run();
       }
-      List<Divergence> ds = findings.divergences();
-      if (!output.json() && job.tables().size() > 1 && !ds.isEmpty()) {
-        out.println("@@ " + t.name() + " @@");
-      }
-      for (Divergence d : ds) {
-        if (output.limit() != null && shown >= output.limit()) {
-          hidden++;
-          continue;
-        }
-        out.println(output.json() ? DiffFormat.json(t.name(), t.keys(), d) : DiffFormat.text(d));
-        shown++;
-      }
       if (output.stats()) {
-        DiffFormat.Counts counts = DiffFormat.Counts.of(ds);
-        out.println(output.json() ? DiffFormat.statsJson(t.name(), counts, report) : DiffFormat.statsText(t.name(), counts, report));
+        out.println(output.json() ? DiffFormat.statsJson(t.name(), counts[0], report) : DiffFormat.statsText(t.name(), counts[0], report));
       }
-      differ |= !ds.isEmpty();
+      differ |= report.divergences() > 0;
     }
     out.flush();
-    if (hidden > 0) {
-      err.println(hidden + " more difference(s) not shown (--limit " + output.limit() + ")");
+    if (hidden[0] > 0) {
+      err.println(hidden[0] + " more difference(s) not shown (--limit " + output.limit() + ")");
       err.flush();
     }
     return differ ? 1 : 0;

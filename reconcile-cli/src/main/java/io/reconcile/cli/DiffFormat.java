@@ -109,10 +109,21 @@ final class DiffFormat {
 
   /** Differences by sign. */
   record Counts(long onlyInFirst, long onlyInSecond, long changed) {
-    static Counts of(List<Divergence> ds) {
-      long minus = ds.stream().filter(d -> sign(d).equals("-")).count();
-      long plus = ds.stream().filter(d -> sign(d).equals("+")).count();
-      return new Counts(minus, plus, ds.size() - minus - plus);
+
+    /** No differences. */
+    static final Counts NONE = new Counts(0, 0, 0);
+
+    /** These counts and one more difference. */
+    Counts plus(Divergence d) {
+      return switch (sign(d)) {
+        case "-" -> new Counts(onlyInFirst + 1, onlyInSecond, changed);
+        case "+" -> new Counts(onlyInFirst, onlyInSecond + 1, changed);
+        default -> new Counts(onlyInFirst, onlyInSecond, changed + 1);
+      };
+    }
+
+    long total() {
+      return onlyInFirst + onlyInSecond + changed;
     }
   }
 

@@ -33,6 +33,8 @@ final class ProgressBar implements ReconcileListener {
   private long rowsDone;
   private long started;
   private int lastWidth;
+  /** Whether stdout is the same terminal, so that printed lines must not land on the bar's line. */
+  private boolean sharesTerminal;
 
   ProgressBar(@Nullable PrintWriter err, String label, LongSupplier nanoTime) {
     this.err = err;
@@ -45,18 +47,20 @@ final class ProgressBar implements ReconcileListener {
    * (whatever stdout is: {@code reconcile diff … > diff.txt} still shows the bar).
    */
   static ProgressBar onTerminal(PrintWriter err, boolean quiet, String label) {
-    return new ProgressBar(quiet || !stderrIsTerminal() ? null : err, label, System::nanoTime);
+    ProgressBar bar = new ProgressBar(quiet || !isTerminal(2) ? null : err, label, System::nanoTime);
+    bar.sharesTerminal = bar.err != null && isTerminal(1);
+    return bar;
   }
 
   /**
-   * Whether this process's stderr is a terminal: on Linux, whether file descriptor 2 is a tty or
-   * pseudo-terminal device; elsewhere (no /proc), whether the JVM has a console, which needs stdin
-   * and stdout to be terminals too.
+   * Whether this process's file descriptor {@code fd} (1 stdout, 2 stderr) is a terminal: on Linux,
+   * whether it is a tty or pseudo-terminal device; elsewhere (no /proc), whether the JVM has a
+   * console, which needs stdin and stdout to be terminals too.
    */
-  static boolean stderrIsTerminal() {
-    java.nio.file.Path fd = java.nio.file.Path.of("/proc/self/fd/2");
+  static boolean isTerminal(int fd) {
+    java.nio.file.Path link = java.nio.file.Path.of("/proc/self/fd/" + fd);
     try {
-      String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+      String target = java.nio.file.Files.readSymbolicLink(link).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
       return System.console() != null;
@@ -75,7 +79,9 @@ final class ProgressBar implements ReconcileListener {
           rows += s.estimatedCount();
         }
         synchronized (ProgressBar.this) {
-          totalRows = rows;
+          if (totalRows == 0) { // the run's plan; later calls split differing ranges
+            totalRows = rows;
+          }
         }
         return segments;
       }
@@ -104,9 +110,24 @@ final class ProgressBar implements ReconcileListener {
 
   @Override
   public synchronized void runFinished(ReconcileReport report) {
+    clear();
+  }
+
+  /**
+   * Clears the bar before the command prints a line, when stdout is the same terminal; the next
+   * progress draws it again.
+   */
+  synchronized void beforeOutput() {
+    if (sharesTerminal) {
+      clear();
+    }
+  }
+
+  private void clear() {
     if (err != null && lastWidth > 0) {
       err.print("\r" + " ".repeat(lastWidth) + "\r");
       err.flush();
+      lastWidth = 0;
     }
   }
 

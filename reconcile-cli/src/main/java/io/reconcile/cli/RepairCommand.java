@@ -166,9 +166,20 @@ final class RepairCommand implements Callable<Integer> {
       }
       for (Job.Table t : job.tables()) {
         ProgressBar bar = ProgressBar.onTerminal(err, job.quiet(), t.name());
-        Findings findings = new Findings(bar, id -> {
+        long[] statements = {0};
+        RunEvents events = new RunEvents(bar, id -> {
           if (s.apply()) {
             announce(job, t, s, id, out);
+          }
+        }, d -> {}, planned -> {
+          if (!s.apply()) { // a dry run's plan, printed as it is decided
+            bar.beforeOutput();
+            if (s.json()) {
+              out.println(RepairFormat.planned(t, planned));
+            } else {
+              SqlPlan.render(t, planned).forEach(out::println);
+            }
+            statements[0]++;
           }
         });
         ReconcileReport r;
@@ -182,11 +193,11 @@ final class RepairCommand implements Callable<Integer> {
               .checkpoints(checkpoints)
               .retry(RETRY)
               .parallelism(job.threads())
-              .listener(findings)
+              .listener(events)
               .build();
           r = s.resume() != null ? reconciler.run(s.resume()) : reconciler.run();
         } catch (ReconcileException e) {
-          String id = findings.runId();
+          String id = events.runId();
           if (s.apply() && id != null) {
             throw new ReconcileException(e.getMessage() + "; run " + id + " stopped before it finished: resume it with: "
                 + resumeLine(job, t, s, id), e);
@@ -194,13 +205,10 @@ final class RepairCommand implements Callable<Integer> {
           throw e;
         }
         if (s.json()) {
-          if (!s.apply()) {
-            findings.planned().forEach(p -> out.println(RepairFormat.planned(t, p)));
-          }
           out.println(RepairFormat.summary(t, r, s.apply() ? "apply" : "dry-run", undoLine(job, t, s, r)));
           clean &= s.apply() ? done(r) : r.divergences() == 0;
         } else {
-          clean &= s.apply() ? applied(job, t, s, r, out) : planned(t, r, findings, out);
+          clean &= s.apply() ? applied(job, t, s, r, out) : planned(t, r, statements[0], out);
         }
         if (s.stats() && !s.json()) {
           out.println(RepairFormat.statsText(t, r));
@@ -246,20 +254,16 @@ final class RepairCommand implements Callable<Integer> {
 
   /** The command that reverses the run, if it wrote anything. */
   private static @Nullable String undoLine(Job job, Job.Table t, Settings s, ReconcileReport r) {
-    if (!s.apply() || r.applied() == 0 || s.audit() == null) {
+    if (!s.apply() || r.repairs().applied() == 0 || s.audit() == null) {
       return null;
     }
     return job.commandLine("undo", t, "--audit", s.audit().toString(), "--run", r.runId());
   }
 
-  /** Prints the plan; returns whether there was nothing to repair. */
-  private static boolean planned(Job.Table t, ReconcileReport r, Findings findings, PrintWriter out) {
-    List<Findings.Planned> plan = findings.planned();
+  /** Prints what the plan's statements (printed as they were planned) come to; returns whether there was nothing to repair. */
+  private static boolean planned(Job.Table t, ReconcileReport r, long statements, PrintWriter out) {
     out.printf("-- %s: %d difference(s), %d statement(s) planned; dry run, nothing was written%n",
-        t.name(), r.divergences(), plan.size());
-    for (Findings.Planned p : plan) {
-      SqlPlan.render(t, p).forEach(out::println);
-    }
+        t.name(), r.divergences(), statements);
     unresolved(t, r, out, "-- ");
     return r.divergences() == 0;
   }
@@ -267,22 +271,22 @@ final class RepairCommand implements Callable<Integer> {
   /** Prints what was applied; returns whether the table now agrees. */
   private static boolean applied(Job job, Job.Table t, Settings s, ReconcileReport r, PrintWriter out) {
     out.printf("%s: run %s: %d applied, %d already in place, %d refused (changed since), %d skipped, %d escalated, %d failed, %d unwritable%n",
-        t.name(), r.runId(), r.applied(), r.alreadyApplied(), r.refused(), r.skipped(), r.escalated(), r.failed(),
-        r.unwritable());
-    if (r.rangesVerified() > 0) {
-      out.printf("%s: verified: %d of %d repaired ranges now agree%n", t.name(), r.rangesConverged(), r.rangesVerified());
+        t.name(), r.runId(), r.repairs().applied(), r.repairs().alreadyApplied(), r.repairs().refused(), r.repairs().skipped(), r.repairs().escalated(), r.repairs().failed(),
+        r.repairs().unwritable());
+    if (r.verification().rangesVerified() > 0) {
+      out.printf("%s: verified: %d of %d repaired ranges now agree%n", t.name(), r.verification().rangesConverged(), r.verification().rangesVerified());
     }
     unresolved(t, r, out, "");
-    r.unconverged().forEach(u -> out.println(t.name() + ": NOT CONVERGED " + u));
+    r.verification().unconverged().forEach(u -> out.println(t.name() + ": NOT CONVERGED " + u));
     r.problems().forEach(p -> out.println(t.name() + ": problem: " + Main.oneLine(p)));
-    if (r.failed() > 0) {
-      out.println(t.name() + ": " + r.failed() + " action(s) failed and wrote nothing; run the repair again to retry them");
+    if (r.repairs().failed() > 0) {
+      out.println(t.name() + ": " + r.repairs().failed() + " action(s) failed and wrote nothing; run the repair again to retry them");
     }
-    if (r.unwritable() > 0) {
+    if (r.repairs().unwritable() > 0) {
       String first = r.findings().stream().map(ReconcileReport.Finding::decision)
           .filter(d -> d.contains("; not written to ")).findFirst()
           .map(d -> "; the first: " + d.substring(d.indexOf("; not written to ") + 2)).orElse("");
-      out.println(t.name() + ": " + r.unwritable() + " action(s) not written: the target cannot hold their values"
+      out.println(t.name() + ": " + r.repairs().unwritable() + " action(s) not written: the target cannot hold their values"
           + " exactly" + CliWords.of(first));
     }
     String undo = undoLine(job, t, s, r);
@@ -294,14 +298,14 @@ final class RepairCommand implements Callable<Integer> {
 
   /** Whether an applied run left nothing undone. */
   private static boolean done(ReconcileReport r) {
-    return r.escalation() == null && r.refused() == 0 && r.skipped() == 0 && r.escalated() == 0
-        && r.failed() == 0 && r.unwritable() == 0 && r.converged();
+    return r.escalation().isEmpty() && r.repairs().refused() == 0 && r.repairs().skipped() == 0 && r.repairs().escalated() == 0
+        && r.repairs().failed() == 0 && r.repairs().unwritable() == 0 && r.converged();
   }
 
   /** Prints the run's escalation and a summary of the divergences left undecided. */
   private static void unresolved(Job.Table t, ReconcileReport r, PrintWriter out, String prefix) {
-    if (r.escalation() != null) {
-      out.println(prefix + t.name() + ": nothing repaired: " + CliWords.of(r.escalation()));
+    if (r.escalation().isPresent()) {
+      out.println(prefix + t.name() + ": nothing repaired: " + CliWords.of(r.escalation().get()));
       return;
     }
     java.util.Map<String, Long> reasons = new java.util.TreeMap<>();

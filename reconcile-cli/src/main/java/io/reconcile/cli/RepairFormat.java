@@ -20,7 +20,7 @@ final class RepairFormat {
   private RepairFormat() {}
 
   /** A planned action: {@code table}, {@code target}, {@code op}, {@code key}, {@code values}, {@code expected}, {@code decision}. */
-  static String planned(Job.Table t, Findings.Planned p) {
+  static String planned(Job.Table t, RunEvents.Planned p) {
     RepairAction a = p.action();
     Entry result = a.result();
     Entry expected = a.expected().entry();
@@ -43,12 +43,12 @@ final class RepairFormat {
   static String summary(Job.Table t, ReconcileReport r, String mode, @Nullable String undo) {
     ObjectNode o = NODES.objectNode();
     o.put("table", t.name()).put("run", r.runId()).put("mode", mode);
-    o.put("differences", r.divergences()).put("applied", r.applied()).put("alreadyApplied", r.alreadyApplied())
-        .put("refused", r.refused()).put("skipped", r.skipped()).put("escalated", r.escalated()).put("failed", r.failed())
-        .put("unwritable", r.unwritable()).put("rangesVerified", r.rangesVerified()).put("rangesConverged", r.rangesConverged())
+    o.put("differences", r.divergences()).put("applied", r.repairs().applied()).put("alreadyApplied", r.repairs().alreadyApplied())
+        .put("refused", r.repairs().refused()).put("skipped", r.repairs().skipped()).put("escalated", r.repairs().escalated()).put("failed", r.repairs().failed())
+        .put("unwritable", r.repairs().unwritable()).put("rangesVerified", r.verification().rangesVerified()).put("rangesConverged", r.verification().rangesConverged())
         .put("rowsRead", r.rowsRead()).put("millis", millis(r));
-    if (r.escalation() != null) {
-      o.put("escalation", r.escalation());
+    if (r.escalation().isPresent()) {
+      o.put("escalation", r.escalation().get());
     }
     o.putArray("problems").addAll(r.problems().stream().map(NODES::textNode).toList());
     if (undo != null) {

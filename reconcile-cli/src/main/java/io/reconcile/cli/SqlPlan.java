@@ -22,7 +22,7 @@ final class SqlPlan {
   private SqlPlan() {}
 
   /** The comment, statement, binds and condition lines of one planned action. */
-  static List<String> render(Job.Table table, Findings.Planned planned) {
+  static List<String> render(Job.Table table, RunEvents.Planned planned) {
     RepairAction a = planned.action();
     Normalization n = NormalizeRules.parse(table.normalize());
     Key key = a.key();

@@ -62,19 +62,19 @@ final class UndoCommand implements Callable<Integer> {
     if (json) {
       var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
           .put("table", t.name()).put("run", runId).put("undo", r.runId())
-          .put("reversed", r.applied()).put("alreadyReversed", r.alreadyApplied()).put("refused", r.refused());
+          .put("reversed", r.repairs().applied()).put("alreadyReversed", r.repairs().alreadyApplied()).put("refused", r.repairs().refused());
       if (stats) {
         o.put("millis", millis);
       }
       out.println(DiffFormat.write(o));
     } else {
       out.printf("%s: undid run %s: %d reversed, %d already reversed, %d refused (changed since the run); audited as %s%n",
-          t.name(), runId, r.applied(), r.alreadyApplied(), r.refused(), r.runId());
+          t.name(), runId, r.repairs().applied(), r.repairs().alreadyApplied(), r.repairs().refused(), r.runId());
       if (stats) {
         out.printf("%s: undo took %d ms%n", t.name(), millis);
       }
     }
     out.flush();
-    return r.refused() == 0 ? 0 : 1;
+    return r.repairs().refused() == 0 ? 0 : 1;
   }
 }

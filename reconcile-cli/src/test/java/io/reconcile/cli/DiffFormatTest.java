@@ -89,8 +89,11 @@ class DiffFormatTest {
   void countsBySign() {
     Key k = Key.of(1);
     Entry e = row(k, "a", 1);
-    DiffFormat.Counts c = DiffFormat.Counts.of(List.of(
-        d(Kind.MISSING, k, e, null), d(Kind.MISSING, k, e, null), d(Kind.EXTRA, k, null, e), d(Kind.CONCURRENT, k, e, e)));
+    DiffFormat.Counts c = DiffFormat.Counts.NONE;
+    for (Divergence x : List.of(
+        d(Kind.MISSING, k, e, null), d(Kind.MISSING, k, e, null), d(Kind.EXTRA, k, null, e), d(Kind.CONCURRENT, k, e, e))) {
+      c = c.plus(x);
+    }
     assertThat(c).isEqualTo(new DiffFormat.Counts(2, 1, 1));
   }
 }

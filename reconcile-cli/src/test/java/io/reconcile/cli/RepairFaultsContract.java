@@ -41,15 +41,22 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The repair is held at a known point without sleeping: triggers on the target table wait for a
  * lock the test holds ({@link #holdSql()}) before writing a row from key {@value #HELD_FROM} on, so
- * the rows below are repaired (and checkpointed) first, and the test sees the repair waiting ({@link
- * #sessionsWaiting}). After each case: the stores agree (after a resume where the run stopped),
+ * the rows below are repaired (and checkpointed) first — the engine writes unit after unit, and a
+ * unit reads at most 16,384 rows, so the table has {@value #ROWS} — and the test sees the repair
+ * waiting ({@link #sessionsWaiting}). After each case: the stores agree (after a resume where the run stopped),
  * undo restores the target's checksum exactly, and no password is in any output, audit or
  * checkpoint. Subclasses give the product of the target.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RepairFaultsContract {
 
-  static final int HELD_FROM = 200;
+  static final int ROWS = 40_000;
+  static final int HELD_FROM = ROWS / 2;
+  /**
+   * A drifted key above the hold, which a concurrent writer changes while the repair waits: in a
+   * later unit than the held batch, whose locked read has not reached it.
+   */
+  static final int MEANWHILE = ROWS - 5_000;
   static final String PASSWORD_VAR = "RECONCILE_TEST_PASSWORD";
 
   TestServer server;
@@ -109,7 +116,7 @@ abstract class RepairFaultsContract {
     first = newSource();
     second = server.newDatabase();
     StringBuilder rows = new StringBuilder("INSERT INTO accounts VALUES (1, 'name 1', 1.50, 'kept 1')");
-    for (int i = 2; i <= 2000; i++) {
+    for (int i = 2; i <= ROWS; i++) {
       rows.append(String.format(", (%d, 'name %d', %d.50, 'kept %d')", i, i, i, i));
     }
     for (TestDatabase db : List.of(first, second)) {
@@ -117,8 +124,9 @@ abstract class RepairFaultsContract {
           + " note TEXT)", rows.toString());
     }
     // Drift all over the key range: changed rows, missing ones on each side of the hold, an extra one.
-    second.exec("UPDATE accounts SET name = 'drifted' WHERE id % 50 = 0", "DELETE FROM accounts WHERE id IN (7, 777)",
-        "INSERT INTO accounts VALUES (2001, 'ghost', 0, 'extra')");
+    second.exec("UPDATE accounts SET name = 'drifted' WHERE id % 50 = 0",
+        "DELETE FROM accounts WHERE id IN (7, " + (HELD_FROM + 777) + ")",
+        "INSERT INTO accounts VALUES (" + (ROWS + 1) + ", 'ghost', 0, 'extra')");
     second.exec(createHold().toArray(String[]::new));
     holder = second.dataSource().getConnection();
     try (Statement s = holder.createStatement()) {
@@ -315,23 +323,23 @@ abstract class RepairFaultsContract {
   @DisplayName("a row written by another client after detection is refused and reported, never overwritten; undo leaves it")
   void concurrentWriterWins() throws Exception {
     String before = second.checksum();
-    String meanwhile = second.query("SELECT name FROM accounts WHERE id = 1000");
+    String meanwhile = second.query("SELECT name FROM accounts WHERE id = " + MEANWHILE);
     Held held = startHeld();
     try (Statement s = holder.createStatement()) {
-      s.execute("UPDATE accounts SET name = 'written meanwhile' WHERE id = 1000"); // the holder's own lock lets it through
+      s.execute("UPDATE accounts SET name = 'written meanwhile' WHERE id = " + MEANWHILE); // the holder's own lock lets it through
     }
     unhold();
     Cli.Result r = finish(held, Duration.ofMinutes(1));
     assertThat(r.exit()).as(r.toString()).isEqualTo(1);
     assertThat(r.out()).contains("1 refused (changed since)");
-    assertThat(second.query("SELECT name FROM accounts WHERE id = 1000")).isEqualTo("written meanwhile\n");
+    assertThat(second.query("SELECT name FROM accounts WHERE id = " + MEANWHILE)).isEqualTo("written meanwhile\n");
     Cli.Result diff = run(args("diff"));
-    assertThat(diff.out()).isEqualTo("~ 1000 name: \"name 1000\" → \"written meanwhile\"\n");
+    assertThat(diff.out()).isEqualTo("~ " + MEANWHILE + " name: \"name " + MEANWHILE + "\" → \"written meanwhile\"\n");
 
     Cli.Result undo = run(args("undo", "--audit", audit().toString(), "--run", held.runId()));
     assertThat(undo.exit()).as(undo.toString()).isZero();
-    assertThat(second.query("SELECT name FROM accounts WHERE id = 1000")).isEqualTo("written meanwhile\n");
-    second.exec("UPDATE accounts SET name = '" + meanwhile.strip() + "' WHERE id = 1000");
+    assertThat(second.query("SELECT name FROM accounts WHERE id = " + MEANWHILE)).isEqualTo("written meanwhile\n");
+    second.exec("UPDATE accounts SET name = '" + meanwhile.strip() + "' WHERE id = " + MEANWHILE);
     assertThat(second.checksum()).as("undo restored every row but the one it never wrote").isEqualTo(before);
   }
 }

@@ -19,7 +19,7 @@ class SqlPlanTest {
   private static final Entry OLD = Entry.of(KEY, Map.of("name", "Ada", "total", 10));
 
   private static List<String> render(RepairAction a) {
-    return SqlPlan.render(TABLE, new Findings.Planned(a, "take sales.orders@first: why"));
+    return SqlPlan.render(TABLE, new RunEvents.Planned(a, "take sales.orders@first: why"));
   }
 
   @Test

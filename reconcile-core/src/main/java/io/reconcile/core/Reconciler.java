@@ -54,51 +54,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
 
-  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
-  final List<Store> stores;
-  final Resolver resolver;
-  final List<Checker> checkers;
-  final Mode mode;
-  final Limits limits;
-  final int segments;
-  final int fanOut;
-  final int leafRows;
-  final int parallelism;
-  final int batchSize;
-  final RetryPolicy retry;
-  final double actionsPerSecond;
-  final AuditLog auditLog;
-  final CheckpointStore checkpoints;
-  final ReconcileListener listener;
-  final Clock clock;
-  final long seed;
-  final Sleeper sleeper;
-  final Faults faults;
+  private final RunSettings settings;
   private final Random ids;
 
-  private Reconciler(Builder b) {
-    this.stores = List.copyOf(b.stores);
-    this.resolver = b.resolver;
-    this.checkers = List.copyOf(b.checkers);
-    this.mode = b.mode;
-    this.limits = b.limits;
-    this.segments = b.segments;
-    this.fanOut = b.fanOut;
-    this.leafRows = b.leafRows;
-    this.parallelism = b.parallelism;
-    this.batchSize = b.batchSize;
-    this.retry = b.retry;
-    this.actionsPerSecond = b.actionsPerSecond;
-    this.auditLog = b.auditLog != null ? b.auditLog : AuditLog.inMemory();
-    this.checkpoints = b.checkpoints != null ? b.checkpoints : CheckpointStore.inMemory();
-    this.listener = b.listener;
-    this.clock = b.clock;
-    this.seed = b.seed;
-    this.sleeper = b.sleeper;
-    this.faults = b.faults;
-    this.ids = new Random(b.seed);
+  private Reconciler(RunSettings settings) {
+    this.settings = settings;
+    this.ids = new Random(settings.seed());
   }
 
   /** Starts configuring a reconciler. */
@@ -110,7 +73,7 @@ public final class Reconciler {
   public ReconcileReport run() {
     String id;
     synchronized (ids) {
-      id = "run-" + Long.toHexString(clock.millis()) + "-" + Integer.toHexString(ids.nextInt() & 0xFFFFFF);
+      id = "run-" + Long.toHexString(settings.clock().millis()) + "-" + Integer.toHexString(ids.nextInt() & 0xFFFFFF);
     }
     return run(id);
   }
@@ -137,7 +100,7 @@ public final class Reconciler {
   public ReconcileReport run(String runId) {
     checkRunId(runId);
     try {
-      return new Run(this, runId).execute();
+      return new Pipeline(settings, runId).run();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ReconcileException("run " + runId + " was interrupted; run it again with the same id to resume", e);
@@ -165,96 +128,12 @@ public final class Reconciler {
    */
   public ReconcileReport undo(String runId) {
     checkRunId(runId);
-    Instant started = clock.instant();
-    List<AuditRecord> records = auditLog.records(runId);
-    if (records.isEmpty()) {
-      throw new ReconcileException.ConfigurationException(
-          "the audit log holds no records of run " + runId + "; check the run id and the audit file");
+    try {
+      return new Undo(settings, runId).run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReconcileException("the undo of run " + runId + " was interrupted; the audit log says what it reversed", e);
     }
-    Replay.checkChain(auditLog, runId, "undo");
-    Replay.checkComplete(records, runId);
-    Replay.checkFingerprints(records, runId, stores, "undo");
-    Map<String, RepairAction> intended = new LinkedHashMap<>();
-    Set<String> written = new HashSet<>();
-    Set<String> notWritten = new HashSet<>();
-    Map<String, Map<String, Value>> foundRows = new HashMap<>();
-    for (AuditRecord rec : records) {
-      if (rec.action() == null) {
-        continue;
-      }
-      String id = rec.action().id();
-      switch (rec.type()) {
-        case INTENT -> intended.putIfAbsent(id, rec.action());
-        // ALREADY_APPLIED within the run means an earlier attempt of this run wrote it (a lost
-        // reply, a resumed crash): detection had seen it missing. A FAILED batch wrote nothing,
-        // but its inverse is kept: conditional, it finds the original in place and changes nothing.
-        case OUTCOME -> {
-          if (rec.status() == ActionOutcome.Status.REFUSED) {
-            notWritten.add(id);
-          } else {
-            written.add(id);
-            if (rec.foundRow() != null) {
-              foundRows.put(id, rec.foundRow());
-            }
-          }
-        }
-        case SKIPPED -> notWritten.add(id);
-        default -> {}
-      }
-    }
-    List<RepairAction> inverses = new ArrayList<>();
-    for (RepairAction a : intended.values()) {
-      // An attempt that wrote it outweighs one that was refused or skipped it (a resumed run).
-      if (written.contains(a.id()) || !notWritten.contains(a.id())) {
-        inverses.add(0, undoing(a, foundRows.get(a.id())));
-      }
-    }
-    Map<String, Store> byId = new LinkedHashMap<>();
-    stores.forEach(s -> byId.put(s.id(), s));
-    for (RepairAction inverse : inverses) {
-      if (!byId.containsKey(inverse.target())) {
-        throw new ReconcileException.ConfigurationException(
-            "run " + runId + " wrote to store '" + inverse.target() + "', which this reconciler does not have; add it with stores(...)");
-      }
-    }
-    String undoId = runId + "-undo";
-    auditLog.append(new AuditRecord(undoId, AuditRecord.Type.UNDO_STARTED, clock.instant(), null, null, null, null, null,
-        "undoing " + runId, null, Replay.fingerprints(stores)));
-    long done = 0;
-    long refused = 0;
-    long already = 0;
-    for (RepairAction inverse : inverses) {
-      Store target = byId.get(inverse.target());
-      auditLog.append(new AuditRecord(undoId, AuditRecord.Type.INTENT, clock.instant(), inverse, "undo " + runId, null, null, null, null));
-      for (ActionOutcome o : target.apply(List.of(inverse))) {
-        auditLog.append(new AuditRecord(undoId, AuditRecord.Type.OUTCOME, clock.instant(), o.action(), null, null, o.status(), o.found(),
-            null, o.foundRow(), Map.of()));
-        switch (o.status()) {
-          case APPLIED -> done++;
-          case ALREADY_APPLIED -> already++;
-          case REFUSED -> refused++;
-        }
-      }
-    }
-    auditLog.append(new AuditRecord(undoId, AuditRecord.Type.UNDO_FINISHED, clock.instant(), null, null, null, null, null,
-        "undone " + done + ", already undone " + already + ", refused " + refused));
-    log.info("[{}] undo of {}: {} reversed, {} already reversed, {} refused", undoId, runId, done, already, refused);
-    return new ReconcileReport(undoId, Mode.APPLY, stores.stream().map(Store::id).toList(), started, clock.instant(),
-        Map.of(), Map.of(), 0, 0, Map.of(), Map.of("undo", (long) inverses.size()), done, already, refused, 0, 0, 0, 0, 0, 0,
-        List.of(), null, List.of(), List.of(), inverses.stream().map(RepairAction::toString).toList());
-  }
-
-  /**
-   * What undoes {@code applied}: for an update or a delete whose whole stored row is known, a
-   * restore of that row, conditional on the action's result being in place; otherwise its inverse.
-   */
-  private static RepairAction undoing(RepairAction applied, @Nullable Map<String, Value> foundRow) {
-    Entry before = applied.expected().entry();
-    if (before == null || foundRow == null) {
-      return applied.inverse();
-    }
-    Entry result = applied.result();
-    return RepairAction.restore(applied.target(), before, foundRow, result == null ? Expected.absent() : Expected.present(result));
   }
 
   private static void checkRunId(String runId) {
@@ -264,11 +143,16 @@ public final class Reconciler {
     }
   }
 
-  /** Configures a {@link Reconciler}; not thread-safe. Defaults are safe: report only. */
+  /**
+   * Configures a {@link Reconciler}; not thread-safe. Defaults are safe: report only. Each setting
+   * is given at most once ({@link #stores} and {@link #checkers} add); a setting given twice throws
+   * {@link IllegalStateException} saying what it was set to.
+   */
   public static final class Builder {
     private final List<Store> stores = new ArrayList<>();
-    private Resolver resolver = d -> Optional.of(new Resolution.Escalate("no resolver was configured"));
     private final List<Checker> checkers = new ArrayList<>();
+    private final Set<String> set = new HashSet<>();
+    private Resolver resolver = d -> Optional.of(new Resolution.Escalate("no resolver was configured"));
     private Mode mode = Mode.REPORT_ONLY;
     private Limits limits = Limits.DEFAULTS;
     private int segments; // 0: sized from the reference store's rows
@@ -285,8 +169,16 @@ public final class Reconciler {
     private long seed = System.nanoTime();
     private Sleeper sleeper = Sleeper.REAL;
     private Faults faults = Faults.NONE;
+    private boolean guardedWrites;
 
     private Builder() {}
+
+    /** Throws if {@code what} was set before; its current value is {@code current}. */
+    private void once(String what, Object current) {
+      if (!set.add(what)) {
+        throw new IllegalStateException(what + " was already set to " + current);
+      }
+    }
 
     /** Adds stores to compare; the first added is the reference. Store ids must be unique. */
     public Builder stores(Store... more) {
@@ -311,11 +203,12 @@ public final class Reconciler {
 
     /** How divergences are decided. Without one, every divergence is escalated. */
     public Builder resolver(Resolver resolver) {
+      once("resolver", this.resolver);
       this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 
-    /** Checkers run on every segment besides digest bisection (counts, samples, field rules). */
+    /** Adds checkers run on every segment besides digest bisection (counts, samples, field rules). */
     public Builder checkers(Checker... more) {
       checkers.addAll(List.of(more));
       return this;
@@ -323,34 +216,40 @@ public final class Reconciler {
 
     /** What the run may do; {@link Mode#REPORT_ONLY} by default. */
     public Builder mode(Mode mode) {
+      once("mode", this.mode);
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
+    /** The blast-radius guards; {@link Limits#DEFAULTS} by default. */
     public Builder limits(Limits limits) {
+      once("limits", this.limits);
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
     /**
-     * How many top-level segments to plan (from the reference's key distribution). By default
-     * {@value Run#MIN_AUTO_SEGMENTS}; when every store computes digests server-side ({@link
-     * io.reconcile.api.store.Capability#SERVER_SIDE_DIGEST}), where each call is a round trip, one
-     * per {@value Run#FINE_SEGMENT_ROWS} of the reference's rows (or per {@link #leafRows(int)
-     * leafRows}, if fewer), between {@value Run#MIN_AUTO_SEGMENTS} and {@value
-     * Run#MAX_AUTO_SEGMENTS}: every segment is digested in the first pass (in a few queries), and
-     * the segments that differ are small enough to be read at once, in batched scans — no round
-     * trip per level of bisection, and few rows read even when differences are many. (Beyond
-     * {@value Run#MAX_AUTO_SEGMENTS} segments, grouping rows into more of them costs the database
-     * more than bisecting the few that differ.)
+     * How many top-level segments to plan (from the key distribution of the reference, or of a
+     * store that reads ranges by an index). By default sized from its rows: when some store pays a
+     * full pass per call (no {@link io.reconcile.api.store.Capability#KEY_INDEX}), leaves of about
+     * {@link #leafRows(int) leafRows} rows (at most {@value Pipeline#MAX_LEAVES}), all digested in
+     * one pass; when every store computes digests server-side ({@link
+     * io.reconcile.api.store.Capability#SERVER_SIDE_DIGEST}), where each call is a round trip,
+     * segments of about {@value Pipeline#FINE_SEGMENT_ROWS} rows (or leafRows, if fewer), between
+     * {@value Pipeline#MIN_AUTO_SEGMENTS} and {@value Pipeline#MAX_AUTO_SEGMENTS}: every segment is
+     * digested in the first pass (in a few queries), and the segments that differ are small enough
+     * to be read at once, in batched reads — no round trip per level of bisection; otherwise
+     * segments of about 16,384 rows, at least {@value Pipeline#MIN_AUTO_SEGMENTS}.
      */
     public Builder segments(int segments) {
+      once("segments", this.segments);
       this.segments = positive(segments, "segments");
       return this;
     }
 
     /** How many parts a differing range is split into; 16 by default, at least 2. */
     public Builder fanOut(int fanOut) {
+      once("fanOut", this.fanOut);
       if (fanOut < 2) {
         throw new IllegalArgumentException("fanOut must be >= 2, but was " + fanOut);
       }
@@ -360,29 +259,35 @@ public final class Reconciler {
 
     /** Ranges of at most this many rows are compared row by row; 256 by default. */
     public Builder leafRows(int leafRows) {
+      once("leafRows", this.leafRows);
       this.leafRows = positive(leafRows, "leafRows");
       return this;
     }
 
-    /** How many segments are compared at once; default min(4, cores). */
+    /** How many units of segments are detected at once; default min(4, cores). */
     public Builder parallelism(int parallelism) {
+      once("parallelism", this.parallelism);
       this.parallelism = positive(parallelism, "parallelism");
       return this;
     }
 
-    /** Actions per write batch (one transaction); 500 by default. */
+    /** Actions per write batch (one transaction where the store has atomic batches); 500 by default. */
     public Builder batchSize(int batchSize) {
+      once("batchSize", this.batchSize);
       this.batchSize = positive(batchSize, "batchSize");
       return this;
     }
 
+    /** Retries of transient write failures; {@link RetryPolicy#DEFAULTS} by default. */
     public Builder retry(RetryPolicy retry) {
+      once("retry", this.retry);
       this.retry = Objects.requireNonNull(retry, "retry");
       return this;
     }
 
     /** At most this many repair actions per second per store; 0 (the default) for no limit. */
     public Builder rateLimit(double actionsPerSecond) {
+      once("rateLimit", this.actionsPerSecond);
       if (actionsPerSecond < 0) {
         throw new IllegalArgumentException("rateLimit must be >= 0, but was " + actionsPerSecond);
       }
@@ -392,30 +297,50 @@ public final class Reconciler {
 
     /** Where repairs are recorded; required for {@link Mode#APPLY}. */
     public Builder auditLog(AuditLog auditLog) {
+      once("auditLog", this.auditLog);
       this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
       return this;
     }
 
     /** Where progress is kept so an interrupted run can resume; in memory by default. */
     public Builder checkpoints(CheckpointStore checkpoints) {
+      once("checkpoints", this.checkpoints);
       this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
       return this;
     }
 
+    /** Hears what runs do; nothing by default. */
     public Builder listener(ReconcileListener listener) {
+      once("listener", this.listener);
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
-    /** The clock divergences and audit records are stamped with. */
+    /** The clock divergences and audit records are stamped with; the system's UTC clock by default. */
     public Builder clock(Clock clock) {
+      once("clock", this.clock);
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /** Seeds run ids and retry jitter, so a run can be replayed exactly. */
     public Builder seed(long seed) {
+      once("seed", this.seed);
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Lets {@link Mode#APPLY} write to stores that cannot write conditionally (no {@link
+     * io.reconcile.api.store.Capability#COMPARE_AND_SET}, e.g. a topic): before each batch to such a
+     * store the engine reads its targets again and leaves alone every action whose target no longer
+     * holds what detection saw; a write that lands between that read and the batch is not seen, and
+     * the verification after the repair reports the range as not converged. Without this, APPLY
+     * over such a store is refused before anything is read.
+     */
+    public Builder guardedWrites() {
+      once("guardedWrites", this.guardedWrites);
+      this.guardedWrites = true;
       return this;
     }
 
@@ -449,7 +374,10 @@ public final class Reconciler {
         throw new ReconcileException.ConfigurationException(
             "APPLY writes to stores and every write is audited; give an audit log, e.g. auditLog(FileAuditLog.open(Path.of(\"audit.jsonl\")))");
       }
-      return new Reconciler(this);
+      return new Reconciler(new RunSettings(stores, resolver, checkers, mode, limits, segments, fanOut, leafRows,
+          parallelism, batchSize, retry, actionsPerSecond, auditLog != null ? auditLog : AuditLog.inMemory(),
+          checkpoints != null ? checkpoints : CheckpointStore.inMemory(), listener, clock, seed, sleeper, faults,
+          guardedWrites));
     }
   }
 }

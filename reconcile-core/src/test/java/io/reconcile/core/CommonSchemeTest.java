@@ -42,32 +42,32 @@ class CommonSchemeTest {
   @Test
   @DisplayName("two PostgreSQL stores keep hash_record_extended over the cross-product scheme they also share")
   void postgresPair() {
-    assertThat(Run.commonScheme(List.of(postgres(), postgres()))).isEqualTo(PG_HASH_RECORD);
+    assertThat(Pipeline.commonScheme(List.of(postgres(), postgres()))).isEqualTo(PG_HASH_RECORD);
   }
 
   @Test
   @DisplayName("two MariaDB stores keep the typed-row CRC, else the canonical CRC, over the cross-product scheme")
   void mariaDbPair() {
-    assertThat(Run.commonScheme(List.of(mariaDb(), mariaDb()))).isEqualTo(MARIA_TYPED_ROW);
+    assertThat(Pipeline.commonScheme(List.of(mariaDb(), mariaDb()))).isEqualTo(MARIA_TYPED_ROW);
     Store otherTypes = declaring(HashScheme.CANONICAL_MD5, MARIA_CANONICAL_CRC, TYPED_COLUMNS,
         new HashScheme("mariadb-11.4/typed-row-crc32-crc32c/0000000000000000", 64));
-    assertThat(Run.commonScheme(List.of(mariaDb(), otherTypes))).isEqualTo(MARIA_CANONICAL_CRC);
+    assertThat(Pipeline.commonScheme(List.of(mariaDb(), otherTypes))).isEqualTo(MARIA_CANONICAL_CRC);
   }
 
   @Test
   @DisplayName("PostgreSQL and MariaDB share only the typed-columns scheme, and use it")
   void crossProductPair() {
-    assertThat(Run.commonScheme(List.of(postgres(), mariaDb()))).isEqualTo(TYPED_COLUMNS);
-    assertThat(Run.commonScheme(List.of(mariaDb(), postgres()))).isEqualTo(TYPED_COLUMNS);
+    assertThat(Pipeline.commonScheme(List.of(postgres(), mariaDb()))).isEqualTo(TYPED_COLUMNS);
+    assertThat(Pipeline.commonScheme(List.of(mariaDb(), postgres()))).isEqualTo(TYPED_COLUMNS);
   }
 
   @Test
   @DisplayName("without a shared native scheme (other fields, or a store hashing client-side) it is canonical MD5")
   void fallsBackToCanonical() {
     Store otherFields = declaring(HashScheme.CANONICAL_MD5, new HashScheme("typed-columns-md5-64/v1/0000000000000000", 64));
-    assertThat(Run.commonScheme(List.of(postgres(), otherFields))).isEqualTo(HashScheme.CANONICAL_MD5);
-    assertThat(Run.commonScheme(List.of(postgres(), MemoryStore.create("m")))).isEqualTo(HashScheme.CANONICAL_MD5);
-    assertThat(Run.commonScheme(List.of(postgres(), mariaDb(), MemoryStore.create("m"))))
+    assertThat(Pipeline.commonScheme(List.of(postgres(), otherFields))).isEqualTo(HashScheme.CANONICAL_MD5);
+    assertThat(Pipeline.commonScheme(List.of(postgres(), MemoryStore.create("m")))).isEqualTo(HashScheme.CANONICAL_MD5);
+    assertThat(Pipeline.commonScheme(List.of(postgres(), mariaDb(), MemoryStore.create("m"))))
         .isEqualTo(HashScheme.CANONICAL_MD5);
   }
 }

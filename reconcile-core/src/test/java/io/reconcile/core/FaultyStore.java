@@ -6,18 +6,19 @@ import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A store decorator that injects faults at the write boundary, for the simulation: transient
  * failures before or after the write, duplicated applies, and a concurrent writer that strikes
- * just before the first repair batch.
+ * just before the first repair batch, at a key of that batch.
  */
 final class FaultyStore extends ForwardingStore {
 
   int failBeforeWrite;
   int failAfterWrite;
   boolean duplicateApply;
-  Runnable concurrentWriter;
+  Consumer<List<RepairAction>> concurrentWriter;
 
   FaultyStore(Store delegate) {
     super(delegate);
@@ -26,9 +27,9 @@ final class FaultyStore extends ForwardingStore {
   @Override
   public List<ActionOutcome> apply(List<RepairAction> actions) {
     if (concurrentWriter != null) {
-      Runnable w = concurrentWriter;
+      Consumer<List<RepairAction>> w = concurrentWriter;
       concurrentWriter = null;
-      w.run();
+      w.accept(actions);
     }
     if (failBeforeWrite > 0) {
       failBeforeWrite--;

@@ -66,7 +66,7 @@ class ReconcilerTest {
       var before = s[1].digest(KeyRange.all());
       ReconcileReport r = builder(s).build().run();
       assertThat(r.divergencesByKind()).containsEntry("MISSING", 1L).containsEntry("EXTRA", 1L).containsEntry("MISMATCH", 1L);
-      assertThat(r.applied()).isZero();
+      assertThat(r.repairs().applied()).isZero();
       assertThat(r.plan()).isEmpty();
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(before);
     }
@@ -90,9 +90,9 @@ class ReconcilerTest {
       MemoryStore[] s = pair(1000);
       AuditLog audit = AuditLog.inMemory();
       ReconcileReport r = builder(s).mode(Mode.APPLY).auditLog(audit).build().run("r1");
-      assertThat(r.applied()).isEqualTo(3);
+      assertThat(r.repairs().applied()).isEqualTo(3);
       assertThat(r.converged()).isTrue();
-      assertThat(r.rangesVerified()).isPositive();
+      assertThat(r.verification().rangesVerified()).isPositive();
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(s[0].digest(KeyRange.all()));
       assertThat(audit.records("r1")).extracting(x -> x.type().name())
           .containsSubsequence("RUN_STARTED", "INTENT", "OUTCOME", "RUN_FINISHED");
@@ -117,7 +117,7 @@ class ReconcilerTest {
       Reconciler rec = builder(s).mode(Mode.APPLY).auditLog(audit).build();
       rec.run("to-undo");
       ReconcileReport undo = rec.undo("to-undo");
-      assertThat(undo.applied()).isEqualTo(3);
+      assertThat(undo.repairs().applied()).isEqualTo(3);
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(before);
       assertThatThrownBy(() -> rec.undo("never-ran")).hasMessageContaining("holds no records of run never-ran");
     }
@@ -238,9 +238,9 @@ class ReconcilerTest {
       var before = s[1].digest(KeyRange.all());
       ReconcileReport r =
           builder(s).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).limits(new Limits(100, 100, 0.05)).build().run();
-      assertThat(r.escalation()).contains("above the limit of 5.0%");
-      assertThat(r.escalated()).isEqualTo(3);
-      assertThat(r.applied()).isZero();
+      assertThat(r.escalation().orElseThrow()).contains("above the limit of 5.0%");
+      assertThat(r.repairs().escalated()).isEqualTo(3);
+      assertThat(r.repairs().applied()).isZero();
       assertThat(r.converged()).as("an escalated run left every divergence in place").isFalse();
       assertThat(r.summary()).doesNotContain("NOT CONVERGED");
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(before);
@@ -251,11 +251,11 @@ class ReconcilerTest {
     void perRunLimit() {
       MemoryStore[] s = pair(1000);
       ReconcileReport r = builder(s).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).limits(new Limits(2, 100, 1)).build().run();
-      assertThat(r.applied()).isEqualTo(2);
-      assertThat(r.skipped()).isEqualTo(1);
+      assertThat(r.repairs().applied()).isEqualTo(2);
+      assertThat(r.repairs().skipped()).isEqualTo(1);
       assertThat(r.decisions()).containsEntry("skip", 1L);
       assertThat(r.converged()).isFalse();
-      assertThat(r.rangesConverged()).isEqualTo(r.rangesVerified());
+      assertThat(r.verification().rangesConverged()).isEqualTo(r.verification().rangesVerified());
     }
 
     @Test
@@ -265,8 +265,8 @@ class ReconcilerTest {
       MemoryStore full = MemoryStore.create("b");
       full.putAll(List.of(row(1, "x"), row(2, "y")));
       ReconcileReport r = builder(empty, full).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).limits(Limits.NONE).build().run();
-      assertThat(r.applied()).isZero();
-      assertThat(r.escalated()).isEqualTo(2);
+      assertThat(r.repairs().applied()).isZero();
+      assertThat(r.repairs().escalated()).isEqualTo(2);
       assertThat(r.findings()).allSatisfy(f -> assertThat(f.decision()).contains("store a is empty"));
       assertThat(full.size()).isEqualTo(2);
     }
@@ -278,7 +278,7 @@ class ReconcilerTest {
       MemoryStore b = MemoryStore.create("b", StoreOptions.newBuilder().readOnly(true).build());
       a.put(row(1, "x"));
       ReconcileReport r = builder(a, b).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).limits(Limits.NONE).build().run();
-      assertThat(r.skipped()).isEqualTo(1);
+      assertThat(r.repairs().skipped()).isEqualTo(1);
       assertThat(b.size()).isZero();
     }
 
@@ -287,12 +287,12 @@ class ReconcilerTest {
     void concurrentWriter() {
       MemoryStore[] s = pair(1000);
       FaultyStore b = new FaultyStore(s[1]);
-      b.concurrentWriter = () -> s[1].put(row(333, "written meanwhile"));
+      b.concurrentWriter = batch -> s[1].put(row(333, "written meanwhile"));
       ReconcileReport r =
           Reconciler.newBuilder().stores(s[0], b).resolver(Resolvers.sourceOfTruth("a")).mode(Mode.APPLY)
               .auditLog(AuditLog.inMemory()).sleeper(d -> {}).build().run();
-      assertThat(r.refused()).isEqualTo(1);
-      assertThat(r.applied()).isEqualTo(2);
+      assertThat(r.repairs().refused()).isEqualTo(1);
+      assertThat(r.repairs().applied()).isEqualTo(2);
       assertThat(r.converged()).as("the refused key still differs").isFalse();
       assertThat(s[1].get(List.of(Key.of(333))).get(Key.of(333))).isEqualTo(row(333, "written meanwhile"));
     }
@@ -307,7 +307,7 @@ class ReconcilerTest {
       ReconcileReport r =
           builder(s[0]).store(b).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).sleeper(waits::add)
               .retry(new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1), 3)).build().run();
-      assertThat(r.applied()).isEqualTo(3);
+      assertThat(r.repairs().applied()).isEqualTo(3);
       assertThat(waits).hasSize(3);
       assertThat(waits.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
       assertThat(waits.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
@@ -332,8 +332,8 @@ class ReconcilerTest {
           .containsExactly(AuditRecord.Type.RUN_STARTED, AuditRecord.Type.INTENT);
 
       ReconcileReport r = reconciler.build().run("r1"); // the store is back
-      assertThat(r.applied()).isEqualTo(3);
-      assertThat(r.failed() + r.skipped()).isZero();
+      assertThat(r.repairs().applied()).isEqualTo(3);
+      assertThat(r.repairs().failed() + r.repairs().skipped()).isZero();
       assertThat(r.converged()).isTrue();
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(s[0].digest(KeyRange.all()));
       reconciler.build().undo("r1");
@@ -351,8 +351,8 @@ class ReconcilerTest {
       ReconcileReport r =
           builder(s[0], broken).mode(Mode.APPLY).auditLog(AuditLog.inMemory()).batchSize(1)
               .retry(new RetryPolicy(2, Duration.ZERO, Duration.ZERO, 2)).build().run();
-      assertThat(r.failed()).isEqualTo(2);
-      assertThat(r.skipped()).isEqualTo(1);
+      assertThat(r.repairs().failed()).isEqualTo(2);
+      assertThat(r.repairs().skipped()).isEqualTo(1);
       assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("store 'b' failed a batch of 1 actions: disk full"));
       assertThat(s[1].digest(KeyRange.all())).isEqualTo(before);
     }

@@ -154,15 +154,19 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * {@link Capability#ORDERED_SCAN}, {@link Capability#WRITE} unless read-only, {@link
-   * Capability#VERSIONS} with a version column, and {@link Capability#SERVER_SIDE_DIGEST} when the
-   * dialect computes digests in the database.
+   * {@link Capability#ORDERED_SCAN}, {@link Capability#KEY_INDEX} when a primary key or unique
+   * index covers the key columns (not for a key taken on trust), {@link Capability#WRITE} unless
+   * read-only, {@link Capability#VERSIONS} with a version column, and {@link
+   * Capability#SERVER_SIDE_DIGEST} when the dialect computes digests in the database.
    */
   @Override
   public Set<Capability> capabilities() {
     Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN);
+    if (!queries.table().keyTrusted()) {
+      c.add(Capability.KEY_INDEX);
+    }
     if (!readOnly) {
-      c.add(Capability.WRITE);
+      c.addAll(EnumSet.of(Capability.WRITE, Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES));
     }
     if (queries.table().version() != null) {
       c.add(Capability.VERSIONS);

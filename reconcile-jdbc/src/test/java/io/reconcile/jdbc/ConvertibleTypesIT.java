@@ -107,7 +107,7 @@ class ConvertibleTypesIT {
         .hasValueSatisfying(why -> assertThat(why).contains("text of at most 50 characters"));
 
     ReconcileReport repaired = run(source, target, Mode.APPLY);
-    assertThat(repaired.applied()).as(repaired.summary()).isEqualTo(5);
+    assertThat(repaired.repairs().applied()).as(repaired.summary()).isEqualTo(5);
     assertThat(repaired.converged()).as(repaired.summary()).isTrue();
     assertThat(run(source, target, Mode.REPORT_ONLY).divergences()).isZero();
 
@@ -115,7 +115,7 @@ class ConvertibleTypesIT {
     Postgres.exec(od, "UPDATE t SET i = -42, s = 'from the other side', c = 'short' WHERE id = 9",
         "DELETE FROM t WHERE id = 10");
     ReconcileReport back = run(target, source, Mode.APPLY);
-    assertThat(back.applied()).as(back.summary()).isEqualTo(2);
+    assertThat(back.repairs().applied()).as(back.summary()).isEqualTo(2);
     assertThat(back.converged()).as(back.summary()).isTrue();
     assertThat(Postgres.query(pg, "SELECT i, s, c FROM t WHERE id BETWEEN 9 AND 10"))
         .isEqualTo("-42|from the other side|short     \n");
@@ -146,14 +146,14 @@ class ConvertibleTypesIT {
     ReconcileReport diff = run(source, target, Mode.REPORT_ONLY);
     assertThat(diff.divergences()).as(diff.summary()).isEqualTo(7);
     ReconcileReport repaired = run(source, target, Mode.APPLY);
-    assertThat(repaired.applied()).as(repaired.summary()).isEqualTo(7);
+    assertThat(repaired.repairs().applied()).as(repaired.summary()).isEqualTo(7);
     assertThat(repaired.converged()).as(repaired.summary()).isTrue();
     assertThat(run(source, target, Mode.REPORT_ONLY).divergences()).isZero();
 
     Postgres.exec(od, "INSERT INTO k VALUES (1000, 'new')", "UPDATE k SET v = 'back' WHERE id = -3",
         "DELETE FROM k WHERE id = 50");
     ReconcileReport back = run(target, source, Mode.APPLY);
-    assertThat(back.applied()).as(back.summary()).isEqualTo(3);
+    assertThat(back.repairs().applied()).as(back.summary()).isEqualTo(3);
     assertThat(back.converged()).as(back.summary()).isTrue();
     assertThat(Postgres.query(pg, "SELECT id, v FROM k WHERE id IN (-3, 50, 1000) ORDER BY id"))
         .isEqualTo("-3|back\n1000|new\n");
@@ -246,14 +246,14 @@ class ConvertibleTypesIT {
     assertThat(Postgres.query(pg, "SELECT ref FROM r WHERE id = 8")).isEqualTo(uuid(8) + "\n");
 
     ReconcileReport fromText = run(texts, uuids, Mode.APPLY);
-    assertThat(fromText.applied()).as(fromText.summary()).isEqualTo(3);
-    assertThat(fromText.unwritable()).as(fromText.summary()).isEqualTo(2);
+    assertThat(fromText.repairs().applied()).as(fromText.summary()).isEqualTo(3);
+    assertThat(fromText.repairs().unwritable()).as(fromText.summary()).isEqualTo(2);
     assertThat(Postgres.query(pg, "SELECT id, ref FROM r WHERE id BETWEEN 3 AND 7 ORDER BY id"))
         .isEqualTo("3|" + uuid(1000) + "\n5|null\n6|" + uuid(6) + "\n7|" + uuid(7) + "\n");
 
     // From the uuid side: the text column takes the canonical text; then both agree.
     ReconcileReport fromUuids = run(uuids, texts, Mode.APPLY);
-    assertThat(fromUuids.applied()).as(fromUuids.summary()).isEqualTo(2);
+    assertThat(fromUuids.repairs().applied()).as(fromUuids.summary()).isEqualTo(2);
     assertThat(fromUuids.converged()).as(fromUuids.summary()).isTrue();
     assertThat(Postgres.query(od, "SELECT ref FROM r WHERE id IN (6, 7) ORDER BY id")).isEqualTo(uuid(6) + "\n" + uuid(7) + "\n");
     assertThat(run(texts, uuids, Mode.REPORT_ONLY).divergences()).isZero();
@@ -306,13 +306,13 @@ class ConvertibleTypesIT {
         .hasValueSatisfying(why -> assertThat(why).startsWith("key \"not-a-uuid\": key column 'id' (uuid) of table 'u'")
             .contains("UUIDs only, or their canonical text"));
     ReconcileReport fromText = run(texts, uuids, Mode.APPLY);
-    assertThat(fromText.applied()).as(fromText.summary()).isEqualTo(7);
-    assertThat(fromText.unwritable()).as(fromText.summary()).isEqualTo(2);
+    assertThat(fromText.repairs().applied()).as(fromText.summary()).isEqualTo(7);
+    assertThat(fromText.repairs().unwritable()).as(fromText.summary()).isEqualTo(2);
     assertThat(Postgres.query(pg, "SELECT count(*) FROM u")).isEqualTo("299\n");
 
     // From the uuid side: the text side's non-UUID keys are deleted; then both agree.
     ReconcileReport fromUuids = run(uuids, texts, Mode.APPLY);
-    assertThat(fromUuids.applied()).as(fromUuids.summary()).isEqualTo(2);
+    assertThat(fromUuids.repairs().applied()).as(fromUuids.summary()).isEqualTo(2);
     assertThat(fromUuids.converged()).as(fromUuids.summary()).isTrue();
     assertThat(run(texts, uuids, Mode.REPORT_ONLY).divergences()).isZero();
     assertThat(Postgres.query(od, "SELECT count(*) FROM u")).isEqualTo("299\n");

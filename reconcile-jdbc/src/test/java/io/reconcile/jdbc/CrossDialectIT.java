@@ -308,12 +308,12 @@ class CrossDialectIT {
 
     ReconcileReport report = reconcile(source, replica, Mode.APPLY);
     assertThat(report.divergences()).as(report.summary()).isEqualTo(4);
-    assertThat(report.applied()).as(report.summary()).isEqualTo(4);
+    assertThat(report.repairs().applied()).as(report.summary()).isEqualTo(4);
     assertThat(report.converged()).as(report.summary()).isTrue();
     assertThat(replica.digest(KeyRange.all())).isEqualTo(expected);
     ReconcileReport again = reconcile(source, replica, Mode.APPLY);
     assertThat(again.divergences()).as(again.summary()).isZero();
-    assertThat(again.applied()).isZero();
+    assertThat(again.repairs().applied()).isZero();
     // The repaired rows read back as the source holds them, in the replica's own types.
     Map<Key, Entry> back = replica.get(List.of(Key.of(40), Key.of(100), Key.of(102), Key.of(5000)));
     assertThat(back).doesNotContainKey(Key.of(5000)).hasSize(3);

@@ -85,7 +85,7 @@ class CrossStoreTest {
 
     ReconcileReport report = reconcile(primary, replica);
     assertThat(report.divergences()).isEqualTo(3);
-    assertThat(report.applied()).isEqualTo(3);
+    assertThat(report.repairs().applied()).isEqualTo(3);
     assertThat(report.converged()).isTrue();
     assertThat(replica.digest(KeyRange.all())).isEqualTo(primary.digest(KeyRange.all()));
     assertThat(reconcile(primary, replica).divergences()).isZero();
@@ -103,7 +103,7 @@ class CrossStoreTest {
     JdbcStore primary = JdbcStore.newBuilder(a).id("a").table("kv").build();
     JdbcStore replica = JdbcStore.newBuilder(b).id("b").table("kv").build();
     ReconcileReport report = reconcile(primary, replica);
-    assertThat(report.applied()).isEqualTo(20 + 9 + 2);
+    assertThat(report.repairs().applied()).isEqualTo(20 + 9 + 2);
     assertThat(report.converged()).isTrue();
     assertThat(replica.digest(KeyRange.all())).isEqualTo(primary.digest(KeyRange.all()));
     assertThat(H2.count(b, "SELECT COUNT(*) FROM kv")).isEqualTo(2000);

@@ -47,7 +47,7 @@ class JdbcStoreProviderTest {
             .filter("region = 'eu'").fields("total").readOnly(true).build());
     assertThat(s).isInstanceOf(JdbcStore.class);
     assertThat(s.id()).isEqualTo("orders");
-    assertThat(s.capabilities()).containsExactly(Capability.ORDERED_SCAN);
+    assertThat(s.capabilities()).containsExactly(Capability.ORDERED_SCAN, Capability.KEY_INDEX);
     try (var rows = s.scan(KeyRange.all())) {
       assertThat(rows.map(Entry::key)).containsExactly(Key.of(1), Key.of(3));
     }

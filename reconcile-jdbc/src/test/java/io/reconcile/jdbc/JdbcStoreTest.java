@@ -502,12 +502,13 @@ class JdbcStoreTest {
     void refusals() {
       DataSource ds = kv(3);
       JdbcStore ro = JdbcStore.newBuilder(ds).id("ro").table("kv").readOnly(true).build();
-      assertThat(ro.capabilities()).containsExactly(Capability.ORDERED_SCAN);
+      assertThat(ro.capabilities()).containsExactly(Capability.ORDERED_SCAN, Capability.KEY_INDEX);
       assertThatThrownBy(() -> ro.apply(List.of(RepairAction.upsert("ro", row(1, "x"), Expected.absent()))))
           .isInstanceOf(ReconcileException.RepairRefusedException.class)
           .hasMessageContaining("store 'ro' is read-only");
       JdbcStore s = store(ds, 10);
-      assertThat(s.capabilities()).containsExactlyInAnyOrder(Capability.ORDERED_SCAN, Capability.WRITE);
+      assertThat(s.capabilities()).containsExactlyInAnyOrder(Capability.ORDERED_SCAN, Capability.KEY_INDEX, Capability.WRITE,
+          Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES);
       assertThat(s.hashSchemes()).containsExactly(HashScheme.CANONICAL_MD5);
       assertThatThrownBy(() -> s.apply(List.of(RepairAction.upsert("b", row(1, "x"), Expected.absent()))))
           .hasMessageContaining("targets store 'b', not 'kv'");

@@ -90,8 +90,8 @@ class RepairFaultsIT {
     ReconcileReport report = CrossDialectIT.reconcile(source, interfered, Mode.APPLY);
     assertThat(writerFailure.get()).isNull();
     assertThat(report.divergences()).as(report.summary()).isEqualTo(4);
-    assertThat(report.refused()).as(report.summary()).isEqualTo(2);
-    assertThat(report.applied()).as(report.summary()).isEqualTo(2);
+    assertThat(report.repairs().refused()).as(report.summary()).isEqualTo(2);
+    assertThat(report.repairs().applied()).as(report.summary()).isEqualTo(2);
     // The refused rows are reported as such, with what the target held instead.
     assertThat(report.findings()).filteredOn(f -> f.key().contains("102") || f.key().contains("40"))
         .hasSize(2);
@@ -140,7 +140,7 @@ class RepairFaultsIT {
 
     ReconcileReport next = CrossDialectIT.reconcile(source, replica, Mode.APPLY);
     assertThat(next.divergences()).as(next.summary()).isEqualTo(4);
-    assertThat(next.applied()).isEqualTo(4);
+    assertThat(next.repairs().applied()).isEqualTo(4);
     assertThat(next.converged()).isTrue();
     assertThat(observer.digest(KeyRange.all())).isEqualTo(source.digest(KeyRange.all()));
   }

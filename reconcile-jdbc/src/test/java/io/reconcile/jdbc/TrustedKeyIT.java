@@ -111,7 +111,7 @@ class TrustedKeyIT {
     assertThat(WriteTypesIT.repair(source, view, Mode.REPORT_ONLY).divergences()).isEqualTo(3);
     ReconcileReport applied = WriteTypesIT.repair(source, view, Mode.APPLY);
 
-    assertThat(applied.applied()).as(applied.summary()).isEqualTo(3);
+    assertThat(applied.repairs().applied()).as(applied.summary()).isEqualTo(3);
     assertThat(applied.converged()).as(applied.summary()).isTrue();
     assertThat(H2.query(target, "SELECT id, name, amount FROM base ORDER BY id"))
         .isEqualTo(H2.query(source(p), "SELECT id, name, amount FROM t ORDER BY id"));

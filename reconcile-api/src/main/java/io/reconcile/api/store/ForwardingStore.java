@@ -109,6 +109,11 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
+  public boolean awaitVisible(java.time.Duration timeout) throws InterruptedException {
+    return delegate.awaitVisible(timeout);
+  }
+
+  @Override
   public Subscription subscribe(ChangeListener listener) {
     return delegate.subscribe(listener);
   }

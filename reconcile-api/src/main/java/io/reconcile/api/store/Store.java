@@ -196,6 +196,18 @@ public interface Store extends AutoCloseable {
   List<ActionOutcome> apply(List<RepairAction> actions);
 
   /**
+   * Blocks until every write this store acknowledged is visible to its reads, at most {@code
+   * timeout}. A store with {@link Capability#READ_YOUR_WRITES} returns true at once (the default);
+   * one whose writes become visible later (a topic read back by its consumer) waits for them.
+   *
+   * @return whether the writes are visible; false if the timeout passed first
+   * @throws InterruptedException if interrupted while waiting
+   */
+  default boolean awaitVisible(java.time.Duration timeout) throws InterruptedException {
+    return true;
+  }
+
+  /**
    * Registers a listener for changed keys.
    *
    * @throws UnsupportedOperationException unless the store has {@link Capability#CHANGE_FEED}

@@ -2,6 +2,7 @@ package io.reconcile.core.check;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.Value;
+import io.reconcile.core.internal.Show;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;

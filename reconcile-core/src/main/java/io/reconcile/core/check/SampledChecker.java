@@ -8,6 +8,7 @@ import io.reconcile.api.repair.Checker;
 import io.reconcile.api.repair.Divergence;
 import io.reconcile.api.repair.Divergence.Side;
 import io.reconcile.api.store.Store;
+import io.reconcile.core.internal.RowDiff;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;

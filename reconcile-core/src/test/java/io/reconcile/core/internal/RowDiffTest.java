@@ -1,4 +1,4 @@
-package io.reconcile.core.check;
+package io.reconcile.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.reconcile.core.check;
+package io.reconcile.core.internal;
 
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * row-comparing checker (and the engine) shares, so a difference has the same kind and the same
  * detail whichever checker found it.
  *
- * <p>Stateless and thread-safe. Public only so that the engine can use it; it is not meant as a
- * user extension point.
+ * <p>Stateless and thread-safe. Internal: in a package no module exports, for the engine and the
+ * built-in checkers.
  */
 public final class RowDiff {
 
