@@ -166,12 +166,12 @@ public final class Reconciler {
   public ReconcileReport undo(String runId) {
     checkRunId(runId);
     Instant started = clock.instant();
+    Replay.checkChain(auditLog, runId, "undo");
     List<AuditRecord> records = auditLog.records(runId);
     if (records.isEmpty()) {
       throw new ReconcileException.ConfigurationException(
           "the audit log holds no records of run " + runId + "; check the run id and the audit file");
     }
-    Replay.checkChain(auditLog, runId, "undo");
     Replay.checkComplete(records, runId);
     Replay.checkFingerprints(records, runId, stores, "undo");
     Map<String, RepairAction> intended = new LinkedHashMap<>();
