@@ -25,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every action carries an idempotency {@link #id() id} derived from what it does, so the same
  * plan computed twice has the same ids. Actions are made only by {@link #upsert}, {@link #restore}
- * and {@link #delete}, which derive the id; nobody can make an action with an id of their own.
- * Replaying an action whose result is in place changes nothing. {@link #inverse()} gives the action
- * that undoes it, itself conditional on this action's result still being in place.
+ * and {@link #delete}, which derive the id; nobody can make an action with an id of their own. A
+ * store decides what to do with an action by {@link #statusFor}: write it, report it already
+ * applied (replaying an action whose result is in place changes nothing), or refuse it. {@link
+ * #inverse()} gives the action that undoes it, itself conditional on this action's result still
+ * being in place.
  *
  * <p>Immutable and thread-safe. The set is closed: {@link Upsert} and {@link Delete}, told apart
  * with {@code instanceof} or a pattern ({@code if (a instanceof RepairAction.Upsert u) …}). Two
@@ -61,6 +63,55 @@ public sealed interface RepairAction permits RepairAction.Upsert, RepairAction.D
 
   /** The action that restores the expected state, conditional on {@link #result()}. */
   RepairAction inverse();
+
+  /**
+   * What a store does with this action when its key holds {@code current} now: the one rule every
+   * store applies (see {@link Store#apply}).
+   *
+   * <table>
+   *   <caption>The outcome, by what the target holds</caption>
+   *   <tr><th>the target holds</th><th>status</th><th>the store</th></tr>
+   *   <tr><td>the {@linkplain #result() result}: absence for a delete; for an upsert, the result's
+   *       data ({@link Entry#sameData}) and, when {@code versioned}, its {@link Entry#version()
+   *       version}</td>
+   *       <td>{@link ActionOutcome.Status#ALREADY_APPLIED ALREADY_APPLIED}</td><td>writes
+   *       nothing</td></tr>
+   *   <tr><td>otherwise, what {@linkplain #expected() expected} {@linkplain Expected#matches
+   *       matches} (canonical data, versions aside; or absence)</td>
+   *       <td>{@link ActionOutcome.Status#APPLIED APPLIED}</td><td>writes the result</td></tr>
+   *   <tr><td>anything else</td><td>{@link ActionOutcome.Status#REFUSED REFUSED}</td><td>writes
+   *       nothing</td></tr>
+   * </table>
+   *
+   * <p>So a store that keeps versions writes an upsert whose data is in place but whose version is
+   * not (the version is part of what it holds), while a store that keeps none reports it already
+   * applied instead of writing the same data again. This agrees with the engine's planner, which
+   * plans an upsert when a target's data or version differs from the decided entry.
+   *
+   * @param current what the target holds under {@link #key()} now, or null if the key is absent; a
+   *     store that keeps only part of a version (one version column) passes the version it holds,
+   *     completed with the parts of the result's version it cannot hold
+   * @param versioned whether the store keeps versions ({@link Capability#VERSIONS})
+   * @throws IllegalArgumentException if {@code current} holds another key
+   */
+  default ActionOutcome.Status statusFor(@Nullable Entry current, boolean versioned) {
+    if (current != null && !current.key().equals(key())) {
+      throw new IllegalArgumentException(
+          "action " + id() + " writes key " + key() + ", but was given the entry of key " + current.key()
+              + " as what its target holds; pass the entry the target holds under the action's key");
+    }
+    Entry result = result();
+    boolean inPlace =
+        result == null
+            ? current == null
+            : current != null
+                && current.sameData(result)
+                && (!versioned || current.version().equals(result.version()));
+    if (inPlace) {
+      return ActionOutcome.Status.ALREADY_APPLIED;
+    }
+    return expected().matches(current) ? ActionOutcome.Status.APPLIED : ActionOutcome.Status.REFUSED;
+  }
 
   /**
    * Puts {@code entry} into {@code target} if it holds {@code expected}.
