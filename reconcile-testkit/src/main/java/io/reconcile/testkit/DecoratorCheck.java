@@ -16,6 +16,7 @@ import io.reconcile.api.store.Subscription;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -113,6 +114,7 @@ public final class DecoratorCheck {
       case "digest" -> type == Digest.class ? Digest.EMPTY
           : ((List<?>) args[0]).stream().map(r -> Digest.EMPTY).toList();
       case "subscribe" -> (Subscription) () -> { };
+      case "awaitVisible" -> true;
       default -> type == Optional.class ? Optional.empty()
           : type == Map.class ? Map.of()
           : type == List.class ? List.of()
@@ -134,6 +136,8 @@ public final class DecoratorCheck {
         args[i] = HashScheme.CANONICAL_MD5;
       } else if (t == RepairAction.class) {
         args[i] = sampleAction();
+      } else if (t == Duration.class) {
+        args[i] = Duration.ofSeconds(3);
       } else if (t == ChangeListener.class) {
         args[i] = (ChangeListener) key -> { };
       } else if (t == List.class && m.getName().equals("apply")) {

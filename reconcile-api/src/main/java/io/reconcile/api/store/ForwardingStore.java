@@ -6,6 +6,7 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,11 @@ public abstract class ForwardingStore implements Store {
   @Override
   public List<ActionOutcome> apply(List<RepairAction> actions) {
     return delegate.apply(actions);
+  }
+
+  @Override
+  public boolean awaitVisible(Duration timeout) {
+    return delegate.awaitVisible(timeout);
   }
 
   @Override
