@@ -675,17 +675,14 @@ public final class JdbcStore implements Store {
     List<Write> deletes = new ArrayList<>();
     Map<List<Column>, List<Write>> inserts = new LinkedHashMap<>();
     Map<List<Column>, List<Write>> updates = new LinkedHashMap<>();
+    boolean versioned = queries.table().version() != null;
     for (RepairAction a : run) {
       Found found = now.get(a.key());
       Entry seen = found == null ? null : found.entry();
       Entry result = a.result();
-      boolean inPlace = result == null ? seen == null : seen != null && seen.sameData(result);
-      if (inPlace) {
-        outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, seen));
-        continue;
-      }
-      if (!a.expected().matches(seen)) {
-        outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, seen));
+      ActionOutcome.Status status = a.statusFor(asHeld(seen, result), versioned);
+      if (status != ActionOutcome.Status.APPLIED) {
+        outcomes.add(new ActionOutcome(a, status, seen));
         continue;
       }
       if (result == null) {
@@ -718,6 +715,24 @@ public final class JdbcStore implements Store {
           (ps, w) -> queries.bindKey(ps, bindColumns(ps, 1, w.values()), w.action().key()));
     }
     return outcomes;
+  }
+
+  /**
+   * A row's entry as {@link RepairAction#statusFor} compares it with {@code result}: the version
+   * column holds one part of a version — a version vector as text, or a timestamp — so the part it
+   * cannot hold is taken as the result's. A result is then in place when its data and the part of
+   * its version the column holds are.
+   */
+  private @Nullable Entry asHeld(@Nullable Entry seen, @Nullable Entry result) {
+    Column column = queries.table().version();
+    if (seen == null || result == null || column == null) {
+      return seen;
+    }
+    Version held = seen.version();
+    Version wanted = result.version();
+    return seen.withVersion(column.kind() == Column.Kind.TEXT
+        ? new Version(held.vector(), wanted.timestamp())
+        : new Version(wanted.vector(), held.timestamp()));
   }
 
   /**

@@ -352,18 +352,15 @@ public final class MemoryStore implements Store {
             Key k = a.key();
             Entry raw = staged.containsKey(k) ? staged.get(k) : current.apply(k);
             Entry now = raw == null ? null : view(raw);
-            Entry result = a.result();
-            boolean resultInPlace =
-                result == null ? now == null : now != null && now.sameData(result) && now.version().equals(result.version());
-            if (resultInPlace) {
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now));
-            } else if (a.expected().matches(now)) {
+            ActionOutcome.Status status = a.statusFor(now, true); // entries keep their versions
+            if (status == ActionOutcome.Status.APPLIED) {
+              Entry result = a.result();
               Entry stored = result == null ? null : toStore(a, result);
               staged.put(k, stored);
               writes.put(k, stored);
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, now, raw == null ? null : raw.fields().fields()));
+              outcomes.add(new ActionOutcome(a, status, now, raw == null ? null : raw.fields().fields()));
             } else {
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, now));
+              outcomes.add(new ActionOutcome(a, status, now));
             }
           }
           return new MemoryTable.Staged<>(writes, List.copyOf(outcomes));

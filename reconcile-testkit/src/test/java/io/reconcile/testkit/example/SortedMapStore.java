@@ -105,25 +105,21 @@ public final class SortedMapStore implements Store {
     if (readOnly) {
       throw new ReconcileException.RepairRefusedException("store '" + id + "' is read-only");
     }
+    for (RepairAction a : actions) {
+      if (!a.target().equals(id)) {
+        throw new IllegalArgumentException("action " + a.id() + " targets store '" + a.target() + "', not '" + id + "'");
+      }
+    }
     synchronized (writeLock) {
       TreeMap<Key, Entry> next = new TreeMap<>(rows);
       List<ActionOutcome> outcomes = new ArrayList<>();
       for (RepairAction a : actions) {
         Entry now = next.get(a.key());
-        Entry result = a.result();
-        boolean inPlace = result == null ? now == null : now != null && now.sameData(result);
-        if (inPlace) {
-          outcomes.add(new ActionOutcome(a, Status.ALREADY_APPLIED, now));
-        } else if (a.expected().matches(now)) {
-          if (result == null) {
-            next.remove(a.key());
-          } else {
-            next.put(a.key(), result);
-          }
-          outcomes.add(new ActionOutcome(a, Status.APPLIED, now));
-        } else {
-          outcomes.add(new ActionOutcome(a, Status.REFUSED, now));
+        Status status = a.statusFor(now, true); // true: this store keeps versions
+        if (status == Status.APPLIED) {
+          next.compute(a.key(), (k, old) -> a.result()); // a delete's null result removes the key
         }
+        outcomes.add(new ActionOutcome(a, status, now));
       }
       rows = Collections.unmodifiableNavigableMap(next); // publish the whole batch at once
       return outcomes;
