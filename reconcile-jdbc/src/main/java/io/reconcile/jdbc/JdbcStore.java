@@ -154,15 +154,24 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * {@link Capability#ORDERED_SCAN}, {@link Capability#WRITE} unless read-only, {@link
-   * Capability#VERSIONS} with a version column, and {@link Capability#SERVER_SIDE_DIGEST} when the
-   * dialect computes digests in the database.
+   * {@link Capability#ORDERED_SCAN}; unless read-only, {@link Capability#WRITE}, {@link
+   * Capability#COMPARE_AND_SET} (each row is read {@code FOR UPDATE}, compared and written in the
+   * batch's transaction) and {@link Capability#READ_YOUR_WRITES} (the transaction has committed
+   * when {@code apply} returns; this assumes the data source reaches the database itself, not a
+   * replica that lags it), and {@link Capability#ATOMIC_BATCH} (one transaction per batch) on
+   * PostgreSQL, MariaDB/MySQL and H2, whose reads see one snapshot — not on other products, where a
+   * read of several statements might see part of a batch; {@link Capability#VERSIONS} with a
+   * version column; and {@link Capability#SERVER_SIDE_DIGEST} when the dialect computes digests in
+   * the database.
    */
   @Override
   public Set<Capability> capabilities() {
     Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN);
     if (!readOnly) {
-      c.add(Capability.WRITE);
+      c.addAll(EnumSet.of(Capability.WRITE, Capability.COMPARE_AND_SET, Capability.READ_YOUR_WRITES));
+      if (queries.dialect().snapshotReads()) {
+        c.add(Capability.ATOMIC_BATCH);
+      }
     }
     if (queries.table().version() != null) {
       c.add(Capability.VERSIONS);

@@ -507,7 +507,8 @@ class JdbcStoreTest {
           .isInstanceOf(ReconcileException.RepairRefusedException.class)
           .hasMessageContaining("store 'ro' is read-only");
       JdbcStore s = store(ds, 10);
-      assertThat(s.capabilities()).containsExactlyInAnyOrder(Capability.ORDERED_SCAN, Capability.WRITE);
+      assertThat(s.capabilities()).containsExactlyInAnyOrder(Capability.ORDERED_SCAN, Capability.WRITE,
+          Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES);
       assertThat(s.hashSchemes()).containsExactly(HashScheme.CANONICAL_MD5);
       assertThatThrownBy(() -> s.apply(List.of(RepairAction.upsert("b", row(1, "x"), Expected.absent()))))
           .hasMessageContaining("targets store 'b', not 'kv'");

@@ -165,11 +165,20 @@ public final class MemoryStore implements Store {
     return fingerprint;
   }
 
+  /**
+   * {@link Capability#SERVER_SIDE_DIGEST} (the data lives in this JVM), {@link
+   * Capability#ORDERED_SCAN}, {@link Capability#VERSIONS} and {@link Capability#CHANGE_FEED}; and,
+   * unless read-only, {@link Capability#WRITE}, {@link Capability#COMPARE_AND_SET}, {@link
+   * Capability#ATOMIC_BATCH} and {@link Capability#READ_YOUR_WRITES} (writes are serialised, and
+   * each batch is decided and committed at once).
+   */
   @Override
   public Set<Capability> capabilities() {
-    Set<Capability> c = EnumSet.allOf(Capability.class);
-    if (readOnly) {
-      c.remove(Capability.WRITE);
+    Set<Capability> c = EnumSet.of(
+        Capability.SERVER_SIDE_DIGEST, Capability.ORDERED_SCAN, Capability.VERSIONS, Capability.CHANGE_FEED);
+    if (!readOnly) {
+      c.addAll(EnumSet.of(
+          Capability.WRITE, Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES));
     }
     return c;
   }

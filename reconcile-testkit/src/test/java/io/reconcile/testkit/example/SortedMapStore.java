@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * A store over a sorted map in memory: the example that docs/writing-a-store-plugin.md builds. Each
  * batch of writes replaces the map with a new immutable copy, so readers always hold a complete
- * snapshot — the simplest way to keep {@link Store#apply}'s promise that readers never see part of
- * a batch. Thread-safe; writes are serialised.
+ * snapshot — the simplest way to keep the promises of {@link Capability#ATOMIC_BATCH} (readers never
+ * see part of a batch) and {@link Capability#READ_YOUR_WRITES}. Thread-safe; writes are serialised.
  */
 public final class SortedMapStore implements Store {
 
@@ -52,9 +52,14 @@ public final class SortedMapStore implements Store {
     return java.util.Map.of("product", "sorted-map", "dataset", id, "instance", instance);
   }
 
+  /** Entries are kept whole, versions included; a batch is decided and published under one lock. */
   @Override
   public Set<Capability> capabilities() {
-    return readOnly ? EnumSet.of(Capability.ORDERED_SCAN) : EnumSet.of(Capability.ORDERED_SCAN, Capability.WRITE);
+    Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN, Capability.VERSIONS);
+    if (!readOnly) {
+      c.addAll(EnumSet.of(Capability.WRITE, Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES));
+    }
+    return c;
   }
 
   @Override
