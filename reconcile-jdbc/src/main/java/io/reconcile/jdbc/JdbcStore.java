@@ -86,14 +86,17 @@ import org.jspecify.annotations.Nullable;
  * scan and sums their {@linkplain Entry#hash() canonical row hashes}. Either way its digests equal
  * those of any other store holding the same logical rows.
  *
- * <p><b>Writing.</b> {@link #apply} runs each batch in one transaction: per action it reads the
- * current row with {@code SELECT … FOR UPDATE}, compares it with the action's expectation and
- * result, and issues a plain INSERT, UPDATE or DELETE (never REPLACE, which would cascade). Any SQL
- * failure rolls the whole batch back. Compared columns that an upserted entry lacks are written as
- * NULL; columns outside the comparison (ignored or not listed) are left as they are on UPDATE and
- * take their defaults on INSERT. A view is written through; one that the catalog says the
- * database cannot write through is refused before the first write ({@link
- * ReconcileException.RepairRefusedException}).
+ * <p><b>Writing.</b> {@link #apply} runs each batch in one transaction: it reads the batch's rows
+ * with {@code SELECT … FOR UPDATE} (many keys a statement), decides each action with {@link
+ * RepairAction#statusFor} against its locked row (the version column counting, see {@link
+ * Builder#versionColumn}), and writes the applied ones with plain INSERTs, UPDATEs and DELETEs, one
+ * JDBC batch per statement shape (never REPLACE, which would cascade). Any SQL failure rolls the
+ * whole batch back. Hence {@link Capability#COMPARE_AND_SET}, {@link Capability#READ_YOUR_WRITES}
+ * and, where reads see one snapshot, {@link Capability#ATOMIC_BATCH} (see {@link #capabilities()}).
+ * Compared columns that an upserted entry lacks are written as NULL; columns outside the comparison
+ * (ignored or not listed) are left as they are on UPDATE and take their defaults on INSERT. A view
+ * is written through; one that the catalog says the database cannot write through is refused before
+ * the first write ({@link ReconcileException.RepairRefusedException}).
  *
  * <p>Thread-safe: every call borrows its own connection from the data source. {@link #close()}
  * marks the store closed; it does not close the data source, which belongs to the caller.
