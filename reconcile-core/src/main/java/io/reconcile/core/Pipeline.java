@@ -139,7 +139,7 @@ final class Pipeline {
     Instant started = s.clock().instant();
     Optional<Checkpoint> saved = Checkpoint.load(s.checkpoints(), runId);
     // Records of an earlier attempt of this run: it crashed, and this attempt carries it on.
-    List<AuditRecord> earlier = s.mode() == Mode.APPLY ? s.auditLog().records(runId) : List.of();
+    List<AuditRecord> earlier = earlierRecords();
     if (!earlier.isEmpty()) {
       checkEarlierAttempt(earlier, saved.isPresent());
     }
@@ -409,6 +409,20 @@ final class Pipeline {
                 + " overwrite a row written after detection; accept writes guarded by a re-read and verified after with"
                 + " Reconciler.Builder.guardedWrites(), or open the store read-only");
       }
+    }
+  }
+
+  /** In {@link Mode#APPLY}, the records an earlier attempt of this run left in the audit log. */
+  private List<AuditRecord> earlierRecords() {
+    if (s.mode() != Mode.APPLY) {
+      return List.of();
+    }
+    try {
+      return s.auditLog().records(runId);
+    } catch (ReconcileException e) {
+      // A record that cannot be read is refused as an audit log that does not verify, if it is one.
+      Replay.checkChain(s.auditLog(), runId, "resume");
+      throw e;
     }
   }
 

@@ -45,12 +45,13 @@ final class Undo {
 
   ReconcileReport run() throws InterruptedException {
     Instant started = s.clock().instant();
+    // The chain first: a record someone edited must be refused as such, not fail to be read.
+    Replay.checkChain(s.auditLog(), runId, "undo");
     List<AuditRecord> records = s.auditLog().records(runId);
     if (records.isEmpty()) {
       throw new ReconcileException.ConfigurationException(
           "the audit log holds no records of run " + runId + "; check the run id and the audit file");
     }
-    Replay.checkChain(s.auditLog(), runId, "undo");
     Replay.checkComplete(records, runId);
     Replay.checkFingerprints(records, runId, s.stores(), "undo");
     List<RepairAction> reversals = reversals(records);

@@ -209,6 +209,17 @@ interface Dialect {
     }
   }
 
+  /**
+   * Whether every statement of one {@link #beginSnapshot snapshot} read sees the same committed
+   * state, so that a read made of several statements never sees part of a batch that committed
+   * meanwhile: true for the multi-version snapshots of PostgreSQL, MariaDB/MySQL (InnoDB) and H2.
+   * The default is false: a product's REPEATABLE READ may be lock-based and let rows that a batch
+   * inserted appear between two statements of one read.
+   */
+  default boolean snapshotReads() {
+    return false;
+  }
+
   /** What {@link #beginSnapshot} returns when it left the session's isolation level alone. */
   int UNCHANGED = -1;
 

@@ -167,6 +167,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public boolean snapshotReads() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return pushdown != null ? "h2" : "h2 (client-side digests: " + noPushdownReason + ")";
   }

@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link Store} over one table of a JDBC database, reached through a {@link DataSource}.
  *
- * <p>Build one with {@link #builder(DataSource)}. Building checks the configuration against the
+ * <p>Build one with {@link #newBuilder(DataSource)}. Building checks the configuration against the
  * database catalog before any data is read: the table must exist, every named column too, and the
  * key columns must be the primary key or cover a unique index — or be {@linkplain
  * Builder#trustKey trusted} to be unique, for a view or a table without such an index, and then
@@ -86,14 +86,17 @@ import org.jspecify.annotations.Nullable;
  * scan and sums their {@linkplain Entry#hash() canonical row hashes}. Either way its digests equal
  * those of any other store holding the same logical rows.
  *
- * <p><b>Writing.</b> {@link #apply} runs each batch in one transaction: per action it reads the
- * current row with {@code SELECT … FOR UPDATE}, compares it with the action's expectation and
- * result, and issues a plain INSERT, UPDATE or DELETE (never REPLACE, which would cascade). Any SQL
- * failure rolls the whole batch back. Compared columns that an upserted entry lacks are written as
- * NULL; columns outside the comparison (ignored or not listed) are left as they are on UPDATE and
- * take their defaults on INSERT. A view is written through; one that the catalog says the
- * database cannot write through is refused before the first write ({@link
- * ReconcileException.RepairRefusedException}).
+ * <p><b>Writing.</b> {@link #apply} runs each batch in one transaction: it reads the batch's rows
+ * with {@code SELECT … FOR UPDATE} (many keys a statement), decides each action with {@link
+ * RepairAction#statusFor} against its locked row (the version column counting, see {@link
+ * Builder#versionColumn}), and writes the applied ones with plain INSERTs, UPDATEs and DELETEs, one
+ * JDBC batch per statement shape (never REPLACE, which would cascade). Any SQL failure rolls the
+ * whole batch back. Hence {@link Capability#COMPARE_AND_SET}, {@link Capability#READ_YOUR_WRITES}
+ * and, where reads see one snapshot, {@link Capability#ATOMIC_BATCH} (see {@link #capabilities()}).
+ * Compared columns that an upserted entry lacks are written as NULL; columns outside the comparison
+ * (ignored or not listed) are left as they are on UPDATE and take their defaults on INSERT. A view
+ * is written through; one that the catalog says the database cannot write through is refused before
+ * the first write ({@link ReconcileException.RepairRefusedException}).
  *
  * <p>Thread-safe: every call borrows its own connection from the data source. {@link #close()}
  * marks the store closed; it does not close the data source, which belongs to the caller.
@@ -137,9 +140,9 @@ public final class JdbcStore implements Store {
     this.id = b.id != null ? b.id : queries.table().name();
     this.dataSource = b.dataSource;
     this.queries = queries;
-    this.normalization = b.normalization;
-    this.readOnly = b.readOnly;
-    this.fetchSize = b.fetchSize;
+    this.normalization = b.normalization();
+    this.readOnly = b.readOnly();
+    this.fetchSize = b.fetchSize != null ? b.fetchSize : DEFAULT_FETCH_SIZE;
     this.unwritableView = unwritableView;
   }
 
@@ -154,10 +157,16 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * {@link Capability#ORDERED_SCAN}, {@link Capability#KEY_INDEX} when a primary key or unique
-   * index covers the key columns (not for a key taken on trust), {@link Capability#WRITE} unless
-   * read-only, {@link Capability#VERSIONS} with a version column, and {@link
-   * Capability#SERVER_SIDE_DIGEST} when the dialect computes digests in the database.
+   * {@link Capability#ORDERED_SCAN}; {@link Capability#KEY_INDEX} when a primary key or unique
+   * index covers the key columns (not for a key taken on trust); unless read-only, {@link Capability#WRITE}, {@link
+   * Capability#COMPARE_AND_SET} (each row is read {@code FOR UPDATE}, compared and written in the
+   * batch's transaction) and {@link Capability#READ_YOUR_WRITES} (the transaction has committed
+   * when {@code apply} returns; this assumes the data source reaches the database itself, not a
+   * replica that lags it), and {@link Capability#ATOMIC_BATCH} (one transaction per batch) on
+   * PostgreSQL, MariaDB/MySQL and H2, whose reads see one snapshot — not on other products, where a
+   * read of several statements might see part of a batch; {@link Capability#VERSIONS} with a
+   * version column; and {@link Capability#SERVER_SIDE_DIGEST} when the dialect computes digests in
+   * the database.
    */
   @Override
   public Set<Capability> capabilities() {
@@ -166,7 +175,10 @@ public final class JdbcStore implements Store {
       c.add(Capability.KEY_INDEX);
     }
     if (!readOnly) {
-      c.addAll(EnumSet.of(Capability.WRITE, Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES));
+      c.addAll(EnumSet.of(Capability.WRITE, Capability.COMPARE_AND_SET, Capability.READ_YOUR_WRITES));
+      if (queries.dialect().snapshotReads()) {
+        c.add(Capability.ATOMIC_BATCH);
+      }
     }
     if (queries.table().version() != null) {
       c.add(Capability.VERSIONS);
@@ -679,17 +691,14 @@ public final class JdbcStore implements Store {
     List<Write> deletes = new ArrayList<>();
     Map<List<Column>, List<Write>> inserts = new LinkedHashMap<>();
     Map<List<Column>, List<Write>> updates = new LinkedHashMap<>();
+    boolean versioned = queries.table().version() != null;
     for (RepairAction a : run) {
       Found found = now.get(a.key());
       Entry seen = found == null ? null : found.entry();
       Entry result = a.result();
-      boolean inPlace = result == null ? seen == null : seen != null && seen.sameData(result);
-      if (inPlace) {
-        outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, seen));
-        continue;
-      }
-      if (!a.expected().matches(seen)) {
-        outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, seen));
+      ActionOutcome.Status status = a.statusFor(asHeld(seen, result), versioned);
+      if (status != ActionOutcome.Status.APPLIED) {
+        outcomes.add(new ActionOutcome(a, status, seen));
         continue;
       }
       if (result == null) {
@@ -722,6 +731,24 @@ public final class JdbcStore implements Store {
           (ps, w) -> queries.bindKey(ps, bindColumns(ps, 1, w.values()), w.action().key()));
     }
     return outcomes;
+  }
+
+  /**
+   * A row's entry as {@link RepairAction#statusFor} compares it with {@code result}: the version
+   * column holds one part of a version — a version vector as text, or a timestamp — so the part it
+   * cannot hold is taken as the result's. A result is then in place when its data and the part of
+   * its version the column holds are.
+   */
+  private @Nullable Entry asHeld(@Nullable Entry seen, @Nullable Entry result) {
+    Column column = queries.table().version();
+    if (seen == null || result == null || column == null) {
+      return seen;
+    }
+    Version held = seen.version();
+    Version wanted = result.version();
+    return seen.withVersion(column.kind() == Column.Kind.TEXT
+        ? new Version(held.vector(), wanted.timestamp())
+        : new Version(wanted.vector(), held.timestamp()));
   }
 
   /**
@@ -1085,50 +1112,65 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * Configures a {@link JdbcStore}; {@link #build()} validates against the catalog. Not
-   * thread-safe; build once and share the store.
+   * Configures a {@link JdbcStore}; {@link #build()} validates against the catalog. Each setting
+   * may be made once: a second call of a setter throws {@link IllegalStateException} naming the
+   * setting and its value (e.g. {@code table was already set to orders}). Not thread-safe; build
+   * once and share the store.
    */
   public static final class Builder {
     private final DataSource dataSource;
     private @Nullable String id;
     private @Nullable String table;
-    private List<String> keyColumns = List.of();
-    private List<String> columns = List.of();
-    private Normalization normalization = Normalization.none();
+    private @Nullable List<String> keyColumns;
+    private @Nullable List<String> columns;
+    private @Nullable Normalization normalization;
     private @Nullable String filter;
-    private boolean readOnly;
-    private int fetchSize = DEFAULT_FETCH_SIZE;
-    private boolean trustKey;
-    private boolean serverSideDigest = true;
+    private @Nullable Boolean readOnly;
+    private @Nullable Integer fetchSize;
+    private @Nullable Boolean trustKey;
+    private @Nullable Boolean serverSideDigest;
     private @Nullable String versionColumn;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
     }
 
-    /** The store's id in reports and the audit trail; default: the table name as given. */
+    /**
+     * The store's id in reports, logs and the audit trail ({@link Store#id()}), e.g. {@code
+     * orders-replica}; it must not hold a secret. Default: the table name as given to {@link
+     * #table}.
+     *
+     * @throws IllegalArgumentException if {@code id} is blank
+     * @throws IllegalStateException if the id was already set
+     */
     public Builder id(String id) {
-      this.id = requireText(id, "id");
+      this.id = once(this.id, "id", requireText(id, "id"));
       return this;
     }
 
     /**
-     * The table, as {@code table} or {@code schema.table}, spelled as created: an unquoted name is
-     * also looked up as the database folds it (e.g. {@code orders} finds H2's {@code ORDERS}).
-     * Required.
+     * The table (or view), as {@code table} or {@code schema.table}, spelled as created: an
+     * unquoted name is also looked up as the database folds it (e.g. {@code orders} finds H2's
+     * {@code ORDERS}). Required: {@link #build()} refuses a builder without it.
+     *
+     * @throws IllegalArgumentException if {@code table} is blank
+     * @throws IllegalStateException if the table was already set
      */
     public Builder table(String table) {
-      this.table = requireText(table, "table");
+      this.table = once(this.table, "table", requireText(table, "table"));
       return this;
     }
 
     /**
      * The key columns, in key order; they must be the primary key or cover a unique index (unless
      * {@linkplain #trustKey trusted}), and be of integer ({@code numeric(p,0)} with p ≤ 18
-     * included), character, UUID or binary type. Default: the primary key.
+     * included), character, UUID or binary type. Default (or none given): the primary key.
+     *
+     * @throws IllegalArgumentException if a name is blank
+     * @throws IllegalStateException if the key columns were already set
      */
     public Builder keyColumns(String... keyColumns) {
-      this.keyColumns = List.of(keyColumns);
+      this.keyColumns = once(this.keyColumns, "keyColumns", names(keyColumns, "keyColumns"));
       return this;
     }
 
@@ -1144,21 +1186,39 @@ public final class JdbcStore implements Store {
      * the table and the key. A repair writes a row only after reading it under lock as the one row
      * of its key, and rolls back its batch if a write changes another number of rows. Key columns
      * the catalog proves unique are not checked.
+     *
+     * @throws IllegalStateException if trusting the key was already set
      */
     public Builder trustKey(boolean trustKey) {
-      this.trustKey = trustKey;
+      this.trustKey = once(this.trustKey, "trustKey", trustKey);
       return this;
     }
 
-    /** The compared columns. Default: every column but the key, less those the normalisation ignores. */
+    /**
+     * The compared columns, by their names in the table. Default (or none given): every column but
+     * the key and version columns, less those the normalisation ignores. Columns left out are
+     * neither compared nor written (an UPDATE leaves them as they are; an INSERT gives them their
+     * defaults), but a repair's before-image ({@link ActionOutcome#foundRow()}) holds them.
+     *
+     * @throws IllegalArgumentException if a name is blank
+     * @throws IllegalStateException if the columns were already set
+     */
     public Builder columns(String... columns) {
-      this.columns = List.of(columns);
+      this.columns = once(this.columns, "columns", names(columns, "columns"));
       return this;
     }
 
-    /** How values are normalised on read; field names in it are as entries name them. */
+    /**
+     * How values are normalised on read (and mapped back on write): renames, ignored columns,
+     * precision, trimming, UUIDs as text; field names in it are as entries name them. Default:
+     * {@link Normalization#none()}. A normalisation that changes values moves digests from SQL to
+     * the client (see {@link Capability#SERVER_SIDE_DIGEST}).
+     *
+     * @throws IllegalStateException if the normalisation was already set
+     */
     public Builder normalization(Normalization normalization) {
-      this.normalization = Objects.requireNonNull(normalization, "normalization");
+      this.normalization =
+          once(this.normalization, "normalization", Objects.requireNonNull(normalization, "normalization"));
       return this;
     }
 
@@ -1167,10 +1227,14 @@ public final class JdbcStore implements Store {
      * each repair: a timestamp column (the time of the row's last write, for last-writer-wins
      * resolvers) or a text column holding a {@link
      * io.reconcile.api.VersionVector} in its {@link io.reconcile.api.VersionVector#toText() text
-     * form}. It is not compared. Default: none.
+     * form}. It is not compared; with it the store declares {@link Capability#VERSIONS}. Default:
+     * none.
+     *
+     * @throws IllegalArgumentException if {@code column} is blank
+     * @throws IllegalStateException if the version column was already set
      */
     public Builder versionColumn(String column) {
-      this.versionColumn = requireText(column, "version column");
+      this.versionColumn = once(this.versionColumn, "versionColumn", requireText(column, "version column"));
       return this;
     }
 
@@ -1181,25 +1245,41 @@ public final class JdbcStore implements Store {
      * literal or quoted identifier, a parameter marker, or parentheses that do not balance within
      * it. Subqueries and function calls are allowed; every read runs in a read-only transaction,
      * so they cannot write. Rows outside it are invisible to the store, so a repair that inserts a
-     * key held by such a row fails (and rolls back its batch).
+     * key held by such a row fails (and rolls back its batch). Default: none, every row.
+     *
+     * @throws IllegalArgumentException if {@code filter} is blank
+     * @throws IllegalStateException if the filter was already set
      */
     public Builder filter(String filter) {
-      this.filter = requireText(filter, "filter");
+      this.filter = once(this.filter, "filter", requireText(filter, "filter"));
       return this;
     }
 
-    /** Refuse every write ({@link ReconcileException.RepairRefusedException}). Default: false. */
+    /**
+     * Whether to refuse every write: the store then declares none of {@link Capability#WRITE},
+     * {@link Capability#COMPARE_AND_SET}, {@link Capability#ATOMIC_BATCH} and {@link
+     * Capability#READ_YOUR_WRITES}, and {@link JdbcStore#apply} throws {@link
+     * ReconcileException.RepairRefusedException}. Reads are read-only either way. Default: false.
+     *
+     * @throws IllegalStateException if read-only was already set
+     */
     public Builder readOnly(boolean readOnly) {
-      this.readOnly = readOnly;
+      this.readOnly = once(this.readOnly, "readOnly", readOnly);
       return this;
     }
 
-    /** Rows per keyset page and per driver round trip. Default: 1000. */
+    /**
+     * Rows per keyset page of a scan and per driver round trip ({@link
+     * java.sql.Statement#setFetchSize}). Default: 1000.
+     *
+     * @throws IllegalArgumentException if {@code fetchSize} is less than 1
+     * @throws IllegalStateException if the fetch size was already set
+     */
     public Builder fetchSize(int fetchSize) {
       if (fetchSize < 1) {
         throw new IllegalArgumentException("fetchSize must be >= 1, but was " + fetchSize);
       }
-      this.fetchSize = fetchSize;
+      this.fetchSize = once(this.fetchSize, "fetchSize", fetchSize);
       return this;
     }
 
@@ -1208,8 +1288,16 @@ public final class JdbcStore implements Store {
      * bit-identically (default: true). Off, rows are hashed client-side; for tests and diagnosis.
      */
     Builder serverSideDigest(boolean allowed) {
-      this.serverSideDigest = allowed;
+      this.serverSideDigest = once(this.serverSideDigest, "serverSideDigest", allowed);
       return this;
+    }
+
+    private Normalization normalization() {
+      return normalization != null ? normalization : Normalization.none();
+    }
+
+    private boolean readOnly() {
+      return readOnly != null && readOnly;
     }
 
     /**
@@ -1253,8 +1341,9 @@ public final class JdbcStore implements Store {
       @Nullable String unwritableView;
       try (SnapshotRead read = SnapshotRead.begin(conn, catalog, label)) {
         Table resolved =
-            Table.resolve(read.connection(), table, keyColumns, columns, normalization, versionColumn, trustKey);
-        Dialect dialect = Dialect.detect(read.connection(), resolved, normalization, serverSideDigest);
+            Table.resolve(read.connection(), table, keyColumns != null ? keyColumns : List.of(),
+                columns != null ? columns : List.of(), normalization(), versionColumn, trustKey != null && trustKey);
+        Dialect dialect = Dialect.detect(read.connection(), resolved, normalization(), serverSideDigest == null || serverSideDigest);
         queries = new Queries(resolved, dialect, filter);
         fingerprint = fingerprint(read.connection(), resolved, dialect);
         if (filter != null) {
@@ -1263,7 +1352,7 @@ public final class JdbcStore implements Store {
         if (resolved.keyTrusted()) {
           requireUniqueKeys(read.connection(), queries, label);
         }
-        unwritableView = readOnly ? null : unwritableView(read.connection(), resolved);
+        unwritableView = readOnly() ? null : unwritableView(read.connection(), resolved);
       } catch (SQLException e) {
         throw failure("store '" + label + "' could not read the catalog", e);
       }
@@ -1358,6 +1447,19 @@ public final class JdbcStore implements Store {
         b.append(b.length() == 0 ? "" : ", ").append('"').append(c.catalogName().replace("\"", "\"\"")).append('"');
       }
       return b.toString();
+    }
+
+    private static <T> T once(@Nullable T current, String what, T value) {
+      if (current != null) {
+        throw new IllegalStateException(what + " was already set to " + current);
+      }
+      return value;
+    }
+
+    private static List<String> names(String[] names, String what) {
+      List<String> out = List.of(names);
+      out.forEach(n -> requireText(n, what + " name"));
+      return out;
     }
 
     private static String requireText(String value, String what) {

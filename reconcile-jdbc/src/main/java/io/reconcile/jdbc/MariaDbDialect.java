@@ -365,6 +365,11 @@ final class MariaDbDialect implements Dialect {
   }
 
   @Override
+  public boolean snapshotReads() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return pushdown != null ? "mariadb" : "mariadb (client-side digests: " + noPushdownReason + ")";
   }

@@ -177,6 +177,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean snapshotReads() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return pushdown != null ? "postgresql" : "postgresql (client-side digests: " + noPushdownReason + ")";
   }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
-/** The JDBC store on H2 (generic dialect) passes the store compatibility kit. */
+/** The JDBC store on H2 (its H2 dialect) passes the store compatibility kit. */
 class H2StoreCompatibilityTest extends StoreCompatibilityKit {
 
   static final String TABLE =

@@ -9,7 +9,11 @@ import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Version;
 import io.reconcile.api.VersionVector;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.ActionOutcome.Status;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
 import io.reconcile.core.Limits;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -83,6 +87,26 @@ class VersionColumnTest {
     assertThatThrownBy(() -> scan(docs))
         .isInstanceOf(ReconcileException.class)
         .hasMessageContaining("version column 'VV' holds 'not a vector'");
+  }
+
+  @Test
+  @DisplayName("a new version alone is written; a replay is already applied once the row holds the part of the version its column can")
+  void versionsAsTheColumnHoldsThem() {
+    Instant later = Instant.parse("2024-02-01T00:00:00Z");
+    VersionVector v = VersionVector.of(Map.of("east", 3L));
+    Version both = new Version(v, later);
+    DataSource stamped = H2.fresh(TABLE, "INSERT INTO accounts VALUES (1, 'x', TIMESTAMP WITH TIME ZONE '2024-01-01 00:00:00Z')");
+    DataSource vectors = H2.fresh("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(20), vv VARCHAR(200))",
+        "INSERT INTO docs VALUES (1, 'x', NULL)");
+    for (JdbcStore s : List.of(
+        JdbcStore.newBuilder(stamped).table("accounts").versionColumn("updated_at").build(),
+        JdbcStore.newBuilder(vectors).table("docs").versionColumn("vv").build())) {
+      Entry before = scan(s).get(0);
+      RepairAction bump = RepairAction.upsert(s.id(), before.withVersion(both), Expected.present(before));
+      assertThat(s.apply(List.of(bump))).extracting(ActionOutcome::status).as(s.id()).containsExactly(Status.APPLIED);
+      assertThat(scan(s).get(0).version()).as(s.id()).isIn(Version.of(later), Version.of(v));
+      assertThat(s.apply(List.of(bump))).extracting(ActionOutcome::status).as(s.id()).containsExactly(Status.ALREADY_APPLIED);
+    }
   }
 
   @Test

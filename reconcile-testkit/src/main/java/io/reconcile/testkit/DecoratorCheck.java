@@ -138,6 +138,8 @@ public final class DecoratorCheck {
         args[i] = HashScheme.CANONICAL_MD5;
       } else if (t == RepairAction.class) {
         args[i] = sampleAction();
+      } else if (t == Duration.class) {
+        args[i] = Duration.ofSeconds(3);
       } else if (t == ChangeListener.class) {
         args[i] = (ChangeListener) key -> { };
       } else if (t == List.class && m.getName().equals("apply")) {

@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The stores of one divergence reduced to the one key they disagree on, applying actions exactly
- * as {@link io.reconcile.api.store.Store#apply} specifies: in order; a result already in place
- * (same data and version, or absence) is {@code ALREADY_APPLIED}; an expected state is written
- * ({@code APPLIED}); anything else is {@code REFUSED}. Not thread-safe.
+ * as {@link io.reconcile.api.store.Store#apply} specifies, in order, each decided by {@link
+ * RepairAction#statusFor} as a store that keeps versions decides it (the model keeps entries whole,
+ * versions included). Not thread-safe.
  */
 final class ModelStores {
 
@@ -46,19 +46,11 @@ final class ModelStores {
                 + state.keySet() + ": " + a);
       }
       Entry now = state.get(a.target());
-      Entry result = a.result();
-      boolean inPlace =
-          result == null
-              ? now == null
-              : now != null && now.sameData(result) && now.version().equals(result.version());
-      if (inPlace) {
-        out.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now));
-      } else if (a.expected().matches(now)) {
-        state.put(a.target(), result);
-        out.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, now));
-      } else {
-        out.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, now));
+      ActionOutcome.Status status = a.statusFor(now, true); // the model keeps entries whole
+      if (status == ActionOutcome.Status.APPLIED) {
+        state.put(a.target(), a.result());
       }
+      out.add(new ActionOutcome(a, status, now));
     }
     return out;
   }

@@ -26,6 +26,7 @@ import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.Subscription;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -106,18 +107,30 @@ import org.junit.jupiter.api.function.Executable;
  * to {@link Entry#hash()}, under every declared scheme equal between stores holding the same rows
  * and changed only for a changed row. Segments: adjacent, in order, covering the range.
  * Writing (stores with {@link Capability#WRITE}): upserts and deletes are visible to the next scan,
- * look-up and digest; outcomes report what was found; a replay is {@code ALREADY_APPLIED} and
- * changes nothing; a stale expectation is {@code REFUSED} and changes nothing, without stopping the
- * rest of the batch; an inverse undoes its action. Replays: the {@link Store#fingerprint()
+ * look-up and digest — at once with {@link Capability#READ_YOUR_WRITES}, else once {@link
+ * Store#awaitVisible} says so; outcomes report what was found; a replay is {@code ALREADY_APPLIED}
+ * and changes nothing; an action for another store fails its batch with an {@link
+ * IllegalArgumentException}, and with {@link Capability#ATOMIC_BATCH} nothing of that batch is
+ * written; an inverse undoes its action. With {@link Capability#COMPARE_AND_SET} (a store that
+ * writes without it is not checked for refusals): a stale expectation is {@code REFUSED} and
+ * changes nothing, without stopping the rest of the batch. Replays: the {@link Store#fingerprint()
  * fingerprint} stays fixed and differs between two stores that share nothing; {@link
  * Store#unwritable} accepts the store's own values and, when it refuses one, names the field and
  * never the value; what an applied update or delete {@linkplain ActionOutcome#foundRow() found}
- * restores the row exactly. Concurrency: readers never see part of a batch;
- * of two conditional writes racing from the same state exactly one applies. Capabilities: {@code
- * WRITE}, {@code VERSIONS} and {@code CHANGE_FEED} are honest. Lifecycle: a closed store fails with
- * a {@link ReconcileException.StoreUnavailableException} that names it and is not transient; a bad
+ * restores the row exactly. Concurrency: with {@code ATOMIC_BATCH}, readers never see part of a
+ * batch; with {@code COMPARE_AND_SET}, of two conditional writes racing from the same state exactly
+ * one applies. Capabilities: {@code WRITE}, {@code VERSIONS} and {@code CHANGE_FEED} are honest;
+ * {@code COMPARE_AND_SET}, {@code ATOMIC_BATCH} and {@code READ_YOUR_WRITES} come only with {@code
+ * WRITE}; {@link Store#awaitVisible} is true at once with {@code READ_YOUR_WRITES} and rejects a
+ * negative timeout. Lifecycle: a closed store fails with a {@link
+ * ReconcileException.StoreUnavailableException} that names it and is not transient; a bad
  * configuration fails to open with a {@link ReconcileException.ConfigurationException} that names
  * what was wrong.
+ *
+ * <p>A failure inside the store's own write — a constraint the database enforces, a connection lost
+ * part way — cannot be provoked the same way for every store, so the kit checks {@code
+ * ATOMIC_BATCH}'s all-or-nothing only for a batch the store rejects part way (an action for another
+ * store, last); a plugin tests its own failures (the JDBC store kills its connection mid-batch).
  *
  * <p>The tests run one at a time on one thread per test class (except where a test starts its own
  * threads); a subclass must not rely on test order.
@@ -162,16 +175,17 @@ public abstract class StoreCompatibilityKit {
   }
 
   /**
-   * Puts {@code entries} into an empty {@code store}, as an application would. Default: one {@link
-   * Store#apply} of upserts expecting absence, each of which must be {@code APPLIED}. Override it
-   * for a store that cannot write, or to load rows another way.
+   * Puts {@code entries} into an empty {@code store}, as an application would, visible to reads
+   * when it returns. Default: one {@link Store#apply} of upserts expecting absence, each of which
+   * must be {@code APPLIED}, then (for a store without {@link Capability#READ_YOUR_WRITES}) {@link
+   * Store#awaitVisible}. Override it for a store that cannot write, or to load rows another way.
    */
   protected void seed(Store store, Collection<Entry> entries) {
     List<RepairAction> inserts = new ArrayList<>();
     for (Entry e : entries) {
       inserts.add(RepairAction.upsert(store.id(), e, Expected.absent()));
     }
-    for (ActionOutcome o : store.apply(inserts)) {
+    for (ActionOutcome o : apply(store, inserts)) {
       assertEquals(Status.APPLIED, o.status(), () -> "seeding through apply: " + o.action() + " found " + o.found());
     }
   }
@@ -242,6 +256,38 @@ public abstract class StoreCompatibilityKit {
         s.capabilities().contains(Capability.WRITE),
         () -> "store '" + s.id() + "' does not declare WRITE, so the writing tests do not apply");
     return s;
+  }
+
+  /**
+   * A store that declares {@link Capability#COMPARE_AND_SET}; the tests of refusals and races are
+   * skipped for one that writes without it (it decides against what it reads, but a concurrent
+   * write may slip in between).
+   */
+  private Store conditional() {
+    Store s = writable();
+    Assumptions.assumeTrue(
+        s.capabilities().contains(Capability.COMPARE_AND_SET),
+        () -> "store '" + s.id() + "' does not declare COMPARE_AND_SET, so it is not checked for refusals");
+    return s;
+  }
+
+  /** The store's {@link Store#apply}, then {@link #visible} so that the next read sees the batch. */
+  private static List<ActionOutcome> apply(Store s, List<RepairAction> batch) {
+    List<ActionOutcome> outcomes = s.apply(batch);
+    visible(s);
+    return outcomes;
+  }
+
+  /**
+   * For a store without {@link Capability#READ_YOUR_WRITES}, waits with {@link Store#awaitVisible}
+   * until its writes are visible; a store with it is read at once, as it promises.
+   */
+  private static void visible(Store s) {
+    if (!s.capabilities().contains(Capability.READ_YOUR_WRITES)) {
+      assertTrue(s.awaitVisible(Duration.ofSeconds(AWAIT_SECONDS)),
+          () -> "store '" + s.id() + "' lacks READ_YOUR_WRITES, and awaitVisible did not see its writes visible within "
+              + AWAIT_SECONDS + " s");
+    }
   }
 
   private static List<Entry> scan(Store s, KeyRange range) {
@@ -546,7 +592,7 @@ public abstract class StoreCompatibilityKit {
         return;
       }
       Entry before = byKey(rows).get(Key.of(8));
-      s.apply(List.of(RepairAction.upsert(s.id(), changed(before, "changed"), Expected.present(before))));
+      apply(s, List.of(RepairAction.upsert(s.id(), changed(before, "changed"), Expected.present(before))));
       for (HashScheme scheme : s.hashSchemes()) {
         Map<Key, RowHash> then = byKeyHash(hashesOf(same, ranges, scheme));
         Map<Key, RowHash> now = byKeyHash(hashesOf(s, ranges, scheme));
@@ -609,7 +655,7 @@ public abstract class StoreCompatibilityKit {
       Entry updated = changed(before, "updated");
       Entry deleted = model.get(Key.of(2));
       List<ActionOutcome> outcomes =
-          s.apply(
+          apply(s, 
               List.of(
                   RepairAction.upsert(s.id(), inserted, Expected.absent()),
                   RepairAction.upsert(s.id(), updated, Expected.present(before)),
@@ -622,7 +668,7 @@ public abstract class StoreCompatibilityKit {
       model.put(updated.key(), updated);
       model.remove(deleted.key());
       assertHolds(s, model.values(), "after an insert, an update and a delete");
-      assertEquals(List.of(), s.apply(List.of()), "applying no actions");
+      assertEquals(List.of(), apply(s, List.of()), "applying no actions");
     }
 
     @Test
@@ -639,11 +685,11 @@ public abstract class StoreCompatibilityKit {
               RepairAction.upsert(s.id(), inserted, Expected.absent()),
               RepairAction.upsert(s.id(), updated, Expected.present(model.get(Key.of(3)))),
               RepairAction.delete(s.id(), Key.of(5), Expected.present(model.get(Key.of(5)))));
-      s.apply(plan);
+      apply(s, plan);
       model.put(inserted.key(), inserted);
       model.put(updated.key(), updated);
       model.remove(Key.of(5));
-      List<ActionOutcome> replay = s.apply(plan);
+      List<ActionOutcome> replay = apply(s, plan);
       assertOutcome(replay.get(0), Status.ALREADY_APPLIED, inserted);
       assertOutcome(replay.get(1), Status.ALREADY_APPLIED, updated);
       assertOutcome(replay.get(2), Status.ALREADY_APPLIED, null);
@@ -651,19 +697,19 @@ public abstract class StoreCompatibilityKit {
     }
 
     @Test
-    @DisplayName("an action whose expectation is stale is REFUSED, reports what it found, and changes nothing")
+    @DisplayName("with COMPARE_AND_SET, an action whose expectation is stale is REFUSED, reports what it found, and changes nothing")
     void staleExpectationIsRefused() {
-      Store s = writable();
+      Store s = conditional();
       List<Entry> rows = sample();
       seed(s, rows);
       Map<Key, Entry> model = byKey(rows);
       Entry detected = model.get(Key.of(8));
       Entry concurrent = changed(detected, "written concurrently");
-      s.apply(List.of(RepairAction.upsert(s.id(), concurrent, Expected.present(detected))));
+      apply(s, List.of(RepairAction.upsert(s.id(), concurrent, Expected.present(detected))));
       model.put(concurrent.key(), concurrent);
       Entry present = model.get(Key.of(13));
       List<ActionOutcome> outcomes =
-          s.apply(
+          apply(s, 
               List.of(
                   RepairAction.upsert(s.id(), changed(detected, "repair"), Expected.present(detected)),
                   RepairAction.delete(s.id(), detected.key(), Expected.present(detected)),
@@ -677,16 +723,16 @@ public abstract class StoreCompatibilityKit {
     }
 
     @Test
-    @DisplayName("a refused action does not stop the rest of its batch")
+    @DisplayName("with COMPARE_AND_SET, a refused action does not stop the rest of its batch")
     void refusalIsPerAction() {
-      Store s = writable();
+      Store s = conditional();
       List<Entry> rows = sample();
       seed(s, rows);
       Map<Key, Entry> model = byKey(rows);
       Entry first = changed(model.get(Key.of(21)), "first");
       Entry last = row(22, "last", BigDecimal.ONE, false);
       List<ActionOutcome> outcomes =
-          s.apply(
+          apply(s, 
               List.of(
                   RepairAction.upsert(s.id(), first, Expected.present(model.get(Key.of(21)))),
                   RepairAction.upsert(s.id(), row(34, "stale", null, null), Expected.absent()),
@@ -697,6 +743,30 @@ public abstract class StoreCompatibilityKit {
       model.put(first.key(), first);
       model.put(last.key(), last);
       assertHolds(s, model.values(), "after a batch with one refused action");
+    }
+
+    @Test
+    @DisplayName("an action for another store fails its batch with IllegalArgumentException; with ATOMIC_BATCH, nothing of the batch is written")
+    void foreignActionFailsTheBatch() {
+      Store s = writable();
+      List<Entry> rows = sample();
+      seed(s, rows);
+      Map<Key, Entry> model = byKey(rows);
+      String other = s.id() + "-other";
+      List<RepairAction> batch =
+          List.of(
+              RepairAction.upsert(s.id(), changed(model.get(Key.of(21)), "in a failed batch"), Expected.present(model.get(Key.of(21)))),
+              RepairAction.delete(s.id(), Key.of(34), Expected.present(model.get(Key.of(34)))),
+              RepairAction.upsert(s.id(), row(4, "in a failed batch", null, null), Expected.absent()),
+              RepairAction.upsert(other, row(6, "for another store", null, null), Expected.absent()));
+      IllegalArgumentException e =
+          assertFails(IllegalArgumentException.class, () -> s.apply(batch), "apply of a batch whose last action is for store '" + other + "'");
+      assertTrue(String.valueOf(e.getMessage()).contains(other),
+          () -> "the error names the other store '" + other + "': " + e.getMessage());
+      if (s.capabilities().contains(Capability.ATOMIC_BATCH)) {
+        visible(s);
+        assertHolds(s, rows, "after a batch that failed on its last action (the store declares ATOMIC_BATCH)");
+      }
     }
 
     @Test
@@ -711,12 +781,12 @@ public abstract class StoreCompatibilityKit {
               RepairAction.upsert(s.id(), row(9, "nine", new BigDecimal("9.99"), true), Expected.absent()),
               RepairAction.upsert(s.id(), changed(model.get(Key.of(55)), "changed"), Expected.present(model.get(Key.of(55)))),
               RepairAction.delete(s.id(), Key.of(89), Expected.present(model.get(Key.of(89)))));
-      s.apply(plan);
+      apply(s, plan);
       List<RepairAction> undo = new ArrayList<>();
       for (int i = plan.size() - 1; i >= 0; i--) {
         undo.add(plan.get(i).inverse());
       }
-      for (ActionOutcome o : s.apply(undo)) {
+      for (ActionOutcome o : apply(s, undo)) {
         assertEquals(Status.APPLIED, o.status(), () -> "undoing with " + o.action() + " (found " + o.found() + ")");
       }
       assertHolds(s, rows, "after a plan and its inverse");
@@ -783,7 +853,7 @@ public abstract class StoreCompatibilityKit {
       Entry updatedFrom = model.get(Key.of(144));
       Entry deleted = model.get(Key.of(233));
       Entry updated = changed(updatedFrom, "changed before undo");
-      List<ActionOutcome> outcomes = s.apply(List.of(
+      List<ActionOutcome> outcomes = apply(s, List.of(
           RepairAction.upsert(s.id(), updated, Expected.present(updatedFrom)),
           RepairAction.delete(s.id(), deleted.key(), Expected.present(deleted))));
       List<RepairAction> undo = new ArrayList<>();
@@ -802,7 +872,7 @@ public abstract class StoreCompatibilityKit {
         Expected now = o.action().result() == null ? Expected.absent() : Expected.present(o.action().result());
         undo.add(RepairAction.restore(s.id(), found, stored, now));
       }
-      for (ActionOutcome o : s.apply(undo)) {
+      for (ActionOutcome o : apply(s, undo)) {
         assertEquals(Status.APPLIED, o.status(), () -> "restoring with " + o.action() + " (found " + o.found() + ")");
       }
       assertHolds(s, rows, "after an update and a delete were restored from what they found");
@@ -814,9 +884,12 @@ public abstract class StoreCompatibilityKit {
   class Concurrency {
 
     @Test
-    @DisplayName("readers running during a stream of batches never see part of a batch")
+    @DisplayName("with ATOMIC_BATCH, readers running during a stream of batches never see part of a batch")
     void readersNeverSeePartOfABatch() throws Exception {
       Store s = writable();
+      Assumptions.assumeTrue(
+          s.capabilities().contains(Capability.ATOMIC_BATCH),
+          () -> "store '" + s.id() + "' does not declare ATOMIC_BATCH, so readers may see part of a batch");
       int rowsPerBatch = 32;
       int batches = 25;
       List<List<Entry>> generations = new ArrayList<>();
@@ -849,7 +922,7 @@ public abstract class StoreCompatibilityKit {
                       for (int k = 0; k < rowsPerBatch; k++) {
                         batch.add(RepairAction.upsert(s.id(), generations.get(g).get(k), Expected.present(generations.get(g - 1).get(k))));
                       }
-                      for (ActionOutcome o : s.apply(batch)) {
+                      for (ActionOutcome o : apply(s, batch)) {
                         assertEquals(Status.APPLIED, o.status(), () -> "the writer's " + o.action());
                       }
                     }
@@ -890,9 +963,9 @@ public abstract class StoreCompatibilityKit {
     }
 
     @Test
-    @DisplayName("of two conditional writes racing from the same state, exactly one applies")
+    @DisplayName("with COMPARE_AND_SET, of two conditional writes racing from the same state, exactly one applies")
     void racingConditionalWrites() throws Exception {
-      Store s = writable();
+      Store s = conditional();
       List<Entry> rows = sample();
       seed(s, rows);
       Map<Key, Entry> model = byKey(rows);
@@ -923,6 +996,7 @@ public abstract class StoreCompatibilityKit {
       } finally {
         pool.shutdownNow();
       }
+      visible(s);
       assertHolds(s, model.values(), "after the races");
     }
   }
@@ -956,6 +1030,35 @@ public abstract class StoreCompatibilityKit {
     }
 
     @Test
+    @DisplayName("COMPARE_AND_SET, ATOMIC_BATCH and READ_YOUR_WRITES come only with WRITE; awaitVisible is true at once with READ_YOUR_WRITES and rejects a negative timeout")
+    void writeSemantics() {
+      Set<Capability> semantics =
+          java.util.EnumSet.of(Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES);
+      List<Store> stores = new ArrayList<>(List.of(open()));
+      if (stores.get(0).capabilities().contains(Capability.WRITE)) {
+        newReadOnlyStore().ifPresent(ro -> {
+          opened.add(ro);
+          stores.add(ro);
+        });
+      }
+      for (Store s : stores) {
+        Set<Capability> declared = s.capabilities();
+        if (!declared.contains(Capability.WRITE)) {
+          assertTrue(java.util.Collections.disjoint(declared, semantics),
+              () -> "store '" + s.id() + "' declares " + declared + " without WRITE, but " + semantics + " describe how it writes");
+          assertTrue(s.awaitVisible(Duration.ZERO), () -> "store '" + s.id() + "' writes nothing, so all it wrote is visible");
+        } else if (declared.contains(Capability.READ_YOUR_WRITES)) {
+          s.apply(List.of(RepairAction.upsert(s.id(), row(1, "one", BigDecimal.ONE, true), Expected.absent())));
+          assertEquals(1, scan(s, KeyRange.all()).size(),
+              () -> "entries read right after apply returned (store '" + s.id() + "' declares READ_YOUR_WRITES)");
+          assertTrue(s.awaitVisible(Duration.ZERO),
+              () -> "store '" + s.id() + "' declares READ_YOUR_WRITES, so its writes are visible once apply returns");
+        }
+        assertFails(IllegalArgumentException.class, () -> s.awaitVisible(Duration.ofSeconds(-1)), "awaitVisible(-1 s)");
+      }
+    }
+
+    @Test
     @DisplayName("entries with version metadata are accepted, read back with it if VERSIONS is declared, and replay as ALREADY_APPLIED")
     void versions() {
       Store s = writable();
@@ -963,14 +1066,14 @@ public abstract class StoreCompatibilityKit {
           new Version(VersionVector.of(Map.of("kit", 3L, "other", 1L)), Instant.parse("2024-05-06T07:08:09.123Z"));
       Entry versioned = row(77, "versioned", new BigDecimal("7.70"), true).withVersion(version);
       RepairAction put = RepairAction.upsert(s.id(), versioned, Expected.absent());
-      assertOutcome(s.apply(List.of(put)).get(0), Status.APPLIED, null);
+      assertOutcome(apply(s, List.of(put)).get(0), Status.APPLIED, null);
       List<Entry> read = scan(s, KeyRange.all());
       assertEquals(1, read.size(), "entries after one upsert");
       assertSameData(versioned, read.get(0), "reading a versioned entry");
       if (s.capabilities().contains(Capability.VERSIONS)) {
         assertEquals(version, read.get(0).version(), "the version of an entry read from a store that declares VERSIONS");
       }
-      assertOutcome(s.apply(List.of(put)).get(0), Status.ALREADY_APPLIED, versioned);
+      assertOutcome(apply(s, List.of(put)).get(0), Status.ALREADY_APPLIED, versioned);
     }
 
     @Test
@@ -992,9 +1095,9 @@ public abstract class StoreCompatibilityKit {
                 written.countDown();
                 deleted.countDown();
               })) {
-        s.apply(List.of(RepairAction.upsert(s.id(), e, Expected.absent())));
+        apply(s, List.of(RepairAction.upsert(s.id(), e, Expected.absent())));
         assertTrue(written.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the change feed reported an upsert");
-        s.apply(List.of(RepairAction.delete(s.id(), e.key(), Expected.present(e))));
+        apply(s, List.of(RepairAction.delete(s.id(), e.key(), Expected.present(e))));
         assertTrue(deleted.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the change feed reported a delete");
       }
       assertEquals(Set.of(e.key()), changed, "the keys the change feed reported");

@@ -34,6 +34,7 @@ class DecoratorCheckTest {
     assertTrue(e.getMessage().contains("scan(List)"), e.getMessage());
     assertTrue(e.getMessage().contains("the wrapped store saw [scan(KeyRange)]"), e.getMessage());
     assertTrue(e.getMessage().contains("fingerprint()"), e.getMessage());
+    assertTrue(e.getMessage().contains("awaitVisible(Duration)"), e.getMessage());
   }
 
   @Test

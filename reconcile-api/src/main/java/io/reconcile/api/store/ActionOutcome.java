@@ -21,11 +21,14 @@ import org.jspecify.annotations.Nullable;
 public record ActionOutcome(
     RepairAction action, Status status, @Nullable Entry found, @Nullable Map<String, Value> foundRow) {
 
-  /** The possible fates of an action. */
+  /** The possible fates of an action, as {@link RepairAction#statusFor} decides them. */
   public enum Status {
     /** The target held the expected state and now holds the action's result. */
     APPLIED,
-    /** The target already held the action's result; nothing was written (a replay). */
+    /**
+     * The target already held the action's result — its data, and its version where the store
+     * keeps versions — so nothing was written (a replay).
+     */
     ALREADY_APPLIED,
     /** The target held something else (it changed since detection); nothing was written. */
     REFUSED

@@ -6,6 +6,7 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
-  public boolean awaitVisible(java.time.Duration timeout) throws InterruptedException {
+  public boolean awaitVisible(Duration timeout) {
     return delegate.awaitVisible(timeout);
   }
 

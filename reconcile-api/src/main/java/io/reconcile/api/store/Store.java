@@ -7,6 +7,7 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +24,17 @@ import java.util.stream.Stream;
  *
  * <p>The engine needs four things of a store: how its keys spread ({@link #segments}), digests of
  * key ranges ({@link #digest}), the entries of a range ({@link #scan}), and conditional writes
- * ({@link #apply}). A store declares in {@link #capabilities()} which of these it does well:
- * a SQL database digests inside the server and scans in key order; a compacted topic can only be
- * read from start to end, unordered, and digests by bucketing what it reads. The engine plans
- * around what each store declares; a store never claims a capability it lacks.
+ * ({@link #apply}). A store declares in {@link #capabilities()} which of these it does well, and
+ * how safely it writes: a SQL database digests inside the server, scans in key order, and writes
+ * each batch in one transaction (compare-and-set per row, atomic batches, its writes visible once
+ * committed); a compacted topic can only be read from start to end, unordered, digests by bucketing
+ * what it reads, and sees its own writes only once its index has caught up. The engine plans around
+ * what each store declares; a store never claims a {@link Capability} it lacks.
  *
- * <p>Stores are created explicitly (e.g. {@code new JdbcStore(dataSource, options)}) or by URI
- * through {@link Stores#open}. Implementations must be thread-safe: the engine calls them from
- * several threads at once. Every method of a closed store throws {@link
- * ReconcileException.StoreUnavailableException}.
+ * <p>Stores are created explicitly (e.g. {@code JdbcStore.newBuilder(dataSource).table("orders")
+ * .build()}) or by URI through {@link Stores#open}. Implementations must be thread-safe: the engine
+ * calls them from several threads at once. Every method that reads or writes data throws {@link
+ * ReconcileException.StoreUnavailableException} once the store is closed.
  */
 public interface Store extends AutoCloseable {
 
@@ -179,32 +182,74 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Applies the actions as one batch: each action whose target state is as {@link
-   * RepairAction#expected() expected} is written; one whose result is already in place is reported
-   * {@link ActionOutcome.Status#ALREADY_APPLIED} and not written again; any other is refused and
-   * changes nothing. The batch is atomic: if the store fails part way, nothing of it is written and
-   * an exception is thrown. Readers never see part of a batch.
+   * Applies the actions, in order, as one batch, and says what became of each. Each action is
+   * decided by {@link RepairAction#statusFor} against what the store holds for its key at that
+   * point of the batch (after the batch's earlier actions on the same key), with {@code versioned}
+   * true when the store keeps versions ({@link Capability#VERSIONS}):
    *
-   * <p>A store that keeps more of a record than its entry (a table's columns outside the
-   * comparison) reports the whole record it changed in {@link ActionOutcome#foundRow()}, and
-   * writes every field of an upsert's {@link RepairAction.Upsert#storedRow() storedRow} as given.
+   * <ul>
+   *   <li>{@link ActionOutcome.Status#ALREADY_APPLIED ALREADY_APPLIED}: the result is in place, and
+   *       nothing is written (a replay);
+   *   <li>{@link ActionOutcome.Status#APPLIED APPLIED}: the target held the expected state, and the
+   *       result is written;
+   *   <li>{@link ActionOutcome.Status#REFUSED REFUSED}: the target holds something else (it changed
+   *       since detection); nothing is written for this action, and the rest of the batch goes on.
+   * </ul>
    *
+   * Each outcome carries what the store found ({@link ActionOutcome#found()}). A store that keeps
+   * more of a record than its entry (a table's columns outside the comparison) reports the whole
+   * record an applied action changed in {@link ActionOutcome#foundRow()}, and writes every field of
+   * an upsert's {@link RepairAction.Upsert#storedRow() storedRow} as given.
+   *
+   * <p>How safely the batch is written is what the store declares, and no more:
+   *
+   * <ul>
+   *   <li>with {@link Capability#COMPARE_AND_SET}, deciding an action and writing it are atomic per
+   *       entry, so a concurrent write is never overwritten; without it, a write made by someone else
+   *       between the store's read of an entry and its own write may be;
+   *   <li>with {@link Capability#ATOMIC_BATCH}, the batch commits whole or not at all and readers
+   *       never see part of it; without it, a batch that fails may have written some of its actions,
+   *       and a concurrent read may see some of them;
+   *   <li>with {@link Capability#READ_YOUR_WRITES}, every read that starts after {@code apply}
+   *       returns sees the batch; without it, {@link #awaitVisible} says when reads do.
+   * </ul>
+   *
+   * @param actions the batch, each action targeting this store; may be empty
    * @return one outcome per action, in order
-   * @throws ReconcileException.RepairRefusedException if the store is read-only
-   * @throws ReconcileException.StoreUnavailableException if the store failed; nothing was written
+   * @throws IllegalArgumentException if an action targets another store ({@link
+   *     RepairAction#target()} is not {@link #id()}); nothing is written
+   * @throws ReconcileException.RepairRefusedException if the store is read-only (it lacks {@link
+   *     Capability#WRITE}); nothing is written
+   * @throws ReconcileException.StoreUnavailableException if the store failed: with {@link
+   *     Capability#ATOMIC_BATCH} nothing of the batch was written; without it, some actions may
+   *     have been (a replay of the batch finds them {@code ALREADY_APPLIED})
    */
   List<ActionOutcome> apply(List<RepairAction> actions);
 
   /**
-   * Blocks until every write this store acknowledged is visible to its reads, at most {@code
-   * timeout}. A store with {@link Capability#READ_YOUR_WRITES} returns true at once (the default);
-   * one whose writes become visible later (a topic read back by its consumer) waits for them.
+   * Blocks until every write this store acknowledged (every batch whose {@link #apply} returned) is
+   * visible to its reads, or until {@code timeout} has passed. The engine calls it before it
+   * verifies repaired ranges, and reports them not verified when it returns false.
    *
-   * @return whether the writes are visible; false if the timeout passed first
-   * @throws InterruptedException if interrupted while waiting
+   * <p>The default answers at once, without waiting: true when the store declares {@link
+   * Capability#READ_YOUR_WRITES} (its writes are visible as soon as {@code apply} returns) or lacks
+   * {@link Capability#WRITE} (it acknowledged no writes), false otherwise — it cannot tell. A store
+   * whose writes become visible some time after {@code apply} returns (an index fed from a log, a
+   * replica) overrides it to wait for them.
+   *
+   * @param timeout how long to wait at most; {@link Duration#ZERO} asks without waiting
+   * @return true if every acknowledged write is visible to reads, false if the timeout passed
+   *     first or the calling thread was interrupted (its interrupt status is then set)
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws ReconcileException.StoreUnavailableException if the store failed while waiting
    */
-  default boolean awaitVisible(java.time.Duration timeout) throws InterruptedException {
-    return true;
+  default boolean awaitVisible(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "store '" + id() + "' cannot wait a negative time (" + timeout + ") for its writes; pass zero or more");
+    }
+    Set<Capability> c = capabilities();
+    return c.contains(Capability.READ_YOUR_WRITES) || !c.contains(Capability.WRITE);
   }
 
   /**

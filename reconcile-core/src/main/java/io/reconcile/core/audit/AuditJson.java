@@ -14,11 +14,15 @@ import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Expected;
 import io.reconcile.api.store.RepairAction;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * RepairAction repair actions}. Decoding what was encoded gives an equal object: an equal key, a
  * canonically equal value of the same kind (a number keeps its exact decimal text and its
  * scale-significance, a timestamp its nanoseconds), an entry with equal key, fields and version,
- * and an action with the same idempotency id.
+ * and an equal action with the same idempotency id (an action's id is checked against the one
+ * derived from the rest of it, never taken on trust).
  *
  * <h2>The format</h2>
  *
@@ -316,14 +321,18 @@ final class AuditJson {
   }
 
   /**
-   * Decodes a repair action written by {@link #toJson(RepairAction)}. The id is taken as written,
-   * not recomputed, so the result equals the action encoded.
+   * Decodes a repair action written by {@link #toJson(RepairAction)}: it is rebuilt with {@link
+   * RepairAction#upsert}, {@link RepairAction#restore} or {@link RepairAction#delete}, which derive
+   * its id from what it does, and the id written must be that one (or, for a log written before
+   * ids were derived from canonical bytes, the id derived as then), so an edited action is found
+   * out rather than trusted. The result equals the action encoded.
    *
    * @param json an action object
    * @return an upsert or a delete, never null
    * @throws IllegalArgumentException if the JSON is malformed, naming the position, what was
-   *     expected and what kind of JSON was found, or if it describes an action the API refuses (a
-   *     delete that expects absence, an expected entry of another key)
+   *     expected and what kind of JSON was found; if it describes an action the API refuses (a
+   *     delete that expects absence, an expected entry of another key); or if its id is not the one
+   *     derived from the rest of it
    */
   public static RepairAction actionFromJson(JsonNode json) {
     return action(json, "action");
@@ -547,18 +556,18 @@ final class AuditJson {
     String op = text(o, "op", at);
     String id = text(o, "id", at);
     String target = text(o, "target", at);
+    RepairAction action;
     try {
-      return switch (op) {
-        case "upsert" ->
-            new RepairAction.Upsert(
-                id,
-                target,
-                entry(required(o, "entry", at), at + ".entry"),
-                expected(required(o, "expected", at), at + ".expected"),
-                optional(o, "storedRow") == null ? null : fields(o.get("storedRow"), at + ".storedRow").fields());
+      action = switch (op) {
+        case "upsert" -> {
+          Entry entry = entry(required(o, "entry", at), at + ".entry");
+          Expected expected = expected(required(o, "expected", at), at + ".expected");
+          yield optional(o, "storedRow") == null
+              ? RepairAction.upsert(target, entry, expected)
+              : RepairAction.restore(target, entry, fields(o.get("storedRow"), at + ".storedRow").fields(), expected);
+        }
         case "delete" ->
-            new RepairAction.Delete(
-                id,
+            RepairAction.delete(
                 target,
                 key(required(o, "key", at), at + ".key"),
                 expected(required(o, "expected", at), at + ".expected"));
@@ -572,6 +581,39 @@ final class AuditJson {
       throw new IllegalArgumentException(
           "malformed audit JSON at " + at + ": " + e.getMessage(), e);
     }
+    if (!id.equals(action.id()) && !id.equals(legacyId(action))) {
+      throw new IllegalArgumentException(
+          "malformed audit JSON at " + at + ".id: expected " + action.id() + ", the id derived from the"
+              + " action's target, key, expected state and result, but found another; the record was"
+              + " changed since it was written, so it cannot be trusted — restore the audit log from a copy");
+    }
+    return action;
+  }
+
+  /**
+   * The id an action had in logs written before ids were derived from canonical bytes (24 hex
+   * digits: the first 96 bits of a SHA-256 over the target, the key's encoding, and the expected
+   * and resulting row hashes as text, separated by zero bytes), so that such logs still verify and
+   * their runs can still be undone. Their actions decode with today's ids, the same for every
+   * record of the log.
+   */
+  private static String legacyId(RepairAction a) {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM offers no SHA-256, which every Java SE must", e);
+    }
+    Entry expected = a.expected().entry();
+    Entry result = a.result();
+    md.update(a.target().getBytes(StandardCharsets.UTF_8));
+    md.update((byte) 0);
+    md.update(a.key().encode());
+    md.update((byte) 0);
+    md.update((expected == null ? "absent" : "present " + expected.hash()).getBytes(StandardCharsets.UTF_8));
+    md.update((byte) 0);
+    md.update((result == null ? "absent" : result.hash().toString()).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest(), 0, 12);
   }
 
   // ----------------------------------------------------------------------------------- helpers

@@ -165,11 +165,21 @@ public final class MemoryStore implements Store {
     return fingerprint;
   }
 
+  /**
+   * {@link Capability#SERVER_SIDE_DIGEST} (the data lives in this JVM), {@link
+   * Capability#ORDERED_SCAN}, {@link Capability#KEY_INDEX} (a sorted map), {@link
+   * Capability#VERSIONS} and {@link Capability#CHANGE_FEED}; and,
+   * unless read-only, {@link Capability#WRITE}, {@link Capability#COMPARE_AND_SET}, {@link
+   * Capability#ATOMIC_BATCH} and {@link Capability#READ_YOUR_WRITES} (writes are serialised, and
+   * each batch is decided and committed at once).
+   */
   @Override
   public Set<Capability> capabilities() {
-    Set<Capability> c = EnumSet.allOf(Capability.class);
-    if (readOnly) {
-      c.remove(Capability.WRITE);
+    Set<Capability> c = EnumSet.of(
+        Capability.SERVER_SIDE_DIGEST, Capability.ORDERED_SCAN, Capability.KEY_INDEX, Capability.VERSIONS, Capability.CHANGE_FEED);
+    if (!readOnly) {
+      c.addAll(EnumSet.of(
+          Capability.WRITE, Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES));
     }
     return c;
   }
@@ -352,18 +362,15 @@ public final class MemoryStore implements Store {
             Key k = a.key();
             Entry raw = staged.containsKey(k) ? staged.get(k) : current.apply(k);
             Entry now = raw == null ? null : view(raw);
-            Entry result = a.result();
-            boolean resultInPlace =
-                result == null ? now == null : now != null && now.sameData(result) && now.version().equals(result.version());
-            if (resultInPlace) {
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.ALREADY_APPLIED, now));
-            } else if (a.expected().matches(now)) {
+            ActionOutcome.Status status = a.statusFor(now, true); // entries keep their versions
+            if (status == ActionOutcome.Status.APPLIED) {
+              Entry result = a.result();
               Entry stored = result == null ? null : toStore(a, result);
               staged.put(k, stored);
               writes.put(k, stored);
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.APPLIED, now, raw == null ? null : raw.fields().fields()));
+              outcomes.add(new ActionOutcome(a, status, now, raw == null ? null : raw.fields().fields()));
             } else {
-              outcomes.add(new ActionOutcome(a, ActionOutcome.Status.REFUSED, now));
+              outcomes.add(new ActionOutcome(a, status, now));
             }
           }
           return new MemoryTable.Staged<>(writes, List.copyOf(outcomes));

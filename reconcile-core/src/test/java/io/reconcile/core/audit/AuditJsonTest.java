@@ -216,10 +216,40 @@ class AuditJsonTest {
     }
 
     @Test
-    @DisplayName("an id is kept as written, not recomputed")
-    void idKept() {
-      RepairAction a = new RepairAction.Upsert("my-own-id", "replica", after, Expected.absent());
-      assertThat(AuditJson.actionFromJson(AuditJson.toJson(a)).id()).isEqualTo("my-own-id");
+    @DisplayName("an id that is not the one derived from the action is found out, not trusted")
+    void editedIdRefused() {
+      for (RepairAction a : List.of(
+          RepairAction.upsert("replica", after, Expected.present(before)),
+          RepairAction.delete("replica", Key.of(7), Expected.present(before)))) {
+        ObjectNode json = AuditJson.toJson(a);
+        json.put("id", "0".repeat(32));
+        assertThatThrownBy(() -> AuditJson.actionFromJson(json))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("malformed audit JSON at action.id: expected " + a.id() + ", the id derived from the"
+                + " action's target, key, expected state and result, but found another; the record was changed"
+                + " since it was written, so it cannot be trusted — restore the audit log from a copy");
+        ObjectNode edited = AuditJson.toJson(a);
+        ((ObjectNode) edited.get("expected").get("entry").get("fields").get("name")).put("value", "Eve");
+        assertThatThrownBy(() -> AuditJson.actionFromJson(edited)).hasMessageContaining("at action.id");
+      }
+    }
+
+    @Test
+    @DisplayName("an id written before ids came from canonical bytes is accepted, and the action decodes with today's id")
+    void legacyIdAccepted() {
+      // Ids the earlier derivation gave these actions (hex row hashes as text, 96 bits).
+      Entry old = Entry.of(Key.of(7), Map.of("name", "before"));
+      Entry fresh = Entry.of(Key.of(7), Map.of("name", "after"));
+      Map<String, RepairAction> byLegacyId = Map.of(
+          "5f7b984b2b1e1dace8153bc3", RepairAction.upsert("replica", fresh, Expected.present(old)),
+          "6f3c9d1931a325fa87f6a6b8", RepairAction.delete("replica", Key.of(7), Expected.present(old)));
+      byLegacyId.forEach((legacy, a) -> {
+        ObjectNode json = AuditJson.toJson(a);
+        json.put("id", legacy);
+        RepairAction back = AuditJson.actionFromJson(json);
+        assertThat(back).isEqualTo(a);
+        assertThat(back.id()).isEqualTo(a.id()).hasSize(32);
+      });
     }
 
     @Test

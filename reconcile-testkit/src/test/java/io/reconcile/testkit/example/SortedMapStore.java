@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * A store over a sorted map in memory: the example that docs/writing-a-store-plugin.md builds. Each
  * batch of writes replaces the map with a new immutable copy, so readers always hold a complete
- * snapshot — the simplest way to keep {@link Store#apply}'s promise that readers never see part of
- * a batch. Thread-safe; writes are serialised.
+ * snapshot — the simplest way to keep the promises of {@link Capability#ATOMIC_BATCH} (readers never
+ * see part of a batch) and {@link Capability#READ_YOUR_WRITES}. Thread-safe; writes are serialised.
  */
 public final class SortedMapStore implements Store {
 
@@ -52,9 +52,14 @@ public final class SortedMapStore implements Store {
     return java.util.Map.of("product", "sorted-map", "dataset", id, "instance", instance);
   }
 
+  /** Entries are kept whole, versions included; a batch is decided and published under one lock. */
   @Override
   public Set<Capability> capabilities() {
-    return readOnly ? EnumSet.of(Capability.ORDERED_SCAN) : EnumSet.of(Capability.ORDERED_SCAN, Capability.WRITE);
+    Set<Capability> c = EnumSet.of(Capability.ORDERED_SCAN, Capability.KEY_INDEX, Capability.VERSIONS);
+    if (!readOnly) {
+      c.addAll(EnumSet.of(Capability.WRITE, Capability.COMPARE_AND_SET, Capability.ATOMIC_BATCH, Capability.READ_YOUR_WRITES));
+    }
+    return c;
   }
 
   @Override
@@ -105,25 +110,21 @@ public final class SortedMapStore implements Store {
     if (readOnly) {
       throw new ReconcileException.RepairRefusedException("store '" + id + "' is read-only");
     }
+    for (RepairAction a : actions) {
+      if (!a.target().equals(id)) {
+        throw new IllegalArgumentException("action " + a.id() + " targets store '" + a.target() + "', not '" + id + "'");
+      }
+    }
     synchronized (writeLock) {
       TreeMap<Key, Entry> next = new TreeMap<>(rows);
       List<ActionOutcome> outcomes = new ArrayList<>();
       for (RepairAction a : actions) {
         Entry now = next.get(a.key());
-        Entry result = a.result();
-        boolean inPlace = result == null ? now == null : now != null && now.sameData(result);
-        if (inPlace) {
-          outcomes.add(new ActionOutcome(a, Status.ALREADY_APPLIED, now));
-        } else if (a.expected().matches(now)) {
-          if (result == null) {
-            next.remove(a.key());
-          } else {
-            next.put(a.key(), result);
-          }
-          outcomes.add(new ActionOutcome(a, Status.APPLIED, now));
-        } else {
-          outcomes.add(new ActionOutcome(a, Status.REFUSED, now));
+        Status status = a.statusFor(now, true); // true: this store keeps versions
+        if (status == Status.APPLIED) {
+          next.compute(a.key(), (k, old) -> a.result()); // a delete's null result removes the key
         }
+        outcomes.add(new ActionOutcome(a, status, now));
       }
       rows = Collections.unmodifiableNavigableMap(next); // publish the whole batch at once
       return outcomes;
