@@ -44,6 +44,12 @@ import org.jspecify.annotations.Nullable;
  * MD5 works in 64-byte blocks, so a typical row that fits in two blocks hashes a third faster than
  * one that needs three.
  *
+ * <p><b>Field presence.</b> A map (and a row's fields) encodes the fields it holds and nothing
+ * else: a field that is absent does not appear, while a field holding null appears as its name and
+ * {@code N}. So an absent field and a null one hash differently ({@code {name: "Ada"}} is {@code
+ * m13:s4:names3:Ada}, {@code {email: null, name: "Ada"}} is {@code m22:s5:emailNs4:names3:Ada}), as
+ * do an empty map and an absent one.
+ *
  * <p>Normalisation (precision, trimming, renames) happens before encoding, in {@link
  * Normalization}; the encoding itself only fixes the spelling. All methods are thread-safe.
  */

@@ -81,6 +81,41 @@ class CanonicalTest {
   }
 
   @Test
+  void anAbsentFieldDiffersFromANullOne() {
+    Map<String, Object> withNull = new LinkedHashMap<>();
+    withNull.put("name", "Ada");
+    withNull.put("email", null);
+    Entry present = Entry.of(Key.of(1), withNull);
+    Entry absent = Entry.of(Key.of(1), Map.of("name", "Ada"));
+    // The null field is written as its name and N; the absent one is not written at all.
+    assertThat(new String(Canonical.encodeRow(present.key(), present.fields()), StandardCharsets.UTF_8))
+        .isEqualTo("n1:1m22:s5:emailNs4:names3:Ada");
+    assertThat(new String(Canonical.encodeRow(absent.key(), absent.fields()), StandardCharsets.UTF_8))
+        .isEqualTo("n1:1m13:s4:names3:Ada");
+    assertThat(present.hash()).isNotEqualTo(absent.hash());
+    assertThat(Digest.EMPTY.plus(present.hash())).isNotEqualTo(Digest.EMPTY.plus(absent.hash()));
+    // Nested documents too, and an empty map is neither.
+    Map<String, Object> nestedNull = new LinkedHashMap<>();
+    nestedNull.put("updatedAt", null);
+    assertThat(Canonical.encode(Value.from(Map.of("meta", nestedNull))))
+        .isNotEqualTo(Canonical.encode(Value.from(Map.of("meta", Map.of()))));
+    assertThat(Canonical.encode(Value.from(Map.of("meta", Map.of()))))
+        .isNotEqualTo(Canonical.encode(Value.from(Map.of())));
+    // A missing field reads as null through Entry.field, but hashes as absent.
+    assertThat(absent.field("email")).isEqualTo(Value.ofNull());
+  }
+
+  @Property(tries = 1000)
+  void droppingAFieldChangesTheHashWhateverItHeld(
+      @ForAll("keys") Key k, @ForAll("documents") Value.MapValue fields) {
+    for (String name : fields.fields().keySet()) {
+      Map<String, Value> without = new LinkedHashMap<>(fields.fields());
+      without.remove(name);
+      assertThat(Canonical.hash(k, Value.MapValue.of(without))).isNotEqualTo(Canonical.hash(k, fields));
+    }
+  }
+
+  @Test
   void fieldBoundariesCannotShift() {
     Entry a = Entry.of(Key.of(1), Map.of("a", "1", "b", "11"));
     Entry b = Entry.of(Key.of(1), Map.of("a", "11", "b", "1"));
