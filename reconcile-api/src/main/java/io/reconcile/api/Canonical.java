@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * else: a field that is absent does not appear, while a field holding null appears as its name and
  * {@code N}. So an absent field and a null one hash differently ({@code {name: "Ada"}} is {@code
  * m13:s4:names3:Ada}, {@code {email: null, name: "Ada"}} is {@code m22:s5:emailNs4:names3:Ada}), as
- * do an empty map and an absent one.
+ * do an empty map and an absent one. Stores that should compare alike despite that — a table whose
+ * column is NULL against a document that lacks the field — say so with the normalisation rule
+ * {@link Normalization.Rule#nullAsAbsent()}, which drops null fields before encoding.
  *
  * <p>Normalisation (precision, trimming, renames) happens before encoding, in {@link
  * Normalization}; the encoding itself only fixes the spelling. All methods are thread-safe.

@@ -39,6 +39,13 @@ class ParsingTest {
         .hasMessageStartingWith("normalisation rule 'timestamps=fortnights' is not valid")
         .hasMessageEndingWith("rules are: " + NormalizeRules.HELP);
     assertThatThrownBy(() -> NormalizeRules.parse(List.of("rename=x"))).hasMessageContaining("expected COLUMN:NAME");
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("trim", "trim=trailing")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("normalisation rule 'trim=trailing' is not valid (trim was already set to BOTH; set it once)");
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("rename=a:x", "rename=b:x")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("normalisation rules [rename=a:x, rename=b:x] do not fit together (renames 'a' -> 'x'"
+            + " and 'b' -> 'x' both make dataset field 'x'; give one of them another name)");
   }
 
   @Test
