@@ -168,6 +168,13 @@ final class FieldPath {
     return segments.get(last).name().equals(field.segments.get(last).name());
   }
 
+  /** The path of this path's first {@code count} steps, the last without its {@code []}. */
+  FieldPath prefix(int count) {
+    List<Segment> out = new ArrayList<>(segments.subList(0, count));
+    out.set(count - 1, new Segment(out.get(count - 1).name(), 0));
+    return new FieldPath(out);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof FieldPath p && p.segments.equals(segments);

@@ -59,7 +59,7 @@ class ParsingTest {
     assertThat(NormalizeRules.HELP).contains("text=COLUMN");
     assertThatThrownBy(() -> NormalizeRules.parse(List.of("text=")))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("normalisation rule 'text=' is not valid (a field name must not be empty)");
+        .hasMessageStartingWith("normalisation rule 'text=' is not valid (a field path must not be empty; give a field name, or names separated by dots such as 'meta.updatedAt')");
   }
 
   @Test
