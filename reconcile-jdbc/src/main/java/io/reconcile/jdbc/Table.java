@@ -109,7 +109,8 @@ record Table(
    * @param columnNames compared columns, or empty for every column but the key (less ignored ones)
    * @param trustKey whether named key columns that no primary key or unique index covers (a view's,
    *     say) are taken as unique
-   * @throws ConfigurationException naming the table or column and what to do
+   * @throws ConfigurationException naming the table or column and what to do, also for a
+   *     normalisation with nested paths (columns hold no nested fields)
    */
   static Table resolve(
       Connection conn,
@@ -121,6 +122,14 @@ record Table(
       boolean trustKey)
       throws SQLException {
     rejectNul(table, "table name");
+    if (!normalization.nestedPaths().isEmpty()) {
+      throw new ConfigurationException(
+          "table '" + table + "' has columns, which hold no nested fields, so the normalisation's"
+              + " paths " + new java.util.TreeSet<>(normalization.nestedPaths()) + " could never apply;"
+              + " leave them out of this store's normalisation (they belong to a store of documents),"
+              + " and write a column name holding '.', '[' or ']' with a backslash before each, e.g."
+              + " 'a\\.b'");
+    }
     keyNames.forEach(k -> rejectNul(k, "key column name"));
     columnNames.forEach(c -> rejectNul(c, "column name"));
     DatabaseMetaData md = conn.getMetaData();

@@ -27,6 +27,7 @@ class CatalogValidationTest {
           "CREATE TABLE nokey (a INT, b INT)",
           "CREATE TABLE odd (id INT PRIMARY KEY, t TIME, arr INT ARRAY)",
           "CREATE TABLE deckey (id DECIMAL(10,2) PRIMARY KEY, v INT)",
+          "CREATE TABLE dotted (id INT PRIMARY KEY, \"a.b\" INT, meta VARCHAR(100))",
           "CREATE SCHEMA sales",
           "CREATE TABLE sales.orders (id INT PRIMARY KEY, total DECIMAL(10,2))",
           "CREATE TABLE \"we\"\"ird\" (\"i\"\"d\" INT PRIMARY KEY, \"va'l\"\"ue\" VARCHAR(10), \"MixedCase\" INT)",
@@ -108,6 +109,22 @@ class CatalogValidationTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("key 2 is held by more than one row of table 'v'");
     assertThat(H2.count(ds, "SELECT COUNT(*) FROM base")).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("normalisation paths into fields are refused, since columns hold none; a column name with a dot is escaped")
+  void nestedPaths() {
+    assertThatThrownBy(() -> on("dotted").normalization(Normalization.newBuilder()
+            .ignore("meta.updatedAt").field("items[].price", r -> r.withDecimalScale(2)).build()).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("table 'dotted' has columns, which hold no nested fields, so the normalisation's paths"
+            + " [items[].price, meta.updatedAt] could never apply; leave them out of this store's"
+            + " normalisation (they belong to a store of documents), and write a column name holding '.',"
+            + " '[' or ']' with a backslash before each, e.g. 'a\\.b'");
+    assertThatThrownBy(() -> on("dotted").normalization(Normalization.newBuilder().ignore("a.b").build()).build())
+        .hasMessageContaining("paths [a.b] could never apply");
+    JdbcStore escaped = on("dotted").normalization(Normalization.newBuilder().ignore("a\\.b").build()).build();
+    assertThat(escaped.schema().orElseThrow().fields()).containsOnlyKeys("meta");
   }
 
   @Test
