@@ -36,9 +36,10 @@ import org.jspecify.annotations.Nullable;
  *       as text, then the value</td><td>{@code m8:s1:an1:1}</td></tr>
  * </table>
  *
- * <p>A row (key and fields) is the key's parts encoded as values ({@code long} as a number, text,
- * UUID, bytes) followed by the fields encoded as a map, whose {@code m} tag ends the key: key 7
- * with field {@code a = 1} is {@code n1:7m8:s1:an1:1}. The row hash is the MD5 of those bytes.
+ * <p>A row (key and fields) is the key's parts encoded as values (a number part — {@code Long} or
+ * {@code BigDecimal} — as a number, text, UUID, bytes) followed by the fields encoded as a map,
+ * whose {@code m} tag ends the key: key 7 with field {@code a = 1} is {@code n1:7m8:s1:an1:1}, key
+ * 1.5 with no fields {@code n3:1.5m0:}. The row hash is the MD5 of those bytes.
  * Length prefixes make the encoding unambiguous: {@code ("1", "11")} and {@code ("11", "1")}
  * differ, as do null, empty text and the text {@code "NULL"}. The encoding is compact on purpose:
  * MD5 works in 64-byte blocks, so a typical row that fits in two blocks hashes a third faster than
@@ -261,6 +262,8 @@ public final class Canonical {
     private void keyPart(Object part) {
       if (part instanceof Long l) {
         number(l);
+      } else if (part instanceof java.math.BigDecimal d) {
+        value(Value.of(d));
       } else if (part instanceof String s) {
         text('s', s);
       } else if (part instanceof UUID u) {

@@ -70,6 +70,10 @@ class CanonicalTest {
     assertThat(text(Value.from(Map.of("é", 1)))).isEqualTo("m9:s2:én1:1");
     assertThat(text(Value.of(UUID.fromString("123E4567-E89B-12D3-A456-426614174000"))))
         .isEqualTo("u36:123e4567-e89b-12d3-a456-426614174000");
+    assertThat(new String(Canonical.encodeRow(Key.of(new BigDecimal("1.50")), Value.MapValue.of(Map.of())),
+        StandardCharsets.UTF_8)).isEqualTo("n3:1.5m0:");
+    // A decimal key part of an integral value is the long part: same key, same row bytes.
+    assertThat(Canonical.encodeRow(Key.of(new BigDecimal("7.00")), a1)).isEqualTo(Canonical.encodeRow(Key.of(7), a1));
   }
 
   @Test
@@ -283,6 +287,8 @@ class CanonicalTest {
         Value asValue =
             part instanceof Long l
                 ? Value.of(l)
+                : part instanceof BigDecimal d
+                ? Value.of(d)
                 : part instanceof String s
                     ? Value.of(s)
                     : part instanceof UUID u ? Value.of(u) : Value.ofBytes((byte[]) part);
