@@ -199,7 +199,7 @@ record Table(
     List<Column> keys = new ArrayList<>();
     for (String k : keyCatalogNames) {
       Column c = column(all.get(k), quote, table, foldsUpper);
-      if (c == null || !(c.kind().keyable || isIntegral(c)) || c.cast() != null) {
+      if (c == null || !c.kind().keyable || c.cast() != null) {
         throw new ConfigurationException(
             "key column '"
                 + k
@@ -207,8 +207,8 @@ record Table(
                 + table
                 + "' has type "
                 + all.get(k).typeName
-                + ", which cannot be a reconcile key part; key columns must be integers (or"
-                + " numeric(p,0) with p <= 18), text, UUIDs or binary");
+                + ", which cannot be a reconcile key part; key columns must be exact numbers"
+                + " (integer, numeric or decimal types), text, UUIDs or binary");
       }
       keys.add(c);
     }

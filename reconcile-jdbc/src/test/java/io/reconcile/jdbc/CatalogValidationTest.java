@@ -27,6 +27,7 @@ class CatalogValidationTest {
           "CREATE TABLE nokey (a INT, b INT)",
           "CREATE TABLE odd (id INT PRIMARY KEY, t TIME, arr INT ARRAY)",
           "CREATE TABLE deckey (id DECIMAL(10,2) PRIMARY KEY, v INT)",
+          "CREATE TABLE timekey (t TIME PRIMARY KEY, v INT)",
           "CREATE TABLE dotted (id INT PRIMARY KEY, \"a.b\" INT, meta VARCHAR(100))",
           "CREATE SCHEMA sales",
           "CREATE TABLE sales.orders (id INT PRIMARY KEY, total DECIMAL(10,2))",
@@ -136,8 +137,14 @@ class CatalogValidationTest {
             + " list the columns to compare with columns(...) or ignore these with Normalization.ignore(...)");
     assertThat(on("odd").columns().normalization(Normalization.newBuilder().ignore("t", "arr").build()).build()).isNotNull();
     assertThatThrownBy(() -> on("odd").columns("t").build()).hasMessageContaining("column 't' of table 'odd' has type TIME");
-    assertThatThrownBy(() -> on("deckey").build())
-        .hasMessageContaining("key column 'ID' of table 'deckey' has type DECIMAL, which cannot be a reconcile key part");
+    assertThatThrownBy(() -> on("timekey").build())
+        .hasMessage("key column 'T' of table 'timekey' has type TIME, which cannot be a reconcile key part;"
+            + " key columns must be exact numbers (integer, numeric or decimal types), text, UUIDs or binary");
+    // A decimal key is a number key, by value.
+    JdbcStore deckey = on("deckey").build();
+    deckey.apply(List.of(RepairAction.upsert("deckey", Entry.of(Key.of(new java.math.BigDecimal("1.50")), Map.of("v", 1)), Expected.absent())));
+    assertThat(deckey.get(List.of(Key.of(new java.math.BigDecimal("1.5")))).keySet())
+        .containsExactly(Key.of(new java.math.BigDecimal("1.5")));
   }
 
   @Test
