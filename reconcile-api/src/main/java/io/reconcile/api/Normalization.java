@@ -400,8 +400,8 @@ public final class Normalization {
 
   /**
    * Every path of a rule, ignore, text comparison or rename source that reaches into a field's
-   * value ({@code meta.updatedAt}, {@code items[].price}, {@code tags[]}…), rather than naming a
-   * top-level field. A store whose fields never hold maps or lists (a table's columns) refuses a
+   * value ({@code meta.updatedAt}, {@code items[].price}, a rename from {@code customer.id}), rather
+   * than naming a top-level field; in canonical spelling. A store whose fields never hold maps or lists (a table's columns) refuses a
    * normalisation with any, since none could ever apply.
    */
   public Set<String> nestedPaths() {
@@ -444,7 +444,8 @@ public final class Normalization {
   /**
    * Turns a store's native fields into the dataset's canonical view, in three steps: renames (all
    * at once), then each value's rule (a null field dropped under {@link Rule#nullAsAbsent}), then
-   * ignored fields left out; a field whose map that empties goes too (see {@link Normalization}).
+   * ignored fields left out; a field whose map these steps empty goes too (see {@link
+   * Normalization}).
    * Never throws on data: a path the entry lacks, or that meets null or a value of another kind
    * than the path reads (a list where it names a map field), changes nothing.
    *
@@ -753,11 +754,11 @@ public final class Normalization {
     /**
      * Compares the values at these dataset paths as text: a UUID as its canonical text (lowercase,
      * {@code 8-4-4-4-12}), so that a UUID column compares with a text column ({@code char(36)},
-     * {@code varchar}) holding UUIDs in that form; text and other values are unchanged (see {@link
-     * Rule#asText}), and so is everything nested in the value. A store whose keys are typed columns
-     * (the JDBC store) applies it to a key column of that name as well, and writes such text back as
-     * the UUID it spells — refusing, before writing, text that is not a UUID in canonical form. The
-     * paths' other rules (the defaults, or overrides) still apply.
+     * {@code varchar}) holding UUIDs in that form, UUIDs nested in the value (a list of them) too;
+     * text and other values are unchanged (see {@link Rule#asText}). A store whose keys are typed
+     * columns (the JDBC store) applies it to a key column of that name as well, and writes such text
+     * back as the UUID it spells — refusing, before writing, text that is not a UUID in canonical
+     * form. The paths' other rules (the defaults, or overrides) still apply.
      *
      * @param datasetPaths field paths (see {@link Normalization}), each ending in a field name
      * @throws IllegalArgumentException if a path is not valid
