@@ -36,13 +36,22 @@ import org.jspecify.annotations.Nullable;
  *       as text, then the value</td><td>{@code m8:s1:an1:1}</td></tr>
  * </table>
  *
- * <p>A row (key and fields) is the key's parts encoded as values ({@code long} as a number, text,
- * UUID, bytes) followed by the fields encoded as a map, whose {@code m} tag ends the key: key 7
- * with field {@code a = 1} is {@code n1:7m8:s1:an1:1}. The row hash is the MD5 of those bytes.
+ * <p>A row (key and fields) is the key's parts encoded as values (a number part — {@code Long} or
+ * {@code BigDecimal} — as a number, text, UUID, bytes) followed by the fields encoded as a map,
+ * whose {@code m} tag ends the key: key 7 with field {@code a = 1} is {@code n1:7m8:s1:an1:1}, key
+ * 1.5 with no fields {@code n3:1.5m0:}. The row hash is the MD5 of those bytes.
  * Length prefixes make the encoding unambiguous: {@code ("1", "11")} and {@code ("11", "1")}
  * differ, as do null, empty text and the text {@code "NULL"}. The encoding is compact on purpose:
  * MD5 works in 64-byte blocks, so a typical row that fits in two blocks hashes a third faster than
  * one that needs three.
+ *
+ * <p><b>Field presence.</b> A map (and a row's fields) encodes the fields it holds and nothing
+ * else: a field that is absent does not appear, while a field holding null appears as its name and
+ * {@code N}. So an absent field and a null one hash differently ({@code {name: "Ada"}} is {@code
+ * m13:s4:names3:Ada}, {@code {email: null, name: "Ada"}} is {@code m22:s5:emailNs4:names3:Ada}), as
+ * do an empty map and an absent one. Stores that should compare alike despite that — a table whose
+ * column is NULL against a document that lacks the field — say so with the normalisation rule
+ * {@link Normalization.Rule#nullAsAbsent()}, which drops null fields before encoding.
  *
  * <p>Normalisation (precision, trimming, renames) happens before encoding, in {@link
  * Normalization}; the encoding itself only fixes the spelling. All methods are thread-safe.
@@ -253,6 +262,8 @@ public final class Canonical {
     private void keyPart(Object part) {
       if (part instanceof Long l) {
         number(l);
+      } else if (part instanceof java.math.BigDecimal d) {
+        value(Value.of(d));
       } else if (part instanceof String s) {
         text('s', s);
       } else if (part instanceof UUID u) {

@@ -1,6 +1,9 @@
 package io.reconcile.api;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,11 +15,14 @@ import java.util.UUID;
 /**
  * A store-independent, totally ordered key: one part or several (a composite key).
  *
- * <p>Each part is a {@code long}, a text, a {@link UUID} or a byte string. Keys order part by part;
- * within a part, longs order numerically (negatives first), texts by Unicode code point (the same as
+ * <p>Each part is an exact number, a text, a {@link UUID} or a byte string. A number is held as a
+ * {@code Long} when it is an integer that fits one, else as a {@link BigDecimal} without trailing
+ * fractional zeros ({@code 1.50} and {@code 1.5} are one part, as are {@code 5.00} and {@code 5L}),
+ * so a key compares by value whichever numeric type a store's column has. Keys order part by part;
+ * within a part, numbers order by value (negatives first), texts by Unicode code point (the same as
  * the unsigned byte order of their UTF-8 form, the "byte-order collation" every store can honour),
  * UUIDs by their 16 bytes unsigned, byte strings unsigned lexicographically; a key that is a proper
- * prefix of another orders first. When parts of different types meet at one position, longs order
+ * prefix of another orders first. When parts of different types meet at one position, numbers order
  * before texts, texts before UUIDs, UUIDs before byte strings.
  *
  * <p>{@link #encode()} gives an order-preserving byte encoding: for any two keys {@code a} and
@@ -24,20 +30,35 @@ import java.util.UUID;
  * a.compareTo(b)}. That is what lets a key range mean the same thing in every store, and what a
  * store with only byte-ordered keys (a compacted topic, an object store) uses to bucket entries.
  *
- * <p>Instances are immutable and thread-safe. Other key types map onto these parts: integral
- * numbers to {@code long}; dates and timestamps to ISO-8601 text (which orders chronologically for
- * years 0000–9999).
+ * <p>Instances are immutable and thread-safe. Other key types map onto these parts: dates and
+ * timestamps to ISO-8601 text (which orders chronologically for years 0000–9999); a MongoDB
+ * ObjectId to its 12 bytes (whose unsigned order is MongoDB's order of ObjectIds, see the api
+ * README). Floating-point numbers are refused: convert them to {@link BigDecimal} explicitly if
+ * their exact binary value is the key.
  */
 public final class Key implements Comparable<Key> {
 
+  /** A number below {@code Long.MIN_VALUE}. */
+  static final byte TAG_NEGATIVE_BIG = 0x08;
+  /** A number whose floor fits a long: the long, then its fraction if it has one. */
   static final byte TAG_LONG = 0x10;
+  /** A number of at least 2<sup>63</sup>. */
+  static final byte TAG_POSITIVE_BIG = 0x18;
   static final byte TAG_TEXT = 0x20;
   static final byte TAG_UUID = 0x30;
   static final byte TAG_BYTES = 0x40;
+  /** Starts the fraction of a number, after its floor: above every tag, so {@code 1 < (1, …) < 1.5}. */
+  static final byte FRACTION = (byte) 0x80;
+
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private static final HexFormat HEX = HexFormat.of();
 
-  /** Each part is a Long, a String, a UUID or a private byte[] that never escapes. */
+  /**
+   * Each part is a Long, a BigDecimal (canonical: no trailing fractional zeros, scale at least 0,
+   * never an integer that fits a long), a String, a UUID or a private byte[] that never escapes.
+   */
   private final Object[] parts;
 
   private int hash;
@@ -60,6 +81,14 @@ public final class Key implements Comparable<Key> {
     return new Key(new Object[] {checkText(value)});
   }
 
+  /**
+   * A single-part key holding an exact number, by value: {@code 1.50} is the key {@code 1.5}, and
+   * {@code 5.00} the key {@code 5} (the same as {@code Key.of(5L)}).
+   */
+  public static Key of(BigDecimal value) {
+    return new Key(new Object[] {number(Objects.requireNonNull(value, "value"))});
+  }
+
   /** A single-part key holding a UUID. */
   public static Key of(UUID value) {
     return new Key(new Object[] {Objects.requireNonNull(value, "value")});
@@ -72,7 +101,8 @@ public final class Key implements Comparable<Key> {
 
   /**
    * A key of one or more parts, in order. Each part is a {@code Long}, {@code Integer}, {@code
-   * Short}, {@code Byte}, {@code String}, {@code UUID} or {@code byte[]} (copied).
+   * Short}, {@code Byte}, {@code BigInteger}, {@code BigDecimal} (numbers by value, see {@link
+   * #part}), {@code String}, {@code UUID} or {@code byte[]} (copied).
    *
    * @throws IllegalArgumentException if there are no parts, or a part is null or of another type
    */
@@ -103,6 +133,12 @@ public final class Key implements Comparable<Key> {
     if (part instanceof Integer || part instanceof Short || part instanceof Byte) {
       return ((Number) part).longValue();
     }
+    if (part instanceof BigDecimal d) {
+      return number(d);
+    }
+    if (part instanceof BigInteger i) {
+      return number(new BigDecimal(i));
+    }
     if (part instanceof String s) {
       return checkText(s);
     }
@@ -112,9 +148,22 @@ public final class Key implements Comparable<Key> {
     throw new IllegalArgumentException(
         "key part "
             + index
-            + " must be a Long, Integer, String, UUID or byte[], but was "
+            + " must be a Long, Integer, BigDecimal, String, UUID or byte[], but was "
             + (part == null ? "null" : part.getClass().getName())
-            + "; convert dates and timestamps to ISO-8601 text and decimals to text or long");
+            + "; convert dates and timestamps to ISO-8601 text, and a floating-point number to the"
+            + " BigDecimal of the value it stands for");
+  }
+
+  /** A number part in canonical form: a Long when it is an integer that fits one. */
+  private static Object number(BigDecimal d) {
+    BigDecimal c = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    if (c.scale() < 0) {
+      c = c.setScale(0);
+    }
+    if (c.scale() == 0 && c.compareTo(LONG_MIN) >= 0 && c.compareTo(LONG_MAX) <= 0) {
+      return c.longValueExact();
+    }
+    return c;
   }
 
   private static String checkText(String s) {
@@ -145,8 +194,9 @@ public final class Key implements Comparable<Key> {
   }
 
   /**
-   * Part {@code index}: a {@code Long}, {@code String}, {@code UUID} or a fresh copy of a {@code
-   * byte[]}.
+   * Part {@code index}: a {@code Long}, a {@code BigDecimal} (a number that is not an integer
+   * fitting a long, without trailing fractional zeros and with a scale of at least 0), a {@code
+   * String}, a {@code UUID} or a fresh copy of a {@code byte[]}.
    */
   public Object part(int index) {
     Object p = parts[index];
@@ -168,9 +218,24 @@ public final class Key implements Comparable<Key> {
   }
 
   /**
-   * The order-preserving byte encoding: per part a type tag, then a {@code long} as 8 big-endian
-   * bytes with the sign bit flipped, a UUID as its 16 bytes, or text (UTF-8) and byte strings with
-   * each {@code 0x00} escaped as {@code 0x00 0xFF} and terminated by {@code 0x00}.
+   * The order-preserving byte encoding: per part a type tag and its payload —
+   *
+   * <ul>
+   *   <li>a number whose floor fits a long (every {@code Long}): {@code 0x10}, the floor as 8
+   *       big-endian bytes with the sign bit flipped, then, for a number with a fraction, {@code
+   *       0x80}, the fraction's decimal digits in pairs (a trailing {@code 0} completing the last),
+   *       each pair {@code p} as the byte {@code p + 1}, and {@code 0x00};
+   *   <li>a number of at least 2<sup>63</sup>: {@code 0x18}, the byte length of its floor's
+   *       magnitude as 4 big-endian bytes, the magnitude big-endian, then the fraction as above;
+   *   <li>a number below {@code Long.MIN_VALUE}: {@code 0x08}, then the same as for {@code 0x18}
+   *       of its floor's magnitude with every byte inverted (length included), then the fraction;
+   *   <li>a UUID: {@code 0x30} and its 16 bytes;
+   *   <li>text (UTF-8, tag {@code 0x20}) and byte strings ({@code 0x40}): each {@code 0x00}
+   *       escaped as {@code 0x00 0xFF}, terminated by {@code 0x00}.
+   * </ul>
+   *
+   * <p>A key of longs, texts, UUIDs and bytes encodes as it always has; decimals and numbers beyond
+   * a long only add bytes where none were before.
    */
   public byte[] encode() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * parts.length);
@@ -178,6 +243,8 @@ public final class Key implements Comparable<Key> {
       if (p instanceof Long l) {
         out.write(TAG_LONG);
         writeLong(out, l ^ Long.MIN_VALUE);
+      } else if (p instanceof BigDecimal d) {
+        writeNumber(out, d);
       } else if (p instanceof String s) {
         out.write(TAG_TEXT);
         writeEscaped(out, s.getBytes(StandardCharsets.UTF_8));
@@ -191,6 +258,39 @@ public final class Key implements Comparable<Key> {
       }
     }
     return out.toByteArray();
+  }
+
+  /** A canonical BigDecimal part: its floor, by size, then its fraction. */
+  private static void writeNumber(ByteArrayOutputStream out, BigDecimal d) {
+    BigInteger floor = d.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+    BigDecimal fraction = d.subtract(new BigDecimal(floor));
+    if (floor.bitLength() < 64) {
+      out.write(TAG_LONG);
+      writeLong(out, floor.longValueExact() ^ Long.MIN_VALUE);
+    } else {
+      boolean negative = floor.signum() < 0;
+      byte[] magnitude = floor.abs().toByteArray();
+      int skip = magnitude[0] == 0 ? 1 : 0; // the sign byte of a positive two's complement
+      int length = magnitude.length - skip;
+      int flip = negative ? 0xFF : 0;
+      out.write(negative ? TAG_NEGATIVE_BIG : TAG_POSITIVE_BIG);
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        out.write(((length >>> shift) & 0xFF) ^ flip);
+      }
+      for (int i = skip; i < magnitude.length; i++) {
+        out.write((magnitude[i] & 0xFF) ^ flip);
+      }
+    }
+    if (fraction.signum() != 0) {
+      String digits = fraction.stripTrailingZeros().unscaledValue().toString();
+      int scale = fraction.stripTrailingZeros().scale();
+      digits = "0".repeat(scale - digits.length()) + digits + (scale % 2 == 0 ? "" : "0");
+      out.write(FRACTION);
+      for (int i = 0; i < digits.length(); i += 2) {
+        out.write((digits.charAt(i) - '0') * 10 + (digits.charAt(i + 1) - '0') + 1);
+      }
+      out.write(0);
+    }
   }
 
   private static void writeLong(ByteArrayOutputStream out, long v) {
@@ -222,8 +322,49 @@ public final class Key implements Comparable<Key> {
       switch (tag) {
         case TAG_LONG -> {
           requireBytes(encoded, i, 8);
-          out.add(readLong(encoded, i) ^ Long.MIN_VALUE);
+          long floor = readLong(encoded, i) ^ Long.MIN_VALUE;
           i += 8;
+          if (i < encoded.length && encoded[i] == FRACTION) {
+            BigDecimal[] fraction = new BigDecimal[1];
+            i = readFraction(encoded, i + 1, fraction);
+            out.add(BigDecimal.valueOf(floor).add(fraction[0]));
+          } else {
+            out.add(floor);
+          }
+        }
+        case TAG_POSITIVE_BIG, TAG_NEGATIVE_BIG -> {
+          int flip = tag == TAG_NEGATIVE_BIG ? 0xFF : 0;
+          requireBytes(encoded, i, 4);
+          int length = 0;
+          for (int k = 0; k < 4; k++) {
+            length = (length << 8) | ((encoded[i + k] & 0xFF) ^ flip);
+          }
+          i += 4;
+          if (length < 8) {
+            throw new IllegalArgumentException(
+                "malformed key encoding: expected a number of at least 8 magnitude bytes at byte "
+                    + (i - 4) + " but found " + length);
+          }
+          requireBytes(encoded, i, length);
+          byte[] magnitude = new byte[length];
+          for (int k = 0; k < length; k++) {
+            magnitude[k] = (byte) ((encoded[i + k] & 0xFF) ^ flip);
+          }
+          i += length;
+          BigInteger floor = new BigInteger(1, magnitude);
+          floor = flip == 0 ? floor : floor.negate();
+          if (magnitude[0] == 0 || floor.bitLength() < 64) {
+            throw new IllegalArgumentException(
+                "malformed key encoding: the number at byte " + (i - length - 5)
+                    + " is not in its shortest form (its floor fits a long or has a leading zero byte)");
+          }
+          BigDecimal value = new BigDecimal(floor);
+          if (i < encoded.length && encoded[i] == FRACTION) {
+            BigDecimal[] fraction = new BigDecimal[1];
+            i = readFraction(encoded, i + 1, fraction);
+            value = value.add(fraction[0]);
+          }
+          out.add(value);
         }
         case TAG_UUID -> {
           requireBytes(encoded, i, 16);
@@ -239,8 +380,8 @@ public final class Key implements Comparable<Key> {
         default ->
             throw new IllegalArgumentException(
                 String.format(
-                    "malformed key encoding: expected a type tag (0x10, 0x20, 0x30 or 0x40) at"
-                        + " byte %d but found 0x%02x",
+                    "malformed key encoding: expected a type tag (0x08, 0x10, 0x18, 0x20, 0x30 or"
+                        + " 0x40) at byte %d but found 0x%02x",
                     i - 1, tag));
       }
     }
@@ -248,6 +389,36 @@ public final class Key implements Comparable<Key> {
       throw new IllegalArgumentException("malformed key encoding: it is empty, a key has parts");
     }
     return composite(out);
+  }
+
+  /**
+   * Reads the digit pairs of a fraction from {@code from} (after its marker) to its terminating
+   * {@code 0x00} into {@code out[0]}; returns the index after the terminator.
+   */
+  private static int readFraction(byte[] b, int from, BigDecimal[] out) {
+    StringBuilder digits = new StringBuilder();
+    int i = from;
+    while (i < b.length && b[i] != 0) {
+      int pair = (b[i] & 0xFF) - 1;
+      if (pair > 99) {
+        throw new IllegalArgumentException(String.format(
+            "malformed key encoding: expected a digit pair (0x01 to 0x64) at byte %d but found 0x%02x",
+            i, b[i]));
+      }
+      digits.append((char) ('0' + pair / 10)).append((char) ('0' + pair % 10));
+      i++;
+    }
+    if (i == b.length) {
+      throw new IllegalArgumentException(
+          "malformed key encoding: a number's fraction is not terminated by 0x00");
+    }
+    if (digits.length() == 0 || digits.charAt(digits.length() - 2) == '0' && digits.charAt(digits.length() - 1) == '0') {
+      throw new IllegalArgumentException(
+          "malformed key encoding: the fraction ending at byte " + i
+              + " is not in its shortest form (empty, or ending in a 00 pair)");
+    }
+    out[0] = new BigDecimal(new BigInteger(digits.toString()), digits.length()).stripTrailingZeros();
+    return i + 1;
   }
 
   private static String decodeUtf8(byte[] bytes) {
@@ -316,8 +487,11 @@ public final class Key implements Comparable<Key> {
     if (ta != tb) {
       return Integer.compare(ta, tb);
     }
-    if (a instanceof Long la) {
-      return Long.compare(la, (Long) b);
+    if (a instanceof Long la && b instanceof Long lb) {
+      return Long.compare(la, lb);
+    }
+    if (ta == TAG_LONG) {
+      return decimal(a).compareTo(decimal(b));
     }
     if (a instanceof String sa) {
       return compareCodePoints(sa, (String) b);
@@ -332,8 +506,13 @@ public final class Key implements Comparable<Key> {
     return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
   }
 
+  private static BigDecimal decimal(Object number) {
+    return number instanceof Long l ? BigDecimal.valueOf(l) : (BigDecimal) number;
+  }
+
+  /** The rank of a part's type among types: every number ranks as {@link #TAG_LONG}. */
   private static int tag(Object p) {
-    if (p instanceof Long) {
+    if (p instanceof Long || p instanceof BigDecimal) {
       return TAG_LONG;
     }
     if (p instanceof String) {
@@ -400,7 +579,10 @@ public final class Key implements Comparable<Key> {
     return h;
   }
 
-  /** A readable form such as {@code 42}, {@code "eu"} or {@code ("eu", 42)}; bytes in hex. */
+  /**
+   * A readable form such as {@code 42}, {@code 1.5}, {@code "eu"} or {@code ("eu", 42)}; bytes in
+   * hex, numbers as plain decimals.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -416,6 +598,8 @@ public final class Key implements Comparable<Key> {
         sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
       } else if (p instanceof byte[] b) {
         sb.append("0x").append(HEX.formatHex(b));
+      } else if (p instanceof BigDecimal d) {
+        sb.append(d.toPlainString());
       } else {
         sb.append(p);
       }

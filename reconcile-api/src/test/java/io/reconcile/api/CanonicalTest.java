@@ -70,6 +70,10 @@ class CanonicalTest {
     assertThat(text(Value.from(Map.of("é", 1)))).isEqualTo("m9:s2:én1:1");
     assertThat(text(Value.of(UUID.fromString("123E4567-E89B-12D3-A456-426614174000"))))
         .isEqualTo("u36:123e4567-e89b-12d3-a456-426614174000");
+    assertThat(new String(Canonical.encodeRow(Key.of(new BigDecimal("1.50")), Value.MapValue.of(Map.of())),
+        StandardCharsets.UTF_8)).isEqualTo("n3:1.5m0:");
+    // A decimal key part of an integral value is the long part: same key, same row bytes.
+    assertThat(Canonical.encodeRow(Key.of(new BigDecimal("7.00")), a1)).isEqualTo(Canonical.encodeRow(Key.of(7), a1));
   }
 
   @Test
@@ -78,6 +82,41 @@ class CanonicalTest {
         .isNotEqualTo(Canonical.encode(Value.of("")))
         .isNotEqualTo(Canonical.encode(Value.of("NULL")));
     assertThat(Canonical.encode(Value.of(""))).isNotEqualTo(Canonical.encode(Value.of("NULL")));
+  }
+
+  @Test
+  void anAbsentFieldDiffersFromANullOne() {
+    Map<String, Object> withNull = new LinkedHashMap<>();
+    withNull.put("name", "Ada");
+    withNull.put("email", null);
+    Entry present = Entry.of(Key.of(1), withNull);
+    Entry absent = Entry.of(Key.of(1), Map.of("name", "Ada"));
+    // The null field is written as its name and N; the absent one is not written at all.
+    assertThat(new String(Canonical.encodeRow(present.key(), present.fields()), StandardCharsets.UTF_8))
+        .isEqualTo("n1:1m22:s5:emailNs4:names3:Ada");
+    assertThat(new String(Canonical.encodeRow(absent.key(), absent.fields()), StandardCharsets.UTF_8))
+        .isEqualTo("n1:1m13:s4:names3:Ada");
+    assertThat(present.hash()).isNotEqualTo(absent.hash());
+    assertThat(Digest.EMPTY.plus(present.hash())).isNotEqualTo(Digest.EMPTY.plus(absent.hash()));
+    // Nested documents too, and an empty map is neither.
+    Map<String, Object> nestedNull = new LinkedHashMap<>();
+    nestedNull.put("updatedAt", null);
+    assertThat(Canonical.encode(Value.from(Map.of("meta", nestedNull))))
+        .isNotEqualTo(Canonical.encode(Value.from(Map.of("meta", Map.of()))));
+    assertThat(Canonical.encode(Value.from(Map.of("meta", Map.of()))))
+        .isNotEqualTo(Canonical.encode(Value.from(Map.of())));
+    // A missing field reads as null through Entry.field, but hashes as absent.
+    assertThat(absent.field("email")).isEqualTo(Value.ofNull());
+  }
+
+  @Property(tries = 1000)
+  void droppingAFieldChangesTheHashWhateverItHeld(
+      @ForAll("keys") Key k, @ForAll("documents") Value.MapValue fields) {
+    for (String name : fields.fields().keySet()) {
+      Map<String, Value> without = new LinkedHashMap<>(fields.fields());
+      without.remove(name);
+      assertThat(Canonical.hash(k, Value.MapValue.of(without))).isNotEqualTo(Canonical.hash(k, fields));
+    }
   }
 
   @Test
@@ -248,6 +287,8 @@ class CanonicalTest {
         Value asValue =
             part instanceof Long l
                 ? Value.of(l)
+                : part instanceof BigDecimal d
+                ? Value.of(d)
                 : part instanceof String s
                     ? Value.of(s)
                     : part instanceof UUID u ? Value.of(u) : Value.ofBytes((byte[]) part);

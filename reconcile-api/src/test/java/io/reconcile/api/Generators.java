@@ -33,11 +33,36 @@ final class Generators {
     return Arbitraries.bytes().array(byte[].class).ofMaxSize(6);
   }
 
+  /**
+   * Exact numbers around the edges of the key encoding: small decimals, decimals next to integers
+   * and to the ends of a long, numbers far beyond a long (both signs), many fractional digits.
+   */
+  static Arbitrary<BigDecimal> keyDecimals() {
+    BigDecimal min = BigDecimal.valueOf(Long.MIN_VALUE);
+    BigDecimal max = BigDecimal.valueOf(Long.MAX_VALUE);
+    return Arbitraries.oneOf(
+        Arbitraries.bigDecimals().between(new BigDecimal("-3"), new BigDecimal("3")).ofScale(3),
+        Arbitraries.bigDecimals().between(new BigDecimal("-1E25"), new BigDecimal("1E25")).ofScale(2),
+        Arbitraries.of(new BigDecimal("0.5"), new BigDecimal("-0.5"), new BigDecimal("0.05"),
+            new BigDecimal("0.50"), new BigDecimal("1.005"), new BigDecimal("-1.005"), new BigDecimal("5.00"),
+            new BigDecimal("1E+3"), new BigDecimal("0.000000000000000000001"),
+            min, max, min.subtract(BigDecimal.ONE), max.add(BigDecimal.ONE),
+            min.subtract(new BigDecimal("0.5")), max.add(new BigDecimal("0.5")),
+            min.add(new BigDecimal("0.5")), max.subtract(new BigDecimal("0.5")),
+            min.multiply(max), max.multiply(max).add(new BigDecimal("0.25")), min.multiply(max).negate()),
+        Combinators.combine(Arbitraries.bigIntegers().between(
+                    min.toBigInteger().multiply(java.math.BigInteger.TEN.pow(30)),
+                    max.toBigInteger().multiply(java.math.BigInteger.TEN.pow(30))),
+                Arbitraries.integers().between(0, 40))
+            .as(BigDecimal::new));
+  }
+
   static Arbitrary<Object> keyPart() {
     return Arbitraries.oneOf(
         Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, -1L, 0L, 1L).map(Object.class::cast),
         Arbitraries.longs().map(Object.class::cast),
         Arbitraries.longs().between(-3, 3).map(Object.class::cast),
+        keyDecimals().map(Object.class::cast),
         text().map(Object.class::cast),
         Arbitraries.randomValue(r -> new UUID(r.nextLong(), r.nextLong())).map(Object.class::cast),
         Arbitraries.of(new UUID(0, 0), new UUID(-1, -1), new UUID(Long.MIN_VALUE, 1)).map(Object.class::cast),

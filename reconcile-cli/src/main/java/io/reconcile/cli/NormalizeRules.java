@@ -21,7 +21,10 @@ final class NormalizeRules {
 
   private NormalizeRules() {}
 
-  /** @throws ConfigurationException naming a rule that is not one of {@link #HELP} */
+  /**
+   * @throws ConfigurationException naming a rule that is not one of {@link #HELP} or repeats an
+   *     earlier one, or saying why the rules do not fit together
+   */
   static Normalization parse(List<String> rules) {
     Normalization.Builder b = Normalization.newBuilder();
     for (String rule : rules) {
@@ -47,11 +50,16 @@ final class NormalizeRules {
           }
           default -> throw new IllegalArgumentException("unknown rule");
         }
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ConfigurationException(
             "normalisation rule '" + rule + "' is not valid (" + e.getMessage() + "); rules are: " + HELP);
       }
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ConfigurationException(
+          "normalisation rules " + rules + " do not fit together (" + e.getMessage() + ")");
+    }
   }
 }

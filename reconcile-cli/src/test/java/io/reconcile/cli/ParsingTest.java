@@ -39,6 +39,13 @@ class ParsingTest {
         .hasMessageStartingWith("normalisation rule 'timestamps=fortnights' is not valid")
         .hasMessageEndingWith("rules are: " + NormalizeRules.HELP);
     assertThatThrownBy(() -> NormalizeRules.parse(List.of("rename=x"))).hasMessageContaining("expected COLUMN:NAME");
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("trim", "trim=trailing")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("normalisation rule 'trim=trailing' is not valid (trim was already set to BOTH; set it once)");
+    assertThatThrownBy(() -> NormalizeRules.parse(List.of("rename=a:x", "rename=b:x")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("normalisation rules [rename=a:x, rename=b:x] do not fit together (renames 'a' -> 'x'"
+            + " and 'b' -> 'x' both make dataset field 'x'; give one of them another name)");
   }
 
   @Test
@@ -52,7 +59,7 @@ class ParsingTest {
     assertThat(NormalizeRules.HELP).contains("text=COLUMN");
     assertThatThrownBy(() -> NormalizeRules.parse(List.of("text=")))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("normalisation rule 'text=' is not valid (a field name must not be empty)");
+        .hasMessageStartingWith("normalisation rule 'text=' is not valid (a field path must not be empty; give a field name, or names separated by dots such as 'meta.updatedAt')");
   }
 
   @Test

@@ -43,7 +43,8 @@ record Column(
   /** How a column's values map to reconcile values. */
   enum Kind {
     LONG(true),
-    DECIMAL(false),
+    /** An exact decimal; as a key column, its key parts are numbers by value ({@code 1.50 = 1.5}). */
+    DECIMAL(true),
     REAL(false),
     DOUBLE(false),
     TEXT(true),

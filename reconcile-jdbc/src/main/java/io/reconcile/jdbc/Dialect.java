@@ -177,10 +177,12 @@ interface Dialect {
   /**
    * Whether a field's rule changes values the SQL encoding of its column does not already account
    * for: comparing as text does not (a UUID column compared so is a {@link Column.Kind#UUID_TEXT}
-   * column, encoded as text; a text column is unchanged by it); any other rule does.
+   * column, encoded as text; a text column is unchanged by it), nor does treating NULL as absent
+   * (the canonical encodings leave such a field out, see {@link ConcatenatedRow}); any other rule
+   * does.
    */
   static boolean changesValues(Normalization.Rule rule) {
-    return !rule.withAsText(false).equals(Normalization.Rule.IDENTITY);
+    return !rule.withAsText(false).withNullAsAbsent(false).equals(Normalization.Rule.IDENTITY);
   }
 
   /** A SQL string literal where only quotes need doubling (no backslash escapes). */
@@ -191,10 +193,16 @@ interface Dialect {
   /**
    * The canonical row as SQL text concatenation, as PostgreSQL and H2 build it: the key columns'
    * encodings joined by {@code ||}, and the compared fields in canonical order, each its name's
-   * encoding as a constant then its value's {@code encode}-ing ({@code ''} for none).
+   * encoding as a constant then its value's {@code encode}-ing ({@code ''} for none). A field whose
+   * rule treats {@linkplain Normalization.Rule#nullAsAbsent NULL as absent} is left out of a row
+   * where it is NULL — {@code CASE WHEN v IS NULL THEN '' ELSE name || value END}, {@code v} the
+   * expression {@code value} gives, NULL exactly when the column is — as the map encoding leaves out
+   * an absent field.
    */
   record ConcatenatedRow(String key, String fields) {
-    static ConcatenatedRow of(Table table, Normalization normalization, Function<Column, String> encode) {
+    static ConcatenatedRow of(
+        Table table, Normalization normalization, Function<Column, String> encode,
+        Function<Column, String> value) {
       StringBuilder k = new StringBuilder();
       for (Column c : table.keys()) {
         k.append(k.length() == 0 ? "" : " || ").append(encode.apply(c));
@@ -202,8 +210,11 @@ interface Dialect {
       StringBuilder f = new StringBuilder();
       for (Map.Entry<String, Column> e : table.comparedByDatasetName(normalization).entrySet()) {
         String name = new String(Canonical.encode(Value.of(e.getKey())), StandardCharsets.UTF_8);
-        f.append(f.length() == 0 ? "" : " || ").append(literal(name)).append(" || ")
-            .append(encode.apply(e.getValue()));
+        String field = literal(name) + " || " + encode.apply(e.getValue());
+        if (normalization.ruleFor(e.getKey()).nullAsAbsent()) {
+          field = "CASE WHEN " + value.apply(e.getValue()) + " IS NULL THEN '' ELSE " + field + " END";
+        }
+        f.append(f.length() == 0 ? "" : " || ").append(field);
       }
       return new ConcatenatedRow(k.toString(), f.length() == 0 ? "''" : f.toString());
     }

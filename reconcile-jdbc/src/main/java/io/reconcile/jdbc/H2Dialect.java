@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * BIGINT)}), summed per range with the count of negative low halves, and combined client-side into
  * a {@link Digest}: one query per group of up to {@value #RANGES_PER_QUERY} ranges. REAL, DOUBLE,
  * DECFLOAT, JSON, TIME, INTERVAL and other types, and normalisation rules that change values, hash
- * client-side as the generic dialect does.
+ * client-side as the generic dialect does (NULL treated as absent pushes down: such a field is left
+ * out of a row where it is NULL).
  *
  * <p>Only a remote H2 ({@code jdbc:h2:tcp:}, {@code jdbc:h2:ssl:}) digests in SQL, where it saves
  * moving the rows. An embedded H2 shares the JVM with the store, and its interpreted SQL is the
@@ -230,7 +231,7 @@ final class H2Dialect implements Dialect {
     private final String rowFields;
 
     Digests(Table table, Normalization normalization) {
-      ConcatenatedRow row = ConcatenatedRow.of(table, normalization, c -> "(" + encode(c) + ")");
+      ConcatenatedRow row = ConcatenatedRow.of(table, normalization, c -> "(" + encode(c) + ")", Column::quoted);
       this.rowKey = row.key();
       this.rowFields = row.fields();
     }

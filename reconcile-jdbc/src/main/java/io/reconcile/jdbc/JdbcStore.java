@@ -63,8 +63,9 @@ import org.jspecify.annotations.Nullable;
  * SnapshotRead}): PostgreSQL and MariaDB/MySQL refuse any write a filter's function or subquery
  * attempts; on H2, which has no read-only transactions, a read that changed rows fails.
  *
- * <p><b>Reading.</b> Entries carry the key columns as the {@link Key} (integers — and {@code
- * numeric(p,0)} with p ≤ 18 — as {@code long}, text, UUID or binary; a UUID compared {@linkplain
+ * <p><b>Reading.</b> Entries carry the key columns as the {@link Key} (integer and decimal columns
+ * as numbers by value — a {@code long}, or a {@code BigDecimal} for a decimal or a number beyond a
+ * long — text, UUID or binary; a UUID compared {@linkplain
  * Normalization.Builder#asText as text} as its canonical text) and the compared columns as fields, named as the catalog spells them — in
  * lower case when the database stored an unquoted name in upper case (H2, Oracle), so that the same
  * table reads the same from every product. Column values map to {@link Value}s: integers to longs,
@@ -1163,8 +1164,8 @@ public final class JdbcStore implements Store {
 
     /**
      * The key columns, in key order; they must be the primary key or cover a unique index (unless
-     * {@linkplain #trustKey trusted}), and be of integer ({@code numeric(p,0)} with p ≤ 18
-     * included), character, UUID or binary type. Default (or none given): the primary key.
+     * {@linkplain #trustKey trusted}), and be of an exact number (integer, numeric or decimal),
+     * character, UUID or binary type. Default (or none given): the primary key.
      *
      * @throws IllegalArgumentException if a name is blank
      * @throws IllegalStateException if the key columns were already set

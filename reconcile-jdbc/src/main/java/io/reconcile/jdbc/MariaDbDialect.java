@@ -82,7 +82,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Everything else hashes client-side, exactly as the generic dialect does: float/double (their
  * text forms differ between products), MySQL's {@code json} type, enum/set/year/time/bit(n&gt;1),
  * text in other character sets, and any normalisation rule that changes values (renames, ignored
- * fields and UUIDs compared as text are fine). MySQL is handled by the same SQL (it has no {@code uuid} type); only MariaDB
+ * fields, UUIDs compared as text and NULL treated as absent — the field left out of a row where it
+ * is NULL, {@code IF(x IS NULL, '', CONCAT(name, value))} — are fine). MySQL is handled by the same SQL (it has no {@code uuid} type); only MariaDB
  * 11.4 is tested here.
  *
  * <p><b>Native digests.</b> Wherever canonical digests are pushed down on MariaDB (not MySQL), the
@@ -541,8 +542,15 @@ final class MariaDbDialect implements Dialect {
       List<String> f = new ArrayList<>();
       for (Map.Entry<String, Column> e : byName.entrySet()) {
         // The name's encoding as a hex literal: exact bytes, whatever the SQL mode does to quotes.
-        f.add("X'" + HexFormat.of().formatHex(Canonical.encode(Value.of(e.getKey()))) + "'");
-        f.add(dialect.encode(e.getValue(), k.size() + f.size()));
+        String name = "X'" + HexFormat.of().formatHex(Canonical.encode(Value.of(e.getKey()))) + "'";
+        if (normalization.ruleFor(e.getKey()).nullAsAbsent()) {
+          // NULL as absent: the field is left out of a row where it is NULL, name and all.
+          f.add("IF(" + e.getValue().quoted() + " IS NULL, '', CONCAT(" + name + ", "
+              + dialect.encode(e.getValue(), k.size() + f.size()) + "))");
+        } else {
+          f.add(name);
+          f.add(dialect.encode(e.getValue(), k.size() + f.size()));
+        }
       }
       String rowKey = k.size() == 1 ? k.get(0) : "CONCAT(" + String.join(", ", k) + ")";
       String rowFields = f.isEmpty() ? "''" : "CONCAT(" + String.join(", ", f) + ")";

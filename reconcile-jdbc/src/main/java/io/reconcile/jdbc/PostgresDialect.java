@@ -56,7 +56,8 @@ import org.jspecify.annotations.Nullable;
  * over the ranges' key bounds ({@link Queries#bucket}) and aggregated by a hash aggregate. Server-side digests need
  * PostgreSQL 14 or later, a UTF-8 database, {@code standard_conforming_strings}, only the column
  * types above among the compared columns, and a normalisation that changes no values (renames and
- * ignored fields are fine, and so is comparing a UUID column as text). Otherwise — e.g. for real/double precision, json/jsonb, or
+ * ignored fields are fine, and so is comparing a UUID column as text, or treating NULL as absent —
+ * such a field is left out of the encoding of a row where it is NULL, name and all). Otherwise — e.g. for real/double precision, json/jsonb, or
  * precision/trim rules — the store hashes client-side, as the generic dialect does.
  *
  * <p><b>Native digests.</b> With hash_record_extended (see {@link HashRecord}) for two PostgreSQL
@@ -357,8 +358,9 @@ final class PostgresDialect implements Dialect {
 
     Digests(Table table, Normalization normalization) {
       Map<Column, String> names = new LinkedHashMap<>();
-      ConcatenatedRow row = ConcatenatedRow.of(table, normalization,
-          c -> encode(c, names.computeIfAbsent(c, k -> "reconcile_v" + names.size())));
+      java.util.function.Function<Column, String> alias =
+          c -> names.computeIfAbsent(c, k -> "reconcile_v" + names.size());
+      ConcatenatedRow row = ConcatenatedRow.of(table, normalization, c -> encode(c, alias.apply(c)), alias);
       StringBuilder texts = new StringBuilder();
       names.forEach((c, name) -> texts.append(", ").append(valueText(c)).append(" AS ").append(name));
       this.valueTexts = texts.toString();

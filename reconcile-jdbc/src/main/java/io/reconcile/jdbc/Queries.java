@@ -166,7 +166,9 @@ final class Queries {
       List<Long> values = new ArrayList<>(keys.size());
       for (Key k : keys) {
         checkKey(k);
-        values.add((Long) k.part(0));
+        if (k.part(0) instanceof Long l) {
+          values.add(l); // a decimal key (another store's) is in no integer column
+        }
       }
       params.add(Bound.bigints(values));
       appendWhere(sql, List.of(table.keys().get(0).quoted() + " = ANY(?)"));
@@ -269,7 +271,8 @@ final class Queries {
    */
   boolean searchesBounds(List<KeyRange> ranges) {
     return table.keys().size() == 1 && table.keys().get(0).kind() == Column.Kind.LONG
-        && dialect.searchesBounds() && contiguous(ranges);
+        && dialect.searchesBounds() && contiguous(ranges)
+        && ranges.stream().skip(1).allMatch(r -> r.lo().size() == 1 && r.lo().part(0) instanceof Long);
   }
 
   /**
@@ -518,7 +521,7 @@ final class Queries {
   private void checkPart(Column c, Object part, Key key) {
     boolean fits =
         switch (c.kind()) {
-          case LONG -> part instanceof Long;
+          case LONG, DECIMAL -> part instanceof Long || part instanceof BigDecimal;
           case TEXT -> part instanceof String;
           case UUID -> part instanceof java.util.UUID;
           case UUID_TEXT -> part instanceof String || part instanceof java.util.UUID;
@@ -529,8 +532,8 @@ final class Queries {
       throw new IllegalArgumentException(
           "key " + key + " does not fit table '" + table.name() + "': key column '"
               + c.catalogName() + "' (" + c.typeName() + ") cannot hold a "
-              + part.getClass().getSimpleName() + " part; use the column's key type (integers as"
-              + " long, text as String, UUID, binary as byte[])");
+              + part.getClass().getSimpleName() + " part; use the column's key type (numbers as"
+              + " Long or BigDecimal, text as String, UUID, binary as byte[])");
     }
   }
 }

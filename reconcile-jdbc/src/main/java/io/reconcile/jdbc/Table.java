@@ -109,7 +109,8 @@ record Table(
    * @param columnNames compared columns, or empty for every column but the key (less ignored ones)
    * @param trustKey whether named key columns that no primary key or unique index covers (a view's,
    *     say) are taken as unique
-   * @throws ConfigurationException naming the table or column and what to do
+   * @throws ConfigurationException naming the table or column and what to do, also for a
+   *     normalisation with nested paths (columns hold no nested fields)
    */
   static Table resolve(
       Connection conn,
@@ -121,6 +122,14 @@ record Table(
       boolean trustKey)
       throws SQLException {
     rejectNul(table, "table name");
+    if (!normalization.nestedPaths().isEmpty()) {
+      throw new ConfigurationException(
+          "table '" + table + "' has columns, which hold no nested fields, so the normalisation's"
+              + " paths " + new java.util.TreeSet<>(normalization.nestedPaths()) + " could never apply;"
+              + " leave them out of this store's normalisation (they belong to a store of documents),"
+              + " and write a column name holding '.', '[' or ']' with a backslash before each, e.g."
+              + " 'a\\.b'");
+    }
     keyNames.forEach(k -> rejectNul(k, "key column name"));
     columnNames.forEach(c -> rejectNul(c, "column name"));
     DatabaseMetaData md = conn.getMetaData();
@@ -190,7 +199,7 @@ record Table(
     List<Column> keys = new ArrayList<>();
     for (String k : keyCatalogNames) {
       Column c = column(all.get(k), quote, table, foldsUpper);
-      if (c == null || !(c.kind().keyable || isIntegral(c)) || c.cast() != null) {
+      if (c == null || !c.kind().keyable || c.cast() != null) {
         throw new ConfigurationException(
             "key column '"
                 + k
@@ -198,8 +207,8 @@ record Table(
                 + table
                 + "' has type "
                 + all.get(k).typeName
-                + ", which cannot be a reconcile key part; key columns must be integers (or"
-                + " numeric(p,0) with p <= 18), text, UUIDs or binary");
+                + ", which cannot be a reconcile key part; key columns must be exact numbers"
+                + " (integer, numeric or decimal types), text, UUIDs or binary");
       }
       keys.add(c);
     }

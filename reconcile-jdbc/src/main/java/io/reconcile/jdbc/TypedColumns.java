@@ -41,8 +41,9 @@ import io.reconcile.api.Normalization;
  * it twice, MariaDB through a session variable).
  *
  * <p>The bits depend only on the values, so the scheme's name says only what it is computed over:
- * the number of key columns and the compared fields' dataset names in order (as a {@link
- * Dialect#fingerprint}); two stores share it when they compare the same fields. PostgreSQL (≥ 14,
+ * the number of key columns and the compared fields' dataset names in order, and which of them read
+ * NULL as absent (as a {@link Dialect#fingerprint}); two stores share it when they compare the same
+ * fields alike. PostgreSQL (≥ 14,
  * UTF-8) and MariaDB stores declare it whenever they push canonical digests down, so a pair of
  * different products digests under it instead of canonical MD5; between two stores of the same
  * product the engine prefers that product's own scheme, whose name sorts first. No client-side
@@ -55,11 +56,23 @@ final class TypedColumns {
 
   private TypedColumns() {}
 
-  /** The scheme of a table's compared fields under a normalisation. */
+  /**
+   * The scheme of a table's compared fields under a normalisation. A field whose rule treats
+   * {@linkplain Normalization.Rule#nullAsAbsent NULL as absent} is marked in the signature: its
+   * NULL is still framed {@code N} (leaving it out would let {@code (NULL, 'x')} and {@code ('x',
+   * NULL)} collide, the framing has no names), which is faithful between two tables that both read
+   * it so — a table's row holds every column, so NULL and absent are one another there — but not
+   * with a table that reads NULL as a value. Without such fields the signature is as before.
+   */
   static HashScheme scheme(Table table, Normalization normalization) {
     StringBuilder signature = new StringBuilder("keys ").append(table.keys().size()).append(';');
     for (String name : table.comparedByDatasetName(normalization).keySet()) {
       signature.append(name.length()).append(':').append(name).append(';');
+    }
+    for (String name : table.comparedByDatasetName(normalization).keySet()) {
+      if (normalization.ruleFor(name).nullAsAbsent()) {
+        signature.append("null as absent ").append(name.length()).append(':').append(name).append(';');
+      }
     }
     return new HashScheme(PREFIX + Dialect.fingerprint(signature.toString()), 64);
   }

@@ -97,8 +97,9 @@ final class Values {
   }
 
   /**
-   * Reads a key column as a key part: a Long, String, UUID or byte[] (a UUID compared as text as its
-   * canonical text).
+   * Reads a key column as a key part: a Long, BigDecimal (a decimal column; {@link
+   * io.reconcile.api.Key} makes an integral one a Long), String, UUID or byte[] (a UUID compared as
+   * text as its canonical text).
    */
   static Object readKeyPart(ResultSet rs, int i, Column c, String table) throws SQLException {
     Object part =
@@ -107,6 +108,7 @@ final class Values {
             long n = rs.getLong(i);
             yield rs.wasNull() ? null : n;
           }
+          case DECIMAL -> rs.getBigDecimal(i);
           case TEXT -> {
             String s = rs.getString(i);
             yield s != null && c.padded() ? unpadded(s) : s;
@@ -129,7 +131,9 @@ final class Values {
 
   /**
    * Binds a key part to a parameter compared with key column {@code c}; to a UUID column compared
-   * as text, a UUID or the canonical text of one, as the UUID.
+   * as text, a UUID or the canonical text of one, as the UUID. A number part fits an integer or a
+   * decimal column whatever its own type (a decimal range bound against an integer column compares
+   * by value).
    */
   static void bindKeyPart(PreparedStatement ps, int i, Column c, Object part) throws SQLException {
     if (c.kind() == Column.Kind.UUID_TEXT && part instanceof String s && UuidText.parse(s) != null) {
@@ -138,7 +142,7 @@ final class Values {
     }
     boolean fits =
         switch (c.kind()) {
-          case LONG -> part instanceof Long;
+          case LONG, DECIMAL -> part instanceof Long || part instanceof BigDecimal;
           case TEXT -> part instanceof String;
           case UUID, UUID_TEXT -> part instanceof UUID;
           case BYTES -> part instanceof byte[];
@@ -148,10 +152,12 @@ final class Values {
       throw new IllegalArgumentException(
           "key column '" + c.catalogName() + "' (" + c.typeName() + ") cannot be compared with a "
               + part.getClass().getSimpleName() + " key part; keys and ranges must use the"
-              + " column's type (integers as long, text as String, UUID, binary as byte[])");
+              + " column's type (numbers as Long or BigDecimal, text as String, UUID, binary as byte[])");
     }
     if (part instanceof Long l) {
       ps.setLong(i, l);
+    } else if (part instanceof BigDecimal d) {
+      ps.setBigDecimal(i, d);
     } else if (part instanceof String s) {
       ps.setString(i, s);
     } else if (part instanceof UUID u) {

@@ -27,6 +27,8 @@ class CatalogValidationTest {
           "CREATE TABLE nokey (a INT, b INT)",
           "CREATE TABLE odd (id INT PRIMARY KEY, t TIME, arr INT ARRAY)",
           "CREATE TABLE deckey (id DECIMAL(10,2) PRIMARY KEY, v INT)",
+          "CREATE TABLE timekey (t TIME PRIMARY KEY, v INT)",
+          "CREATE TABLE dotted (id INT PRIMARY KEY, \"a.b\" INT, meta VARCHAR(100))",
           "CREATE SCHEMA sales",
           "CREATE TABLE sales.orders (id INT PRIMARY KEY, total DECIMAL(10,2))",
           "CREATE TABLE \"we\"\"ird\" (\"i\"\"d\" INT PRIMARY KEY, \"va'l\"\"ue\" VARCHAR(10), \"MixedCase\" INT)",
@@ -111,6 +113,22 @@ class CatalogValidationTest {
   }
 
   @Test
+  @DisplayName("normalisation paths into fields are refused, since columns hold none; a column name with a dot is escaped")
+  void nestedPaths() {
+    assertThatThrownBy(() -> on("dotted").normalization(Normalization.newBuilder()
+            .ignore("meta.updatedAt").field("items[].price", r -> r.withDecimalScale(2)).build()).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("table 'dotted' has columns, which hold no nested fields, so the normalisation's paths"
+            + " [items[].price, meta.updatedAt] could never apply; leave them out of this store's"
+            + " normalisation (they belong to a store of documents), and write a column name holding '.',"
+            + " '[' or ']' with a backslash before each, e.g. 'a\\.b'");
+    assertThatThrownBy(() -> on("dotted").normalization(Normalization.newBuilder().ignore("a.b").build()).build())
+        .hasMessageContaining("paths [a.b] could never apply");
+    JdbcStore escaped = on("dotted").normalization(Normalization.newBuilder().ignore("a\\.b").build()).build();
+    assertThat(escaped.schema().orElseThrow().fields()).containsOnlyKeys("meta");
+  }
+
+  @Test
   @DisplayName("unsupported column and key types are named, with what to do")
   void types() {
     assertThatThrownBy(() -> on("odd").build())
@@ -119,8 +137,14 @@ class CatalogValidationTest {
             + " list the columns to compare with columns(...) or ignore these with Normalization.ignore(...)");
     assertThat(on("odd").columns().normalization(Normalization.newBuilder().ignore("t", "arr").build()).build()).isNotNull();
     assertThatThrownBy(() -> on("odd").columns("t").build()).hasMessageContaining("column 't' of table 'odd' has type TIME");
-    assertThatThrownBy(() -> on("deckey").build())
-        .hasMessageContaining("key column 'ID' of table 'deckey' has type DECIMAL, which cannot be a reconcile key part");
+    assertThatThrownBy(() -> on("timekey").build())
+        .hasMessage("key column 'T' of table 'timekey' has type TIME, which cannot be a reconcile key part;"
+            + " key columns must be exact numbers (integer, numeric or decimal types), text, UUIDs or binary");
+    // A decimal key is a number key, by value.
+    JdbcStore deckey = on("deckey").build();
+    deckey.apply(List.of(RepairAction.upsert("deckey", Entry.of(Key.of(new java.math.BigDecimal("1.50")), Map.of("v", 1)), Expected.absent())));
+    assertThat(deckey.get(List.of(Key.of(new java.math.BigDecimal("1.5")))).keySet())
+        .containsExactly(Key.of(new java.math.BigDecimal("1.5")));
   }
 
   @Test

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Keys and columns of different but convertible types compare and repair into each other, on
  * PostgreSQL against MariaDB and against PostgreSQL: integers against {@code numeric(p,0)} (as
- * columns without a rule; as keys, numeric(p,0) with p ≤ 18 is an integer key), text against
+ * columns without a rule; as keys too, by value), text against
  * {@code varchar(n)}, and — with the rule that compares them as text — UUID columns and keys
  * against {@code char(36)} and text ones. Values and keys the target cannot hold exactly are
  * refused before the first write.

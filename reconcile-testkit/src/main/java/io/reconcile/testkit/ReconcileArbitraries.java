@@ -74,14 +74,17 @@ public final class ReconcileArbitraries {
   }
 
   /**
-   * Keys of one to three parts: longs (extremes included), text, UUIDs and byte strings; about
-   * half are single long keys, the commonest shape.
+   * Keys of one to three parts: longs (extremes included), decimals (the key parts of {@code
+   * numeric(p,s)} columns, some beyond a long), text, UUIDs and byte strings; about half are single
+   * long keys, the commonest shape.
    */
   public static Arbitrary<Key> keys() {
     Arbitrary<Object> part =
         Arbitraries.oneOf(
             Arbitraries.of(Long.MIN_VALUE, -1L, 0L, 1L, Long.MAX_VALUE).map(Object.class::cast),
             Arbitraries.longs().map(Object.class::cast),
+            Arbitraries.bigDecimals().between(new java.math.BigDecimal("-1E20"), new java.math.BigDecimal("1E20"))
+                .ofScale(2).map(Object.class::cast),
             texts().map(Object.class::cast),
             uuids().map(Object.class::cast),
             Arbitraries.bytes().array(byte[].class).ofMaxSize(6).map(Object.class::cast));

@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>A <b>key</b> is an array of its parts, each {@code {"type":T,"value":V}} with {@code T} one
  *       of {@code long} (V the decimal text, so tools that read JSON numbers as doubles keep every
- *       digit), {@code text}, {@code uuid} (canonical lowercase text) and {@code bytes} (V in
+ *       digit), {@code decimal} (a number part that is not a long: V its plain decimal text, e.g.
+ *       {@code 1.5}), {@code text}, {@code uuid} (canonical lowercase text) and {@code bytes} (V in
  *       standard Base64 with padding).
  *   <li>A <b>value</b> is {@code {"type":T, ...}} with {@code T} one of {@code null}; {@code bool}
  *       (V a JSON boolean); {@code num} (V the decimal text as {@link BigDecimal#toString()} gives
@@ -102,6 +103,8 @@ final class AuditJson {
       ObjectNode p = parts.addObject();
       if (part instanceof Long l) {
         p.put("type", "long").put("value", Long.toString(l));
+      } else if (part instanceof BigDecimal d) {
+        p.put("type", "decimal").put("value", d.toPlainString());
       } else if (part instanceof String s) {
         p.put("type", "text").put("value", s);
       } else if (part instanceof UUID u) {
@@ -408,10 +411,11 @@ final class AuditJson {
       String vat = pat + ".value";
       switch (type) {
         case "long" -> parts.add(parseLong(v, vat));
+        case "decimal" -> parts.add(decimal(v, vat));
         case "text" -> parts.add(v);
         case "uuid" -> parts.add(uuid(v, vat));
         case "bytes" -> parts.add(base64(v, vat));
-        default -> throw unknownTag(pat + ".type", type, "long, text, uuid, bytes");
+        default -> throw unknownTag(pat + ".type", type, "long, decimal, text, uuid, bytes");
       }
     }
     try {

@@ -173,6 +173,8 @@ final class AuditGenerators {
     return Arbitraries.oneOf(
         Arbitraries.longs().map(Object.class::cast),
         Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L).map(Object.class::cast),
+        Arbitraries.bigDecimals().between(new java.math.BigDecimal("-1E30"), new java.math.BigDecimal("1E30"))
+            .ofScale(3).map(Object.class::cast),
         text().map(Object.class::cast),
         uuids().map(Object.class::cast),
         bytes().map(Object.class::cast));

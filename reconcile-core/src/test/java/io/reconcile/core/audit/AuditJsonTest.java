@@ -155,6 +155,13 @@ class AuditJsonTest {
                   + "{\"type\":\"uuid\",\"value\":\"00000000-0000-0000-0000-000000000001\"},"
                   + "{\"type\":\"bytes\",\"value\":\"/w==\"}]");
       assertThat(AuditJson.keyFromJson(AuditJson.toJson(key))).isEqualTo(key);
+      // A number part that is not a long, as its plain decimal text.
+      Key decimal = Key.of(new java.math.BigDecimal("1.50"), new java.math.BigDecimal("1E+30"), new java.math.BigDecimal("0.0000001"));
+      assertThat(AuditJson.toJson(decimal).toString())
+          .isEqualTo("[{\"type\":\"decimal\",\"value\":\"1.5\"},"
+              + "{\"type\":\"decimal\",\"value\":\"1000000000000000000000000000000\"},"
+              + "{\"type\":\"decimal\",\"value\":\"0.0000001\"}]");
+      assertThat(AuditJson.keyFromJson(AuditJson.toJson(decimal))).isEqualTo(decimal);
     }
 
     @Test

@@ -125,6 +125,27 @@ class MemoryStoreTest {
           .containsExactly(Status.APPLIED);
       assertThat(scanAll(s, KeyRange.all()).get(0).sameData(wanted)).isTrue();
     }
+
+    @Test
+    @DisplayName("under nullAsAbsent a null field reads, digests and looks up as absent; without it they differ")
+    void nullAsAbsent() {
+      Map<String, Object> withNull = new java.util.HashMap<>();
+      withNull.put("name", "Ada");
+      withNull.put("email", null);
+      MemoryStore plain = MemoryStore.create("plain");
+      MemoryStore lenient = MemoryStore.create("lenient",
+          StoreOptions.newBuilder().normalization(Normalization.newBuilder().nullAsAbsent().build()).build());
+      MemoryStore documents = MemoryStore.create("documents");
+      plain.put(Entry.of(Key.of(1), withNull));
+      lenient.put(Entry.of(Key.of(1), withNull));
+      documents.put(Entry.of(Key.of(1), Map.of("name", "Ada")));
+
+      assertThat(plain.digest(KeyRange.all())).isNotEqualTo(documents.digest(KeyRange.all()));
+      assertThat(lenient.digest(KeyRange.all())).isEqualTo(documents.digest(KeyRange.all()));
+      assertThat(scanAll(lenient, KeyRange.all()).get(0).fields().fields()).containsOnlyKeys("name");
+      assertThat(lenient.get(List.of(Key.of(1))).get(Key.of(1)).sameData(Entry.of(Key.of(1), Map.of("name", "Ada"))))
+          .isTrue();
+    }
   }
 
   @Nested
