@@ -1,11 +1,15 @@
 package io.reconcile.core;
 
+import io.reconcile.api.Entry;
+import io.reconcile.api.Key;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +19,10 @@ import java.util.Random;
  * Applies batches to stores: retries transient failures with exponential backoff and jitter, keeps
  * a circuit breaker per store (open for the rest of the run after too many consecutive failed
  * batches), and paces writes to at most {@code actionsPerSecond} per store. A store still
- * unavailable after the last retry stops the run (see {@link #apply}). Used by one run, from one
- * thread.
+ * unavailable after the last retry stops the run (see {@link #apply}). A store that cannot write
+ * conditionally (no {@link Capability#COMPARE_AND_SET}; runs reach one only with guarded writes) has
+ * each batch's targets read again first, and only the actions whose targets still hold what was
+ * expected are sent. Used by one run (or undo), from one thread.
  */
 final class RepairExecutor {
 
@@ -59,6 +65,7 @@ final class RepairExecutor {
    */
   List<ActionOutcome> apply(Store store, List<RepairAction> batch) throws BatchFailed, InterruptedException {
     pace(store.id(), batch.size());
+    boolean guarded = !store.capabilities().contains(Capability.COMPARE_AND_SET);
     ReconcileException.StoreUnavailableException last = null;
     for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
       if (attempt > 1) {
@@ -66,7 +73,7 @@ final class RepairExecutor {
         sleeper.sleep(Duration.ofNanos((long) (wait.toNanos() * (0.5 + random.nextDouble() / 2))));
       }
       try {
-        List<ActionOutcome> out = store.apply(batch);
+        List<ActionOutcome> out = guarded ? reReadThenApply(store, batch) : store.apply(batch);
         consecutiveFailures.put(store.id(), 0);
         return out;
       } catch (ReconcileException.StoreUnavailableException e) {
@@ -84,6 +91,35 @@ final class RepairExecutor {
     consecutiveFailures.merge(store.id(), 1, Integer::sum);
     throw new BatchFailed(
         "store '" + store.id() + "' failed a batch of " + batch.size() + " actions: " + last.getMessage(), last);
+  }
+
+  /**
+   * Reads the batch's targets again, decides each action on what its target holds now ({@link
+   * RepairAction#statusFor}), and sends only the writes: a write made since detection is left alone,
+   * unless it lands between this read and the store's write.
+   */
+  private static List<ActionOutcome> reReadThenApply(Store store, List<RepairAction> batch) {
+    Map<Key, Entry> now = store.get(batch.stream().map(RepairAction::key).toList());
+    boolean versioned = store.capabilities().contains(Capability.VERSIONS);
+    List<ActionOutcome> decided = new ArrayList<>(batch.size());
+    List<RepairAction> writes = new ArrayList<>();
+    for (RepairAction a : batch) {
+      Entry current = now.get(a.key());
+      ActionOutcome.Status status = a.statusFor(current, versioned);
+      decided.add(new ActionOutcome(a, status, current));
+      if (status == ActionOutcome.Status.APPLIED) {
+        writes.add(a);
+      }
+    }
+    Map<String, ActionOutcome> written = new HashMap<>();
+    if (!writes.isEmpty()) {
+      store.apply(writes).forEach(o -> written.put(o.action().id(), o));
+    }
+    List<ActionOutcome> out = new ArrayList<>(batch.size());
+    for (ActionOutcome o : decided) {
+      out.add(written.getOrDefault(o.action().id(), o));
+    }
+    return out;
   }
 
   /** A token bucket per store, on the run's clock. */

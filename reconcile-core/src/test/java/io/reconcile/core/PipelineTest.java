@@ -163,6 +163,26 @@ class PipelineTest {
   }
 
   @Nested
+  @DisplayName("a store that writes without compare-and-set, with guarded writes accepted")
+  class GuardedWrites {
+
+    @Test
+    @DisplayName("the run repairs it and converges, and a row written since detection is left alone")
+    void reReadBeforeWriting() {
+      MemoryStore[] s = pair(1_000, 100);
+      FaultyStore blind = new FaultyStore(new BlindWriteStore(s[1]));
+      blind.strikeAtReread();
+      blind.concurrentWriter = key -> s[1].put(row(100, "written meanwhile"));
+      ReconcileReport r = Reconciler.newBuilder().stores(s[0], blind).resolver(Resolvers.sourceOfTruth("a"))
+          .mode(Mode.APPLY).guardedWrites().auditLog(AuditLog.inMemory()).build().run();
+      assertThat(r.repairs().applied()).isEqualTo(9);
+      assertThat(r.repairs().refused()).isEqualTo(1);
+      assertThat(s[1].get(List.of(Key.of(100))).get(Key.of(100))).isEqualTo(row(100, "written meanwhile"));
+      assertThat(r.verification().rangesConverged()).isEqualTo(r.verification().rangesVerified());
+    }
+  }
+
+  @Nested
   @DisplayName("configuration")
   class Configuration {
 

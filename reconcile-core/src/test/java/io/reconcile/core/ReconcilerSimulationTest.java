@@ -71,7 +71,7 @@ class ReconcilerSimulationTest {
     assertThat(failures).as("failing seeds (rerun one with simulate(seed))").isEmpty();
     // Each fault kind must have struck in a fair share of the seeds.
     for (String kind : List.of("crash-resumed", "refused-by-concurrent-writer", "retried", "duplicate-apply", "source-of-truth",
-        "last-writer-wins", "full-pass")) {
+        "last-writer-wins", "full-pass", "guarded-writes")) {
       assertThat(EXERCISED.getOrDefault(kind, 0)).as("seeds that exercised %s: %s", kind, EXERCISED).isGreaterThan(SEEDS / 50);
     }
   }
@@ -123,17 +123,24 @@ class ReconcilerSimulationTest {
 
     // Store shapes, drawn from their own sequence so that the seeds above keep their histories: a
     // non-reference store may be read like a topic (a full pass per call, unordered).
+    // non-reference store may be read like a topic (a full pass per call, unordered), and the store
+    // that takes the faults may write without compare-and-set (the run then guards by re-reading).
     Random shapes = new Random(seed * 0x9E3779B97F4A7C15L);
     int fullPass = shapes.nextInt(4) == 0 ? 1 + shapes.nextInt(storeCount - 1) : -1;
-    if (fullPass > 0) {
-      exercised("full-pass");
-    }
+    boolean blind = shapes.nextInt(4) == 0;
+    int victimIndex = 1 + rnd.nextInt(storeCount - 1);
     List<FaultyStore> stores = new ArrayList<>();
     for (int s = 0; s < storeCount; s++) {
-      stores.add(new FaultyStore(s == fullPass ? new FullPassStore(mem.get(s), seed) : mem.get(s)));
+      Store shaped = s == victimIndex && blind ? new BlindWriteStore(mem.get(s)) : mem.get(s);
+      stores.add(new FaultyStore(s == fullPass ? new FullPassStore(shaped, seed) : shaped));
     }
+    exercised(fullPass > 0 ? "full-pass" : "indexed");
+    exercised(blind ? "guarded-writes" : "compare-and-set");
     // Faults at the write boundary.
-    FaultyStore victim = stores.get(1 + rnd.nextInt(storeCount - 1));
+    FaultyStore victim = stores.get(victimIndex);
+    if (blind) {
+      victim.strikeAtReread();
+    }
     int fault = rnd.nextInt(6);
     switch (fault) {
       case 0 -> victim.failBeforeWrite = 1 + rnd.nextInt(3);
@@ -148,8 +155,8 @@ class ReconcilerSimulationTest {
     boolean concurrent = rnd.nextInt(5) == 0;
     if (concurrent) {
       // Between detection and the write: another writer changes a key of the first batch.
-      MemoryStore target = mem.get(stores.indexOf(victim));
-      victim.concurrentWriter = batch -> target.put(Entry.of(batch.get(0).key(), Map.of("v", 5000, "name", "n5000"),
+      MemoryStore target = mem.get(victimIndex);
+      victim.concurrentWriter = key -> target.put(Entry.of(key, Map.of("v", 5000, "name", "n5000"),
           Version.of(EPOCH.plusNanos(++clockTick[0] * 1000 + 999_000_000L))));
     }
 
@@ -172,10 +179,10 @@ class ReconcilerSimulationTest {
     String runId = "sim-" + seed;
     ReconcileReport report;
     try {
-      report = reconciler(stores, resolver, audit, checkpoints, faults, seed).run(runId);
+      report = reconciler(stores, resolver, audit, checkpoints, faults, seed, blind).run(runId);
     } catch (SimulatedCrash crash) {
       exercised("crash-resumed");
-      report = reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed).run(runId);
+      report = reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind).run(runId);
     }
     if (injectedFailures > victim.failBeforeWrite + victim.failAfterWrite) {
       exercised("retried");
@@ -188,7 +195,7 @@ class ReconcilerSimulationTest {
     if (concurrent) {
       // The concurrent write was left alone where it landed; a second run settles it.
       model = lww ? lwwModel(mem) : sourceModel(mem.get(0));
-      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed).run(runId + "-again");
+      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind).run(runId + "-again");
     } else {
       assertThat(report.converged()).as("verify: %s", report.verification().unconverged()).isTrue();
     }
@@ -202,15 +209,20 @@ class ReconcilerSimulationTest {
     assertThat(audit.verify().intact()).as("audit chain: %s", audit.verify().problem()).isTrue();
 
     if (!concurrent) {
-      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed).undo(runId);
+      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind).undo(runId);
       List<Digest> after = mem.stream().map(m -> m.digest(KeyRange.all())).toList();
       assertThat(after).as("undo restores every store").isEqualTo(before);
     }
   }
 
   private static Reconciler reconciler(
-      List<FaultyStore> stores, Resolver resolver, AuditLog audit, CheckpointStore checkpoints, Faults faults, long seed) {
-    return Reconciler.newBuilder()
+      List<FaultyStore> stores, Resolver resolver, AuditLog audit, CheckpointStore checkpoints, Faults faults, long seed,
+      boolean guarded) {
+    Reconciler.Builder b = Reconciler.newBuilder();
+    if (guarded) {
+      b.guardedWrites();
+    }
+    return b
         .stores(stores.toArray(Store[]::new))
         .resolver(resolver)
         .mode(Mode.APPLY)

@@ -105,6 +105,14 @@ interface Dialect {
     return " FOR UPDATE";
   }
 
+  /**
+   * The table of a locking point read (a repair batch's read of its keys), with whatever makes the
+   * database lock the rows read and no others; by default the quoted table.
+   */
+  default String lockedReadFrom(Table table) {
+    return table.quoted();
+  }
+
   /** Binds JSON text to a parameter of a JSON column. */
   default void bindJson(PreparedStatement ps, int index, String json) throws SQLException {
     // As UTF-8 bytes: H2 parses bytes as JSON text but would store a string as a JSON string value.

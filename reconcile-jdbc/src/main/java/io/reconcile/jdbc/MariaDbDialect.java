@@ -260,6 +260,17 @@ final class MariaDbDialect implements Dialect {
   }
 
   /** {@code INTERVAL(k, b1, b2, …)}: MariaDB's binary search over sorted bounds. */
+  /**
+   * With the key's unique index forced: InnoDB locks every row a locking read scans, and for a long
+   * list of keys on a small table the optimizer may choose to scan the whole table — a repair batch
+   * would then lock every row until it commits, and stall the application's writers.
+   */
+  @Override
+  public String lockedReadFrom(Table table) {
+    String index = table.keyIndex();
+    return index == null ? table.quoted() : table.quoted() + " FORCE INDEX (" + Table.quote("`", index, table.name()) + ")";
+  }
+
   @Override
   public boolean searchesBounds() {
     return true;

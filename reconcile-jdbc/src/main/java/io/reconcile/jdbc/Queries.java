@@ -158,7 +158,7 @@ final class Queries {
         sql.append(", ").append(c.quoted());
       }
     }
-    sql.append(" FROM ").append(table.quoted());
+    sql.append(" FROM ").append(lock ? dialect.lockedReadFrom(table) : table.quoted());
     List<Bound> params = new ArrayList<>();
     if (byArray()) {
       // One array parameter instead of an OR per key: a statement the size of one key, which the

@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param ref where the catalog found the table: its catalog, schema and name as spelled there
  * @param keyTrusted whether the key's uniqueness is the caller's word ({@code trustKey}) rather
  *     than the catalog's: then every read checks it (see {@link JdbcStore.Builder#trustKey})
+ * @param keyIndex the catalog's name of the unique index that proves the key unique (the primary
+ *     key's when it does), or null when the key is trusted or the catalog names no index
  */
 record Table(
     String name,
@@ -43,7 +45,8 @@ record Table(
     @Nullable Column version,
     List<Column> every,
     Ref ref,
-    boolean keyTrusted) {
+    boolean keyTrusted,
+    @Nullable String keyIndex) {
 
   Table {
     keys = List.copyOf(keys);
@@ -162,6 +165,7 @@ record Table(
 
     List<String> keyCatalogNames = new ArrayList<>();
     List<String> primaryKey = primaryKey(md, ref);
+    Map<String, Set<String>> uniqueIndexes = uniqueIndexes(md, ref);
     boolean keyTrusted = false;
     if (keyNames.isEmpty()) {
       if (primaryKey.isEmpty()) {
@@ -181,7 +185,7 @@ record Table(
         throw new ConfigurationException(
             "key columns " + keyNames + " of table '" + table + "' name a column twice");
       }
-      keyTrusted = !isUnique(md, ref, keyCatalogNames, primaryKey);
+      keyTrusted = !isUnique(uniqueIndexes, keyCatalogNames, primaryKey);
       if (keyTrusted && !trustKey) {
         throw new ConfigurationException(
             "key columns "
@@ -309,7 +313,8 @@ record Table(
         every.add(c);
       }
     }
-    return new Table(table, quotedTable, keys, columns, version, every, ref, keyTrusted).retyped(normalization);
+    String keyIndex = keyTrusted ? null : keyIndex(uniqueIndexes, keyCatalogNames, primaryKey);
+    return new Table(table, quotedTable, keys, columns, version, every, ref, keyTrusted, keyIndex).retyped(normalization);
   }
 
   /** Whether a decimal column holds only integers that fit a long: numeric(p,0) with p <= 18. */
@@ -338,7 +343,7 @@ record Table(
     }
     java.util.function.UnaryOperator<Column> retype = c -> changed.getOrDefault(c.catalogName(), c);
     return new Table(name, quoted, keys.stream().map(retype).toList(),
-        columns.stream().map(retype).toList(), version, every.stream().map(retype).toList(), ref, keyTrusted);
+        columns.stream().map(retype).toList(), version, every.stream().map(retype).toList(), ref, keyTrusted, keyIndex);
   }
 
   /** The column as its field {@code field} is compared. */
@@ -594,13 +599,14 @@ record Table(
   }
 
   /** Whether the columns include all columns of the primary key or of some unique index. */
-  private static boolean isUnique(
-      DatabaseMetaData md, Ref ref, List<String> keyColumns, List<String> primaryKey)
-      throws SQLException {
-    if (!primaryKey.isEmpty() && keyColumns.containsAll(primaryKey)) {
-      return true;
-    }
-    Map<String, Set<String>> indexes = new HashMap<>();
+  private static boolean isUnique(Map<String, Set<String>> uniqueIndexes, List<String> keyColumns, List<String> primaryKey) {
+    return !primaryKey.isEmpty() && keyColumns.containsAll(primaryKey)
+        || uniqueIndexes.values().stream().anyMatch(keyColumns::containsAll);
+  }
+
+  /** The table's unique indexes: each index's catalog name and its columns. */
+  private static Map<String, Set<String>> uniqueIndexes(DatabaseMetaData md, Ref ref) throws SQLException {
+    Map<String, Set<String>> indexes = new LinkedHashMap<>();
     try (ResultSet rs = md.getIndexInfo(ref.catalog, ref.schema, ref.table, true, true)) {
       while (rs.next()) {
         String index = rs.getString("INDEX_NAME");
@@ -610,7 +616,24 @@ record Table(
         }
       }
     }
-    return indexes.values().stream().anyMatch(keyColumns::containsAll);
+    return indexes;
+  }
+
+  /**
+   * The unique index whose columns all lie among the key's, the primary key's index first, or null
+   * when none does.
+   */
+  private static @Nullable String keyIndex(Map<String, Set<String>> uniqueIndexes, List<String> keyColumns, List<String> primaryKey) {
+    String any = null;
+    for (Map.Entry<String, Set<String>> index : uniqueIndexes.entrySet()) {
+      if (keyColumns.containsAll(index.getValue())) {
+        if (index.getValue().equals(new LinkedHashSet<>(primaryKey))) {
+          return index.getKey();
+        }
+        any = any == null ? index.getKey() : any;
+      }
+    }
+    return any;
   }
 
   /**
