@@ -39,8 +39,9 @@ import java.util.concurrent.Future;
  *
  * <p>Each round and scheme fills two new stores (new entries, so no row hash is cached yet) and
  * times, in order: the first run (every row hashed for the first time), the floor, and the run
- * again (hashes as the store keeps them). The schemes alternate within a round; round 0 is not
- * timed (it warms the JIT); medians of {@code repeats} rounds are printed.
+ * again (hashes as the store keeps them), each after a full collection so that the garbage of
+ * earlier rounds is not collected inside a timing. The schemes alternate within a round; round 0
+ * is not timed (it warms the JIT); medians of {@code repeats} rounds are printed.
  */
 public final class EngineBenchmark {
 
@@ -74,20 +75,25 @@ public final class EngineBenchmark {
             builder.segments(segments);
           }
           Reconciler reconciler = builder.build();
+          System.gc(); // the last round's stores are garbage now: collect them before, not during, the timing
           long t0 = System.nanoTime();
           reconciler.run();
           long t1 = System.nanoTime();
+          System.gc();
+          long t2 = System.nanoTime();
           Future<Digest> da = pool.submit(() -> a.digest(List.of(KeyRange.all()), scheme).get(0));
           Future<Digest> db = pool.submit(() -> b.digest(List.of(KeyRange.all()), scheme).get(0));
           da.get();
           db.get();
-          long t2 = System.nanoTime();
-          last = reconciler.run();
           long t3 = System.nanoTime();
+          System.gc();
+          long t4 = System.nanoTime();
+          last = reconciler.run();
+          long t5 = System.nanoTime();
           if (round >= 0) {
             first[s][round] = t1 - t0;
-            floor[s][round] = t2 - t1;
-            again[s][round] = t3 - t2;
+            floor[s][round] = t3 - t2;
+            again[s][round] = t5 - t4;
           }
         }
       }
