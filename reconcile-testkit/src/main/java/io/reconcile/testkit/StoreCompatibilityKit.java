@@ -104,7 +104,8 @@ import org.junit.jupiter.api.function.Executable;
  * only. Digests: equal to canonical client-side hashing of the entries, row by row and per range;
  * combinable over parts under every declared scheme; arguments checked; row hashes one per scanned
  * entry, canonical ones equal to {@link Entry#hash()}, under every declared scheme adding up to the
- * digests, equal between stores holding the same rows and changed only for a changed row. Segments: adjacent, in order, covering the range.
+ * digests, equal between stores holding the same rows and changed only for a changed row; under
+ * {@link HashScheme#CANONICAL_XXH3_128}, when declared, equal to the xxHash reference. Segments: adjacent, in order, covering the range.
  * Writing (stores with {@link Capability#WRITE}): upserts and deletes are visible to the next scan,
  * look-up and digest; outcomes report what was found; a replay is {@code ALREADY_APPLIED} and
  * changes nothing; a stale expectation is {@code REFUSED} and changes nothing, without stopping the
@@ -212,6 +213,13 @@ public abstract class StoreCompatibilityKit {
     Long.MIN_VALUE, -1_000_000, -42, -1, 0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610,
     987, 1597, 1_000_000_007, Long.MAX_VALUE
   };
+
+  /**
+   * The digest of {@link #sample()} under {@link HashScheme#CANONICAL_XXH3_128}, computed with the
+   * xxHash reference implementation (libxxhash 0.8.3) over the rows' canonical encodings (43 to 264
+   * bytes), summed.
+   */
+  private static final Digest SAMPLE_XXH3 = new Digest(23, 0x577edccca95803bfL, 0xeffb178e83e34805L);
 
   /** The rows most tests start from: every edge value of the shape, keys spread with gaps. */
   private static List<Entry> sample() {
@@ -519,6 +527,17 @@ public abstract class StoreCompatibilityKit {
               () -> "the row hashes of " + r + " under " + scheme.name() + ", read with " + apart + ", against its digest");
         }
       }
+    }
+
+    @Test
+    @DisplayName("a store that declares canonical XXH3-128 computes exactly it: the sample's digest is the xxHash reference's")
+    void canonicalXxh3IsExact() {
+      Store s = seeded(sample());
+      HashScheme xxh3 = HashScheme.CANONICAL_XXH3_128;
+      Assumptions.assumeTrue(s.hashSchemes().contains(xxh3), () -> "store '" + s.id() + "' does not declare " + xxh3.name());
+      assertEquals(SAMPLE_XXH3, s.digest(List.of(KeyRange.all()), xxh3).get(0),
+          "the digest of the sample rows under " + xxh3.name() + " (XXH3-128 with seed 0 of each row's Canonical.encodeRow,"
+              + " its high 64 bits as RowHash.hi, as the HashScheme javadoc defines it)");
     }
 
     @Test

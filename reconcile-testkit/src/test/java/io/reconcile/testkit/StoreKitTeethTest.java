@@ -21,9 +21,10 @@ import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
 /**
- * Proves the Store compatibility kit has teeth for a store's own hash schemes: a store whose row
- * hashes under its second scheme do not add up to its digests under it fails the kit there, and
- * only there. The broken kit is a static nested class, so surefire does not run it on its own.
+ * Proves the Store compatibility kit has teeth for a store's hash schemes: a store whose row hashes
+ * under its second scheme do not add up to its digests under it, or that computes other bits under
+ * the name of canonical XXH3-128, fails the kit there, and only there. The broken kits are static
+ * nested classes, so surefire does not run them on their own.
  */
 class StoreKitTeethTest {
 
@@ -62,6 +63,49 @@ class StoreKitTeethTest {
     protected Store newStore() {
       return new OffByOneDigests(new SortedMapStore("kit", false));
     }
+  }
+
+  /** Declares canonical XXH3-128 but computes canonical MD5 under its name. */
+  static final class Md5CalledXxh3 extends ForwardingStore {
+
+    Md5CalledXxh3(Store delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public Set<HashScheme> hashSchemes() {
+      return Set.of(HashScheme.CANONICAL_MD5, HashScheme.CANONICAL_XXH3_128);
+    }
+
+    @Override
+    public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
+      return super.digest(ranges, md5For(scheme));
+    }
+
+    @Override
+    public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+      return super.rowHashes(ranges, md5For(scheme));
+    }
+
+    private static HashScheme md5For(HashScheme scheme) {
+      return scheme.equals(HashScheme.CANONICAL_XXH3_128) ? HashScheme.CANONICAL_MD5 : scheme;
+    }
+  }
+
+  static class Md5CalledXxh3Kit extends StoreCompatibilityKit {
+    @Override
+    protected Store newStore() {
+      return new Md5CalledXxh3(new SortedMapStore("kit", false));
+    }
+  }
+
+  @Test
+  @DisplayName("other bits under the name of canonical XXH3-128 fail the check of its known digest alone")
+  void otherBitsUnderTheXxh3Name() {
+    Events events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(Md5CalledXxh3Kit.class)).execute().testEvents();
+    assertThat(events.failed().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+        .containsExactly("a store that declares canonical XXH3-128 computes exactly it: the sample's digest is the xxHash reference's");
+    assertThat(events.succeeded().count()).as("the kit's other checks pass").isGreaterThan(20);
   }
 
   @Test
