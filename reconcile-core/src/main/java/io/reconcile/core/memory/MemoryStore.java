@@ -284,7 +284,7 @@ public final class MemoryStore implements Store {
       List<Digest> out = new ArrayList<>(ranges.size());
       for (KeyRange r : ranges) {
         Digest d = Digest.EMPTY;
-        for (Iterator<Entry> it = MemoryTable.visible(table.rows(r), snapshot); it.hasNext(); ) {
+        for (Iterator<MemoryTable.Node> it = MemoryTable.visibleVersions(table.rows(r), snapshot); it.hasNext(); ) {
           d = d.plus(rowHash(it.next(), scheme));
         }
         out.add(d);
@@ -305,10 +305,10 @@ public final class MemoryStore implements Store {
     AtomicBoolean released = new AtomicBoolean();
     return ranges.stream()
         .flatMap(r -> StreamSupport.stream(Spliterators.spliteratorUnknownSize(
-            MemoryTable.visible(table.rows(r), snapshot), Spliterator.ORDERED | Spliterator.NONNULL), false))
-        .map(e -> {
+            MemoryTable.visibleVersions(table.rows(r), snapshot), Spliterator.ORDERED | Spliterator.NONNULL), false))
+        .map(version -> {
           checkOpen();
-          return new KeyHash(e.key(), rowHash(e, scheme));
+          return new KeyHash(Objects.requireNonNull(version.entry).key(), rowHash(version, scheme));
         })
         .onClose(
             () -> {
@@ -325,10 +325,19 @@ public final class MemoryStore implements Store {
     }
   }
 
-  /** The row hash of a stored entry's canonical view under one of {@link #SCHEMES}. */
-  private RowHash rowHash(Entry stored, HashScheme scheme) {
+  /**
+   * The row hash of a stored version's canonical view under one of {@link #SCHEMES}, kept with what
+   * it hashes when this handle reads entries as stored: canonical MD5 in the entry, XXH3-128 in the
+   * version. A handle with its own view (normalisation, projected fields) hashes that view anew, as
+   * it does under either scheme.
+   */
+  private RowHash rowHash(MemoryTable.Node version, HashScheme scheme) {
+    Entry stored = Objects.requireNonNull(version.entry);
     Entry e = view(stored);
-    return scheme.equals(HashScheme.CANONICAL_MD5) ? e.hash() : CanonicalXxh3.hash(e);
+    if (scheme.equals(HashScheme.CANONICAL_MD5)) {
+      return e.hash();
+    }
+    return e == stored ? version.xxh3(CanonicalXxh3::hash) : CanonicalXxh3.hash(e);
   }
 
 
