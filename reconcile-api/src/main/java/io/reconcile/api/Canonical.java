@@ -119,8 +119,8 @@ public final class Canonical {
   /**
    * {@code function} applied to the bytes of {@link #encodeRow(Key, Value.MapValue)}, encoded into
    * a buffer reused per thread instead of a new array (with a fast hash, copying the bytes out
-   * would make the whole a third slower). The function may itself call into this class (another
-   * row's hash, say) and still reads its own row.
+   * costs a fifth to a half of the rows per second). The function may itself call into this class
+   * (another row's hash, say) and still reads its own row.
    */
   public static RowHash hash(Key key, Value.MapValue fields, RowHashFunction function) {
     RowHasher h = HASHERS.get();
