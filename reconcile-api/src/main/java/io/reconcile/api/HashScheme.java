@@ -22,8 +22,8 @@ public record HashScheme(String name, int bits) {
    * promise of the encoding holds (typed, null distinct from empty text and from {@code "NULL"},
    * no ambiguity between adjacent values, numbers by value): for stores that hash rows in the JVM,
    * such as the in-memory store, where it costs a fraction of MD5. Like MD5 here it is for drift,
-   * not for adversaries. SQL engines offer no XXH3, so a database store does not declare it, and a
-   * pair with one digests under canonical MD5.
+   * not for adversaries. PostgreSQL, MariaDB and H2 offer no XXH3, so their stores do not declare
+   * it, and a pair with one digests under canonical MD5.
    *
    * <p>Exactly: XXH3 128-bit of xxHash 0.8 (seed 0, the default secret) over the bytes of {@link
    * Canonical#encodeRow}; the {@link RowHash}'s {@code hi} is the high 64 bits of the result and
