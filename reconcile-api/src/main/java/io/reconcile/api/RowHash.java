@@ -6,7 +6,9 @@ import java.util.HexFormat;
  * A row hash of up to 128 bits: under {@link HashScheme#CANONICAL_MD5}, the MD5 of a row's {@link
  * Canonical canonical encoding}, read big-endian as two longs — rows hash equal exactly when their
  * canonical encodings are equal (up to MD5 collisions, which matter for adversaries, not for
- * drift); under a native scheme of 64 bits, that hash in {@code lo} with {@code hi} zero.
+ * drift); under {@link HashScheme#CANONICAL_XXH3_128}, the XXH3-128 of that encoding, its high 64
+ * bits in {@code hi}; under a native scheme of 64 bits, that hash in {@code lo} with {@code hi}
+ * zero.
  *
  * @param hi the first 8 bytes of the hash, big-endian
  * @param lo the last 8 bytes of the hash, big-endian

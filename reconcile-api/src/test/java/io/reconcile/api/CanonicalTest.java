@@ -244,6 +244,48 @@ class CanonicalTest {
   }
 
   @Property(tries = 1000)
+  void aRowHashFunctionIsLentExactlyTheRowEncoding(
+      @ForAll("keys") Key k, @ForAll("documents") Value.MapValue fields) throws Exception {
+    byte[][] seen = new byte[1][];
+    RowHash md5 = Canonical.hash(k, fields, (b, off, len) -> {
+      seen[0] = Arrays.copyOfRange(b, off, off + len);
+      return md5(b, off, len);
+    });
+    assertThat(seen[0]).isEqualTo(Canonical.encodeRow(k, fields));
+    assertThat(md5).isEqualTo(Canonical.hash(k, fields));
+  }
+
+  @Test
+  void aRowHashFunctionThatCallsBackStillReadsItsOwnRow() {
+    Key k = Key.of(7);
+    Value.MapValue fields = Value.MapValue.of(Map.of("a", Value.of(1)));
+    Key other = Key.of("a much longer key than seven");
+    Value.MapValue otherFields = Value.MapValue.of(Map.of("b", Value.of("a much longer value than one")));
+    byte[][] inner = new byte[1][];
+    RowHash outer = Canonical.hash(k, fields, (b, off, len) -> {
+      Canonical.hash(other, otherFields); // MD5 through the same thread's encoder
+      Canonical.hash(other, otherFields, (b2, off2, len2) -> {
+        inner[0] = Arrays.copyOfRange(b2, off2, off2 + len2);
+        return new RowHash(0, 0);
+      });
+      return md5(b, off, len);
+    });
+    assertThat(outer).isEqualTo(Canonical.hash(k, fields));
+    assertThat(inner[0]).isEqualTo(Canonical.encodeRow(other, otherFields));
+    assertThat(Canonical.hash(k, fields, CanonicalTest::md5)).isEqualTo(outer); // the buffer is free again
+  }
+
+  private static RowHash md5(byte[] b, int off, int len) {
+    try {
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      md5.update(b, off, len);
+      return RowHash.fromBytes(md5.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Property(tries = 1000)
   void rowEncodingMatchesAReferenceEncoder(
       @ForAll("keys") Key k, @ForAll("documents") Value.MapValue fields) throws Exception {
     byte[] expected = ReferenceEncoder.row(k, fields);

@@ -556,14 +556,17 @@ final class PostgresDialect implements Dialect {
     public List<Digest> digest(Connection connection, Queries queries, List<KeyRange> ranges)
         throws SQLException {
       return Pushdown.inGroups(connection, queries, ranges, RANGES_PER_QUERY,
-          (group, params) -> sql(queries, group, params),
-          rs -> Digest.of(rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact()));
+          (group, params) -> sql(queries, group, params), Pushdown::fromSignedHalves);
     }
 
-    /** The SQL of one group's query; its parameters go to {@code params}. */
+    /**
+     * The SQL of one group's query; its parameters go to {@code params}. A row hash is the 64 bits
+     * of the int8 read unsigned (as {@link #rowHashPage} gives them), so the digest adds 2^64 for
+     * each negative one: the sum of a range's row hashes is its digest.
+     */
     String sql(Queries queries, List<KeyRange> group, List<Queries.Bound> params) {
       StringBuilder sql =
-          new StringBuilder("SELECT b, count(*), sum(h) FROM (SELECT ")
+          new StringBuilder("SELECT b, count(*), 0, sum(h), count(*) FILTER (WHERE h < 0) FROM (SELECT ")
               .append(queries.bucket(group, params))
               .append(" AS b, hash_record_extended(").append(row).append(", 0) AS h FROM ")
               .append(queries.table().quoted());

@@ -92,6 +92,27 @@ class CrossStoreTest {
   }
 
   @Test
+  @DisplayName("a memory store and an H2 store digest under canonical MD5: the memory store's XXH3 scheme is not shared")
+  void memoryAndH2FallBackToCanonicalMd5() {
+    List<Entry> rows = typedRows();
+    MemoryStore mem = MemoryStore.create("mem");
+    mem.putAll(rows);
+    List<Entry> drifted = new ArrayList<>(rows);
+    drifted.set(100, JdbcStoreTest.Types.nullRow(100));
+    JdbcStore h2 = typedTable("h2-md5", drifted);
+    assertThat(mem.hashSchemes()).contains(HashScheme.CANONICAL_XXH3_128);
+    assertThat(h2.hashSchemes()).doesNotContain(HashScheme.CANONICAL_XXH3_128);
+
+    SchemeSpy primary = new SchemeSpy(mem);
+    SchemeSpy replica = new SchemeSpy(h2);
+    ReconcileReport report = reconcile(primary, replica);
+    assertThat(report.divergences()).as(report.summary()).isEqualTo(1);
+    assertThat(report.converged()).as(report.summary()).isTrue();
+    assertThat(primary.used).containsExactly(HashScheme.CANONICAL_MD5);
+    assertThat(replica.used).containsExactly(HashScheme.CANONICAL_MD5);
+  }
+
+  @Test
   @DisplayName("the engine repairs one H2 database from another, both directions of drift")
   void repairsBetweenDatabases() {
     DataSource a = H2.fresh("CREATE TABLE kv (id BIGINT PRIMARY KEY, v VARCHAR(20), n DECIMAL(8,3))");

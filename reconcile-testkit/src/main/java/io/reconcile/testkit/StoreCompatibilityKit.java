@@ -103,9 +103,10 @@ import org.junit.jupiter.api.function.Executable;
  * Reading: scans return exactly the entries of a range (open ends too), in key order when {@link
  * Capability#ORDERED_SCAN} is declared, with the data that was written; look-ups return present keys
  * only. Digests: equal to canonical client-side hashing of the entries, row by row and per range;
- * combinable over parts; arguments checked; row hashes one per scanned entry, canonical ones equal
- * to {@link Entry#hash()}, under every declared scheme equal between stores holding the same rows
- * and changed only for a changed row. Segments: adjacent, in order, covering the range.
+ * combinable over parts under every declared scheme; arguments checked; row hashes one per scanned
+ * entry, canonical ones equal to {@link Entry#hash()}, under every declared scheme adding up to the
+ * digests, equal between stores holding the same rows and changed only for a changed row; under
+ * {@link HashScheme#CANONICAL_XXH3_128}, when declared, equal to the xxHash reference. Segments: adjacent, in order, covering the range.
  * Writing (stores with {@link Capability#WRITE}): upserts and deletes are visible to the next scan,
  * look-up and digest — at once with {@link Capability#READ_YOUR_WRITES}, else once {@link
  * Store#awaitVisible} says so; outcomes report what was found; a replay is {@code ALREADY_APPLIED}
@@ -227,6 +228,13 @@ public abstract class StoreCompatibilityKit {
     987, 1597, 1_000_000_007, Long.MAX_VALUE
   };
 
+  /**
+   * The digest of {@link #sample()} under {@link HashScheme#CANONICAL_XXH3_128}, computed with the
+   * xxHash reference implementation (libxxhash 0.8.3) over the rows' canonical encodings (43 to 264
+   * bytes), summed.
+   */
+  private static final Digest SAMPLE_XXH3 = new Digest(23, 0x577edccca95803bfL, 0xeffb178e83e34805L);
+
   /** The rows most tests start from: every edge value of the shape, keys spread with gaps. */
   private static List<Entry> sample() {
     List<Entry> rows = new ArrayList<>();
@@ -314,6 +322,14 @@ public abstract class StoreCompatibilityKit {
       m.put(e.key(), e);
     }
     return m;
+  }
+
+  private static Digest sumOf(List<KeyHash> hashes) {
+    Digest d = Digest.EMPTY;
+    for (KeyHash h : hashes) {
+      d = d.plus(h.hash());
+    }
+    return d;
   }
 
   private static Digest digestOf(Collection<Entry> entries) {
@@ -536,6 +552,38 @@ public abstract class StoreCompatibilityKit {
           s.digest(apart, HashScheme.CANONICAL_MD5),
           "digests of ranges with gaps between them");
       assertEquals(List.of(), s.digest(List.of(), HashScheme.CANONICAL_MD5), "digests of no ranges");
+    }
+
+    @Test
+    @DisplayName("under every declared scheme, the row hashes of ranges add up to their digests")
+    void rowHashesAddUpToDigests() {
+      Store s = seeded(sample());
+      List<KeyRange> apart = List.of(KeyRange.below(Key.of(-1)), KeyRange.of(Key.of(0), Key.of(7)), KeyRange.of(Key.of(8), Key.of(9)),
+          KeyRange.atLeast(Key.of(1_000)));
+      for (HashScheme scheme : s.hashSchemes()) {
+        for (KeyRange r : List.of(KeyRange.all(), KeyRange.of(Key.of(4), Key.of(5)))) {
+          assertEquals(s.digest(List.of(r), scheme).get(0), sumOf(hashesOf(s, List.of(r), scheme)),
+              () -> "the row hashes of " + r + " under " + scheme.name() + ", added up, against its digest");
+        }
+        List<Digest> digests = s.digest(apart, scheme);
+        List<KeyHash> hashes = hashesOf(s, apart, scheme);
+        for (int i = 0; i < apart.size(); i++) {
+          KeyRange r = apart.get(i);
+          assertEquals(digests.get(i), sumOf(hashes.stream().filter(h -> r.contains(h.key())).toList()),
+              () -> "the row hashes of " + r + " under " + scheme.name() + ", read with " + apart + ", against its digest");
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a store that declares canonical XXH3-128 computes exactly it: the sample's digest is the xxHash reference's")
+    void canonicalXxh3IsExact() {
+      Store s = seeded(sample());
+      HashScheme xxh3 = HashScheme.CANONICAL_XXH3_128;
+      Assumptions.assumeTrue(s.hashSchemes().contains(xxh3), () -> "store '" + s.id() + "' does not declare " + xxh3.name());
+      assertEquals(SAMPLE_XXH3, s.digest(List.of(KeyRange.all()), xxh3).get(0),
+          "the digest of the sample rows under " + xxh3.name() + " (XXH3-128 with seed 0 of each row's Canonical.encodeRow,"
+              + " its high 64 bits as RowHash.hi, as the HashScheme javadoc defines it)");
     }
 
     @Test

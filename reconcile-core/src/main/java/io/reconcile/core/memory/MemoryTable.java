@@ -3,6 +3,7 @@ package io.reconcile.core.memory;
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
+import io.reconcile.api.RowHash;
 import io.reconcile.api.store.ChangeListener;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,17 +34,49 @@ final class MemoryTable {
     final @Nullable Entry entry;
     volatile @Nullable Node older;
 
+    /**
+     * The {@link io.reconcile.api.HashScheme#CANONICAL_XXH3_128} row hash of {@code entry} as
+     * stored, once {@link #xxh3Known}; an entry keeps its canonical MD5 itself. Two longs rather
+     * than a {@link RowHash}: 16 bytes more per node (48 instead of 32) where a hash object costs
+     * 32, and a first digest pass stores no new object into long-lived nodes — with an object per
+     * node, a whole run's first pass over new stores took about twice as long (docs/benchmarks.md).
+     */
+    private long xxh3Hi;
+
+    private long xxh3Lo;
+
+    /** Set after both halves: a reader that sees it true sees them (any racing writer writes the same). */
+    private volatile boolean xxh3Known;
+
     Node(long commit, @Nullable Entry entry, @Nullable Node older) {
       this.commit = commit;
       this.entry = entry;
       this.older = older;
     }
 
-    @Nullable Entry visibleAt(long snapshot) {
+    /** The XXH3-128 row hash of the stored entry, computed by {@code hash} the first time. */
+    RowHash xxh3(java.util.function.Function<Entry, RowHash> hash) {
+      if (xxh3Known) {
+        return new RowHash(xxh3Hi, xxh3Lo);
+      }
+      RowHash h = hash.apply(Objects.requireNonNull(entry));
+      xxh3Hi = h.hi();
+      xxh3Lo = h.lo();
+      xxh3Known = true;
+      return h;
+    }
+
+    /** The newest version at or before the snapshot (possibly a deletion), or null if none. */
+    @Nullable Node versionAt(long snapshot) {
       Node n = this;
       while (n != null && n.commit > snapshot) {
         n = n.older;
       }
+      return n;
+    }
+
+    @Nullable Entry visibleAt(long snapshot) {
+      Node n = versionAt(snapshot);
       return n == null ? null : n.entry;
     }
   }
@@ -188,15 +221,31 @@ final class MemoryTable {
 
   /** Iterates the entries of a range visible at a snapshot, skipping deletions. */
   static Iterator<Entry> visible(NavigableMap<Key, Node> rows, long snapshot) {
+    Iterator<Node> versions = visibleVersions(rows, snapshot);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return versions.hasNext();
+      }
+
+      @Override
+      public Entry next() {
+        return Objects.requireNonNull(versions.next().entry);
+      }
+    };
+  }
+
+  /** Iterates the versions of a range visible at a snapshot, skipping deletions: each has an entry. */
+  static Iterator<Node> visibleVersions(NavigableMap<Key, Node> rows, long snapshot) {
     Iterator<Node> nodes = rows.values().iterator();
     return new Iterator<>() {
-      private @Nullable Entry next = advance();
+      private @Nullable Node next = advance();
 
-      private @Nullable Entry advance() {
+      private @Nullable Node advance() {
         while (nodes.hasNext()) {
-          Entry e = nodes.next().visibleAt(snapshot);
-          if (e != null) {
-            return e;
+          Node n = nodes.next().versionAt(snapshot);
+          if (n != null && n.entry != null) {
+            return n;
           }
         }
         return null;
@@ -208,13 +257,13 @@ final class MemoryTable {
       }
 
       @Override
-      public Entry next() {
-        Entry e = next;
-        if (e == null) {
+      public Node next() {
+        Node n = next;
+        if (n == null) {
           throw new java.util.NoSuchElementException();
         }
         next = advance();
-        return e;
+        return n;
       }
     };
   }
