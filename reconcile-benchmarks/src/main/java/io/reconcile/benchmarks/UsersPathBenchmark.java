@@ -36,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The users' path (issue 12): the {@code reconcile} command, run as users run it — the launcher
@@ -75,7 +76,9 @@ import javax.sql.DataSource;
  * these pairs), {@code --calls} (print the library's store calls and their time per case, see
  * {@link CallTimes}), {@code --cli-jvm="OPTIONS"} (more JVM options for the command, e.g. a flight
  * recording), {@code --jar} (also time {@code java -Xmx256m -jar reconcile.jar}, without the
- * launcher's JVM options and class-data archive). The launcher is {@code
+ * launcher's JVM options and class-data archive), {@code --other=PATH} (also time another build's
+ * command — a launcher, or a jar run with {@code java -Xmx256m -jar} — and tell whether it
+ * finished and found the planted keys). The launcher is {@code
  * reconcile-cli/target/reconcile}, found from the working directory or its parent.
  */
 public final class UsersPathBenchmark {
@@ -101,16 +104,18 @@ public final class UsersPathBenchmark {
   private UsersPathBenchmark() {}
 
   /** What to measure and how. */
-  private record Settings(int repeats, boolean calls, boolean jar, List<String> cliJvm, Path launcher) {}
+  private record Settings(int repeats, boolean calls, boolean jar, List<String> cliJvm, Path launcher, @Nullable Path other) {}
 
   /** The command's run, as seen from outside. */
-  private record CliRun(long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib, long peakHeapMib) {}
+  private record CliRun(long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib, long peakHeapMib,
+      @Nullable String failure) {}
 
   public static void main(String[] args) throws Exception {
     List<String> positional = new ArrayList<>();
     boolean quick = false;
     boolean calls = false;
     boolean jar = false;
+    Path other = null;
     List<String> cliJvm = List.of();
     List<String> pairs = List.of("pg-pg", "maria-maria", "pg-maria");
     for (String a : args) {
@@ -120,6 +125,8 @@ public final class UsersPathBenchmark {
         calls = true;
       } else if (a.equals("--jar")) {
         jar = true;
+      } else if (a.startsWith("--other=")) {
+        other = Path.of(a.substring("--other=".length())).toAbsolutePath();
       } else if (a.startsWith("--cli-jvm=")) {
         cliJvm = List.of(a.substring("--cli-jvm=".length()).trim().split("\\s+"));
       } else if (a.startsWith("--pairs=")) {
@@ -148,7 +155,7 @@ public final class UsersPathBenchmark {
       throw new IllegalArgumentException(
           "expected 'cases [REPEATS]' or 'PAIR ROWS D [REPEATS]', but was " + String.join(" ", args));
     }
-    Settings settings = new Settings(repeats, calls, jar, cliJvm, launcher());
+    Settings settings = new Settings(repeats, calls, jar, cliJvm, launcher(), other);
     System.out.printf(Locale.ROOT, "the users' path: %s; %d repeats, medians; the command: %s; this JVM's max heap %d MiB%n",
         cases.keySet(), repeats, settings.launcher(), Runtime.getRuntime().maxMemory() >> 20);
     System.out.println(HEADER);
@@ -212,9 +219,13 @@ public final class UsersPathBenchmark {
         report[1] = Reconciler.newBuilder().stores(a, b).parallelism(THREADS).build().run();
       }
     });
-    steps.put("cli", () -> cliRun[0] = cli(s, dbs, planted, false));
+    CliRun[] otherRun = new CliRun[1];
+    steps.put("cli", () -> cliRun[0] = succeeded(cli(s, dbs, s.launcher())));
     if (s.jar()) {
-      steps.put("cli -jar", () -> cli(s, dbs, planted, true));
+      steps.put("cli -jar", () -> succeeded(cli(s, dbs, jar(s))));
+    }
+    if (s.other() != null) {
+      steps.put("cli other", () -> otherRun[0] = cli(s, dbs, s.other()));
     }
     steps.put("cli start", () -> cliStart(s));
     Rounds rounds = Rounds.of(s.repeats(), steps);
@@ -255,6 +266,13 @@ public final class UsersPathBenchmark {
         cl / fm, lb / fm, r.segments(), r.segmentsDiffering(),
         s.jar() ? String.format(Locale.ROOT, "; java -jar reconcile.jar: %,.0f ms (%.2f of the library)",
             rounds.median("cli -jar"), rounds.median("cli -jar") / lb) : "");
+    if (s.other() != null) {
+      CliRun o = otherRun[0];
+      System.out.printf(Locale.ROOT, "    other build (%s): %s%n", s.other(), o.failure() != null ? "FAILED " + o.failure()
+          : String.format(Locale.ROOT, "%,.0f ms (%.2f of this build's command), peak RSS %,d MiB, heap %,d MiB, found %,d%s",
+              rounds.median("cli other"), rounds.median("cli other") / cl, o.peakRssMib(), o.peakHeapMib(), o.divergences(),
+              o.divergences() == d && Arrays.equals(o.keys(), planted.keys()) ? "" : " ✗ not the planted keys"));
+    }
     if (s.calls()) {
       System.out.println("    library's store calls, all runs: " + left + " " + right);
       System.out.println("    library's last run: " + r.stageTimes());
@@ -272,11 +290,19 @@ public final class UsersPathBenchmark {
     return Stores.open(db.jdbcUrl(), o.build());
   }
 
+  /** The run, or an exception saying why the command failed. */
+  private static CliRun succeeded(CliRun run) {
+    if (run.failure() != null) {
+      throw new IllegalStateException(run.failure());
+    }
+    return run;
+  }
+
   /**
-   * Runs {@code reconcile diff … --json --stats} as a process — the launcher, or with {@code jar}
-   * {@code java -jar reconcile.jar} — and reads what it printed.
+   * Runs {@code reconcile diff … --json --stats} as a process — {@code program} is a launcher, or a
+   * jar run as {@code java -jar} — and reads what it printed.
    */
-  private static CliRun cli(Settings s, TestDatabase[] dbs, Planted planted, boolean jar) throws IOException, InterruptedException {
+  private static CliRun cli(Settings s, TestDatabase[] dbs, Path program) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("reconcile-bench-");
     Path out = dir.resolve("out.jsonl");
     Path err = dir.resolve("err.txt");
@@ -284,11 +310,12 @@ public final class UsersPathBenchmark {
     List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xlog:gc,gc+heap+exit:file=" + gc));
     jvm.addAll(s.cliJvm());
     List<String> command = new ArrayList<>();
-    if (jar) {
-      command.addAll(List.of(java(), "-jar", jar(s).toString()));
-      command.addAll(1, jvm);
+    if (program.toString().endsWith(".jar")) {
+      command.add(java());
+      command.addAll(jvm);
+      command.addAll(List.of("-jar", program.toString()));
     } else {
-      command.add(s.launcher().toString());
+      command.add(program.toString());
     }
     command.addAll(List.of("diff", dbs[0].jdbcUrl(), dbs[1].jdbcUrl(),
         "-t", TABLE, "-k", "id", "--json", "--stats", "--threads", String.valueOf(THREADS)));
@@ -310,7 +337,11 @@ public final class UsersPathBenchmark {
     }
     int exit = p.exitValue();
     if (exit != 0 && exit != 1) {
-      throw new IllegalStateException("reconcile diff exited with " + exit + ": " + read(err));
+      String why = program + " diff exited with " + exit + ": " + read(err).lines().findFirst().orElse("");
+      for (Path f : List.of(out, err, gc, dir)) {
+        Files.deleteIfExists(f);
+      }
+      return new CliRun(0, new long[0], -1, -1, peakRssKib >> 10, 0, why);
     }
     long divergences = 0;
     long rowsRead = -1;
@@ -334,7 +365,7 @@ public final class UsersPathBenchmark {
       Files.deleteIfExists(f);
     }
     return new CliRun(divergences, keys.stream().mapToLong(Long::longValue).sorted().toArray(), rowsRead,
-        runMillis, peakRssKib >> 10, heapKib >> 10);
+        runMillis, peakRssKib >> 10, heapKib >> 10, null);
   }
 
   /** The command's fixed cost: the JVM and the command starting, printing its version. */

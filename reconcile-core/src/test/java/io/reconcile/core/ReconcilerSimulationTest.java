@@ -11,6 +11,7 @@ import io.reconcile.api.Version;
 import io.reconcile.api.repair.Resolver;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.audit.AuditLog;
+import io.reconcile.core.audit.AuditRecord;
 import io.reconcile.core.checkpoint.CheckpointStore;
 import io.reconcile.core.memory.MemoryStore;
 import io.reconcile.core.resolve.Resolvers;
@@ -71,7 +72,7 @@ class ReconcilerSimulationTest {
     assertThat(failures).as("failing seeds (rerun one with simulate(seed))").isEmpty();
     // Each fault kind must have struck in a fair share of the seeds.
     for (String kind : List.of("crash-resumed", "refused-by-concurrent-writer", "retried", "duplicate-apply", "source-of-truth",
-        "last-writer-wins", "full-pass", "guarded-writes")) {
+        "last-writer-wins", "full-pass", "guarded-writes", "ratio-escalated", "ratio-held")) {
       assertThat(EXERCISED.getOrDefault(kind, 0)).as("seeds that exercised %s: %s", kind, EXERCISED).isGreaterThan(SEEDS / 50);
     }
   }
@@ -123,8 +124,8 @@ class ReconcilerSimulationTest {
 
     // Store shapes, drawn from their own sequence so that the seeds above keep their histories: a
     // non-reference store may be read like a topic (a full pass per call, unordered).
-    // non-reference store may be read like a topic (a full pass per call, unordered), and the store
-    // that takes the faults may write without compare-and-set (the run then guards by re-reading).
+    // non-reference store may be read like a topic (a full pass per call, unordered), the store
+    // that takes the faults may write without compare-and-set (the run then guards by re-reading),
     Random shapes = new Random(seed * 0x9E3779B97F4A7C15L);
     int fullPass = shapes.nextInt(4) == 0 ? 1 + shapes.nextInt(storeCount - 1) : -1;
     boolean blind = shapes.nextInt(4) == 0;
@@ -134,6 +135,8 @@ class ReconcilerSimulationTest {
       Store shaped = s == victimIndex && blind ? new BlindWriteStore(mem.get(s)) : mem.get(s);
       stores.add(new FaultyStore(s == fullPass ? new FullPassStore(shaped, seed) : shaped));
     }
+    // and some runs are guarded by a divergence ratio, which may stop them before the first write.
+    Limits limits = shapes.nextInt(5) == 0 ? new Limits(Long.MAX_VALUE, Long.MAX_VALUE, 0.05 + 0.6 * shapes.nextDouble()) : Limits.NONE;
     exercised(fullPass > 0 ? "full-pass" : "indexed");
     exercised(blind ? "guarded-writes" : "compare-and-set");
     // Faults at the write boundary.
@@ -179,10 +182,10 @@ class ReconcilerSimulationTest {
     String runId = "sim-" + seed;
     ReconcileReport report;
     try {
-      report = reconciler(stores, resolver, audit, checkpoints, faults, seed, blind).run(runId);
+      report = reconciler(stores, resolver, audit, checkpoints, faults, seed, blind, limits).run(runId);
     } catch (SimulatedCrash crash) {
       exercised("crash-resumed");
-      report = reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind).run(runId);
+      report = reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind, limits).run(runId);
     }
     if (injectedFailures > victim.failBeforeWrite + victim.failAfterWrite) {
       exercised("retried");
@@ -191,11 +194,23 @@ class ReconcilerSimulationTest {
       exercised("refused-by-concurrent-writer");
     }
     assertThat(report.repairs().failed()).as("failed actions").isZero();
+    if (report.escalation().isPresent()) {
+      // Past the divergence ratio: settled before the first write, so nothing was written at all.
+      exercised("ratio-escalated");
+      assertThat(limits.maxDivergenceRatio()).isLessThan(1.0);
+      assertThat(report.repairs().applied() + report.repairs().alreadyApplied()).as("repairs of an escalated run").isZero();
+      assertThat(audit.records(runId)).as("intents of an escalated run").noneMatch(x -> x.type() == AuditRecord.Type.INTENT);
+      assertThat(mem.stream().map(m -> m.digest(KeyRange.all())).toList()).as("stores after an escalated run").isEqualTo(before);
+      return;
+    }
+    if (limits.maxDivergenceRatio() < 1.0) {
+      exercised("ratio-held");
+    }
 
     if (concurrent) {
       // The concurrent write was left alone where it landed; a second run settles it.
       model = lww ? lwwModel(mem) : sourceModel(mem.get(0));
-      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind).run(runId + "-again");
+      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind, limits).run(runId + "-again");
     } else {
       assertThat(report.converged()).as("verify: %s", report.verification().unconverged()).isTrue();
     }
@@ -209,7 +224,7 @@ class ReconcilerSimulationTest {
     assertThat(audit.verify().intact()).as("audit chain: %s", audit.verify().problem()).isTrue();
 
     if (!concurrent) {
-      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind).undo(runId);
+      reconciler(stores, resolver, audit, checkpoints, Faults.NONE, seed, blind, limits).undo(runId);
       List<Digest> after = mem.stream().map(m -> m.digest(KeyRange.all())).toList();
       assertThat(after).as("undo restores every store").isEqualTo(before);
     }
@@ -217,7 +232,7 @@ class ReconcilerSimulationTest {
 
   private static Reconciler reconciler(
       List<FaultyStore> stores, Resolver resolver, AuditLog audit, CheckpointStore checkpoints, Faults faults, long seed,
-      boolean guarded) {
+      boolean guarded, Limits limits) {
     Reconciler.Builder b = Reconciler.newBuilder();
     if (guarded) {
       b.guardedWrites();
@@ -226,7 +241,7 @@ class ReconcilerSimulationTest {
         .stores(stores.toArray(Store[]::new))
         .resolver(resolver)
         .mode(Mode.APPLY)
-        .limits(Limits.NONE)
+        .limits(limits)
         .segments(4)
         .fanOut(4)
         .leafRows(8)
