@@ -1,34 +1,24 @@
 package io.reconcile.core;
 
-import io.reconcile.api.Entry;
 import io.reconcile.api.ReconcileException;
-import io.reconcile.api.Value;
 import io.reconcile.api.repair.Checker;
 import io.reconcile.api.repair.Resolution;
 import io.reconcile.api.repair.Resolver;
 import io.reconcile.api.store.ActionOutcome;
-import io.reconcile.api.store.Expected;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.audit.AuditLog;
-import io.reconcile.core.audit.AuditRecord;
 import io.reconcile.core.checkpoint.CheckpointStore;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles two or more stores: detects where they differ (digest bisection, plus any extra

@@ -7,6 +7,7 @@ import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.audit.AuditRecord;
 import java.time.Clock;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where what becomes of each repair action is told: the audit log (in {@link Mode#APPLY}, before and
@@ -48,8 +49,12 @@ final class Trail {
 
   /** An action is about to be written, with the decision and the divergence that led to it. */
   void intent(RepairAction action, String decision, Divergence d) {
-    audit.append(new AuditRecord(runId, AuditRecord.Type.INTENT, clock.instant(), action, decision,
-        d.kind() + " by " + d.checker() + ": " + d.detail(), null, null, null));
+    intent(action, decision, d.kind() + " by " + d.checker() + ": " + d.detail());
+  }
+
+  /** An action is about to be written, with the decision and, when one led to it, the divergence. */
+  void intent(RepairAction action, String decision, @Nullable String divergence) {
+    audit.append(new AuditRecord(runId, AuditRecord.Type.INTENT, clock.instant(), action, decision, divergence, null, null, null));
   }
 
   /** What a store reported for an intended action. */

@@ -66,32 +66,8 @@ final class Undo {
     counts.decisions.put("undo", (long) reversals.size());
     reversals.forEach(a -> counts.planLine(a.toString()));
     RepairExecutor executor = new RepairExecutor(s.retry(), s.actionsPerSecond(), s.clock(), s.sleeper(), new Random(s.seed() ^ undoId.hashCode()));
-    for (List<RepairAction> batch : batches(reversals)) {
-      Store target = byId.get(batch.get(0).target());
-      for (RepairAction a : batch) {
-        s.auditLog().append(new AuditRecord(undoId, AuditRecord.Type.INTENT, s.clock().instant(), a, "undo " + runId, null, null, null, null));
-      }
-      List<ActionOutcome> outcomes;
-      try {
-        outcomes = executor.apply(target, batch);
-      } catch (RepairExecutor.BatchFailed e) {
-        counts.failed += batch.size();
-        counts.problem(e.getMessage());
-        for (RepairAction a : batch) {
-          s.auditLog().append(new AuditRecord(undoId, AuditRecord.Type.FAILED, s.clock().instant(), a, null, null, null, null, e.getMessage()));
-        }
-        continue;
-      }
-      for (ActionOutcome o : outcomes) {
-        s.auditLog().append(new AuditRecord(undoId, AuditRecord.Type.OUTCOME, s.clock().instant(), o.action(), null, null,
-            o.status(), o.found(), null, o.foundRow(), Map.of()));
-        switch (o.status()) {
-          case APPLIED -> counts.applied++;
-          case ALREADY_APPLIED -> counts.alreadyApplied++;
-          case REFUSED -> counts.refused++;
-        }
-      }
-    }
+    Trail trail = new Trail(undoId, Mode.APPLY, s.auditLog(), new ReconcileListener() {}, s.clock());
+    new Writer(undoId, s, byId, counts, trail, executor).writeAll(batches(reversals), "undo " + runId);
     s.auditLog().append(new AuditRecord(undoId, AuditRecord.Type.UNDO_FINISHED, s.clock().instant(), null, null, null, null, null,
         "undone " + counts.applied + ", already undone " + counts.alreadyApplied + ", refused " + counts.refused
             + ", failed " + counts.failed));

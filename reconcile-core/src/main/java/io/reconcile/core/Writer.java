@@ -113,6 +113,17 @@ final class Writer {
     }
   }
 
+  /**
+   * Writes batches of actions decided elsewhere (an undo's reversals), in order, each action recorded
+   * as intended for {@code decision} before its batch is written.
+   */
+  void writeAll(List<List<RepairAction>> batches, String decision) throws InterruptedException {
+    for (List<RepairAction> batch : batches) {
+      batch.forEach(a -> trail.intent(a, decision, (String) null));
+      apply(byId.get(batch.get(0).target()), batch, new HashSet<>());
+    }
+  }
+
   /** Applies one batch whose intents are recorded; returns whether any result is now in place. */
   private boolean apply(Store target, List<RepairAction> batch, Set<Key> leftAlone) throws InterruptedException {
     settings.faults().at(Faults.Point.BEFORE_APPLY);

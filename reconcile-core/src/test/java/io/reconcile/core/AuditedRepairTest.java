@@ -1,5 +1,7 @@
 package io.reconcile.core;
 
+import static io.reconcile.core.TestStores.equalPair;
+import static io.reconcile.core.TestStores.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +43,13 @@ import org.mockito.Mockito;
 /** Undo and resume act only on what the audit proves; the trail says what happened to every action. */
 class AuditedRepairTest {
 
-  private static Entry row(long id, String v) {
-    return Entry.of(Key.of(id), Map.of("v", v));
-  }
-
   /** Two stores of n equal rows, then the replica drifts: a missing, an extra and a changed row. */
   private static MemoryStore[] pair(int n) {
-    MemoryStore a = MemoryStore.create("a");
-    MemoryStore b = MemoryStore.create("b");
-    List<Entry> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(row(i, "v" + i));
-    }
-    a.putAll(rows);
-    b.putAll(rows);
-    b.remove(Key.of(n / 2));
-    b.put(row(n + 5, "extra"));
-    b.put(row(n / 3, "changed"));
-    return new MemoryStore[] {a, b};
+    MemoryStore[] s = equalPair(n);
+    s[1].remove(Key.of(n / 2));
+    s[1].put(row(n + 5, "extra"));
+    s[1].put(row(n / 3, "changed"));
+    return s;
   }
 
   private static Reconciler.Builder applying(AuditLog audit, Store... stores) {

@@ -1,9 +1,10 @@
 package io.reconcile.core;
 
+import static io.reconcile.core.TestStores.equalPair;
+import static io.reconcile.core.TestStores.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -29,24 +29,13 @@ import org.junit.jupiter.api.Test;
 @DisplayName("the pipeline over key ranges")
 class PipelineTest {
 
-  private static Entry row(long id, String v) {
-    return Entry.of(Key.of(id), Map.of("v", v));
-  }
-
   /** Two stores of n equal rows; the second then differs at every {@code every}-th key (changed). */
   private static MemoryStore[] pair(int n, int every) {
-    MemoryStore a = MemoryStore.create("a");
-    MemoryStore b = MemoryStore.create("b");
-    List<Entry> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(row(i, "v" + i));
-    }
-    a.putAll(rows);
-    b.putAll(rows);
+    MemoryStore[] s = equalPair(n);
     for (int i = 0; i < n; i += every) {
-      b.put(row(i, "changed"));
+      s[1].put(row(i, "changed"));
     }
-    return new MemoryStore[] {a, b};
+    return s;
   }
 
   @Nested

@@ -1,12 +1,13 @@
 package io.reconcile.core;
 
+import static io.reconcile.core.TestStores.equalPair;
+import static io.reconcile.core.TestStores.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reconcile.api.Digest;
-import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
@@ -22,7 +23,6 @@ import io.reconcile.core.resolve.Resolvers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -31,24 +31,13 @@ import org.mockito.Mockito;
 
 class ReconcilerTest {
 
-  private static Entry row(long id, String v) {
-    return Entry.of(Key.of(id), Map.of("v", v));
-  }
-
   /** Two stores of n equal rows, then the replica drifts: a missing, an extra and a changed row. */
   private static MemoryStore[] pair(int n) {
-    MemoryStore a = MemoryStore.create("a");
-    MemoryStore b = MemoryStore.create("b");
-    List<Entry> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(row(i, "v" + i));
-    }
-    a.putAll(rows);
-    b.putAll(rows);
-    b.remove(Key.of(n / 2));
-    b.put(row(n + 5, "extra"));
-    b.put(row(n / 3, "changed"));
-    return new MemoryStore[] {a, b};
+    MemoryStore[] s = equalPair(n);
+    s[1].remove(Key.of(n / 2));
+    s[1].put(row(n + 5, "extra"));
+    s[1].put(row(n / 3, "changed"));
+    return s;
   }
 
   private static Reconciler.Builder builder(MemoryStore... stores) {

@@ -15,7 +15,6 @@ import io.reconcile.core.Reconciler;
 import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.memory.MemoryStore;
 import io.reconcile.core.resolve.Resolvers;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,6 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
-import io.reconcile.api.ReconcileException;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.ReconcileException.RepairRefusedException;
 import io.reconcile.api.ReconcileException.StoreUnavailableException;

@@ -1,7 +1,6 @@
 package io.reconcile.core.check;
 
 import io.reconcile.api.Entry;
-import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
@@ -9,7 +8,6 @@ import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
