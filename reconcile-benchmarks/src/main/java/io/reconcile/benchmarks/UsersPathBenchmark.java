@@ -78,7 +78,9 @@ import org.jspecify.annotations.Nullable;
  * recording), {@code --jar} (also time {@code java -Xmx256m -jar reconcile.jar}, without the
  * launcher's JVM options and class-data archive), {@code --other=PATH} (also time another build's
  * command — a launcher, or a jar run with {@code java -Xmx256m -jar} — and tell whether it
- * finished and found the planted keys). The launcher is {@code
+ * finished and found the planted keys), {@code --peers} (also time {@code pt-table-sync --print},
+ * Debian's percona-toolkit, on MariaDB↔MariaDB; reladiff comes from PyPI, which this machine cannot
+ * reach). The launcher is {@code
  * reconcile-cli/target/reconcile}, found from the working directory or its parent.
  */
 public final class UsersPathBenchmark {
@@ -104,7 +106,8 @@ public final class UsersPathBenchmark {
   private UsersPathBenchmark() {}
 
   /** What to measure and how. */
-  private record Settings(int repeats, boolean calls, boolean jar, List<String> cliJvm, Path launcher, @Nullable Path other) {}
+  private record Settings(int repeats, boolean calls, boolean jar, boolean peers, List<String> cliJvm, Path launcher,
+      @Nullable Path other) {}
 
   /** The command's run, as seen from outside. */
   private record CliRun(long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib, long peakHeapMib,
@@ -115,6 +118,7 @@ public final class UsersPathBenchmark {
     boolean quick = false;
     boolean calls = false;
     boolean jar = false;
+    boolean peers = false;
     Path other = null;
     List<String> cliJvm = List.of();
     List<String> pairs = List.of("pg-pg", "maria-maria", "pg-maria");
@@ -125,6 +129,8 @@ public final class UsersPathBenchmark {
         calls = true;
       } else if (a.equals("--jar")) {
         jar = true;
+      } else if (a.equals("--peers")) {
+        peers = true;
       } else if (a.startsWith("--other=")) {
         other = Path.of(a.substring("--other=".length())).toAbsolutePath();
       } else if (a.startsWith("--cli-jvm=")) {
@@ -155,7 +161,7 @@ public final class UsersPathBenchmark {
       throw new IllegalArgumentException(
           "expected 'cases [REPEATS]' or 'PAIR ROWS D [REPEATS]', but was " + String.join(" ", args));
     }
-    Settings settings = new Settings(repeats, calls, jar, cliJvm, launcher(), other);
+    Settings settings = new Settings(repeats, calls, jar, peers, cliJvm, launcher(), other);
     System.out.printf(Locale.ROOT, "the users' path: %s; %d repeats, medians; the command: %s; this JVM's max heap %d MiB%n",
         cases.keySet(), repeats, settings.launcher(), Runtime.getRuntime().maxMemory() >> 20);
     System.out.println(HEADER);
@@ -227,6 +233,11 @@ public final class UsersPathBenchmark {
     if (s.other() != null) {
       steps.put("cli other", () -> otherRun[0] = cli(s, dbs, s.other()));
     }
+    long[] ptFound = {-1};
+    boolean pt = s.peers() && pair.equals("maria-maria");
+    if (pt) {
+      steps.put("pt-table-sync", () -> ptFound[0] = ptTableSync(dbs[0], dbs[1]));
+    }
     steps.put("cli start", () -> cliStart(s));
     Rounds rounds = Rounds.of(s.repeats(), steps);
     List<String> problems = new ArrayList<>();
@@ -266,6 +277,10 @@ public final class UsersPathBenchmark {
         cl / fm, lb / fm, r.segments(), r.segmentsDiffering(),
         s.jar() ? String.format(Locale.ROOT, "; java -jar reconcile.jar: %,.0f ms (%.2f of the library)",
             rounds.median("cli -jar"), rounds.median("cli -jar") / lb) : "");
+    if (pt) {
+      System.out.printf(Locale.ROOT, "    pt-table-sync --print (Percona Toolkit, Chunk algorithm): %,.0f ms, found %,d%s; the command is %.1f× faster%n",
+          rounds.median("pt-table-sync"), ptFound[0], ptFound[0] == d ? "" : " ✗ not " + d, rounds.median("pt-table-sync") / cl);
+    }
     if (s.other() != null) {
       CliRun o = otherRun[0];
       System.out.printf(Locale.ROOT, "    other build (%s): %s%n", s.other(), o.failure() != null ? "FAILED " + o.failure()
@@ -288,6 +303,35 @@ public final class UsersPathBenchmark {
       o.property("password", db.password());
     }
     return Stores.open(db.jdbcUrl(), o.build());
+  }
+
+  /**
+   * Runs {@code pt-table-sync --print} (Debian's percona-toolkit) from the first database's table to
+   * the second's, writing nothing; returns how many statements it printed, one per difference.
+   */
+  private static long ptTableSync(TestDatabase first, TestDatabase second) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("pt-table-sync", "--print", dsn(first), dsn(second))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    long statements;
+    try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8)).lines()) {
+      statements = lines.filter(l -> l.startsWith("INSERT ") || l.startsWith("UPDATE ") || l.startsWith("DELETE ")
+          || l.startsWith("REPLACE ")).count();
+    }
+    int exit = p.waitFor();
+    if (exit != 0 && exit != 2) { // 2: differences found
+      throw new IllegalStateException("pt-table-sync exited with " + exit + "; is Debian's percona-toolkit installed?");
+    }
+    return statements;
+  }
+
+  /** A Percona Toolkit DSN of a MariaDB test database's {@value GeneratedTables#TABLE} table. */
+  private static String dsn(TestDatabase db) {
+    Matcher m = Pattern.compile("jdbc:mariadb://([^:/]+):(\\d+)/([^?]+)").matcher(db.jdbcUrl());
+    if (!m.find()) {
+      throw new IllegalStateException("not a MariaDB URL: " + db.jdbcUrl());
+    }
+    return "h=" + m.group(1) + ",P=" + m.group(2) + ",D=" + m.group(3) + ",t=" + TABLE + ",u=" + db.user() + ",p=" + db.password();
   }
 
   /** The run, or an exception saying why the command failed. */

@@ -126,6 +126,7 @@ public final class JdbcStore implements Store {
 
   private final String id;
   private final DataSource dataSource;
+  private final @Nullable DriverManagerSource ownedSource;
   private final Queries queries;
   private final Normalization normalization;
   private final boolean readOnly;
@@ -140,6 +141,7 @@ public final class JdbcStore implements Store {
     this.fingerprint = fingerprint;
     this.id = b.id != null ? b.id : queries.table().name();
     this.dataSource = b.dataSource;
+    this.ownedSource = b.dataSource instanceof DriverManagerSource own ? own : null;
     this.queries = queries;
     this.normalization = b.normalization();
     this.readOnly = b.readOnly();
@@ -1031,7 +1033,9 @@ public final class JdbcStore implements Store {
   /** Marks the store closed; the data source stays open (it is the caller's). Idempotent. */
   @Override
   public void close() {
-    closed.set(true);
+    if (closed.compareAndSet(false, true) && ownedSource != null) {
+      ownedSource.close(); // a store opened by URI owns its connections
+    }
   }
 
   @Override

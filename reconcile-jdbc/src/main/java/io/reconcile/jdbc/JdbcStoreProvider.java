@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * {@code allowMultiQueries}, in the URL or a property, is refused). Passwords never appear in messages: URLs are shown {@linkplain Redaction#uri
  * redacted} and driver messages are scrubbed of secret values.
  *
- * <p>Each operation opens its own connection through {@link java.sql.DriverManager}; for pooling,
+ * <p>The store connects through {@link java.sql.DriverManager} and keeps up to a few connections
+ * idle between operations (checked before reuse, closed with the store); for a pool of your own,
  * build a {@link JdbcStore} over a pooled {@link javax.sql.DataSource} instead.
  */
 public final class JdbcStoreProvider implements StoreProvider {
@@ -122,14 +123,21 @@ public final class JdbcStoreProvider implements StoreProvider {
     }
     try {
       return b.build();
-    } catch (ReconcileException.StoreUnavailableException e) {
-      throw new ReconcileException.StoreUnavailableException(
-          source.redact(e.getMessage()), e.isTransient());
-    } catch (ConfigurationException e) {
-      throw new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
+    } catch (RuntimeException e) {
+      source.close();
+      throw redacted(e, source, shown);
     }
+  }
+
+  /** A failure to build the store, its message redacted, in the words of opening by URI. */
+  private static RuntimeException redacted(RuntimeException e, DriverManagerSource source, String shown) {
+    if (e instanceof ReconcileException.StoreUnavailableException u) {
+      return new ReconcileException.StoreUnavailableException(source.redact(u.getMessage()), u.isTransient());
+    }
+    if (e instanceof ConfigurationException || e instanceof IllegalArgumentException) {
+      return new ConfigurationException(source.redact(e.getMessage()) + " (store URI: " + shown + ")");
+    }
+    return e;
   }
 
   /**
