@@ -45,11 +45,14 @@ final class Writer {
   }
 
   /**
-   * Carries out decisions as the mode allows (only {@link Mode#APPLY} writes); returns the keys
-   * left different on purpose (escalated, skipped, refused, failed, unwritable) and whether
-   * anything was written.
+   * Carries out decisions as the mode allows (only {@link Mode#APPLY} writes; other modes return
+   * at once); returns the keys left different on purpose (escalated, skipped, refused, failed,
+   * unwritable) and whether anything was written.
    */
   Written write(List<Decided> decided) throws InterruptedException {
+    if (settings.mode() != Mode.APPLY) {
+      return new Written(Set.of(), false);
+    }
     Set<Key> leftAlone = new HashSet<>();
     Map<String, List<RepairAction>> byTarget = new LinkedHashMap<>();
     Map<String, Decided> byAction = new LinkedHashMap<>();
@@ -61,9 +64,6 @@ final class Writer {
         byTarget.computeIfAbsent(a.target(), k -> new ArrayList<>()).add(a);
         byAction.put(a.id(), x);
       }
-    }
-    if (settings.mode() != Mode.APPLY) {
-      return new Written(leftAlone, false);
     }
     boolean wrote = false;
     for (Map.Entry<String, List<RepairAction>> t : byTarget.entrySet()) {
