@@ -87,7 +87,7 @@ final class DiffCommand implements Callable<Integer> {
         }
         out.println(output.json() ? DiffFormat.json(t.name(), t.keys(), d) : DiffFormat.text(d));
         shown[0]++;
-      }, planned -> {});
+      }, planned -> {}, out);
       ReconcileReport report;
       try (Job.Both both = job.open(t, true)) {
         report = Reconciler.newBuilder()

@@ -1,6 +1,7 @@
 package io.reconcile.cli;
 
 import io.reconcile.api.ReconcileException;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,7 +58,15 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    // Standard output in blocks, not a system call per line: a diff may print a million lines.
+    // Commands flush where a line must be seen at once (as each unit of a run is done, a repair's
+    // run id before its first write); what is left is flushed before the exit.
+    PrintWriter out = new PrintWriter(new BufferedWriter(cli.getOut(), 1 << 16));
+    cli.setOut(out);
+    int status = cli.execute(args);
+    out.flush();
+    System.exit(status);
   }
 
   /** The command line with its error handling: one line per error, exit status 2. */

@@ -181,7 +181,7 @@ final class RepairCommand implements Callable<Integer> {
             }
             statements[0]++;
           }
-        });
+        }, out);
         ReconcileReport r;
         try (Job.Both both = job.open(t, !s.apply())) {
           Reconciler reconciler = Reconciler.newBuilder()
