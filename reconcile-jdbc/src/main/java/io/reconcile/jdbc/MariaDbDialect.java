@@ -365,10 +365,20 @@ final class MariaDbDialect implements Dialect {
             + " connect without allowMultiQueries");
   }
 
-  /** For the next transaction only (InnoDB takes its snapshot at the first read). */
+  /**
+   * Repeatable read and read only for this transaction, which begins at once with its snapshot
+   * (nothing to restore afterwards).
+   */
   @Override
   public int beginSnapshot(Connection c) throws SQLException {
-    return Dialect.snapshotThisTransaction(c);
+    int unchanged = Dialect.snapshotThisTransaction(c);
+    // SET TRANSACTION waits for the session's next transaction: begin it now, so the snapshot is
+    // taken here and the read-only setting is used up even by a read that runs no statement — on
+    // a connection kept for reuse, it would otherwise make the next user's transaction read-only.
+    try (Statement s = c.createStatement()) {
+      s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    }
+    return unchanged;
   }
 
   @Override
