@@ -151,6 +151,9 @@ public abstract class StoreCompatibilityKit {
 
   private final List<Store> opened = new ArrayList<>();
 
+  /** For subclasses: a plugin's test class. */
+  protected StoreCompatibilityKit() {}
+
   /**
    * Opens a new, empty store of the kit's shape (see the class description). Every call returns
    * a store that holds no entries and shares nothing with earlier ones.
