@@ -1,5 +1,7 @@
 /**
- * Test support for reconcile users, added with test scope. Two kits:
+ * Test support for reconcile users, added with test scope. Two kits, and two helpers ({@link
+ * io.reconcile.testkit.DecoratorCheck} for store decorators, {@link
+ * io.reconcile.testkit.ReadmeExample} for a README's example):
  *
  * <ul>
  *   <li>{@link io.reconcile.testkit.StoreCompatibilityKit}: the JUnit 5 tests every {@link
