@@ -35,7 +35,7 @@ final class Cli {
   static Result run(Map<String, String> env, List<String> args) {
     List<String> command = new ArrayList<>(List.of(launcher()));
     command.addAll(args);
-    return exec(env, command);
+    return exec(Path.of("."), env, command);
   }
 
   /**
@@ -43,10 +43,15 @@ final class Cli {
    * PATH so that {@code reconcile} is the launcher.
    */
   static Result shell(Map<String, String> env, String commandLine) {
+    return shellIn(Path.of("."), env, commandLine);
+  }
+
+  /** As {@link #shell}, in another working directory (the repository root: {@code Path.of("..")}). */
+  static Result shellIn(Path directory, Map<String, String> env, String commandLine) {
     String path = Path.of(launcher()).getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
     Map<String, String> withPath = new HashMap<>(env);
     withPath.put("PATH", path);
-    return exec(withPath, List.of("sh", "-c", commandLine));
+    return exec(directory, withPath, List.of("sh", "-c", commandLine));
   }
 
   /**
@@ -83,8 +88,8 @@ final class Cli {
     pb.environment().putAll(env);
   }
 
-  private static Result exec(Map<String, String> env, List<String> command) {
-    ProcessBuilder pb = new ProcessBuilder(command);
+  private static Result exec(Path directory, Map<String, String> env, List<String> command) {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile());
     environment(pb, env);
     try {
       Process p = pb.start();

@@ -2,8 +2,13 @@ package io.reconcile.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reconcile.testkit.internal.ReadmeExample;
 import io.reconcile.testservers.TestDatabase;
 import io.reconcile.testservers.TestServers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +22,46 @@ class CrossProductCliIT extends CliContract {
   @Override
   TestDatabase newSecond() {
     return TestServers.mariaDb();
+  }
+
+  /**
+   * The opening example of reconcile-cli/README.md: its command line, taken from the README, run
+   * from the repository root by a POSIX shell exactly as written but for the databases' URLs and
+   * users, must print the lines that follow it in the README (the build has packaged the launcher,
+   * and the passwords are in the environment, as the README's first two lines do).
+   */
+  @Test
+  @DisplayName("the README's diff, run as written against PostgreSQL and MariaDB, prints the README's output")
+  void readmeDiffRunsAsWritten() {
+    List<String> block = ReadmeExample.opening(Path.of("README.md"), "bash").lines();
+    int start = 0;
+    while (start < block.size() && !block.get(start).startsWith("reconcile-cli/target/reconcile diff ")) {
+      start++;
+    }
+    assertThat(start).as("a line starting 'reconcile-cli/target/reconcile diff ' in %s", block).isLessThan(block.size());
+    int end = start;
+    while (block.get(end).endsWith("\\")) {
+      end++;
+    }
+    String command = String.join("\n", block.subList(start, end + 1));
+    command = replaceOnce(command, "jdbc:postgresql://db1:5432/shop", first.jdbcUrl());
+    command = replaceOnce(command, "jdbc:mariadb://db2:3306/shop", second.jdbcUrl());
+    command = replaceOnce(command, "--user1 app", "--user1 " + first.user());
+    command = replaceOnce(command, "--user2 app", "--user2 " + second.user());
+    Map<String, String> env = Map.of(
+        "PG_PASSWORD", first.password().isEmpty() ? "unused" : first.password(), "MARIADB_PASSWORD", second.password());
+
+    Cli.Result r = Cli.shellIn(Path.of(".."), env, command);
+
+    assertThat(r.out()).as(r.toString()).isEqualTo(String.join("\n", block.subList(end + 1, block.size())) + "\n");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exit()).as("different").isEqualTo(1);
+  }
+
+  /** {@code text} with {@code part}, which it must hold exactly once, replaced. */
+  private static String replaceOnce(String text, String part, String replacement) {
+    assertThat(text.split(Pattern.quote(part), -1)).as("'%s' once in %s", part, text).hasSize(2);
+    return text.replace(part, replacement);
   }
 
   private static final String A = "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";

@@ -2,10 +2,10 @@ package io.reconcile.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reconcile.testkit.internal.ReadmeExample;
 import io.reconcile.testservers.TestDatabase;
 import io.reconcile.testservers.TestServers;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class ReadmeIT {
     replica.exec("UPDATE orders SET qty = 0 WHERE id = 2", "DELETE FROM orders WHERE id = 3",
         "INSERT INTO orders VALUES (101, 'extra', 1)");
 
-    List<String> code = example();
+    List<String> code = ReadmeExample.following(README, "## Embedding it", "java").lines();
     assertThat(code.get(0)).startsWith("String primaryUrl = ");
     String urls = "String primaryUrl = \"" + primary.jdbcUrl() + "\", replicaUrl = \"" + replica.jdbcUrl()
         + "?user=" + replica.user() + "\";";
@@ -76,14 +76,5 @@ class ReadmeIT {
     assertThat(replica.query("SELECT id, item, qty FROM orders ORDER BY id"))
         .isEqualTo(primary.query("SELECT id, item, qty FROM orders ORDER BY id"));
     assertThat(Files.readAllLines(dir.resolve("audit.jsonl"))).isNotEmpty();
-  }
-
-  /** The lines of the README's first Java block after its "Embedding it" heading. */
-  private static List<String> example() throws IOException {
-    String text = Files.readString(README);
-    int section = text.indexOf("## Embedding it");
-    int start = text.indexOf("```java\n", section) + "```java\n".length();
-    int end = text.indexOf("```", start);
-    return text.substring(start, end).strip().lines().toList();
   }
 }

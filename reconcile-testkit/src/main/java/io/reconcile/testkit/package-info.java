@@ -1,5 +1,6 @@
 /**
- * Test support for reconcile users, added with test scope. Two kits:
+ * Test support for reconcile users, added with test scope. Two kits, and a helper ({@link
+ * io.reconcile.testkit.DecoratorCheck}) for store decorators:
  *
  * <ul>
  *   <li>{@link io.reconcile.testkit.StoreCompatibilityKit}: the JUnit 5 tests every {@link
