@@ -133,7 +133,8 @@ final class ProgressBar implements ReconcileListener {
 
   /** e.g. {@code orders [######------] 12/64 segments · 1,200/6,400 rows · ETA 0:42}; rows when known. */
   static String line(String label, int done, int total, long rows, long totalRows, long elapsedNanos) {
-    int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
+    // A run may split large differing segments into more than it planned: the bar stays full.
+    int filled = total == 0 ? WIDTH : (int) Math.min(WIDTH, (long) done * WIDTH / total);
     StringBuilder sb = new StringBuilder(label).append(" [")
         .append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ")
         .append(done).append('/').append(total).append(" segments");

@@ -6,6 +6,7 @@ import io.reconcile.api.ReconcileException;
 import io.reconcile.api.repair.CheckContext;
 import io.reconcile.api.repair.Checker;
 import io.reconcile.api.repair.Divergence;
+import io.reconcile.api.store.Segment;
 import io.reconcile.core.check.DigestBisectionChecker;
 import io.reconcile.core.internal.Bisection;
 import java.time.Duration;
@@ -70,6 +71,11 @@ final class Detector {
     List<Integer> indexes() {
       return items.stream().map(Item::index).toList();
     }
+
+    /** The rows of its differing segments, by the store holding the most of each. */
+    long differingRows() {
+      return items.stream().filter(i -> i.state() != State.EQUAL).mapToLong(i -> Bisection.mostRows(i.digests())).sum();
+    }
   }
 
   /**
@@ -129,6 +135,69 @@ final class Detector {
       out.add(await(f, "digesting " + ranges.size() + " ranges"));
     }
     return out;
+  }
+
+  /**
+   * Ranges and their digests, in key order: {@code digests.get(store).get(range)}.
+   *
+   * @param parts for each range given to {@link #refine}, the ranges it became (itself, when it
+   *     was not split)
+   */
+  record Refined(List<List<KeyRange>> parts, List<KeyRange> ranges, List<List<Digest>> digests) {
+
+    /** Whether some range was split. */
+    boolean split() {
+      return parts.stream().anyMatch(p -> p.size() > 1);
+    }
+  }
+
+  /**
+   * Splits every differing range that holds more than {@value #ROWS_PER_SCAN} rows in some store
+   * into parts of about half that (cut by the store holding the most rows there), digested in every
+   * store with one call per store, again until no differing part is larger or one cannot be split:
+   * a range's divergences are kept together until it is acted on, so no range may hold an unbounded
+   * number of them (the inserts beyond the reference's last key all fall into its last segment).
+   *
+   * @param ranges pending ranges, ascending
+   * @param digests each store's digests of them
+   */
+  Refined refine(List<KeyRange> ranges, List<List<Digest>> digests, ExecutorService pool) throws InterruptedException {
+    List<List<KeyRange>> parts = new ArrayList<>(ranges.size());
+    List<KeyRange> outRanges = new ArrayList<>(ranges.size());
+    List<List<Digest>> outDigests = new ArrayList<>();
+    context.stores().forEach(x -> outDigests.add(new ArrayList<>()));
+    for (int p = 0; p < ranges.size(); p++) {
+      List<KeyRange> here = new ArrayList<>();
+      refineInto(ranges.get(p), Bisection.column(digests, p), here, outDigests, pool);
+      parts.add(here);
+      outRanges.addAll(here);
+    }
+    return new Refined(parts, outRanges, outDigests);
+  }
+
+  private void refineInto(KeyRange range, List<Digest> digests, List<KeyRange> ranges, List<List<Digest>> out,
+      ExecutorService pool) throws InterruptedException {
+    long most = Bisection.mostRows(digests);
+    List<KeyRange> split = List.of();
+    if (!Bisection.agree(digests) && most > ROWS_PER_SCAN) {
+      int splitter = 0;
+      for (int i = 1; i < digests.size(); i++) {
+        splitter = digests.get(i).count() > digests.get(splitter).count() ? i : splitter;
+      }
+      int wanted = (int) Math.min(Integer.MAX_VALUE, (most + ROWS_PER_SCAN / 2 - 1) / (ROWS_PER_SCAN / 2));
+      split = context.stores().get(splitter).segments(range, wanted).stream().map(Segment::range).toList();
+    }
+    if (split.size() < 2) {
+      ranges.add(range);
+      for (int i = 0; i < digests.size(); i++) {
+        out.get(i).add(digests.get(i));
+      }
+      return;
+    }
+    List<List<Digest>> partDigests = digest(split, pool);
+    for (int p = 0; p < split.size(); p++) {
+      refineInto(split.get(p), Bisection.column(partDigests, p), ranges, out, pool);
+    }
   }
 
   /**

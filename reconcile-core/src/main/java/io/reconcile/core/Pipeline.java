@@ -59,6 +59,12 @@ final class Pipeline {
   /** Units detected ahead of the one acted on, per thread of detection. */
   static final int AHEAD_PER_THREAD = 2;
 
+  /**
+   * Rows of differing segments detected ahead of the unit acted on, at most (a unit larger than
+   * this alone): each of them may become a divergence held until its unit is acted on.
+   */
+  static final long ROWS_AHEAD = 3L * Detector.ROWS_PER_SCAN;
+
   static final int MIN_AUTO_SEGMENTS = 64;
   static final int FINE_SEGMENT_ROWS = 96;
   static final int MAX_AUTO_SEGMENTS = 1 << 14;
@@ -152,8 +158,9 @@ final class Pipeline {
       counts.segments = plan.size();
     }
     List<String> ids = stores.stream().map(Store::id).toList();
-    log.info("[{}] {} run over {} with {} segments{}", runId, s.mode(), ids, plan.size(), saved.isPresent() ? " (resumed)" : "");
-    Listeners.safely(runId, s.listener(), l -> l.runStarted(runId, ids, plan.size()));
+    int planned = plan.size();
+    log.info("[{}] {} run over {} with {} segments{}", runId, s.mode(), ids, planned, saved.isPresent() ? " (resumed)" : "");
+    Listeners.safely(runId, s.listener(), l -> l.runStarted(runId, ids, planned));
     if (s.mode() == Mode.APPLY && earlier.isEmpty()) {
       s.auditLog().append(new AuditRecord(runId, AuditRecord.Type.RUN_STARTED, s.clock().instant(), null, null, null, null,
           null, "stores " + ids, null, Replay.fingerprints(stores)));
@@ -170,6 +177,14 @@ final class Pipeline {
       List<Integer> pending = plan.pending();
       List<KeyRange> ranges = pending.stream().map(plan::segment).toList();
       List<List<Digest>> top = detector.digest(ranges, pool);
+      Detector.Refined refined = detector.refine(ranges, top, pool);
+      if (refined.split()) {
+        plan = plan.split(pending, refined.parts());
+        counts.segments = plan.size();
+        pending = plan.pending();
+        ranges = refined.ranges();
+        top = refined.digests();
+      }
       long maxRows = 0;
       for (int i = 0; i < stores.size(); i++) {
         long rows = top.get(i).stream().mapToLong(Digest::count).sum();
@@ -213,6 +228,7 @@ final class Pipeline {
     Deque<Future<Detected>> ahead = new ArrayDeque<>();
     int window = Math.max(1, s.parallelism()) * AHEAD_PER_THREAD;
     int next = 0;
+    long rowsAhead = 0;
     List<Unit> unverified = new ArrayList<>();
     List<Repaired> repaired = new ArrayList<>();
     boolean divergent = false;
@@ -221,13 +237,18 @@ final class Pipeline {
     long execute = 0;
     long verify = 0;
     for (int u = 0; u < units.size(); u++) {
-      while (next < units.size() && ahead.size() < window) {
+      // Ahead: a few units per thread, and their differing rows bounded, so that memory holds a
+      // bounded number of divergences however dense they are.
+      while (next < units.size() && ahead.size() < window
+          && (ahead.isEmpty() || rowsAhead + units.get(next).differingRows() <= ROWS_AHEAD)) {
         Unit x = units.get(next++);
+        rowsAhead += x.differingRows();
         Detected known = detected.get(x);
         ahead.add(known != null ? CompletableFuture.completedFuture(known) : pool.submit(() -> detector.detect(x)));
       }
       long a = System.nanoTime();
       Detected found = Detector.await(ahead.poll(), "detecting " + units.get(u).items().size() + " segments");
+      rowsAhead -= units.get(u).differingRows();
       detector.told(found);
       long b = System.nanoTime();
       List<Decided> decided = new ArrayList<>();

@@ -62,6 +62,29 @@ final class Plan {
     done.set(index);
   }
 
+  /**
+   * This plan with some pending segments split: {@code parts.get(p)} replaces the segment {@code
+   * pending.get(p)} (the same range when it was not split); done segments stay done.
+   */
+  Plan split(List<Integer> pending, List<List<KeyRange>> parts) {
+    List<List<KeyRange>> replacing = new ArrayList<>(segments.size());
+    segments.forEach(s -> replacing.add(List.of(s)));
+    for (int p = 0; p < pending.size(); p++) {
+      replacing.set(pending.get(p), parts.get(p));
+    }
+    List<KeyRange> out = new ArrayList<>();
+    BitSet outDone = new BitSet();
+    for (int i = 0; i < segments.size(); i++) {
+      for (KeyRange r : replacing.get(i)) {
+        if (done.get(i)) {
+          outDone.set(out.size());
+        }
+        out.add(r);
+      }
+    }
+    return new Plan(out, outDone);
+  }
+
   /** The done segments, as a copy. */
   BitSet done() {
     return (BitSet) done.clone();

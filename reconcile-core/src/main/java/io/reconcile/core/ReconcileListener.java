@@ -14,7 +14,11 @@ import java.util.List;
  */
 public interface ReconcileListener {
 
-  /** A run started (or resumed) over these stores, with this many top-level segments. */
+  /**
+   * A run started (or resumed) over these stores, with this many top-level segments planned (a run
+   * splits a differing segment of many rows further; {@link #segmentCompared} is told of each
+   * part).
+   */
   default void runStarted(String runId, List<String> stores, int segments) {}
 
   /** A top-level segment was compared: how many divergences it held and how long it took. */

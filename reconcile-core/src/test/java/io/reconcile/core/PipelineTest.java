@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -56,6 +57,32 @@ class PipelineTest {
           }).build().run();
       assertThat(r.divergences()).isEqualTo((20_000 + 6) / 7);
       assertThat(heard).hasSize((20_000 + 6) / 7).isSorted();
+    }
+
+    @Test
+    @DisplayName("a segment holding many differences (inserts beyond the reference's last key) is split before it is detected")
+    void largeSegmentsSplit() {
+      MemoryStore[] s = equalPair(1_000);
+      for (int i = 0; i < 40_000; i++) {
+        s[1].put(row(1_000 + i, "extra"));
+      }
+      List<Key> heard = new ArrayList<>();
+      List<Integer> segmentsHeard = new ArrayList<>();
+      ReconcileReport r = Reconciler.newBuilder().stores(s).segments(8).listener(new ReconcileListener() {
+        @Override
+        public void divergenceFound(String runId, Divergence d) {
+          heard.add(d.key());
+        }
+
+        @Override
+        public void segmentCompared(String runId, KeyRange segment, int found, java.time.Duration took) {
+          segmentsHeard.add(found);
+        }
+      }).build().run();
+      assertThat(r.divergencesByKind()).containsOnly(Map.entry("EXTRA", 40_000L));
+      assertThat(heard).hasSize(40_000).isSorted();
+      assertThat(r.segments()).as("the last of the 8 planned segments was split").isGreaterThan(8);
+      assertThat(segmentsHeard).hasSize(r.segments()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(Detector.ROWS_PER_SCAN));
     }
 
     @Test
