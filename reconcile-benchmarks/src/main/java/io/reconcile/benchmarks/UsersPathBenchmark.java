@@ -63,7 +63,9 @@ import org.jspecify.annotations.Nullable;
  * exactly the planted differences, the command the very planted keys; a row that does not says
  * so. It prints one table row per case: medians, the ratios issue 12 sets targets for, the rows
  * fetched against 2·d + one segment, and the command's peak RSS ({@code VmHWM}, polled) and heap
- * (from its GC log).
+ * (from its GC log: the most in use before a collection); then, on a line of its own, when the
+ * command printed its first line, whether it printed the keys in key order and the most heap left
+ * in use after a full collection (0 when there was none).
  *
  * <pre>{@code
  * mvn -q install -DskipTests
@@ -95,6 +97,7 @@ public final class UsersPathBenchmark {
   private static final Pattern ROWS_READ = Pattern.compile("\"rowsRead\":(\\d+)");
   private static final Pattern RUN_MILLIS = Pattern.compile("\"millis\":(\\d+)");
   private static final Pattern GC_BEFORE = Pattern.compile("(\\d+)M->\\d+M\\(");
+  private static final Pattern FULL_GC_AFTER = Pattern.compile("Pause Full[^\\n]*? \\d+M->(\\d+)M\\(");
   private static final Pattern HEAP_USED_AT_EXIT = Pattern.compile("used (\\d+)K");
   private static final Pattern VM_HWM = Pattern.compile("VmHWM:\\s*(\\d+) kB");
 
@@ -109,9 +112,13 @@ public final class UsersPathBenchmark {
   private record Settings(int repeats, boolean calls, boolean jar, boolean peers, List<String> cliJvm, Path launcher,
       @Nullable Path other) {}
 
-  /** The command's run, as seen from outside. */
-  private record CliRun(long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib, long peakHeapMib,
-      @Nullable String failure) {}
+  /**
+   * The command's run, as seen from outside: {@code keys} sorted, {@code inKeyOrder} whether it
+   * printed them so, {@code firstLineMillis} when its first line appeared, {@code liveHeapMib} the
+   * most heap left in use after a full collection (0: there was none).
+   */
+  private record CliRun(long divergences, long[] keys, boolean inKeyOrder, long firstLineMillis, long rowsRead,
+      long runMillis, long peakRssMib, long peakHeapMib, long liveHeapMib, @Nullable String failure) {}
 
   public static void main(String[] args) throws Exception {
     List<String> positional = new ArrayList<>();
@@ -270,10 +277,10 @@ public final class UsersPathBenchmark {
     System.out.println(row);
     System.out.printf(Locale.ROOT,
         "    library over the CLI's stores (Stores.open, in process): %,.0f ms; CLI start alone (--version): %,.0f ms;"
-            + " the CLI's run by its --stats (last round): %,d ms;"
+            + " the CLI's run by its --stats (last round): %,d ms, its first line after %,d ms, %s, heap after a full collection ≤ %,d MiB;"
             + " CLI / MD5 floor %.2f, library / MD5 floor %.2f; %,d segments (%,d differing)%s%n",
         rounds.median("library over the CLI's stores"), rounds.median("cli start"),
-        c.runMillis(),
+        c.runMillis(), c.firstLineMillis(), c.inKeyOrder() ? "in key order" : "✗ not in key order", c.liveHeapMib(),
         cl / fm, lb / fm, r.segments(), r.segmentsDiffering(),
         s.jar() ? String.format(Locale.ROOT, "; java -jar reconcile.jar: %,.0f ms (%.2f of the library)",
             rounds.median("cli -jar"), rounds.median("cli -jar") / lb) : "");
@@ -284,9 +291,12 @@ public final class UsersPathBenchmark {
     if (s.other() != null) {
       CliRun o = otherRun[0];
       System.out.printf(Locale.ROOT, "    other build (%s): %s%n", s.other(), o.failure() != null ? "FAILED " + o.failure()
-          : String.format(Locale.ROOT, "%,.0f ms (%.2f of this build's command), peak RSS %,d MiB, heap %,d MiB, found %,d%s",
-              rounds.median("cli other"), rounds.median("cli other") / cl, o.peakRssMib(), o.peakHeapMib(), o.divergences(),
-              o.divergences() == d && Arrays.equals(o.keys(), planted.keys()) ? "" : " ✗ not the planted keys"));
+          : String.format(Locale.ROOT, "%,.0f ms (%.2f of this build's command), first line after %,d ms, peak RSS %,d MiB,"
+                  + " heap %,d MiB, heap after a full collection ≤ %,d MiB, found %,d%s, %s",
+              rounds.median("cli other"), rounds.median("cli other") / cl, o.firstLineMillis(), o.peakRssMib(),
+              o.peakHeapMib(), o.liveHeapMib(), o.divergences(),
+              o.divergences() == d && Arrays.equals(o.keys(), planted.keys()) ? "" : " ✗ not the planted keys",
+              o.inKeyOrder() ? "in key order" : "not in key order"));
     }
     if (s.calls()) {
       System.out.println("    library's store calls, all runs: " + left + " " + right);
@@ -373,11 +383,16 @@ public final class UsersPathBenchmark {
         pb.environment().put(PASSWORD_VARIABLE + n, db.password());
       }
     }
+    long start = System.nanoTime();
     Process p = pb.start();
     long peakRssKib = 0;
+    long firstLineMillis = -1;
     Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
     while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
       peakRssKib = Math.max(peakRssKib, first(VM_HWM, read(status)));
+      if (firstLineMillis < 0 && Files.size(out) > 0) {
+        firstLineMillis = (System.nanoTime() - start) / 1_000_000;
+      }
     }
     int exit = p.exitValue();
     if (exit != 0 && exit != 1) {
@@ -385,7 +400,7 @@ public final class UsersPathBenchmark {
       for (Path f : List.of(out, err, gc, dir)) {
         Files.deleteIfExists(f);
       }
-      return new CliRun(0, new long[0], -1, -1, peakRssKib >> 10, 0, why);
+      return new CliRun(0, new long[0], false, firstLineMillis, -1, -1, peakRssKib >> 10, 0, 0, why);
     }
     long divergences = 0;
     long rowsRead = -1;
@@ -408,8 +423,11 @@ public final class UsersPathBenchmark {
     for (Path f : List.of(out, err, gc, dir)) {
       Files.deleteIfExists(f);
     }
-    return new CliRun(divergences, keys.stream().mapToLong(Long::longValue).sorted().toArray(), rowsRead,
-        runMillis, peakRssKib >> 10, heapKib >> 10, null);
+    long[] printed = keys.stream().mapToLong(Long::longValue).toArray();
+    long[] sorted = printed.clone();
+    Arrays.sort(sorted);
+    return new CliRun(divergences, sorted, Arrays.equals(printed, sorted), firstLineMillis, rowsRead, runMillis,
+        peakRssKib >> 10, heapKib >> 10, max(FULL_GC_AFTER, gcLog), null);
   }
 
   /** The command's fixed cost: the JVM and the command starting, printing its version. */
