@@ -168,6 +168,11 @@ public final class UsersPathBenchmark {
       throw new IllegalArgumentException(
           "expected 'cases [REPEATS]' or 'PAIR ROWS D [REPEATS]', but was " + String.join(" ", args));
     }
+    if (peers && !onPath("pt-table-sync")) {
+      throw new IllegalStateException(
+          "--peers times pt-table-sync, which is not on the PATH: install Debian's percona-toolkit"
+              + " (apt-get install percona-toolkit), or leave out --peers");
+    }
     Settings settings = new Settings(repeats, calls, jar, peers, cliJvm, launcher(), other);
     System.out.printf(Locale.ROOT, "the users' path: %s; %d repeats, medians; the command: %s; this JVM's max heap %d MiB%n",
         cases.keySet(), repeats, settings.launcher(), Runtime.getRuntime().maxMemory() >> 20);
@@ -277,10 +282,10 @@ public final class UsersPathBenchmark {
     System.out.println(row);
     System.out.printf(Locale.ROOT,
         "    library over the CLI's stores (Stores.open, in process): %,.0f ms; CLI start alone (--version): %,.0f ms;"
-            + " the CLI's run by its --stats (last round): %,d ms, its first line after %,d ms, %s, heap after a full collection ≤ %,d MiB;"
+            + " the CLI's run by its --stats (last round): %,d ms, its first line after %,d ms, %s, %s;"
             + " CLI / MD5 floor %.2f, library / MD5 floor %.2f; %,d segments (%,d differing)%s%n",
         rounds.median("library over the CLI's stores"), rounds.median("cli start"),
-        c.runMillis(), c.firstLineMillis(), c.inKeyOrder() ? "in key order" : "✗ not in key order", c.liveHeapMib(),
+        c.runMillis(), c.firstLineMillis(), c.inKeyOrder() ? "in key order" : "✗ not in key order", afterFullCollections(c),
         cl / fm, lb / fm, r.segments(), r.segmentsDiffering(),
         s.jar() ? String.format(Locale.ROOT, "; java -jar reconcile.jar: %,.0f ms (%.2f of the library)",
             rounds.median("cli -jar"), rounds.median("cli -jar") / lb) : "");
@@ -292,9 +297,9 @@ public final class UsersPathBenchmark {
       CliRun o = otherRun[0];
       System.out.printf(Locale.ROOT, "    other build (%s): %s%n", s.other(), o.failure() != null ? "FAILED " + o.failure()
           : String.format(Locale.ROOT, "%,.0f ms (%.2f of this build's command), first line after %,d ms, peak RSS %,d MiB,"
-                  + " heap %,d MiB, heap after a full collection ≤ %,d MiB, found %,d%s, %s",
+                  + " heap %,d MiB, %s, found %,d%s, %s",
               rounds.median("cli other"), rounds.median("cli other") / cl, o.firstLineMillis(), o.peakRssMib(),
-              o.peakHeapMib(), o.liveHeapMib(), o.divergences(),
+              o.peakHeapMib(), afterFullCollections(o), o.divergences(),
               o.divergences() == d && Arrays.equals(o.keys(), planted.keys()) ? "" : " ✗ not the planted keys",
               o.inKeyOrder() ? "in key order" : "not in key order"));
     }
@@ -430,6 +435,11 @@ public final class UsersPathBenchmark {
         peakRssKib >> 10, heapKib >> 10, max(FULL_GC_AFTER, gcLog), null);
   }
 
+  private static String afterFullCollections(CliRun run) {
+    return run.liveHeapMib() == 0 ? "no full collection"
+        : String.format(Locale.ROOT, "heap after a full collection ≤ %,d MiB", run.liveHeapMib());
+  }
+
   /** The command's fixed cost: the JVM and the command starting, printing its version. */
   private static void cliStart(Settings s) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(s.launcher().toString(), "--version")
@@ -439,6 +449,15 @@ public final class UsersPathBenchmark {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("reconcile --version exited with " + p.exitValue());
     }
+  }
+
+  private static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String java() {
