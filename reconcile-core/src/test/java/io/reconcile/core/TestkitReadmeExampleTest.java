@@ -34,7 +34,7 @@ class TestkitReadmeExampleTest {
 
     Events laws = run("jqwik", classes.get("LastWriterWinsLawsTest"));
     assertThat(laws.failed().count()).as(laws.failed().list().toString()).isZero();
-    assertThat(laws.succeeded().count()).as("the resolver laws").isEqualTo(4);
+    assertThat(laws.succeeded().count()).as("the resolver laws").isEqualTo(8);
   }
 
   private static Events run(String engine, Class<?> testClass) {

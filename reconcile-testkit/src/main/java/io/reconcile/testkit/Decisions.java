@@ -46,6 +46,18 @@ final class Decisions {
     return List.of("repair", e == null ? "absent" : e);
   }
 
+  /**
+   * As {@link #comparable}, but blind to the key: for comparing the decisions on one divergence
+   * moved to two different keys.
+   */
+  static List<Object> comparableAtAnyKey(Divergence d, Optional<Resolution> decision) {
+    if (decision.isEmpty() || !decision.get().repairs()) {
+      return comparable(d, decision);
+    }
+    Entry e = outcome(d, decision.get());
+    return List.of("repair", e == null ? "absent" : List.of(e.fields(), e.version()));
+  }
+
   /** What every store holds once a repairing resolution is carried out; null when the key is gone. */
   static @Nullable Entry outcome(Divergence d, Resolution r) {
     if (r instanceof Resolution.TakeSide t) {

@@ -3,6 +3,7 @@ package io.reconcile.testkit;
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.Value;
+import io.reconcile.api.VersionVector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The laws of a merge function — two versions of one entry in, one out — such as the function
@@ -27,15 +27,22 @@ import org.jspecify.annotations.Nullable;
  *       field is dropped);
  *   <li>{@link #convergent}: replicas that receive the same writes, in any order and some more than
  *       once, and merge each into their state, end equal;
+ *   <li>{@link #includesItsInputs}: the result includes each input in the order {@link
+ *       #includesInput} declares (field-wise by default: no field, map entry or list element of an
+ *       input is dropped) and, when the merge {@linkplain #ownsVersions() owns its versions}, its
+ *       version vector includes both inputs' — a merge is an upper bound, not an intersection;
  *   <li>{@link #noInventedValues}: each field of the result holds a value of that field in one of
- *       the inputs (for lists: elements of the inputs' lists).
+ *       the inputs, or one made of theirs (a list of their lists' elements, a map of what their
+ *       maps hold, as a counter per node merged by maximum).
  * </ul>
  *
  * <p>A test class implements this interface and returns the function from {@link #merge()}.
- * Results are compared with {@link #sameResult}: key, fields and version by default. Inputs come
- * from {@link #entries()} (all of one key) and {@link #histories()}; override them, annotated
- * {@link Provide @Provide}, to generate the states your merge is meant for (a counter merge wants
- * counters). A failure names the inputs and both results.
+ * Results are compared with {@link #sameResult}: by key and fields by default, and by version too
+ * when {@link #ownsVersions()}. Inputs come from {@link #entries()} (all of one key) and {@link
+ * #histories()}; override them, annotated {@link Provide @Provide}, to generate the states your
+ * merge is meant for (a counter merge wants counters). A failure names the inputs and both
+ * results. As in {@link ResolverContract}, each law counts the tries in its situation in jqwik's
+ * statistics and fails when fewer than 10% were.
  */
 public interface MergeContract {
 
@@ -43,12 +50,33 @@ public interface MergeContract {
   BinaryOperator<Entry> merge();
 
   /**
-   * Whether two results are the same. Default: {@link Entry#equals} (key, fields and version).
-   * Override with {@code x.sameData(y)} when the caller replaces the version of the result, as
-   * {@code Resolvers.versionVectors(merge)} does.
+   * Whether the merge decides its result's version (true), as a CRDT's join does, or its caller
+   * replaces it, as {@code Resolvers.versionVectors(merge)} does (false, the default). When false,
+   * results are compared by data only and their versions are not checked; when true, by data and
+   * version, and {@link #includesItsInputs} also checks the result's version vector.
+   */
+  default boolean ownsVersions() {
+    return false;
+  }
+
+  /**
+   * Whether two results are the same. Default: {@link Entry#sameData} (key and fields), or {@link
+   * Entry#equals} (version too) when {@link #ownsVersions()}.
    */
   default boolean sameResult(Entry x, Entry y) {
-    return x.equals(y);
+    return ownsVersions() ? x.equals(y) : x.sameData(y);
+  }
+
+  /**
+   * Whether {@code merged} includes everything of {@code input} a merge must keep. Default:
+   * field-wise — every field {@code input} holds is held by {@code merged}; where both hold a map,
+   * every entry of {@code input}'s is in {@code merged}'s, and where both hold a list, every
+   * element; other values may
+   * differ (one input's may replace the other's). Override it to declare your data's order, for
+   * example that counters only grow.
+   */
+  default boolean includesInput(Entry merged, Entry input) {
+    return Inclusion.fieldWise(merged, input);
   }
 
   /**
@@ -71,6 +99,7 @@ public interface MergeContract {
   /** {@code merge(a, b)} gives the same result every time. */
   @Property
   default void deterministic(@ForAll("entries") Entry a, @ForAll("entries") Entry b) {
+    Situations.count("deterministic", "the inputs differ", !a.sameData(b));
     Entry first = merge().apply(a, b);
     Entry second = merge().apply(a, b);
     if (!sameResult(first, second)) {
@@ -83,6 +112,7 @@ public interface MergeContract {
   /** {@code merge(a, b)} equals {@code merge(b, a)}. */
   @Property
   default void commutative(@ForAll("entries") Entry a, @ForAll("entries") Entry b) {
+    Situations.count("commutative", "the inputs differ", !a.sameData(b));
     Entry ab = merge().apply(a, b);
     Entry ba = merge().apply(b, a);
     if (!sameResult(ab, ba)) {
@@ -96,6 +126,7 @@ public interface MergeContract {
   @Property
   default void associative(
       @ForAll("entries") Entry a, @ForAll("entries") Entry b, @ForAll("entries") Entry c) {
+    Situations.count("associative", "the inputs differ", !a.sameData(b) && !b.sameData(c));
     Entry left = merge().apply(merge().apply(a, b), c);
     Entry right = merge().apply(a, merge().apply(b, c));
     if (!sameResult(left, right)) {
@@ -108,6 +139,7 @@ public interface MergeContract {
   /** {@code merge(a, a)} equals {@code a}: merging a version with itself changes nothing. */
   @Property
   default void idempotent(@ForAll("entries") Entry a) {
+    Situations.count("idempotent", "the input holds a field", !a.fields().fields().isEmpty());
     Entry aa = merge().apply(a, a);
     if (!sameResult(aa, a)) {
       throw new AssertionError(
@@ -122,6 +154,8 @@ public interface MergeContract {
    */
   @Property
   default void convergent(@ForAll("histories") History history) {
+    Situations.count("convergent", "replicas receive writes in different orders",
+        history.deliveries().stream().distinct().count() > 1);
     List<Entry> finals = new ArrayList<>();
     for (List<History.Write> delivery : history.deliveries()) {
       Entry state = delivery.get(0).entry();
@@ -140,32 +174,56 @@ public interface MergeContract {
     }
   }
 
-  /** Each field of {@code merge(a, b)} holds a value that field holds in {@code a} or {@code b}. */
+  /**
+   * {@code merge(a, b)} {@linkplain #includesInput includes} {@code a} and {@code b}; when the merge
+   * {@linkplain #ownsVersions() owns its versions}, its version vector includes both inputs' too.
+   */
   @Property
-  default void noInventedValues(@ForAll("entries") Entry a, @ForAll("entries") Entry b) {
+  default void includesItsInputs(@ForAll("entries") Entry a, @ForAll("entries") Entry b) {
+    Situations.count("includesItsInputs", "the inputs differ", !a.sameData(b));
     Entry merged = merge().apply(a, b);
-    for (Map.Entry<String, Value> f : merged.fields().fields().entrySet()) {
-      Value inA = a.fields().fields().get(f.getKey());
-      Value inB = b.fields().fields().get(f.getKey());
-      if (f.getValue().equals(inA) || f.getValue().equals(inB) || fromLists(f.getValue(), inA, inB)) {
-        continue;
+    for (Entry input : List.of(a, b)) {
+      if (!includesInput(merged, input)) {
+        throw new AssertionError(
+            "the merge dropped part of an input:\n  a = " + a + "\n  b = " + b + "\n  merge(a, b) = " + merged
+                + "\n  does not include " + (input == a ? "a" : "b")
+                + " (field-wise by default: every field, map entry and list element; override includesInput to declare"
+                + " another order)");
       }
-      throw new AssertionError(
-          "the merge invented a value: " + f.getKey() + " = " + f.getValue()
-              + " is in neither input\n  a = " + a + "\n  b = " + b + "\n  merge(a, b) = " + merged);
+      VersionVector in = input.version().vector();
+      VersionVector out = merged.version().vector();
+      if (ownsVersions() && in != null && (out == null || !out.dominates(in))) {
+        throw new AssertionError(
+            "the merged version " + (out == null ? "(none)" : out.toText()) + " does not include "
+                + (input == a ? "a" : "b") + "'s version " + in.toText()
+                + ", so a later comparison would treat the merge as older or concurrent"
+                + "\n  a = " + a + "\n  b = " + b + "\n  merge(a, b) = " + merged);
+      }
     }
   }
 
-  private static boolean fromLists(Value merged, @Nullable Value a, @Nullable Value b) {
-    if (!(merged instanceof Value.ListValue list)) {
-      return false;
-    }
-    List<Value> available = new ArrayList<>();
-    for (Value v : java.util.Arrays.asList(a, b)) {
-      if (v instanceof Value.ListValue l) {
-        available.addAll(l.values());
+  /**
+   * Each field of {@code merge(a, b)} holds a value that field holds in {@code a} or {@code b}, or
+   * one made of theirs: a list of elements of their lists, a map whose entries are made of what
+   * their maps hold under the same names.
+   */
+  @Property
+  default void noInventedValues(@ForAll("entries") Entry a, @ForAll("entries") Entry b) {
+    Situations.count("noInventedValues", "the inputs differ", !a.sameData(b));
+    Entry merged = merge().apply(a, b);
+    for (Map.Entry<String, Value> f : merged.fields().fields().entrySet()) {
+      List<Value> held = new ArrayList<>();
+      for (Entry input : List.of(a, b)) {
+        Value v = input.fields().fields().get(f.getKey());
+        if (v != null) {
+          held.add(v);
+        }
+      }
+      if (!Inclusion.madeOf(f.getValue(), held)) {
+        throw new AssertionError(
+            "the merge invented a value: " + f.getKey() + " = " + f.getValue()
+                + " is in neither input\n  a = " + a + "\n  b = " + b + "\n  merge(a, b) = " + merged);
       }
     }
-    return available.containsAll(list.values());
   }
 }

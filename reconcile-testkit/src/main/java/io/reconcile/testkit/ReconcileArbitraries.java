@@ -9,6 +9,8 @@ import io.reconcile.api.repair.Divergence;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -196,12 +198,37 @@ public final class ReconcileArbitraries {
   }
 
   /**
-   * Version metadata: a {@link #versionVectors() vector}, a timestamp (one of four whole days, so
-   * that ties are common), both, or neither.
+   * Instants whose text order is not their time order, as rules that compare timestamps as text,
+   * by the second or by the millisecond get wrong: the same second with and without a fraction
+   * ({@code …00Z} sorts after {@code …00.5Z} as text), a nanosecond apart, the years 999, 10000
+   * ({@code +10000-…} sorts first as text), -1 and -2 ({@code -0001-…} sorts before {@code
+   * -0002-…}), and plain days of 2024. Drawn from a pool of eleven, so that two sides often carry
+   * the same instant (a tie).
+   */
+  public static Arbitrary<Instant> timestamps() {
+    return Arbitraries.of(TIMESTAMPS);
+  }
+
+  private static final List<Instant> TIMESTAMPS =
+      List.of(
+          EPOCH_2024,
+          EPOCH_2024.plusNanos(1),
+          EPOCH_2024.plusMillis(500),
+          EPOCH_2024.plusSeconds(1),
+          EPOCH_2024.plusSeconds(86_400),
+          EPOCH_2024.plusSeconds(86_400).plusNanos(123_456_789),
+          EPOCH_2024.plusSeconds(2 * 86_400),
+          LocalDateTime.of(999, 12, 31, 23, 59, 59).toInstant(ZoneOffset.UTC),
+          LocalDateTime.of(10_000, 1, 1, 0, 0).toInstant(ZoneOffset.UTC),
+          LocalDateTime.of(-2, 6, 1, 0, 0).toInstant(ZoneOffset.UTC),
+          LocalDateTime.of(-1, 6, 1, 0, 0).toInstant(ZoneOffset.UTC));
+
+  /**
+   * Version metadata: a {@link #versionVectors() vector}, a {@link #timestamps() timestamp}, both,
+   * or neither (each missing one time in ten).
    */
   public static Arbitrary<Version> versions() {
-    Arbitrary<Instant> times = Arbitraries.integers().between(0, 3).map(d -> EPOCH_2024.plusSeconds(86_400L * d));
-    return Combinators.combine(versionVectors().injectNull(0.2), times.injectNull(0.2))
+    return Combinators.combine(versionVectors().injectNull(0.1), timestamps().injectNull(0.1))
         .as(Version::new);
   }
 
@@ -211,11 +238,14 @@ public final class ReconcileArbitraries {
   }
 
   /**
-   * Divergences over one key among the given stores: each divergence takes one to all of the
-   * stores (distinct, in any order; the first is the reference), and each store either holds an
-   * entry drawn from {@code entries} (re-keyed to the divergence's key, fields and version kept)
-   * or, one time in five, does not hold the key. The kind is {@code MISMATCH} when the reference
-   * holds the key and {@code EXTRA} otherwise.
+   * Divergences over one key among the given stores, shaped so that the situations resolver laws
+   * are about are common: each divergence takes two to all of the stores (one, now and then), in
+   * any order, the first being the reference; each side either holds an entry drawn from {@code
+   * entries} (re-keyed to the divergence's key, fields and version kept), or — each about one time
+   * in six — does not hold the key, holds what an earlier side holds, holds an earlier side's data
+   * under its own version, or its own data under an earlier side's version (a tie). The kind is
+   * {@code MISMATCH} when the reference holds the key and {@code EXTRA} otherwise. jqwik's edge
+   * cases are not mixed in (they would make most divergences one-sided).
    *
    * @param stores distinct store ids, at least one
    * @param entries where the sides' data and versions come from
@@ -228,17 +258,36 @@ public final class ReconcileArbitraries {
     }
     List<String> ids = List.copyOf(stores);
     Arbitrary<List<String>> sideStores =
-        Arbitraries.of(ids).list().uniqueElements().ofMinSize(1).ofMaxSize(ids.size());
-    // One entry (or absence) per possible store, so no arbitrary is built per try.
-    Arbitrary<List<Entry>> sideEntries = entries.injectNull(0.2).list().ofSize(ids.size());
-    return Combinators.combine(keys(), sideStores, sideEntries).as(ReconcileArbitraries::divergence);
+        Arbitraries.frequencyOf(
+            Tuple.of(1, Arbitraries.of(ids).list().uniqueElements().ofSize(1)),
+            Tuple.of(19, Arbitraries.of(ids).list().uniqueElements().ofMinSize(Math.min(2, ids.size())).ofMaxSize(ids.size())));
+    // One entry and one relation to the earlier sides per possible store, so no arbitrary is built per try.
+    Arbitrary<List<Entry>> sideEntries = entries.list().ofSize(ids.size());
+    Arbitrary<List<Integer>> relations = Arbitraries.integers().between(0, 5 * RELATED - 1).list().ofSize(ids.size());
+    return Combinators.combine(keys(), sideStores, sideEntries, relations)
+        .as(ReconcileArbitraries::divergence)
+        .withoutEdgeCases();
   }
 
-  private static Divergence divergence(Key key, List<String> stores, List<Entry> entries) {
+  /** Relations of a side to the earlier ones: fresh (twice as likely), absent, copy, same data, same version. */
+  private static final int RELATED = 6;
+
+  private static Divergence divergence(Key key, List<String> stores, List<Entry> entries, List<Integer> relations) {
     List<Divergence.Side> sides = new ArrayList<>(stores.size());
     for (int i = 0; i < stores.size(); i++) {
-      Entry e = entries.get(i);
-      sides.add(new Divergence.Side(stores.get(i), e == null ? null : Entry.of(key, e.fields(), e.version())));
+      Entry own = Entry.of(key, entries.get(i).fields(), entries.get(i).version());
+      int relation = relations.get(i) % RELATED;
+      int earlier = i == 0 ? -1 : relations.get(i) / RELATED % i;
+      Entry before = earlier < 0 ? null : sides.get(earlier).entry();
+      Entry e =
+          switch (relation) {
+            case 2 -> null;
+            case 3 -> earlier < 0 ? own : before;
+            case 4 -> before == null ? own : Entry.of(key, before.fields(), own.version());
+            case 5 -> before == null ? own : Entry.of(key, own.fields(), before.version());
+            default -> own;
+          };
+      sides.add(new Divergence.Side(stores.get(i), e));
     }
     Divergence.Kind kind =
         sides.get(0).present() ? Divergence.Kind.MISMATCH : Divergence.Kind.EXTRA;

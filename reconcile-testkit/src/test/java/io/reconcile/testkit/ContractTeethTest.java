@@ -75,7 +75,7 @@ class ContractTeethTest {
       assertThat(failed).containsKey("commutative");
       assertThat(failed.get("commutative"))
           .contains("the decision depends on the order of the sides")
-          .containsPattern("@20\\d\\d-");
+          .containsPattern("@[-+]?\\d{4,}-\\d\\d-");
     }
 
     @Test
@@ -108,6 +108,82 @@ class ContractTeethTest {
     }
 
     @Test
+    @DisplayName("last writer wins that picks the oldest write, or compares timestamps as text, by the second or by the millisecond")
+    void wrongLastWriter() {
+      for (Class<?> rule : List.of(OldestWriterWins.class, TextTimestamps.class, WholeSeconds.class, Milliseconds.class)) {
+        Map<String, String> failed = failures(run(rule));
+        assertThat(failed).as(rule.getSimpleName()).containsKey("theLatestWriteWins");
+        assertThat(failed.get("theLatestWriteWins")).as(rule.getSimpleName())
+            .contains("the latest write did not win").contains("expected every store to hold");
+      }
+    }
+
+    @Test
+    @DisplayName("a rule that takes one of two concurrent versions loses writes")
+    void takesOneConcurrentVersion() {
+      Map<String, String> failed = failures(run(TakesOneConcurrentVersion.class));
+      assertThat(failed).containsKey("concurrentVersionsAreMergedOrEscalated");
+      assertThat(failed).doesNotContainKeys("neverPicksADominatedVersion", "theDominatingVersionWins");
+      assertThat(failed.get("concurrentVersionsAreMergedOrEscalated")).contains("lost concurrent writes").contains("are concurrent");
+    }
+
+    @Test
+    @DisplayName("a rule that deletes a key every side holds invents a delete")
+    void inventedDelete() {
+      Map<String, String> failed = failures(run(DeletesWhenAllDisagree.class));
+      assertThat(failed).containsKey("noInventedDeletes");
+      assertThat(failed.get("noInventedDeletes")).contains("invented a delete: every side holds key");
+    }
+
+    @Test
+    @DisplayName("a merge that keeps only the fields both inputs hold drops input, and nothing else")
+    void commonFieldsMerge() {
+      Map<String, String> failed = failures(run(CommonFieldsMerge.class));
+      assertThat(failed).containsOnlyKeys("includesItsInputs");
+      assertThat(failed.get("includesItsInputs")).contains("dropped part of an input");
+    }
+
+    @Test
+    @DisplayName("a merge that owns its versions but keeps one input's vector")
+    void oneSidedVersion() {
+      Map<String, String> failed = failures(run(OneSidedVersionMerge.class));
+      assertThat(failed).containsKey("includesItsInputs");
+      assertThat(failed.get("includesItsInputs")).contains("the merged version").contains("does not include").contains("'s version");
+    }
+
+    @Test
+    @DisplayName("a tie-break by identity hash code is not deterministic")
+    void identityTieBreak() {
+      Map<String, String> failed = failures(run(IdentityTieBreak.class));
+      assertThat(failed).containsKey("deterministic");
+      assertThat(failed.get("deterministic")).contains("not deterministic").contains("equal copy");
+    }
+
+    @Test
+    @DisplayName("a cache of decisions by key answers later divergences with earlier ones' decisions")
+    void cacheByKey() {
+      Map<String, String> failed = failures(run(CachingByKey.class));
+      assertThat(failed).containsKey("statelessAcrossDivergences");
+      assertThat(failed.get("statelessAcrossDivergences")).contains("depends on what it was asked before");
+    }
+
+    @Test
+    @DisplayName("a resolver sharing a scratch list between calls is not thread-safe")
+    void sharedScratch() {
+      Map<String, String> failed = failures(run(SharedScratchList.class));
+      assertThat(failed).containsKey("threadSafe");
+      assertThat(failed.get("threadSafe")).contains("not thread-safe");
+    }
+
+    @Test
+    @DisplayName("a source-of-truth rule that lets the latest write win instead")
+    void sourceLosing() {
+      Map<String, String> failed = failures(run(LatestInsteadOfSource.class));
+      assertThat(failed).containsKey("theSourceWins");
+      assertThat(failed.get("theSourceWins")).contains("the source of truth did not win");
+    }
+
+    @Test
     @DisplayName("a plan that undoes and redoes its writes writes again when replayed")
     void flappingPlan() {
       Map<String, String> failed = failures(run(FlappingPlan.class));
@@ -126,15 +202,31 @@ class ContractTeethTest {
     void lastWriterWins() {
       Events events = run(LastWriterWins.class);
       assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(4);
+      assertThat(events.succeeded().count()).isEqualTo(8);
     }
 
     @Test
-    @DisplayName("a field-wise join merge")
+    @DisplayName("a field-wise join merge that owns its versions")
     void joinMerge() {
       Events events = run(JoinMerge.class);
       assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(6);
+      assertThat(events.succeeded().count()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("a grow-only counter held as one map field, merged by maximum per node")
+    void counterMerge() {
+      Events events = run(CounterMerge.class);
+      assertThat(failures(events)).isEmpty();
+      assertThat(events.succeeded().count()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("a merge for versionVectors(merge), which replaces its versions")
+    void mergeForVersionVectors() {
+      Events events = run(TagsUnionMerge.class);
+      assertThat(failures(events)).isEmpty();
+      assertThat(events.succeeded().count()).isEqualTo(7);
     }
 
     @Test
@@ -142,7 +234,15 @@ class ContractTeethTest {
     void dominance() {
       Events events = run(Dominance.class);
       assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(7);
+      assertThat(events.succeeded().count()).isEqualTo(12);
+    }
+
+    @Test
+    @DisplayName("a source of truth")
+    void sourceOfTruth() {
+      Events events = run(SourceOfTruth.class);
+      assertThat(failures(events)).isEmpty();
+      assertThat(events.succeeded().count()).isEqualTo(8);
     }
 
     @Test
@@ -185,7 +285,7 @@ class ContractTeethTest {
   }
 
   /** Last writer wins; ties go to the first store id. Correct. */
-  static class LastWriterWins implements ResolverContract {
+  static class LastWriterWins implements LastWriterWinsContract {
     @Override
     public Resolver resolver() {
       return d -> {
@@ -252,6 +352,263 @@ class ContractTeethTest {
     }
   }
 
+  /** Last writer wins by an order of the timestamps; ties go to the first store id. */
+  abstract static class LastWriterBy implements LastWriterWinsContract {
+    abstract Comparator<Instant> order();
+
+    @Override
+    public Resolver resolver() {
+      return d -> {
+        List<Divergence.Side> sides = new ArrayList<>(present(d));
+        if (sides.isEmpty() || sides.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
+          return Optional.empty();
+        }
+        sides.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), order().reversed())
+            .thenComparing(Divergence.Side::store));
+        return Optional.of(new Resolution.TakeSide(sides.get(0).store(), "latest"));
+      };
+    }
+
+    @Override
+    public boolean referenceIsPrivileged() {
+      return false;
+    }
+  }
+
+  /** Picks the earliest write. */
+  static class OldestWriterWins extends LastWriterBy {
+    @Override
+    Comparator<Instant> order() {
+      return Comparator.<Instant>naturalOrder().reversed();
+    }
+  }
+
+  /** Compares timestamps as their ISO-8601 text. */
+  static class TextTimestamps extends LastWriterBy {
+    @Override
+    Comparator<Instant> order() {
+      return Comparator.comparing(Instant::toString);
+    }
+  }
+
+  /** Compares timestamps by the whole second. */
+  static class WholeSeconds extends LastWriterBy {
+    @Override
+    Comparator<Instant> order() {
+      return Comparator.comparingLong(Instant::getEpochSecond);
+    }
+  }
+
+  /** Compares timestamps by the millisecond. */
+  static class Milliseconds extends LastWriterBy {
+    @Override
+    Comparator<Instant> order() {
+      return Comparator.comparingLong(Instant::toEpochMilli);
+    }
+  }
+
+  /** Dominance, but of versions no other includes it takes the first store's instead of escalating. */
+  static class TakesOneConcurrentVersion extends Dominance {
+    @Override
+    public Resolver resolver() {
+      Resolver dominance = super.resolver();
+      return d -> dominance.resolve(d).map(r -> r instanceof Resolution.Escalate
+          ? new Resolution.TakeSide(present(d).stream().filter(s -> notSuperseded(s, d)).map(Divergence.Side::store)
+              .sorted().findFirst().orElseThrow(), "first")
+          : r);
+    }
+
+    private static boolean notSuperseded(Divergence.Side s, Divergence d) {
+      VersionVector v = Objects.requireNonNull(entry(s).version().vector());
+      return present(d).stream()
+          .noneMatch(t -> v.compare(Objects.requireNonNull(entry(t).version().vector())) == VersionVector.Order.BEFORE);
+    }
+  }
+
+  /** Last writer wins, but when no two sides agree it deletes the key everywhere. */
+  static class DeletesWhenAllDisagree extends LastWriterWins {
+    @Override
+    public Resolver resolver() {
+      Resolver latest = super.resolver();
+      return d -> present(d).size() > 1 && present(d).stream().map(s -> entry(s).fields()).distinct().count() == d.sides().size()
+          ? Optional.of(new Resolution.Delete("nobody agrees"))
+          : latest.resolve(d);
+    }
+  }
+
+  /** Keeps the fields both inputs hold, each with the larger value: a meet, not a join. */
+  static class CommonFieldsMerge implements MergeContract {
+    @Override
+    public BinaryOperator<Entry> merge() {
+      return (a, b) -> {
+        Map<String, Value> fields = new TreeMap<>();
+        a.fields().fields().forEach((k, v) -> {
+          Value other = b.fields().fields().get(k);
+          if (other != null) {
+            fields.put(k, JoinMerge.larger(v, other));
+          }
+        });
+        return Entry.of(a.key(), Value.MapValue.of(fields));
+      };
+    }
+
+    @Provide
+    @Override
+    public Arbitrary<Entry> entries() {
+      return JoinMerge.fieldsOnly();
+    }
+  }
+
+  /** The join of the fields, but the version of the first input only, while owning versions. */
+  static class OneSidedVersionMerge extends JoinMerge {
+    @Override
+    public BinaryOperator<Entry> merge() {
+      BinaryOperator<Entry> join = super.merge();
+      return (a, b) -> join.apply(a, b).withVersion(a.version());
+    }
+  }
+
+  /** Last writer wins; ties go to the side whose entry has the larger identity hash code. */
+  static class IdentityTieBreak implements LastWriterWinsContract {
+    @Override
+    public Resolver resolver() {
+      return d -> {
+        List<Divergence.Side> sides = new ArrayList<>(present(d));
+        if (sides.isEmpty() || sides.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
+          return Optional.empty();
+        }
+        sides.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), Comparator.reverseOrder())
+            .thenComparing(s -> System.identityHashCode(entry(s))));
+        return Optional.of(new Resolution.TakeSide(sides.get(0).store(), "latest"));
+      };
+    }
+  }
+
+  /** Last writer wins, remembering each key's first decision. */
+  static class CachingByKey implements ResolverContract {
+    private final Map<Key, Optional<Resolution>> decided = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Resolver latest = new LastWriterWins().resolver();
+
+    @Override
+    public Resolver resolver() {
+      return d -> decided.computeIfAbsent(d.key(), k -> latest.resolve(d));
+    }
+  }
+
+  /** Last writer wins, sorting the sides in one list shared by every call. */
+  static class SharedScratchList implements ResolverContract {
+    private final List<Divergence.Side> scratch = new ArrayList<>();
+
+    @Override
+    public Resolver resolver() {
+      return d -> {
+        scratch.clear();
+        scratch.addAll(present(d));
+        if (scratch.isEmpty() || scratch.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
+          return Optional.empty();
+        }
+        scratch.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), Comparator.reverseOrder())
+            .thenComparing(Divergence.Side::store));
+        return Optional.of(new Resolution.TakeSide(scratch.get(0).store(), "latest"));
+      };
+    }
+  }
+
+  /** Store b is the source of truth. Correct. */
+  static class SourceOfTruth implements SourceOfTruthContract {
+    @Override
+    public Resolver resolver() {
+      return d -> d.side("b").isPresent() ? Optional.of(new Resolution.TakeSide("b", "source")) : Optional.empty();
+    }
+
+    @Override
+    public String source() {
+      return "b";
+    }
+  }
+
+  /** Said to hold store b for the truth, but lets the latest write win. */
+  static class LatestInsteadOfSource extends SourceOfTruth {
+    @Override
+    public Resolver resolver() {
+      return new LastWriterWins().resolver();
+    }
+  }
+
+  /** A grow-only counter: one map field of counts per node, merged by the larger count per node. Correct. */
+  static class CounterMerge implements MergeContract {
+    @Override
+    public BinaryOperator<Entry> merge() {
+      return (a, b) -> {
+        Map<String, Value> counts = new TreeMap<>(counts(a));
+        counts(b).forEach((node, n) -> counts.merge(node, n, (x, y) -> count(x) >= count(y) ? x : y));
+        return Entry.of(a.key(), Map.of("counts", Value.MapValue.of(counts)));
+      };
+    }
+
+    private static Map<String, Value> counts(Entry e) {
+      return ((Value.MapValue) e.field("counts")).fields();
+    }
+
+    private static long count(Value v) {
+      return ((Value.Num) v).decimal().longValueExact();
+    }
+
+    @Override
+    public boolean includesInput(Entry merged, Entry input) {
+      Map<String, Value> m = counts(merged);
+      return counts(input).entrySet().stream().allMatch(c -> m.containsKey(c.getKey()) && count(m.get(c.getKey())) >= count(c.getValue()));
+    }
+
+    @Provide
+    @Override
+    public Arbitrary<Entry> entries() {
+      return Arbitraries.maps(Arbitraries.of("n1", "n2", "n3"), Arbitraries.longs().between(0, 4).map(Value::of))
+          .ofMaxSize(3)
+          .map(m -> Entry.of(Key.of(1), Map.of("counts", Value.MapValue.of(m))));
+    }
+  }
+
+  /**
+   * A merge as given to {@code Resolvers.versionVectors(merge)}: the union of the tags and the
+   * first input's other fields, where missing; it keeps the first input's version, which the
+   * resolver replaces. Correct.
+   */
+  static class TagsUnionMerge implements MergeContract {
+    @Override
+    public BinaryOperator<Entry> merge() {
+      return (a, b) -> {
+        Map<String, Value> fields = new TreeMap<>(b.fields().fields());
+        fields.putAll(a.fields().fields());
+        fields.keySet().forEach(k -> {
+          Value x = a.fields().fields().get(k);
+          Value y = b.fields().fields().get(k);
+          if (x != null && y != null && !x.equals(y)) {
+            fields.put(k, JoinMerge.larger(x, y));
+          }
+        });
+        Map<String, Value> tags = new TreeMap<>();
+        for (Entry e : List.of(a, b)) {
+          if (e.fields().fields().get("tags") instanceof Value.ListValue l) {
+            l.values().forEach(v -> tags.put(v.toString(), v));
+          }
+        }
+        if (!tags.isEmpty()) {
+          fields.put("tags", new Value.ListValue(List.copyOf(tags.values())));
+        }
+        return Entry.of(a.key(), Value.MapValue.of(fields), a.version());
+      };
+    }
+
+    @Provide
+    @Override
+    public Arbitrary<Entry> entries() {
+      return Arbitraries.of("p", "q", "r").list().uniqueElements().ofMaxSize(3)
+          .map(l -> Entry.of(Key.of(1), Map.of("tags", Value.from(l.stream().sorted().toList())),
+              Version.of(VersionVector.of(Map.of("n1", (long) l.size() + 1)))));
+    }
+  }
+
   /** Keeps the fields of both, but drops "name": merging a version with itself loses data. */
   static class FieldDroppingMerge implements MergeContract {
     @Override
@@ -303,7 +660,12 @@ class ContractTeethTest {
       };
     }
 
-    private static Value larger(Value x, Value y) {
+    @Override
+    public boolean ownsVersions() {
+      return true;
+    }
+
+    static Value larger(Value x, Value y) {
       int c = java.util.Arrays.compareUnsigned(io.reconcile.api.Canonical.encode(x), io.reconcile.api.Canonical.encode(y));
       return c >= 0 ? x : y;
     }
@@ -323,11 +685,17 @@ class ContractTeethTest {
     @Provide
     @Override
     public Arbitrary<Entry> entries() {
-      Arbitrary<Map<String, Value>> fields =
-          Arbitraries.maps(Arbitraries.of("a", "b", "c"), Arbitraries.of(Value.ofNull(), Value.of(1), Value.of("x"), Value.of("")))
-              .ofMaxSize(3);
-      return Combinators.combine(fields, ReconcileArbitraries.versions())
+      return Combinators.combine(fields(), ReconcileArbitraries.versions())
           .as((f, v) -> Entry.of(Key.of(1), Value.MapValue.of(f), v));
+    }
+
+    static Arbitrary<Map<String, Value>> fields() {
+      return Arbitraries.maps(Arbitraries.of("a", "b", "c"), Arbitraries.of(Value.ofNull(), Value.of(1), Value.of("x"), Value.of("")))
+          .ofMaxSize(3);
+    }
+
+    static Arbitrary<Entry> fieldsOnly() {
+      return fields().map(f -> Entry.of(Key.of(1), Value.MapValue.of(f)));
     }
   }
 

@@ -5,7 +5,9 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Value;
 import io.reconcile.api.repair.Resolver;
+import io.reconcile.testkit.LastWriterWinsContract;
 import io.reconcile.testkit.ResolverContract;
+import io.reconcile.testkit.SourceOfTruthContract;
 import io.reconcile.testkit.VersionVectorResolverContract;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,23 +21,30 @@ import net.jqwik.api.PropertyDefaults;
 /**
  * Every built-in resolver keeps the testkit's resolver laws: deterministic, commutative over every
  * side (the built-ins promise more than {@link Resolver} asks: the reference is not privileged),
- * idempotent, no invented values; the version-vector ones also never pick a dominated version.
+ * idempotent, no invented values or deletes, stateless, thread-safe; the source of truth wins, the
+ * latest write wins, and the version-vector ones never pick a dominated version, let the
+ * dominating one win and merge or escalate concurrent ones, keeping each whole.
  */
 @PropertyDefaults(tries = 300)
 class BuiltInResolverContractsTest {
 
   /**
-   * Appends the other side's tags to this side's and keeps this side's other fields: not
-   * commutative, so it shows that the merge order follows store ids, not the order of the sides.
+   * Keeps every field of both sides (this side's value where both hold one), except that where
+   * both hold a list it appends the other side's to this side's: not commutative, so it shows that
+   * the merge order follows store ids, not the order of the sides.
    */
-  static final BinaryOperator<Entry> APPEND_TAGS =
+  static final BinaryOperator<Entry> APPEND_LISTS =
       (x, y) -> {
-        Map<String, Value> fields = new TreeMap<>(x.fields().fields());
-        if (x.field("tags") instanceof Value.ListValue a && y.field("tags") instanceof Value.ListValue b) {
-          List<Value> both = new ArrayList<>(a.values());
-          both.addAll(b.values());
-          fields.put("tags", new Value.ListValue(both));
-        }
+        Map<String, Value> fields = new TreeMap<>(y.fields().fields());
+        x.fields().fields().forEach((name, mine) -> {
+          if (mine instanceof Value.ListValue a && y.fields().fields().get(name) instanceof Value.ListValue b) {
+            List<Value> both = new ArrayList<>(a.values());
+            both.addAll(b.values());
+            fields.put(name, new Value.ListValue(both));
+          } else {
+            fields.put(name, mine);
+          }
+        });
         return Entry.of(x.key(), Value.MapValue.of(fields), x.version());
       };
 
@@ -48,10 +57,15 @@ class BuiltInResolverContractsTest {
   }
 
   @Group
-  class SourceOfTruth implements Symmetric {
+  class SourceOfTruth implements Symmetric, SourceOfTruthContract {
     @Override
     public Resolver resolver() {
       return Resolvers.sourceOfTruth("b");
+    }
+
+    @Override
+    public String source() {
+      return "b";
     }
   }
 
@@ -61,6 +75,11 @@ class BuiltInResolverContractsTest {
     public Resolver resolver() {
       return Resolvers.ownership(Map.of(KeyRange.below(Key.of(0)), "a", KeyRange.atLeast(Key.of(0)), "c"));
     }
+
+    @Override
+    public boolean decidesByKey() {
+      return true;
+    }
   }
 
   @Group
@@ -69,10 +88,15 @@ class BuiltInResolverContractsTest {
     public Resolver resolver() {
       return Resolvers.ownership(k -> Optional.of(Math.floorMod(k.hashCode(), 2) == 0 ? "b" : "d"));
     }
+
+    @Override
+    public boolean decidesByKey() {
+      return true;
+    }
   }
 
   @Group
-  class LastWriterWins implements Symmetric {
+  class LastWriterWins implements Symmetric, LastWriterWinsContract {
     @Override
     public Resolver resolver() {
       return Resolvers.lastWriterWins();
@@ -96,7 +120,7 @@ class BuiltInResolverContractsTest {
   class VersionVectorsWithMerge implements VersionVectorResolverContract {
     @Override
     public Resolver resolver() {
-      return Resolvers.versionVectors(APPEND_TAGS);
+      return Resolvers.versionVectors(APPEND_LISTS);
     }
 
     @Override
@@ -148,7 +172,7 @@ class BuiltInResolverContractsTest {
     @Override
     public Resolver resolver() {
       return Resolver.firstOf(
-          Resolvers.versionVectors(APPEND_TAGS), Resolvers.lastWriterWins(), Resolvers.escalate("no version"));
+          Resolvers.versionVectors(APPEND_LISTS), Resolvers.lastWriterWins(), Resolvers.escalate("no version"));
     }
   }
 }
