@@ -64,6 +64,26 @@ class ContractTeethTest {
         .orElse("");
   }
 
+  /**
+   * Runs a broken rule, checks that it fails {@code law} with a message holding every phrase, and
+   * returns every law it failed, by name, with its message.
+   */
+  private static Map<String, String> failsWith(Class<?> rule, String law, String... phrases) {
+    Map<String, String> failed = failures(run(rule));
+    assertThat(failed).as(rule.getSimpleName()).containsKey(law);
+    for (String phrase : phrases) {
+      assertThat(failed.get(law)).as(rule.getSimpleName()).contains(phrase);
+    }
+    return failed;
+  }
+
+  /** Runs a correct rule and checks that it passes all of its {@code laws} laws. */
+  private static void passesAll(Class<?> rule, int laws) {
+    Events events = run(rule);
+    assertThat(failures(events)).isEmpty();
+    assertThat(events.succeeded().count()).isEqualTo(laws);
+  }
+
   @Nested
   @DisplayName("broken rules fail the laws they break")
   class Broken {
@@ -81,9 +101,7 @@ class ContractTeethTest {
     @Test
     @DisplayName("a merge that drops a field is not idempotent")
     void mergeDroppingAField() {
-      Map<String, String> failed = failures(run(FieldDroppingMerge.class));
-      assertThat(failed).containsKey("idempotent");
-      assertThat(failed.get("idempotent")).contains("merging a version with itself changed it").contains("merge(a, a)");
+      failsWith(FieldDroppingMerge.class, "idempotent", "merging a version with itself changed it", "merge(a, a)");
     }
 
     @Test
@@ -111,76 +129,59 @@ class ContractTeethTest {
     @DisplayName("last writer wins that picks the oldest write, or compares timestamps as text, by the second or by the millisecond")
     void wrongLastWriter() {
       for (Class<?> rule : List.of(OldestWriterWins.class, TextTimestamps.class, WholeSeconds.class, Milliseconds.class)) {
-        Map<String, String> failed = failures(run(rule));
-        assertThat(failed).as(rule.getSimpleName()).containsKey("theLatestWriteWins");
-        assertThat(failed.get("theLatestWriteWins")).as(rule.getSimpleName())
-            .contains("the latest write did not win").contains("expected every store to hold");
+        failsWith(rule, "theLatestWriteWins", "the latest write did not win", "expected every store to hold");
       }
     }
 
     @Test
     @DisplayName("a rule that takes one of two concurrent versions loses writes")
     void takesOneConcurrentVersion() {
-      Map<String, String> failed = failures(run(TakesOneConcurrentVersion.class));
-      assertThat(failed).containsKey("concurrentVersionsAreMergedOrEscalated");
-      assertThat(failed).doesNotContainKeys("neverPicksADominatedVersion", "theDominatingVersionWins");
-      assertThat(failed.get("concurrentVersionsAreMergedOrEscalated")).contains("lost concurrent writes").contains("are concurrent");
+      assertThat(failsWith(TakesOneConcurrentVersion.class, "concurrentVersionsAreMergedOrEscalated",
+              "lost concurrent writes", "are concurrent"))
+          .doesNotContainKeys("neverPicksADominatedVersion", "theDominatingVersionWins");
     }
 
     @Test
     @DisplayName("a rule that deletes a key every side holds invents a delete")
     void inventedDelete() {
-      Map<String, String> failed = failures(run(DeletesWhenAllDisagree.class));
-      assertThat(failed).containsKey("noInventedDeletes");
-      assertThat(failed.get("noInventedDeletes")).contains("invented a delete: every side holds key");
+      failsWith(DeletesWhenAllDisagree.class, "noInventedDeletes", "invented a delete: every side holds key");
     }
 
     @Test
     @DisplayName("a merge that keeps only the fields both inputs hold drops input, and nothing else")
     void commonFieldsMerge() {
-      Map<String, String> failed = failures(run(CommonFieldsMerge.class));
-      assertThat(failed).containsOnlyKeys("includesItsInputs");
-      assertThat(failed.get("includesItsInputs")).contains("dropped part of an input");
+      assertThat(failsWith(CommonFieldsMerge.class, "includesItsInputs", "dropped part of an input"))
+          .containsOnlyKeys("includesItsInputs");
     }
 
     @Test
     @DisplayName("a merge that owns its versions but keeps one input's vector")
     void oneSidedVersion() {
-      Map<String, String> failed = failures(run(OneSidedVersionMerge.class));
-      assertThat(failed).containsKey("includesItsInputs");
-      assertThat(failed.get("includesItsInputs")).contains("the merged version").contains("does not include").contains("'s version");
+      failsWith(OneSidedVersionMerge.class, "includesItsInputs", "the merged version", "does not include", "'s version");
     }
 
     @Test
     @DisplayName("a tie-break by identity hash code is not deterministic")
     void identityTieBreak() {
-      Map<String, String> failed = failures(run(IdentityTieBreak.class));
-      assertThat(failed).containsKey("deterministic");
-      assertThat(failed.get("deterministic")).contains("not deterministic").contains("equal copy");
+      failsWith(IdentityTieBreak.class, "deterministic", "not deterministic", "equal copy");
     }
 
     @Test
     @DisplayName("a cache of decisions by key answers later divergences with earlier ones' decisions")
     void cacheByKey() {
-      Map<String, String> failed = failures(run(CachingByKey.class));
-      assertThat(failed).containsKey("statelessAcrossDivergences");
-      assertThat(failed.get("statelessAcrossDivergences")).contains("depends on what it was asked before");
+      failsWith(CachingByKey.class, "statelessAcrossDivergences", "depends on what it was asked before");
     }
 
     @Test
     @DisplayName("a resolver sharing a scratch list between calls is not thread-safe")
     void sharedScratch() {
-      Map<String, String> failed = failures(run(SharedScratchList.class));
-      assertThat(failed).containsKey("threadSafe");
-      assertThat(failed.get("threadSafe")).contains("not thread-safe");
+      failsWith(SharedScratchList.class, "threadSafe", "not thread-safe");
     }
 
     @Test
     @DisplayName("a source-of-truth rule that lets the latest write win instead")
     void sourceLosing() {
-      Map<String, String> failed = failures(run(LatestInsteadOfSource.class));
-      assertThat(failed).containsKey("theSourceWins");
-      assertThat(failed.get("theSourceWins")).contains("the source of truth did not win");
+      failsWith(LatestInsteadOfSource.class, "theSourceWins", "the source of truth did not win");
     }
 
     @Test
@@ -200,57 +201,43 @@ class ContractTeethTest {
     @Test
     @DisplayName("last writer wins with the tie-break by store id")
     void lastWriterWins() {
-      Events events = run(LastWriterWins.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(8);
+      passesAll(LastWriterWins.class, 8);
     }
 
     @Test
     @DisplayName("a field-wise join merge that owns its versions")
     void joinMerge() {
-      Events events = run(JoinMerge.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(7);
+      passesAll(JoinMerge.class, 7);
     }
 
     @Test
     @DisplayName("a grow-only counter held as one map field, merged by maximum per node")
     void counterMerge() {
-      Events events = run(CounterMerge.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(7);
+      passesAll(CounterMerge.class, 7);
     }
 
     @Test
     @DisplayName("a merge for versionVectors(merge), which replaces its versions")
     void mergeForVersionVectors() {
-      Events events = run(TagsUnionMerge.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(7);
+      passesAll(TagsUnionMerge.class, 7);
     }
 
     @Test
     @DisplayName("version-vector dominance that escalates concurrent versions")
     void dominance() {
-      Events events = run(Dominance.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(12);
+      passesAll(Dominance.class, 12);
     }
 
     @Test
     @DisplayName("a source of truth")
     void sourceOfTruth() {
-      Events events = run(SourceOfTruth.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(8);
+      passesAll(SourceOfTruth.class, 8);
     }
 
     @Test
     @DisplayName("a plan of conditional upserts and deletes towards the decided state")
     void plan() {
-      Events events = run(TowardsTheDecision.class);
-      assertThat(failures(events)).isEmpty();
-      assertThat(events.succeeded().count()).isEqualTo(4);
+      passesAll(TowardsTheDecision.class, 4);
     }
   }
 
@@ -281,28 +268,6 @@ class ContractTeethTest {
         }
         return best == null ? Optional.empty() : Optional.of(new Resolution.TakeSide(best.store(), "latest"));
       };
-    }
-  }
-
-  /** Last writer wins; ties go to the first store id. Correct. */
-  static class LastWriterWins implements LastWriterWinsContract {
-    @Override
-    public Resolver resolver() {
-      return d -> {
-        List<Divergence.Side> sides = new ArrayList<>(present(d));
-        if (sides.isEmpty() || sides.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
-          return Optional.empty();
-        }
-        sides.sort(
-            Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), Comparator.reverseOrder())
-                .thenComparing(Divergence.Side::store));
-        return Optional.of(new Resolution.TakeSide(sides.get(0).store(), "latest"));
-      };
-    }
-
-    @Override
-    public boolean referenceIsPrivileged() {
-      return false;
     }
   }
 
@@ -352,26 +317,39 @@ class ContractTeethTest {
     }
   }
 
+  /**
+   * Takes the present side latest by {@code order}, ties going to the first by {@code tieBreak};
+   * abstains when no side holds the key or a present side has no timestamp. Sorts {@code sides}.
+   */
+  private static Optional<Resolution> latest(
+      List<Divergence.Side> sides, Comparator<Instant> order, Comparator<Divergence.Side> tieBreak) {
+    if (sides.isEmpty() || sides.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
+      return Optional.empty();
+    }
+    sides.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), order.reversed()).thenComparing(tieBreak));
+    return Optional.of(new Resolution.TakeSide(sides.get(0).store(), "latest"));
+  }
+
   /** Last writer wins by an order of the timestamps; ties go to the first store id. */
   abstract static class LastWriterBy implements LastWriterWinsContract {
     abstract Comparator<Instant> order();
 
     @Override
     public Resolver resolver() {
-      return d -> {
-        List<Divergence.Side> sides = new ArrayList<>(present(d));
-        if (sides.isEmpty() || sides.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
-          return Optional.empty();
-        }
-        sides.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), order().reversed())
-            .thenComparing(Divergence.Side::store));
-        return Optional.of(new Resolution.TakeSide(sides.get(0).store(), "latest"));
-      };
+      return d -> latest(new ArrayList<>(present(d)), order(), Comparator.comparing(Divergence.Side::store));
     }
 
     @Override
     public boolean referenceIsPrivileged() {
       return false;
+    }
+  }
+
+  /** Last writer wins; ties go to the first store id. Correct. */
+  static class LastWriterWins extends LastWriterBy {
+    @Override
+    Comparator<Instant> order() {
+      return Comparator.naturalOrder();
     }
   }
 
@@ -468,19 +446,11 @@ class ContractTeethTest {
     }
   }
 
-  /** Last writer wins; ties go to the side whose entry has the larger identity hash code. */
-  static class IdentityTieBreak implements LastWriterWinsContract {
+  /** Last writer wins; ties go to the side whose entry has the smaller identity hash code. */
+  static class IdentityTieBreak extends LastWriterWins {
     @Override
     public Resolver resolver() {
-      return d -> {
-        List<Divergence.Side> sides = new ArrayList<>(present(d));
-        if (sides.isEmpty() || sides.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
-          return Optional.empty();
-        }
-        sides.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), Comparator.reverseOrder())
-            .thenComparing(s -> System.identityHashCode(entry(s))));
-        return Optional.of(new Resolution.TakeSide(sides.get(0).store(), "latest"));
-      };
+      return d -> latest(new ArrayList<>(present(d)), order(), Comparator.comparingInt(s -> System.identityHashCode(entry(s))));
     }
   }
 
@@ -504,12 +474,7 @@ class ContractTeethTest {
       return d -> {
         scratch.clear();
         scratch.addAll(present(d));
-        if (scratch.isEmpty() || scratch.stream().anyMatch(s -> entry(s).version().timestamp() == null)) {
-          return Optional.empty();
-        }
-        scratch.sort(Comparator.comparing((Divergence.Side s) -> entry(s).version().timestamp(), Comparator.reverseOrder())
-            .thenComparing(Divergence.Side::store));
-        return Optional.of(new Resolution.TakeSide(scratch.get(0).store(), "latest"));
+        return latest(scratch, Comparator.naturalOrder(), Comparator.comparing(Divergence.Side::store));
       };
     }
   }
