@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -191,6 +192,33 @@ interface Dialect {
    */
   static boolean changesValues(Normalization.Rule rule) {
     return !rule.withAsText(false).withNullAsAbsent(false).equals(Normalization.Rule.IDENTITY);
+  }
+
+  /**
+   * Why the table's digests cannot be computed in the database bit-identically, or null when they
+   * can: a key column, or a compared column, of a type {@code pushable} rejects, or a compared
+   * field whose normalisation rule {@linkplain #changesValues changes values}. Every product's
+   * pushdown asks this one question, with its own {@code pushable}.
+   */
+  static @Nullable String whyNotPushable(Table table, Normalization normalization, Predicate<Column> pushable) {
+    for (Column c : table.keys()) {
+      if (!pushable.test(c)) {
+        return "key column " + c + " has no bit-identical SQL encoding";
+      }
+    }
+    for (Column c : table.columns()) {
+      String dataset = normalization.datasetName(c.fieldName());
+      if (normalization.isIgnored(dataset)) {
+        continue;
+      }
+      if (!pushable.test(c)) {
+        return "column " + c + " has no bit-identical SQL encoding";
+      }
+      if (changesValues(normalization.ruleFor(dataset))) {
+        return "field '" + dataset + "' has a normalisation rule";
+      }
+    }
+    return null;
   }
 
   /** A SQL string literal where only quotes need doubling (no backslash escapes). */

@@ -86,32 +86,11 @@ final class H2Dialect implements Dialect {
     String reason =
         !allowPushdown ? "disabled"
             : !remote ? "embedded, where hashing in the JVM is faster"
-            : whyNot(table, normalization);
+            : Dialect.whyNotPushable(table, normalization, H2Dialect::pushable);
     if (reason != null) {
       return new H2Dialect(null, reason);
     }
     return new H2Dialect(new Digests(table, normalization), null);
-  }
-
-  private static @Nullable String whyNot(Table table, Normalization normalization) {
-    for (Column c : table.keys()) {
-      if (!pushable(c)) {
-        return "key column " + c + " has no bit-identical SQL encoding";
-      }
-    }
-    for (Column c : table.columns()) {
-      String dataset = normalization.datasetName(c.fieldName());
-      if (normalization.isIgnored(dataset)) {
-        continue;
-      }
-      if (!pushable(c)) {
-        return "column " + c + " has no bit-identical SQL encoding";
-      }
-      if (Dialect.changesValues(normalization.ruleFor(dataset))) {
-        return "field '" + dataset + "' has a normalisation rule";
-      }
-    }
-    return null;
   }
 
   private static boolean pushable(Column c) {

@@ -190,7 +190,9 @@ final class MariaDbDialect implements Dialect {
         columns.put(rs.getString("Field"), new ServerColumn(rs.getString("Type"), rs.getString("Collation")));
       }
     }
-    String reason = allowPushdown ? whyNot(table, normalization, columns) : "disabled";
+    String reason = allowPushdown
+        ? Dialect.whyNotPushable(table, normalization, c -> pushable(c, columns.get(c.catalogName())))
+        : "disabled";
     if (reason != null) {
       return new MariaDbDialect(columns, null, reason, List.of());
     }
@@ -214,28 +216,6 @@ final class MariaDbDialect implements Dialect {
     }
     return new MariaDbDialect(
         columns, Digests.canonical(encoder, table, normalization, false), null, List.copyOf(natives));
-  }
-
-  private static @Nullable String whyNot(
-      Table table, Normalization normalization, Map<String, ServerColumn> columns) {
-    for (Column c : table.keys()) {
-      if (!pushable(c, columns.get(c.catalogName()))) {
-        return "key column " + c + " has no bit-identical SQL encoding";
-      }
-    }
-    for (Column c : table.columns()) {
-      String dataset = normalization.datasetName(c.fieldName());
-      if (normalization.isIgnored(dataset)) {
-        continue;
-      }
-      if (!pushable(c, columns.get(c.catalogName()))) {
-        return "column " + c + " has no bit-identical SQL encoding";
-      }
-      if (Dialect.changesValues(normalization.ruleFor(dataset))) {
-        return "field '" + dataset + "' has a normalisation rule";
-      }
-    }
-    return null;
   }
 
   /** Whether the column's kind (how the client reads it) and server type have an exact encoding. */

@@ -152,24 +152,8 @@ final class PostgresDialect implements Dialect {
         return "client_encoding " + rs.getString(3) + " is not UTF8";
       }
     }
-    for (Column c : table.keys()) {
-      if (!PUSHABLE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))) {
-        return "key column " + c + " has no bit-identical SQL encoding";
-      }
-    }
-    for (Column c : table.columns()) {
-      String dataset = normalization.datasetName(c.fieldName());
-      if (normalization.isIgnored(dataset)) {
-        continue;
-      }
-      if (!PUSHABLE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT))) {
-        return "column " + c + " has no bit-identical SQL encoding";
-      }
-      if (Dialect.changesValues(normalization.ruleFor(dataset))) {
-        return "field '" + dataset + "' has a normalisation rule";
-      }
-    }
-    return null;
+    return Dialect.whyNotPushable(
+        table, normalization, c -> PUSHABLE_TYPES.contains(c.typeName().toLowerCase(Locale.ROOT)));
   }
 
   @Override
