@@ -105,7 +105,7 @@ class CrossDialectIT {
   }
 
   static Map<String, Object> fields(long id) {
-    Map<String, Object> m = PostgresDigestIT.fields(id);
+    Map<String, Object> m = DigestPushdownContract.fields(id);
     m.put("big", id % 2 == 0 ? Long.MAX_VALUE - id : Long.MIN_VALUE + id);
     m.put("r", id % 3 == 0 ? 0.1f : -1.5e-3f * id);
     m.put("d", id % 3 == 0 ? 0.1 + 0.2 : 2.5e-7 * id);

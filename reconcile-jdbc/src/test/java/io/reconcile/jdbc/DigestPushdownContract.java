@@ -8,6 +8,7 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
+import io.reconcile.api.Value;
 import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.Expected;
 import io.reconcile.api.store.RepairAction;
@@ -15,11 +16,16 @@ import io.reconcile.core.memory.MemoryStore;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
 import java.sql.Connection;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -27,7 +33,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every dialect with server-side digests must show, on the rows of {@link PostgresDigestIT}
+ * What every dialect with server-side digests must show, on the rows of {@link #rows()}
  * (negative numbers, big and zero decimals at several scales, empty vs NULL text, trailing spaces,
  * quotes and backslashes, emoji, timestamps with micros before and after 1970, all-NULL rows): the
  * digests computed in the database equal client-side canonical hashing and the memory store's, a
@@ -36,7 +42,10 @@ import org.junit.jupiter.api.Test;
  */
 abstract class DigestPushdownContract {
 
-  /** A new database holding {@link PostgresDigestIT#DDL}'s table {@code items} in this product's types. */
+  /**
+   * A new database holding the table {@code items} in this product's types: {@code id bigint} key, then
+   * the columns of {@link #fields}, as {@link PostgresDigestIT#DDL} declares them for PostgreSQL.
+   */
   abstract DataSource freshItems();
 
   /** The dialect name of a store that pushes digests down. */
@@ -61,14 +70,61 @@ abstract class DigestPushdownContract {
   /** A database with a table {@code f (id int PRIMARY KEY, x <double>, y <text>)} and two rows. */
   abstract DataSource floatTable();
 
-  static JdbcStore seeded(DataSource ds, String id, List<Entry> rows) {
-    return PostgresDigestIT.seeded(ds, id, rows);
+  private static final int ROWS = 400;
+
+
+  static Map<String, Object> fields(long id) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("i", (int) (id * 7 - 1000));
+    m.put("s", (short) (id % 3 - 1));
+    m.put("n", new BigDecimal(id % 5 == 0 ? "-0.00" : (id - 200) + ".50"));
+    m.put("n6", new BigDecimal(id % 4 == 0 ? "12.000000" : "-0.000" + (id % 9 + 1) + "00"));
+    m.put("nn", new BigDecimal(id % 3 == 0 ? "123456789012345678901234567890.0100" : "1E+3"));
+    m.put("t", id % 6 == 0 ? "" : "grüße " + id + " 🙂  ");
+    m.put("v", id % 2 == 0 ? "trailing " : "çé'\"\\x");
+    m.put("b", id % 2 == 0);
+    m.put("dt", LocalDate.of(1900, 1, 1).plusDays(id * 97));
+    // Micro precision, before and after 1970, including whole seconds.
+    Instant at = Instant.parse("1969-12-31T23:59:00Z").plus(id * 123_457, ChronoUnit.MICROS);
+    m.put("ts", id % 10 == 0 ? at.truncatedTo(ChronoUnit.SECONDS) : at);
+    m.put("tz", Instant.parse("2024-02-29T12:00:00Z").plus(id * 1_000_001, ChronoUnit.MICROS));
+    m.put("u", new UUID(0xABCDEF0123456789L ^ id, -id));
+    m.put("bin", Value.ofBytes(new byte[] {(byte) id, (byte) 0xff, 0, (byte) (id >> 8)}));
+    return m;
   }
+
+  static Entry row(long id) {
+    if (id % 50 == 7) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      fields(id).keySet().forEach(k -> m.put(k, Value.ofNull()));
+      return Entry.of(Key.of(id), m);
+    }
+    return Entry.of(Key.of(id), fields(id));
+  }
+
+  static List<Entry> rows() {
+    List<Entry> rows = new ArrayList<>();
+    for (long id = 0; id < ROWS; id++) {
+      rows.add(row(id));
+    }
+    return rows;
+  }
+
+  static JdbcStore seeded(DataSource ds, String id, List<Entry> rows) {
+    JdbcStore s = JdbcStore.newBuilder(ds).id(id).table("items").fetchSize(64).build();
+    List<RepairAction> seed = new ArrayList<>();
+    for (Entry e : rows) {
+      seed.add(RepairAction.upsert(id, e, Expected.absent()));
+    }
+    s.apply(seed);
+    return s;
+  }
+
 
   @Test
   @DisplayName("server-side digests equal the memory store's and client-side hashing's, whole and in ranges")
   void serverDigestEqualsCanonical() {
-    List<Entry> rows = PostgresDigestIT.rows();
+    List<Entry> rows = rows();
     AtomicInteger statements = new AtomicInteger();
     DataSource ds = counting(freshItems(), statements);
     JdbcStore db = seeded(ds, "db", rows);
@@ -130,7 +186,7 @@ abstract class DigestPushdownContract {
   @Test
   @DisplayName("changing any single column value changes the server-side digest, to the client-side one")
   void everyColumnCounts() {
-    List<Entry> rows = PostgresDigestIT.rows();
+    List<Entry> rows = rows();
     DataSource ds = freshItems();
     JdbcStore db = seeded(ds, "db", rows);
     MemoryStore mem = MemoryStore.create("mem");
@@ -197,7 +253,7 @@ abstract class DigestPushdownContract {
   @Test
   @DisplayName("renames and ignored fields still push down; value rules and floats hash client-side")
   void pushdownOnlyWhenBitIdentical() {
-    List<Entry> rows = PostgresDigestIT.rows();
+    List<Entry> rows = rows();
     DataSource ds = freshItems();
     seeded(ds, "items", rows);
     Normalization renamed = Normalization.newBuilder().rename("t", "title").ignore("bin").build();

@@ -39,11 +39,11 @@ class PostgresNativeDigestIT {
   @Test
   @DisplayName("equal rows give equal native digests in every range; any changed column changes them")
   void nativeDigestsTrackTheData() {
-    List<Entry> rows = PostgresDigestIT.rows();
+    List<Entry> rows = DigestPushdownContract.rows();
     DataSource a = Postgres.fresh(DDL);
     DataSource b = Postgres.fresh(DDL);
-    JdbcStore left = PostgresDigestIT.seeded(a, "left", rows);
-    JdbcStore right = PostgresDigestIT.seeded(b, "right", rows);
+    JdbcStore left = DigestPushdownContract.seeded(a, "left", rows);
+    JdbcStore right = DigestPushdownContract.seeded(b, "right", rows);
     HashScheme scheme = nativeScheme(left);
 
     assertThat(scheme.name()).startsWith("postgresql-17/UTF8/hash-record-extended/");
