@@ -631,8 +631,9 @@ public final class JdbcStore implements Store {
       try {
         return applyOnce(actions);
       } catch (InsertRaced e) {
-        // A key read absent was inserted by a concurrent batch before this one could insert it.
-        // Nothing of this batch was written; deciding again sees the other's row and refuses.
+        // A key read absent was inserted by a concurrent batch before this one could insert it (a
+        // unique violation; MariaDB's gap locks give a deadlock instead). Nothing of this batch
+        // was written; deciding again sees the other's row and refuses.
         if (!inserts || attempt == INSERT_RACE_ATTEMPTS) {
           throw e.failure;
         }
@@ -687,7 +688,7 @@ public final class JdbcStore implements Store {
           "store '" + id + "' failed to apply a batch of " + actions.size()
               + " action(s); nothing of it was written",
           queries.table().name(), e);
-      if (integrityViolation(e)) {
+      if (insertRace(e)) {
         throw new InsertRaced(failure);
       }
       throw failure;
@@ -701,10 +702,14 @@ public final class JdbcStore implements Store {
     }
   }
 
-  /** Whether the failure, or the driver's error under it, is of SQLState class 23 (integrity constraint). */
-  private static boolean integrityViolation(SQLException e) {
+  /**
+   * Whether the failure, or the driver's error under it, is what a race of inserts gives: SQLState
+   * class 23 (integrity constraint), a serialisation failure (40001) or a deadlock (40P01).
+   */
+  private static boolean insertRace(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
+      String state = t instanceof SQLException s ? s.getSQLState() : null;
+      if (state != null && (state.startsWith("23") || state.equals("40001") || state.equals("40P01"))) {
         return true;
       }
     }
