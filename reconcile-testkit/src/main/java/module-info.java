@@ -10,6 +10,7 @@ module io.reconcile.testkit {
   requires transitive io.reconcile.api;
   requires transitive net.jqwik.api;
   requires org.junit.jupiter.api;
+  requires org.junit.jupiter.params;
   requires static transitive org.jspecify;
 
   exports io.reconcile.testkit;

@@ -25,12 +25,13 @@ class TestkitReadmeExampleTest {
   void openingExampleClassesPassTheKitAndTheLaws() {
     Map<String, Class<?>> classes = ReadmeExample.opening(README, "java").compileAsClasses(List.of(
         "io.reconcile.api.repair.Resolver", "io.reconcile.api.store.Store", "io.reconcile.core.memory.MemoryStore",
-        "io.reconcile.core.resolve.Resolvers", "io.reconcile.testkit.*"));
+        "io.reconcile.core.resolve.Resolvers", "io.reconcile.testkit.*", "java.util.EnumSet", "java.util.Set"));
     assertThat(classes).containsOnlyKeys("MemoryStoreKitTest", "LastWriterWinsLawsTest");
 
     Events kit = run("junit-jupiter", classes.get("MemoryStoreKitTest"));
     assertThat(kit.failed().count()).as(kit.failed().list().toString()).isZero();
-    assertThat(kit.succeeded().count()).as("the kit's tests, every group").isGreaterThanOrEqualTo(30);
+    // 123 runs but for the read-only refusal (one per shape) and bad configurations: the example opens neither.
+    assertThat(kit.succeeded().count()).as("the kit's tests, every group, once per key shape").isGreaterThanOrEqualTo(118);
 
     Events laws = run("jqwik", classes.get("LastWriterWinsLawsTest"));
     assertThat(laws.failed().count()).as(laws.failed().list().toString()).isZero();

@@ -626,6 +626,41 @@ public final class JdbcStore implements Store {
               + actions.size() + " action(s); repair the table the view reads, or compare only");
     }
     requireWritable(actions);
+    boolean inserts = actions.stream().anyMatch(a -> a.expected().isAbsent() && a.result() != null);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return applyOnce(actions);
+      } catch (InsertRaced e) {
+        // A key read absent was inserted by a concurrent batch before this one could insert it (a
+        // unique violation; MariaDB's gap locks give a deadlock instead). Nothing of this batch
+        // was written; deciding again sees the other's row and refuses.
+        if (!inserts || attempt == INSERT_RACE_ATTEMPTS) {
+          throw e.failure;
+        }
+      }
+    }
+  }
+
+  /**
+   * How many times a batch is decided and written when a concurrent batch inserts a key it read
+   * absent (its insert breaks the key's unique index): enough for the race the kit runs, and a
+   * batch failing on another unique index fails after that many tries.
+   */
+  private static final int INSERT_RACE_ATTEMPTS = 3;
+
+  /** A batch that broke an integrity constraint, perhaps by racing another batch's insert. */
+  private static final class InsertRaced extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient RuntimeException failure;
+
+    InsertRaced(RuntimeException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  /** One transaction deciding and writing the whole batch; nothing is written if it fails. */
+  private List<ActionOutcome> applyOnce(List<RepairAction> actions) throws InsertRaced {
     Connection conn = connect();
     boolean autoCommit = true;
     try {
@@ -649,10 +684,14 @@ public final class JdbcStore implements Store {
       return List.copyOf(outcomes);
     } catch (SQLException e) {
       rollback(conn, e);
-      throw WriteFailures.failure(
+      RuntimeException failure = WriteFailures.failure(
           "store '" + id + "' failed to apply a batch of " + actions.size()
               + " action(s); nothing of it was written",
           queries.table().name(), e);
+      if (insertRace(e)) {
+        throw new InsertRaced(failure);
+      }
+      throw failure;
     } catch (RuntimeException e) {
       rollback(conn, e);
       throw e;
@@ -661,6 +700,20 @@ public final class JdbcStore implements Store {
       leaveSession(conn);
       release(conn);
     }
+  }
+
+  /**
+   * Whether the failure, or the driver's error under it, is what a race of inserts gives: SQLState
+   * class 23 (integrity constraint), a serialisation failure (40001) or a deadlock (40P01).
+   */
+  private static boolean insertRace(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String state = t instanceof SQLException s ? s.getSQLState() : null;
+      if (state != null && (state.startsWith("23") || state.equals("40001") || state.equals("40P01"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Undoes the dialect's session settings on a connection about to go back to its pool. */

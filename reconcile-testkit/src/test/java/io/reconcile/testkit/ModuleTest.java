@@ -37,9 +37,10 @@ class ModuleTest {
   @Test
   void passesTheApiAndJqwikOnToItsUsers() {
     // The contracts' generators return jqwik Arbitrary values; JUnit types appear in no signature;
-    // the internal README checks compile with the JDK's compiler.
+    // the internal README checks compile with the JDK's compiler; the kit runs its tests once per key
+    // shape with JUnit's parameterized tests.
     assertThat(MODULE.requires()).containsExactly(
-        "java.compiler", "org.junit.jupiter.api", "static transitive org.jspecify", "transitive io.reconcile.api",
+        "java.compiler", "org.junit.jupiter.api", "org.junit.jupiter.params", "static transitive org.jspecify", "transitive io.reconcile.api",
         "transitive net.jqwik.api");
     assertThat(DESCRIPTOR.uses()).isEmpty();
     assertThat(DESCRIPTOR.provides()).isEmpty();

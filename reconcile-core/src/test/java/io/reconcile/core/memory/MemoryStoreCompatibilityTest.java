@@ -2,21 +2,29 @@ package io.reconcile.core.memory;
 
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
+import io.reconcile.testkit.KeyShape;
 import io.reconcile.testkit.StoreCompatibilityKit;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
-/** The in-memory store passes the store compatibility kit. */
+/** The in-memory store passes the store compatibility kit, with keys of every shape. */
 class MemoryStoreCompatibilityTest extends StoreCompatibilityKit {
 
   @Override
-  protected Store newStore() {
+  protected Set<KeyShape> keyShapes() {
+    return EnumSet.allOf(KeyShape.class);
+  }
+
+  @Override
+  protected Store newStore(KeyShape shape) {
     return MemoryStore.create("kit");
   }
 
   @Override
-  protected Optional<Store> newReadOnlyStore() {
+  protected Optional<Store> newReadOnlyStore(KeyShape shape) {
     return Optional.of(MemoryStore.create("kit", StoreOptions.newBuilder().readOnly(true).build()));
   }
 

@@ -7,7 +7,6 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.store.ActionOutcome;
-import io.reconcile.api.store.ActionOutcome.Status;
 import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
@@ -21,19 +20,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/**
- * A store over a sorted map in memory: the example that docs/writing-a-store-plugin.md builds. Each
- * batch of writes replaces the map with a new immutable copy, so readers always hold a complete
- * snapshot — the simplest way to keep the promises of {@link Capability#ATOMIC_BATCH} (readers never
- * see part of a batch) and {@link Capability#READ_YOUR_WRITES}. Thread-safe; writes are serialised.
- */
+/** The store over a sorted map that docs/writing-a-store-plugin.md builds; keys of every shape. */
 public final class SortedMapStore implements Store {
 
   private final String id;
   private final boolean readOnly;
   private final String instance = java.util.UUID.randomUUID().toString();
   private final Object writeLock = new Object();
-  private volatile NavigableMap<Key, Entry> rows = Collections.emptyNavigableMap();
+  private volatile NavigableMap<Key, Entry> rows = Collections.emptyNavigableMap(); // replaced whole by each batch
   private volatile boolean closed;
 
   public SortedMapStore(String id, boolean readOnly) {
@@ -120,8 +114,8 @@ public final class SortedMapStore implements Store {
       List<ActionOutcome> outcomes = new ArrayList<>();
       for (RepairAction a : actions) {
         Entry now = next.get(a.key());
-        Status status = a.statusFor(now, true); // true: this store keeps versions
-        if (status == Status.APPLIED) {
+        ActionOutcome.Status status = a.statusFor(now, true); // true: this store keeps versions
+        if (status == ActionOutcome.Status.APPLIED) {
           next.compute(a.key(), (k, old) -> a.result()); // a delete's null result removes the key
         }
         outcomes.add(new ActionOutcome(a, status, now));
