@@ -114,20 +114,11 @@ class CrossDialectIT {
   }
 
   static Entry row(long id) {
-    if (id % 50 == 7) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      fields(id).keySet().forEach(k -> m.put(k, Value.ofNull()));
-      return Entry.of(Key.of(id), m);
-    }
-    return Entry.of(Key.of(id), fields(id));
+    return DigestPushdownContract.row(id, CrossDialectIT::fields);
   }
 
   static List<Entry> rows() {
-    List<Entry> rows = new ArrayList<>();
-    for (long id = 0; id < ROWS; id++) {
-      rows.add(row(id));
-    }
-    return rows;
+    return DigestPushdownContract.rows(ROWS, CrossDialectIT::fields);
   }
 
   static JdbcStore full(DataSource ds, String id) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
@@ -93,21 +94,27 @@ abstract class DigestPushdownContract {
     return m;
   }
 
-  static Entry row(long id) {
-    if (id % 50 == 7) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      fields(id).keySet().forEach(k -> m.put(k, Value.ofNull()));
-      return Entry.of(Key.of(id), m);
-    }
-    return Entry.of(Key.of(id), fields(id));
+  /** The contract's rows, 0 to 399: {@link #fields} of each id, every 50th (from 7) all NULL. */
+  static List<Entry> rows() {
+    return rows(ROWS, DigestPushdownContract::fields);
   }
 
-  static List<Entry> rows() {
+  /** Rows 0 to {@code count - 1} with the given fields of each id, every 50th (from 7) with all of them NULL. */
+  static List<Entry> rows(int count, LongFunction<Map<String, Object>> fields) {
     List<Entry> rows = new ArrayList<>();
-    for (long id = 0; id < ROWS; id++) {
-      rows.add(row(id));
+    for (long id = 0; id < count; id++) {
+      rows.add(row(id, fields));
     }
     return rows;
+  }
+
+  /** Row {@code id} with the given fields, all NULL for every 50th id from 7. */
+  static Entry row(long id, LongFunction<Map<String, Object>> fields) {
+    Map<String, Object> m = fields.apply(id);
+    if (id % 50 == 7) {
+      m.replaceAll((k, v) -> Value.ofNull());
+    }
+    return Entry.of(Key.of(id), m);
   }
 
   static JdbcStore seeded(DataSource ds, String id, List<Entry> rows) {
