@@ -15,6 +15,9 @@ final class Concurrently {
   /** Threads asking at once. */
   static final int THREADS = 4;
 
+  /** How many times each thread asks its divergences, so that the threads overlap. */
+  static final int PASSES = 32;
+
   private static final ExecutorService POOL =
       Executors.newFixedThreadPool(THREADS, r -> {
         Thread t = new Thread(r, "testkit-concurrently");

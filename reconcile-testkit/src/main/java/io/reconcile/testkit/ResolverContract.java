@@ -7,7 +7,6 @@ import io.reconcile.api.repair.Divergence;
 import io.reconcile.api.repair.Resolution;
 import io.reconcile.api.repair.Resolver;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The laws every {@link Resolver} keeps, as jqwik properties. A test class implements this
@@ -264,8 +264,8 @@ public interface ResolverContract {
   }
 
   /**
-   * Asked the same divergences from several threads at once, each thread in its own order, the
-   * resolver decides each as when asked from one thread.
+   * Asked the same divergences from several threads at once, each thread in its own order and
+   * many times over, the resolver decides each as when asked from one thread.
    */
   @Property
   default void threadSafe(@ForAll @Size(min = 1, max = 8) List<@From("divergences") Divergence> divergences, @ForAll long seed)
@@ -277,7 +277,7 @@ public interface ResolverContract {
     for (Divergence d : divergences) {
       expected.add(Decisions.comparable(d, resolver.resolve(d)));
     }
-    List<Callable<List<Object>>> tasks = new ArrayList<>();
+    List<Callable<@Nullable String>> tasks = new ArrayList<>();
     for (int t = 0; t < Concurrently.THREADS; t++) {
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < divergences.size(); i++) {
@@ -285,30 +285,32 @@ public interface ResolverContract {
       }
       Collections.shuffle(order, new Random(seed + t));
       tasks.add(() -> {
-        Object[] decided = new Object[divergences.size()];
-        for (int i : order) {
-          Divergence d = Copies.of(divergences.get(i));
-          decided[i] = Decisions.comparable(d, resolver.resolve(d));
+        // Many passes, so that the threads still overlap however late each one starts.
+        for (int pass = 0; pass < Concurrently.PASSES; pass++) {
+          for (int i : order) {
+            Divergence d = Copies.of(divergences.get(i));
+            Object decided = Decisions.comparable(d, resolver.resolve(d));
+            if (!expected.get(i).equals(decided)) {
+              return "with sides" + Decisions.sides(d) + "\n  it decided " + decided
+                  + "\n  where one thread alone decided " + expected.get(i);
+            }
+          }
         }
-        return Arrays.asList(decided);
+        return null;
       });
     }
-    List<List<Object>> results;
+    List<@Nullable String> mismatches;
     try {
-      results = Concurrently.run(tasks);
+      mismatches = Concurrently.run(tasks);
     } catch (ExecutionException e) {
       throw new AssertionError(
           "the resolver is not thread-safe: asked from " + Concurrently.THREADS + " threads at once it threw " + e.getCause(),
           e.getCause());
     }
-    for (List<Object> decided : results) {
-      for (int i = 0; i < divergences.size(); i++) {
-        if (!expected.get(i).equals(decided.get(i))) {
-          throw new AssertionError(
-              "the resolver is not thread-safe: asked from " + Concurrently.THREADS + " threads at once, with sides"
-                  + Decisions.sides(divergences.get(i))
-                  + "\n  it decided " + decided.get(i) + "\n  where one thread alone decided " + expected.get(i));
-        }
+    for (String mismatch : mismatches) {
+      if (mismatch != null) {
+        throw new AssertionError(
+            "the resolver is not thread-safe: asked from " + Concurrently.THREADS + " threads at once, " + mismatch);
       }
     }
   }
