@@ -1,7 +1,8 @@
 package io.reconcile.jdbc;
 
+import io.reconcile.jdbc.spi.ColumnKind;
+import io.reconcile.jdbc.spi.SqlColumn;
 import java.sql.Types;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param quoted the quoted identifier for SQL text
  * @param jdbcType the {@link Types} code the driver reported
  * @param typeName the database's type name
+ * @param size the column size the catalog reported ({@code COLUMN_SIZE})
+ * @param digits the decimal digits the catalog reported ({@code DECIMAL_DIGITS})
  * @param kind how values are read and written
  * @param cast the SQL type a written parameter is cast to ({@code CAST(? AS cast)}), for types the
  *     database does not convert a text parameter to by itself (PostgreSQL enums, domains, {@code
@@ -26,9 +29,16 @@ record Column(
     String quoted,
     int jdbcType,
     String typeName,
+    int size,
+    int digits,
     Kind kind,
     @Nullable String cast,
     Limits limits) {
+
+  /** The column as a dialect of the public SPI sees it. */
+  SqlColumn view() {
+    return new SqlColumn(catalogName, quoted, jdbcType, typeName, size, digits, !limits.notNull());
+  }
 
   /** The parameter placeholder for a value written to this column. */
   String parameter() {
@@ -37,7 +47,7 @@ record Column(
 
   /** The same column, read and written as {@code kind}. */
   Column withKind(Kind kind) {
-    return new Column(catalogName, fieldName, quoted, jdbcType, typeName, kind, cast, limits);
+    return new Column(catalogName, fieldName, quoted, jdbcType, typeName, size, digits, kind, cast, limits);
   }
 
   /** How a column's values map to reconcile values. */
@@ -70,33 +80,19 @@ record Column(
       this.keyable = keyable;
     }
 
-    /** The kind of a column type, or null when reconcile cannot read it. */
+    /** The kind of a column type by the standard JDBC mapping, or null when reconcile cannot read it. */
     static @Nullable Kind of(int jdbcType, String typeName) {
-      String t = typeName.toLowerCase(Locale.ROOT);
-      // Type names first: drivers report UUID, JSON and zoned timestamps under generic codes.
-      if (t.equals("uuid")) {
-        return UUID;
-      }
-      if (t.equals("json") || t.equals("jsonb")) {
-        return JSON;
-      }
-      if (t.equals("timestamptz") || t.contains("with time zone")) {
-        return TIMESTAMP_TZ;
-      }
-      return switch (jdbcType) {
-        case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> LONG;
-        case Types.DECIMAL, Types.NUMERIC -> DECIMAL;
-        case Types.REAL -> REAL;
-        case Types.FLOAT, Types.DOUBLE -> DOUBLE;
-        case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR,
-            Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB -> TEXT;
-        case Types.BOOLEAN, Types.BIT -> BOOLEAN;
-        case Types.DATE -> DATE;
-        case Types.TIMESTAMP -> TIMESTAMP;
-        case Types.TIMESTAMP_WITH_TIMEZONE -> TIMESTAMP_TZ;
-        case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> BYTES;
-        default -> null;
-      };
+      return ColumnKind.standard(jdbcType, typeName).map(Kind::of).orElse(null);
+    }
+
+    /** The kind a public dialect's {@link ColumnKind} names. */
+    static Kind of(ColumnKind kind) {
+      return valueOf(kind.name());
+    }
+
+    /** This kind as the public SPI names it: a UUID compared as text is still a UUID column. */
+    ColumnKind view() {
+      return this == UUID_TEXT ? ColumnKind.UUID : ColumnKind.valueOf(name());
     }
   }
 

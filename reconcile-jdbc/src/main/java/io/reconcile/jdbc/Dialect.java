@@ -7,6 +7,7 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.Value;
+import io.reconcile.jdbc.spi.SqlDialect;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -265,6 +266,37 @@ interface Dialect {
    */
   default boolean snapshotReads() {
     return false;
+  }
+
+  /**
+   * Whether a read sets {@link Connection#setReadOnly} before it begins (and clears it after): true
+   * for the built-in dialects; see {@link SqlDialect#setsReadOnly}.
+   */
+  default boolean setsReadOnly() {
+    return true;
+  }
+
+  /**
+   * Begins a snapshot read on {@code c} as {@link SqlDialect#beginRead} promises: by default through
+   * {@link #beginSnapshot}, restoring the isolation level it returns.
+   */
+  default SqlDialect.Restore beginRead(Connection c) throws SQLException {
+    int was = beginSnapshot(c);
+    return was == UNCHANGED ? SqlDialect.Restore.NOTHING : () -> c.setTransactionIsolation(was);
+  }
+
+  /** Prepares a connection in autocommit for a repair's transaction; see {@link SqlDialect#beginWrite}. */
+  default SqlDialect.Restore beginWrite(Connection c) throws SQLException {
+    return SqlDialect.Restore.NOTHING;
+  }
+
+  /**
+   * Why a non-null value of the column's kind, which the catalog's {@link Limits} accept, still
+   * cannot be written exactly, or null; see {@link SqlDialect#refusal}. The built-in dialects' limits
+   * say it all.
+   */
+  default @Nullable String refusal(Column c, Value v) {
+    return null;
   }
 
   /** What {@link #beginSnapshot} returns when it left the session's isolation level alone. */

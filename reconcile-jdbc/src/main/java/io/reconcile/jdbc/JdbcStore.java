@@ -18,6 +18,7 @@ import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
+import io.reconcile.jdbc.spi.SqlDialect;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -663,9 +664,11 @@ public final class JdbcStore implements Store {
   private List<ActionOutcome> applyOnce(List<RepairAction> actions) throws InsertRaced {
     Connection conn = connect();
     boolean autoCommit = true;
+    SqlDialect.Restore restore = SqlDialect.Restore.NOTHING;
     try {
       queries.dialect().enterSession(conn); // e.g. MariaDB timestamps written in UTC
       autoCommit = conn.getAutoCommit();
+      restore = queries.dialect().beginWrite(conn); // e.g. SQLite's write lock at BEGIN
       conn.setAutoCommit(false);
       List<ActionOutcome> outcomes = new ArrayList<>(actions.size());
       int from = 0;
@@ -697,8 +700,18 @@ public final class JdbcStore implements Store {
       throw e;
     } finally {
       restoreAutoCommit(conn, autoCommit);
+      restore(restore);
       leaveSession(conn);
       release(conn);
+    }
+  }
+
+  /** Puts back what the dialect's {@code beginWrite} changed on a connection about to be released. */
+  private static void restore(SqlDialect.Restore restore) {
+    try {
+      restore.restore();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool will discard it.
     }
   }
 
@@ -826,7 +839,7 @@ public final class JdbcStore implements Store {
     List<Column> keys = queries.table().keys();
     for (int i = 0; i < keys.size() && i < action.key().size(); i++) {
       Column c = keys.get(i);
-      String accepts = c.limits().refusal(c, keyValue(action.key().part(i)));
+      String accepts = refusal(c, keyValue(action.key().part(i)));
       if (accepts != null) {
         return Optional.of(
             "key " + action.key() + ": key column '" + c.catalogName() + "' (" + c.typeName()
@@ -842,7 +855,7 @@ public final class JdbcStore implements Store {
     }
     for (Map.Entry<Column, Value> v : values.entrySet()) {
       Column c = v.getKey();
-      String accepts = c.limits().refusal(c, v.getValue());
+      String accepts = refusal(c, v.getValue());
       if (accepts != null) {
         return Optional.of(
             "key " + action.key() + ": column '" + c.catalogName() + "' (" + c.typeName()
@@ -851,6 +864,12 @@ public final class JdbcStore implements Store {
       }
     }
     return Optional.empty();
+  }
+
+  /** What the catalog's limits refuse of a value, else what the dialect refuses, else null. */
+  private @Nullable String refusal(Column c, Value v) {
+    String byLimits = c.limits().refusal(c, v);
+    return byLimits != null || v instanceof Value.Null ? byLimits : queries.dialect().refusal(c, v);
   }
 
   /** A key part as the value a column holds. */
@@ -1188,6 +1207,7 @@ public final class JdbcStore implements Store {
     private @Nullable Boolean trustKey;
     private @Nullable Boolean serverSideDigest;
     private @Nullable String versionColumn;
+    private @Nullable SqlDialect dialect;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -1342,6 +1362,20 @@ public final class JdbcStore implements Store {
     }
 
     /**
+     * The dialect of the database product, instead of the one found for the product name the
+     * connection's metadata reports: a {@link SqlDialect} provider found through {@link
+     * java.util.ServiceLoader} that {@linkplain SqlDialect#serves serves} it, else the built-in
+     * PostgreSQL, MariaDB/MySQL or H2 dialect, else the generic one (see {@link SqlDialect}). A
+     * store under a dialect of the SPI hashes rows client-side. Default: found by product name.
+     *
+     * @throws IllegalStateException if the dialect was already set
+     */
+    public Builder dialect(SqlDialect dialect) {
+      this.dialect = once(this.dialect, "dialect", Objects.requireNonNull(dialect, "dialect"));
+      return this;
+    }
+
+    /**
      * Whether digests may be computed inside the database when its dialect can do so
      * bit-identically (default: true). Off, rows are hashed client-side; for tests and diagnosis.
      */
@@ -1366,6 +1400,8 @@ public final class JdbcStore implements Store {
      *     not known to be unique (or, trusted, several rows hold one key), a column's type is
      *     unsupported, or the filter is not one boolean expression (the message then starts with
      *     {@code filter}); the message names it and says what to do
+     * @throws ConfigurationException also if no dialect was {@linkplain #dialect chosen} and
+     *     several {@link SqlDialect} providers serve the product, or one cannot be loaded
      * @throws StoreUnavailableException if the database cannot be reached
      */
     public JdbcStore build() {
@@ -1386,7 +1422,8 @@ public final class JdbcStore implements Store {
           // Before any statement runs: the filter is the one piece of SQL text from configuration.
           FilterCheck.check(filter, FilterCheck.Syntax.of(md.getDatabaseProductName()));
         }
-        catalog = Dialect.forCatalogRead(md);
+        SqlDialect chosen = dialect != null ? dialect : DialectDiscovery.find(md.getDatabaseProductName());
+        catalog = chosen != null ? new PublicDialect(chosen) : Dialect.forCatalogRead(md);
       } catch (SQLException e) {
         release(conn);
         throw failure("store '" + label + "' could not read the catalog", e);
@@ -1400,10 +1437,12 @@ public final class JdbcStore implements Store {
       try (SnapshotRead read = SnapshotRead.begin(conn, catalog, label)) {
         Table resolved =
             Table.resolve(read.connection(), table, keyColumns != null ? keyColumns : List.of(),
-                columns != null ? columns : List.of(), normalization(), versionColumn, trustKey != null && trustKey);
-        Dialect dialect = Dialect.detect(read.connection(), resolved, normalization(), serverSideDigest == null || serverSideDigest);
-        queries = new Queries(resolved, dialect, filter);
-        fingerprint = fingerprint(read.connection(), resolved, dialect);
+                columns != null ? columns : List.of(), normalization(), versionColumn, trustKey != null && trustKey,
+                catalog);
+        Dialect chosen = catalog instanceof PublicDialect ? catalog
+            : Dialect.detect(read.connection(), resolved, normalization(), serverSideDigest == null || serverSideDigest);
+        queries = new Queries(resolved, chosen, filter);
+        fingerprint = fingerprint(read.connection(), resolved, chosen);
         if (filter != null) {
           catalog.refuseStatementLists(read.connection());
         }

@@ -1,6 +1,7 @@
 package io.reconcile.jdbc;
 
 import io.reconcile.api.ReconcileException;
+import io.reconcile.jdbc.spi.SqlDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -10,11 +11,12 @@ import java.sql.SQLException;
  * digest ranges) never sees part of a concurrent batch, and no statement of it can write.
  *
  * <p>Read-only three ways: {@link Connection#setReadOnly(boolean)} as a hint (pgjdbc then begins
- * the transaction {@code READ ONLY}), the dialect's {@link Dialect#beginSnapshot} (PostgreSQL and
+ * the transaction {@code READ ONLY}), the dialect's {@link Dialect#beginRead} (PostgreSQL and
  * MariaDB/MySQL: {@code SET TRANSACTION … READ ONLY}, which makes the database refuse every write,
  * a function's or a sequence's included), and — for products without read-only transactions (H2)
  * — the dialect's {@link Dialect#readWrote} check before the transaction is rolled back. {@link
- * #close()} ends the transaction (a rollback), restores the connection's isolation level,
+ * #close()} ends the transaction (a rollback), restores what the dialect changed (isolation level,
+ * session settings),
  * autocommit and read-only flag, and releases the connection.
  */
 final class SnapshotRead implements AutoCloseable {
@@ -22,28 +24,28 @@ final class SnapshotRead implements AutoCloseable {
   private final Connection connection;
   private final Dialect dialect;
   private final String storeId;
-  private final int restoreIsolation;
+  private final SqlDialect.Restore restore;
   private final boolean madeReadOnly;
 
   private SnapshotRead(
-      Connection connection, Dialect dialect, String storeId, int restoreIsolation, boolean madeReadOnly) {
+      Connection connection, Dialect dialect, String storeId, SqlDialect.Restore restore, boolean madeReadOnly) {
     this.connection = connection;
     this.dialect = dialect;
     this.storeId = storeId;
-    this.restoreIsolation = restoreIsolation;
+    this.restore = restore;
     this.madeReadOnly = madeReadOnly;
   }
 
   /** Starts the read on {@code connection} for store {@code storeId}; on failure the connection is released. */
   static SnapshotRead begin(Connection connection, Dialect dialect, String storeId) throws SQLException {
     try {
-      boolean madeReadOnly = !connection.isReadOnly();
+      boolean madeReadOnly = dialect.setsReadOnly() && !connection.isReadOnly();
       if (madeReadOnly) {
         connection.setReadOnly(true);
       }
       dialect.enterSession(connection);
       connection.setAutoCommit(false);
-      return new SnapshotRead(connection, dialect, storeId, dialect.beginSnapshot(connection), madeReadOnly);
+      return new SnapshotRead(connection, dialect, storeId, dialect.beginRead(connection), madeReadOnly);
     } catch (SQLException | RuntimeException e) {
       JdbcStore.release(connection);
       throw e;
@@ -72,9 +74,7 @@ final class SnapshotRead implements AutoCloseable {
     }
     try {
       connection.rollback();
-      if (restoreIsolation != Dialect.UNCHANGED) {
-        connection.setTransactionIsolation(restoreIsolation);
-      }
+      restore.restore();
       connection.setAutoCommit(true);
       dialect.leaveSession(connection);
       if (madeReadOnly) {

@@ -2,6 +2,7 @@ package io.reconcile.jdbc;
 
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.jdbc.spi.SqlColumn;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -112,6 +113,7 @@ record Table(
    * @param columnNames compared columns, or empty for every column but the key (less ignored ones)
    * @param trustKey whether named key columns that no primary key or unique index covers (a view's,
    *     say) are taken as unique
+   * @param dialect the dialect reading the catalog; one of the public SPI maps the column types
    * @throws ConfigurationException naming the table or column and what to do, also for a
    *     normalisation with nested paths (columns hold no nested fields)
    */
@@ -122,7 +124,8 @@ record Table(
       List<String> columnNames,
       Normalization normalization,
       @Nullable String versionName,
-      boolean trustKey)
+      boolean trustKey,
+      Dialect dialect)
       throws SQLException {
     rejectNul(table, "table name");
     if (!normalization.nestedPaths().isEmpty()) {
@@ -202,7 +205,7 @@ record Table(
 
     List<Column> keys = new ArrayList<>();
     for (String k : keyCatalogNames) {
-      Column c = column(all.get(k), quote, table, foldsUpper);
+      Column c = column(all.get(k), dialect, quote, table, foldsUpper);
       if (c == null || !c.kind().keyable || c.cast() != null) {
         throw new ConfigurationException(
             "key column '"
@@ -221,7 +224,7 @@ record Table(
     if (versionName != null) {
       rejectNul(versionName, "version column name");
       String n = findColumn(all, versionName, table, foldsUpper, foldsLower);
-      version = column(all.get(n), quote, table, foldsUpper);
+      version = column(all.get(n), dialect, quote, table, foldsUpper);
       if (keyCatalogNames.contains(n)) {
         throw new ConfigurationException(
             "version column '" + versionName + "' of table '" + table + "' is a key column; the"
@@ -248,7 +251,7 @@ record Table(
         if (normalization.isIgnored(normalization.datasetName(field))) {
           continue;
         }
-        Column c = column(info, quote, table, foldsUpper);
+        Column c = column(info, dialect, quote, table, foldsUpper);
         if (c == null) {
           unsupported.add(info.name + " " + info.typeName);
         } else {
@@ -277,7 +280,7 @@ record Table(
               "column '" + name + "' of table '" + table + "' is the version column, which is"
                   + " read as each row's version rather than compared; leave it out of columns(...)");
         }
-        Column c = column(all.get(n), quote, table, foldsUpper);
+        Column c = column(all.get(n), dialect, quote, table, foldsUpper);
         if (c == null) {
           throw new ConfigurationException(
               "column '" + name + "' of table '" + table + "' has type " + all.get(n).typeName
@@ -302,11 +305,11 @@ record Table(
     }
     List<Column> every = new ArrayList<>();
     for (ColumnInfo info : all.values()) {
-      Column c = column(info, quote, table, foldsUpper);
+      Column c = column(info, dialect, quote, table, foldsUpper);
       if (c == null && info.nativeType != null && info.nativeType.product == Limits.Product.POSTGRESQL) {
         // Outside the comparison, any PostgreSQL type reads and writes back exactly as its text.
         c = new Column(info.name, fieldName(info.name, foldsUpper), quote(quote, info.name, table),
-            info.jdbcType, info.typeName, Column.Kind.TEXT, info.nativeType.type,
+            info.jdbcType, info.typeName, info.size, info.digits, Column.Kind.TEXT, info.nativeType.type,
             Limits.none(Limits.Product.POSTGRESQL));
       }
       if (c != null) {
@@ -641,8 +644,9 @@ record Table(
    * (then it can only be left out of the comparison).
    */
   private static @Nullable Column column(
-      ColumnInfo info, String quote, String table, boolean foldsUpper) {
+      ColumnInfo info, Dialect dialect, String quote, String table, boolean foldsUpper) {
     Column.Kind kind = Column.Kind.of(info.jdbcType, info.typeName);
+    String quoted = quote(quote, info.name, table);
     NativeType n = info.nativeType;
     Limits.Product product = n == null ? Limits.Product.OTHER : n.product;
     String t = info.typeName.toLowerCase(Locale.ROOT);
@@ -702,15 +706,23 @@ record Table(
       }
       case OTHER -> { }
     }
+    if (dialect instanceof PublicDialect published) {
+      // A dialect of the public SPI maps its product's types itself, whatever the product.
+      kind = published.columnKind(
+          new SqlColumn(info.name, quoted, info.jdbcType, info.typeName, info.size, info.digits, !info.notNull));
+      cast = null;
+    }
     if (kind == null) {
       return null;
     }
     return new Column(
         info.name,
         fieldName(info.name, foldsUpper),
-        quote(quote, info.name, table),
+        quoted,
         info.jdbcType,
         info.typeName,
+        info.size,
+        info.digits,
         kind,
         cast,
         new Limits(product, info.notNull, Math.max(0, length), precision, scale, fraction, labels,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reconcile.api.store.StoreProvider;
 import io.reconcile.apicheck.CompiledModule;
+import io.reconcile.jdbc.spi.SqlDialect;
 import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
@@ -25,10 +26,10 @@ class ModuleTest {
   }
 
   @Test
-  void exportsItsOnePackageToEveryModule() {
-    assertThat(MODULE.exportedPackages()).containsExactly("io.reconcile.jdbc");
+  void exportsTheStoreAndTheDialectSpiToEveryModule() {
+    assertThat(MODULE.exportedPackages()).containsExactlyInAnyOrder("io.reconcile.jdbc", "io.reconcile.jdbc.spi");
     assertThat(DESCRIPTOR.exports()).noneMatch(ModuleDescriptor.Exports::isQualified);
-    assertThat(DESCRIPTOR.packages()).containsExactly("io.reconcile.jdbc");
+    assertThat(DESCRIPTOR.packages()).containsExactlyInAnyOrder("io.reconcile.jdbc", "io.reconcile.jdbc.spi");
   }
 
   @Test
@@ -39,8 +40,8 @@ class ModuleTest {
   }
 
   @Test
-  void providesTheJdbcStoreOnTheModulePathAndOnTheClassPath() throws IOException {
-    assertThat(DESCRIPTOR.uses()).isEmpty();
+  void providesTheJdbcStoreAndFindsDialectsOnTheModulePathAndOnTheClassPath() throws IOException {
+    assertThat(DESCRIPTOR.uses()).containsExactly(SqlDialect.class.getName());
     assertThat(DESCRIPTOR.provides()).singleElement().satisfies(p -> {
       assertThat(p.service()).isEqualTo(StoreProvider.class.getName());
       assertThat(p.providers()).containsExactly(JdbcStoreProvider.class.getName());
