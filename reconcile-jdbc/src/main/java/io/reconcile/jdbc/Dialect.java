@@ -154,10 +154,31 @@ interface Dialect {
     return null;
   }
 
-  /** Whether {@link Queries.Bound#bigints} parameters (SQL arrays) and {@code unnest} work. */
-  default boolean takesArrays() {
-    return false;
+  /**
+   * Where the product binds a list of integer keys as one array parameter ({@link
+   * Queries.Bound#bigints}): the condition that the single key column {@code key} holds one of
+   * them, e.g. {@code k = ANY(?)}; null (the default) where it does not, or not for this column's
+   * type — keys are then looked up by an {@code OR} of equalities.
+   */
+  default @Nullable String keyInArray(Column key) {
+    return null;
   }
+
+  /**
+   * Where the product turns an array parameter of integers ({@link Queries.Bound#bigints}) into
+   * rows, one per element in the array's order: how a row's element is named, and the clause to
+   * select from and order by; null (the default) where it does not.
+   */
+  default @Nullable ArrayRows arrayRows() {
+    return null;
+  }
+
+  /**
+   * An array parameter as rows: {@code element} names the row's element in the select list, and
+   * {@code fromInOrder} (with its leading space) is the {@code FROM … ORDER BY …} that gives one row
+   * per element, in order.
+   */
+  record ArrayRows(String element, String fromInOrder) {}
 
   /**
    * 64 bits of the MD5 of a native scheme's signature (what its hashes depend on), in hex: short,

@@ -255,10 +255,25 @@ final class PostgresDialect implements Dialect {
     return out;
   }
 
+  /** {@code k = ANY(?)}, for a key column of a native integer type. */
   @Override
-  public boolean takesArrays() {
-    return true;
+  public @Nullable String keyInArray(Column key) {
+    return key.kind() == Column.Kind.LONG && INTEGER_KEY_TYPES.contains(key.typeName().toLowerCase(Locale.ROOT))
+        ? key.quoted() + " = ANY(?)"
+        : null;
   }
+
+  /** {@code unnest(?) WITH ORDINALITY}, ordered by the ordinality. */
+  @Override
+  public ArrayRows arrayRows() {
+    return ARRAY_ROWS;
+  }
+
+  private static final ArrayRows ARRAY_ROWS = new ArrayRows("u.p", " FROM unnest(?) WITH ORDINALITY AS u(p, n) ORDER BY u.n");
+
+  /** The integer types a {@code bigint[]} parameter compares with on an index. */
+  private static final Set<String> INTEGER_KEY_TYPES =
+      Set.of("int2", "int4", "int8", "serial", "bigserial", "smallserial");
 
   @Override
   public int beginSnapshot(Connection c) throws SQLException {

@@ -171,7 +171,7 @@ final class Queries {
         }
       }
       params.add(Bound.bigints(values));
-      appendWhere(sql, List.of(table.keys().get(0).quoted() + " = ANY(?)"));
+      appendWhere(sql, List.of(Objects.requireNonNull(dialect.keyInArray(table.keys().get(0)))));
     } else {
       StringBuilder any = new StringBuilder("(");
       for (int i = 0; i < keys.size(); i++) {
@@ -186,17 +186,11 @@ final class Queries {
   }
 
   /**
-   * Whether {@link #points} looks keys up with one array parameter: a single key column of a
-   * native integer type, on a dialect that binds arrays (PostgreSQL).
+   * Whether {@link #points} looks keys up with one array parameter: a single key column the
+   * dialect binds arrays for ({@link Dialect#keyInArray}).
    */
   boolean byArray() {
-    if (table.keys().size() != 1 || !dialect.takesArrays()) {
-      return false;
-    }
-    String type = table.keys().get(0).typeName().toLowerCase(java.util.Locale.ROOT);
-    return table.keys().get(0).kind() == Column.Kind.LONG
-        && (type.equals("int2") || type.equals("int4") || type.equals("int8") || type.equals("serial")
-            || type.equals("bigserial") || type.equals("smallserial"));
+    return table.keys().size() == 1 && dialect.keyInArray(table.keys().get(0)) != null;
   }
 
   /** UPDATE of the given columns; their values bind first, then the key parts. */
@@ -324,24 +318,26 @@ final class Queries {
 
   /**
    * For a single integer key column: for each of {@code probes}, in order, the first key at or
-   * after it and before {@code hi} (NULL if none) — an index probe each. Where the dialect takes
-   * array parameters, one row per probe from {@code unnest} of them (a statement the size of one
-   * probe, whatever their number); otherwise one row with a column per probe. Read every column
-   * of every row, in order.
+   * after it and before {@code hi} (NULL if none) — an index probe each. Where the dialect turns
+   * an array parameter into rows ({@link Dialect#arrayRows}), one row per probe (a statement the
+   * size of one probe, whatever their number); otherwise one row with a column per probe. Read
+   * every column of every row, in order.
    */
   Sql firstKeysFrom(List<Long> probes, @Nullable Key hi) {
     Column key = table.keys().get(0);
     List<Bound> params = new ArrayList<>();
-    if (dialect.takesArrays()) {
+    Dialect.ArrayRows rows = dialect.arrayRows();
+    if (rows != null) {
       StringBuilder sql = new StringBuilder("SELECT (SELECT MIN(").append(key.quoted())
-          .append(") FROM ").append(table.quoted()).append(" WHERE ").append(key.quoted()).append(" >= u.p");
+          .append(") FROM ").append(table.quoted()).append(" WHERE ").append(key.quoted()).append(" >= ")
+          .append(rows.element());
       List<String> below = rangeConditions(KeyRange.of(null, hi), params);
       if (filter != null) {
         below.add("(" + filter + ")");
       }
       below.forEach(c -> sql.append(" AND ").append(c));
       params.add(Bound.bigints(probes));
-      sql.append(") FROM unnest(?) WITH ORDINALITY AS u(p, n) ORDER BY u.n");
+      sql.append(')').append(rows.fromInOrder());
       return new Sql(sql.toString(), params);
     }
     StringBuilder sql = new StringBuilder("SELECT ");

@@ -89,6 +89,26 @@ class PostgresDigestIT extends DigestPushdownContract {
   }
 
   @Test
+  @DisplayName("look-ups of integer keys bind them as one array (= ANY), and gapped keys are probed by one unnest")
+  void integerKeysTravelAsOneArray() {
+    List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DataSource ds = recording(Postgres.fresh(DDL,
+        "INSERT INTO items (id, i) SELECT g * g, g FROM generate_series(1, 400) g", "ANALYZE items"), statements::add);
+    JdbcStore pg = JdbcStore.newBuilder(ds).table("items").build();
+    List<Key> keys = new ArrayList<>();
+    for (long k = 1; k <= 300; k++) {
+      keys.add(Key.of(k * k));
+    }
+    statements.clear();
+    assertThat(pg.get(keys)).hasSize(300);
+    assertThat(statements).singleElement().asString().contains("= ANY(?)");
+
+    statements.clear();
+    assertThat(pg.segments(KeyRange.all(), 16)).hasSizeBetween(2, 16);
+    assertThat(statements).filteredOn(sql -> sql.contains("unnest(?) WITH ORDINALITY")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("a jdbc:postgresql URI opens a store with the PostgreSQL dialect and server-side digests")
   void opensByUri() {
     String url = Postgres.freshUrl(DDL,
