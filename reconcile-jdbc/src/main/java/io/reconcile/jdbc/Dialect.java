@@ -155,6 +155,16 @@ interface Dialect {
   }
 
   /**
+   * The types of {@code table}'s columns as the product's own catalog spells them, by column name,
+   * where the JDBC catalog says less (PostgreSQL's domains, enums and type modifiers; MariaDB's
+   * ENUM and SET labels); empty (the default) where the JDBC catalog says enough.
+   */
+  default Map<String, Table.NativeType> nativeTypes(Connection c, Table.Ref table, String quotedTable)
+      throws SQLException {
+    return Map.of();
+  }
+
+  /**
    * Where the product binds a list of integer keys as one array parameter ({@link
    * Queries.Bound#bigints}): the condition that the single key column {@code key} holds one of
    * them, e.g. {@code k = ANY(?)}; null (the default) where it does not, or not for this column's

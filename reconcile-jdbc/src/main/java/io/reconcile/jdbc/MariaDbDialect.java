@@ -218,6 +218,55 @@ final class MariaDbDialect implements Dialect {
         columns, Digests.canonical(encoder, table, normalization, false), null, List.copyOf(natives));
   }
 
+  /** ENUM and SET columns' full types and labels, from {@code information_schema.COLUMNS}. */
+  @Override
+  public Map<String, Table.NativeType> nativeTypes(Connection c, Table.Ref table, String quotedTable)
+      throws SQLException {
+    Map<String, Table.NativeType> natives = new HashMap<>();
+    if (table.catalog() == null) {
+      return natives;
+    }
+    String sql = "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, table.catalog());
+      ps.setString(2, table.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String type = rs.getString(2);
+          String lower = type.toLowerCase(Locale.ROOT);
+          List<String> labels =
+              lower.startsWith("enum(") || lower.startsWith("set(") ? quotedList(type) : List.of();
+          natives.put(rs.getString(1), new Table.NativeType(Limits.Product.MARIADB, type, ' ', lower, ' ', labels));
+        }
+      }
+    }
+    return natives;
+  }
+
+  /** The strings of a list of SQL string literals such as {@code enum('a','it''s')}. */
+  private static List<String> quotedList(String type) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = null;
+    for (int i = type.indexOf('('); i >= 0 && i < type.length(); i++) {
+      char ch = type.charAt(i);
+      if (cur == null) {
+        if (ch == '\'') {
+          cur = new StringBuilder();
+        }
+      } else if (ch == '\'' && i + 1 < type.length() && type.charAt(i + 1) == '\'') {
+        cur.append('\'');
+        i++;
+      } else if (ch == '\'') {
+        out.add(cur.toString());
+        cur = null;
+      } else {
+        cur.append(ch);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** Whether the column's kind (how the client reads it) and server type have an exact encoding. */
   private static boolean pushable(Column c, @Nullable ServerColumn sc) {
     if (sc == null) {

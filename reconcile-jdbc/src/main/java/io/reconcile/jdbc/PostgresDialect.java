@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -253,6 +254,31 @@ final class PostgresDialect implements Dialect {
       out.put("schema", table.ref().schema());
     }
     return out;
+  }
+
+  /** Every column's {@code format_type}, {@code typtype}, base type of a domain and enum labels. */
+  @Override
+  public Map<String, Table.NativeType> nativeTypes(Connection c, Table.Ref table, String quotedTable)
+      throws SQLException {
+    Map<String, Table.NativeType> natives = new HashMap<>();
+    String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typtype,"
+        + " COALESCE(b.typname, t.typname), COALESCE(b.typtype, t.typtype),"
+        + " ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = COALESCE(b.oid, t.oid)"
+        + " ORDER BY e.enumsortorder)"
+        + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+        + " LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype"
+        + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, quotedTable);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String[] labels = (String[]) rs.getArray(6).getArray();
+          natives.put(rs.getString(1), new Table.NativeType(Limits.Product.POSTGRESQL, rs.getString(2),
+              rs.getString(3).charAt(0), rs.getString(4), rs.getString(5).charAt(0), List.of(labels)));
+        }
+      }
+    }
+    return natives;
   }
 
   /** {@code k = ANY(?)}, for a key column of a native integer type. */

@@ -162,7 +162,7 @@ record Table(
         }
       }
     }
-    addNativeTypes(conn, md, ref, quotedTable, all);
+    addNativeTypes(conn, md, ref, quotedTable, all, dialect);
     boolean foldsUpper = md.storesUpperCaseIdentifiers();
     boolean foldsLower = md.storesLowerCaseIdentifiers();
 
@@ -392,7 +392,7 @@ record Table(
    * @param baseKind the domain's base type's {@code typtype}, else {@code kind}
    * @param labels an enumeration's (or enum domain's, or MariaDB ENUM's or SET's) labels
    */
-  private record NativeType(
+  record NativeType(
       Limits.Product product, String type, char kind, String name, char baseKind, List<String> labels) {}
 
   /**
@@ -403,74 +403,16 @@ record Table(
       Set.of("citext", "inet", "cidr", "macaddr", "macaddr8", "interval", "money", "bit", "varbit", "xml");
 
   private static void addNativeTypes(
-      Connection conn, DatabaseMetaData md, Ref ref, String quotedTable, Map<String, ColumnInfo> all)
+      Connection conn, DatabaseMetaData md, Ref ref, String quotedTable, Map<String, ColumnInfo> all, Dialect dialect)
       throws SQLException {
     Limits.Product product = Limits.Product.of(md.getDatabaseProductName());
-    Map<String, NativeType> natives = new HashMap<>();
-    if (product == Limits.Product.POSTGRESQL) {
-      String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typtype,"
-          + " COALESCE(b.typname, t.typname), COALESCE(b.typtype, t.typtype),"
-          + " ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = COALESCE(b.oid, t.oid)"
-          + " ORDER BY e.enumsortorder)"
-          + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-          + " LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype"
-          + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped";
-      try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
-        ps.setString(1, quotedTable);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String[] labels = (String[]) rs.getArray(6).getArray();
-            natives.put(rs.getString(1), new NativeType(product, rs.getString(2),
-                rs.getString(3).charAt(0), rs.getString(4), rs.getString(5).charAt(0), List.of(labels)));
-          }
-        }
-      }
-    } else if (product == Limits.Product.MARIADB && ref.catalog != null) {
-      String sql = "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
-          + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
-      try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
-        ps.setString(1, ref.catalog);
-        ps.setString(2, ref.table);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String type = rs.getString(2);
-            String lower = type.toLowerCase(Locale.ROOT);
-            List<String> labels =
-                lower.startsWith("enum(") || lower.startsWith("set(") ? quotedList(type) : List.of();
-            natives.put(rs.getString(1), new NativeType(product, type, ' ', lower, ' ', labels));
-          }
-        }
-      }
-    }
+    Map<String, NativeType> natives = dialect.nativeTypes(conn, ref, quotedTable);
     for (Map.Entry<String, ColumnInfo> e : all.entrySet()) {
       ColumnInfo i = e.getValue();
       NativeType n = natives.get(e.getKey());
       e.setValue(new ColumnInfo(i.name, i.jdbcType, i.typeName, i.size, i.digits, i.notNull,
           n != null ? n : new NativeType(product, i.typeName, ' ', i.typeName, ' ', List.of())));
     }
-  }
-
-  /** The strings of a list of SQL string literals such as {@code enum('a','it''s')}. */
-  private static List<String> quotedList(String type) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = null;
-    for (int i = type.indexOf('('); i >= 0 && i < type.length(); i++) {
-      char ch = type.charAt(i);
-      if (cur == null) {
-        if (ch == '\'') {
-          cur = new StringBuilder();
-        }
-      } else if (ch == '\'' && i + 1 < type.length() && type.charAt(i + 1) == '\'') {
-        cur.append('\'');
-        i++;
-      } else if (ch == '\'') {
-        out.add(cur.toString());
-        cur = null;
-      } else {
-        cur.append(ch);
-      }
-    }
-    return List.copyOf(out);
   }
 
   /** The kind of a PostgreSQL type by its name and {@code typtype}, or null if unsupported. */
