@@ -76,4 +76,14 @@ class SqliteCliIT {
     assertThat(again.exit()).as(again.toString()).isEqualTo(1);
     assertThat(again.out()).isEqualTo(diffOut);
   }
+
+  @Test
+  @DisplayName("a diff against a mistyped SQLite path is one line and exit 2, and creates no file")
+  void missingFileIsNotCreated() {
+    Path typo = dir.resolve("secnod.db");
+    Cli.Result diff = Cli.run("diff", first, "jdbc:sqlite:" + typo, "-t", "accounts", "-k", "id");
+    assertThat(diff.exit()).as(diff.toString()).isEqualTo(2);
+    assertThat(diff.err().lines()).singleElement().asString().startsWith("reconcile: error: ").contains("does not exist");
+    assertThat(typo).doesNotExist();
+  }
 }

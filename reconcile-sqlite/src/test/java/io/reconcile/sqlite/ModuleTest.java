@@ -2,6 +2,7 @@ package io.reconcile.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reconcile.api.store.StoreProvider;
 import io.reconcile.apicheck.CompiledModule;
 import io.reconcile.jdbc.JdbcStore;
 import io.reconcile.jdbc.spi.SqlDialect;
@@ -9,6 +10,9 @@ import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,14 +48,16 @@ class ModuleTest {
   }
 
   @Test
-  void providesTheDialectOnTheModulePathAndOnTheClassPath() throws IOException {
+  void providesTheDialectAndTheUriProviderOnTheModulePathAndOnTheClassPath() throws IOException {
     assertThat(DESCRIPTOR.uses()).isEmpty();
-    assertThat(DESCRIPTOR.provides()).singleElement().satisfies(p -> {
-      assertThat(p.service()).isEqualTo(SqlDialect.class.getName());
-      assertThat(p.providers()).containsExactly(SqliteDialect.class.getName());
-    });
-    List<String> services = Files.readAllLines(
-        MODULE.location().resolve("META-INF/services/" + SqlDialect.class.getName()));
-    assertThat(services).containsExactly(SqliteDialect.class.getName());
+    Map<String, Set<String>> provides = new TreeMap<>();
+    DESCRIPTOR.provides().forEach(p -> provides.put(p.service(), Set.copyOf(p.providers())));
+    assertThat(provides).containsOnly(
+        Map.entry(SqlDialect.class.getName(), Set.of(SqliteDialect.class.getName())),
+        Map.entry(StoreProvider.class.getName(), Set.of(SqliteStoreProvider.class.getName())));
+    for (Map.Entry<String, Set<String>> p : provides.entrySet()) {
+      List<String> services = Files.readAllLines(MODULE.location().resolve("META-INF/services/" + p.getKey()));
+      assertThat(services).containsExactlyElementsOf(p.getValue());
+    }
   }
 }

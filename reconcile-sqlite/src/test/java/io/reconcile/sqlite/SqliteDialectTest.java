@@ -74,6 +74,27 @@ class SqliteDialectTest {
   }
 
   @Test
+  @DisplayName("a jdbc:sqlite URI opens an existing file, and refuses a missing one without creating it")
+  void opensExistingFilesOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws SQLException {
+    java.nio.file.Path existing = dir.resolve("there.db");
+    try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + existing);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    }
+    io.reconcile.api.store.StoreOptions options = io.reconcile.api.store.StoreOptions.newBuilder().dataset("t").build();
+    try (io.reconcile.api.store.Store store = io.reconcile.api.store.Stores.open("jdbc:sqlite:" + existing, options)) {
+      assertThat(store.digest(io.reconcile.api.KeyRange.all()).count()).isZero();
+    }
+    java.nio.file.Path missing = dir.resolve("typo.db");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.reconcile.api.store.Stores.open("jdbc:sqlite:" + missing, options))
+        .isInstanceOf(io.reconcile.api.ReconcileException.ConfigurationException.class)
+        .hasMessageContaining("does not exist").hasMessageContaining("never creates one");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.reconcile.api.store.Stores.open("jdbc:sqlite:file:" + missing, options))
+        .isInstanceOf(io.reconcile.api.ReconcileException.class);
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
   @DisplayName("a dialect chosen on the builder wins over the one ServiceLoader finds")
   void explicitDialectWins() {
     AtomicInteger limits = new AtomicInteger();
