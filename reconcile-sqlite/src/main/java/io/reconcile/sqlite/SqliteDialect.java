@@ -74,7 +74,7 @@ public final class SqliteDialect implements SqlDialect {
       kind = ColumnKind.BOOLEAN;
     } else if (t.contains("INT")) {
       kind = ColumnKind.LONG;
-    } else if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+    } else if (textAffinity(t)) {
       kind = decimal ? ColumnKind.DECIMAL : ColumnKind.TEXT;
     } else if (t.contains("BLOB") || t.startsWith("BINARY") || t.startsWith("VARBINARY")) {
       kind = ColumnKind.BYTES;
@@ -97,7 +97,7 @@ public final class SqliteDialect implements SqlDialect {
    */
   @Override
   public Optional<String> refusal(SqlColumn column, ColumnKind kind, Value value) {
-    if (kind != ColumnKind.DECIMAL || textAffinity(column) || !(value instanceof Value.Num n)) {
+    if (kind != ColumnKind.DECIMAL || textAffinity(column.typeName().toUpperCase(Locale.ROOT)) || !(value instanceof Value.Num n)) {
       return Optional.empty();
     }
     BigDecimal d = n.decimal().stripTrailingZeros();
@@ -108,9 +108,9 @@ public final class SqliteDialect implements SqlDialect {
             + " declare it DECIMAL TEXT to hold any decimal exactly)");
   }
 
-  private static boolean textAffinity(SqlColumn column) {
-    String t = column.typeName().toUpperCase(Locale.ROOT);
-    return !t.contains("INT") && (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT"));
+  /** SQLite's rule 2 of type affinity: a declared type (upper case) without INT that names text. */
+  private static boolean textAffinity(String type) {
+    return !type.contains("INT") && (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT"));
   }
 
   /** False: the driver refuses to change the read-only flag of an open connection. */

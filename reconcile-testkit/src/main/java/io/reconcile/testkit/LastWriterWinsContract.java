@@ -52,18 +52,15 @@ public interface LastWriterWinsContract extends ResolverContract {
   default void theLatestWriteWins(@ForAll("divergences") Divergence divergence) {
     Situations.count("theLatestWriteWins", "a later write holds other data than an earlier one",
         Situations.aLatestWriteDiffers(divergence));
-    List<Divergence.Side> present = Situations.present(divergence);
-    if (present.isEmpty() || present.stream().anyMatch(s -> Situations.entry(s).version().timestamp() == null)) {
+    List<Divergence.Side> winners = Situations.latestSides(Situations.present(divergence));
+    if (winners.isEmpty()) {
       return;
     }
     Optional<Resolution> decision = resolver().resolve(divergence);
     if (decision.isEmpty() || !decision.get().repairs()) {
       return;
     }
-    Instant latest = present.stream().map(s -> Objects.requireNonNull(Situations.entry(s).version().timestamp()))
-        .max(Instant::compareTo).orElseThrow();
-    List<Divergence.Side> winners = present.stream()
-        .filter(s -> latest.equals(Situations.entry(s).version().timestamp())).toList();
+    Instant latest = Objects.requireNonNull(Situations.entry(winners.get(0)).version().timestamp());
     Entry outcome = Decisions.outcome(divergence, decision.get());
     if (outcome == null || winners.stream().noneMatch(s -> Situations.entry(s).sameData(outcome))) {
       throw new AssertionError(

@@ -285,10 +285,11 @@ public interface ResolverContract {
       }
       Collections.shuffle(order, new Random(seed + t));
       tasks.add(() -> {
+        List<Divergence> copies = divergences.stream().map(Copies::of).toList();
         // Many passes, so that the threads still overlap however late each one starts.
         for (int pass = 0; pass < Concurrently.PASSES; pass++) {
           for (int i : order) {
-            Divergence d = Copies.of(divergences.get(i));
+            Divergence d = copies.get(i);
             Object decided = Decisions.comparable(d, resolver.resolve(d));
             if (!expected.get(i).equals(decided)) {
               return "with sides" + Decisions.sides(d) + "\n  it decided " + decided

@@ -58,36 +58,28 @@ final class Situations {
    */
   static boolean aLatestWriteDiffers(Divergence d) {
     List<Divergence.Side> present = present(d);
-    if (present.size() < 2 || present.stream().anyMatch(s -> timestamp(s) == null)) {
+    List<Divergence.Side> latest = latestSides(present);
+    if (latest.isEmpty() || latest.stream().anyMatch(s -> !entry(s).sameData(entry(latest.get(0))))) {
       return false;
     }
-    Entry latest = latestEntry(present);
-    return latest != null && present.stream().anyMatch(s -> !entry(s).sameData(latest));
+    return present.stream().anyMatch(s -> !entry(s).sameData(entry(latest.get(0))));
   }
 
   /**
-   * The data every latest present side holds, when they agree; null when present sides lack a
-   * timestamp, none is present, or sides tied at the latest instant hold different data.
+   * The present sides carrying the latest timestamp; empty when none is present or a present
+   * side carries no timestamp.
    */
-  static @Nullable Entry latestEntry(List<Divergence.Side> present) {
+  static List<Divergence.Side> latestSides(List<Divergence.Side> present) {
     Instant max = null;
     for (Divergence.Side s : present) {
       Instant t = timestamp(s);
       if (t == null) {
-        return null;
+        return List.of();
       }
       max = max == null || t.isAfter(max) ? t : max;
     }
-    Entry latest = null;
-    for (Divergence.Side s : present) {
-      if (Objects.equals(timestamp(s), max)) {
-        if (latest != null && !latest.sameData(entry(s))) {
-          return null;
-        }
-        latest = entry(s);
-      }
-    }
-    return latest;
+    Instant latest = max;
+    return present.stream().filter(s -> Objects.equals(timestamp(s), latest)).toList();
   }
 
   /** Whether every present side carries a vector and two versions no other supersedes differ. */
