@@ -50,6 +50,16 @@ record Column(
     return new Column(catalogName, fieldName, quoted, jdbcType, typeName, size, digits, kind, cast, limits);
   }
 
+  /**
+   * How a product reads and writes a catalog column, as its dialect's {@link Dialect#typing} maps
+   * it.
+   *
+   * @param kind how values are read and written
+   * @param cast the SQL type a written parameter is cast to, or null
+   * @param limits what the column accepts beyond its kind
+   */
+  record Typing(Kind kind, @Nullable String cast, Limits limits) {}
+
   /** How a column's values map to reconcile values. */
   enum Kind {
     LONG(true),

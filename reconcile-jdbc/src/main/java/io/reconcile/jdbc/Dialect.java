@@ -322,6 +322,25 @@ interface Dialect {
   }
 
   /**
+   * How a catalog column reads and writes in this product, or null when reconcile cannot read and
+   * write its type exactly (then it can only be left out of the comparison). The generic mapping:
+   * the standard JDBC kind, no cast, and limits that know only whether it takes NULL.
+   */
+  default Column.@Nullable Typing typing(Table.ColumnInfo info) {
+    Column.Kind kind = Column.Kind.of(info.jdbcType(), info.typeName());
+    return kind == null ? null : new Column.Typing(kind, null, Limits.of(info.notNull()));
+  }
+
+  /**
+   * How a column that {@link #typing} cannot compare still reads and writes back exactly while it
+   * stays out of the comparison (so a repair's insert can carry it), or null (the default) when it
+   * cannot.
+   */
+  default Column.@Nullable Typing uncomparedTyping(Table.ColumnInfo info) {
+    return null;
+  }
+
+  /**
    * Why a non-null value of the column's kind, which the catalog's {@link Limits} accept, still
    * cannot be written exactly, or null; see {@link SqlDialect#refusal}. The built-in dialects' limits
    * say it all.

@@ -73,6 +73,22 @@ final class H2Dialect implements Dialect {
     return "H2".equalsIgnoreCase(md.getDatabaseProductName()) && md.getDatabaseMajorVersion() >= 2;
   }
 
+  /** The standard kind, with precision, length and fractional digits from the catalog. */
+  @Override
+  public Column.@Nullable Typing typing(Table.ColumnInfo info) {
+    Column.Kind kind = Column.Kind.of(info.jdbcType(), info.typeName());
+    if (kind == null) {
+      return null;
+    }
+    String t = info.typeName().toLowerCase(Locale.ROOT);
+    boolean decimal = kind == Column.Kind.DECIMAL && info.size() > 0;
+    int length = (t.equals("character varying") || t.equals("character")) && info.size() < Integer.MAX_VALUE
+        ? Math.max(0, info.size()) : 0;
+    int fraction = kind == Column.Kind.TIMESTAMP || kind == Column.Kind.TIMESTAMP_TZ ? info.digits() : -1;
+    return new Column.Typing(kind, null, new Limits(info.notNull(), length, decimal ? info.size() : 0,
+        decimal ? info.digits() : 0, fraction, List.of(), false, Limits.ANY_DATE, Limits.ANY_LOCAL_TIMESTAMP));
+  }
+
   /**
    * The dialect for a table: digests in the database when it is a remote H2 server ({@code
    * jdbc:h2:tcp:} or {@code ssl:}) and the types and normalisation allow; an embedded H2 runs in

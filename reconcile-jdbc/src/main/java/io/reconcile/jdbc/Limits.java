@@ -8,16 +8,17 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a column accepts beyond its {@link Column.Kind}, as the catalog told when the store was
  * built: whether it takes NULL, a character column's length, a decimal's precision and scale, a
- * timestamp's fractional digits, an enumeration's labels, and the range of dates and numbers its
- * product's type holds. {@link #refusal} decides from these alone, without I/O, whether a value can
- * be written exactly (not rounded, truncated or refused by the database). Immutable.
+ * timestamp's fractional digits, an enumeration's labels, and the range of dates and timestamps its
+ * product's type holds. The product's {@link Dialect#typing} builds them from its catalog; {@link
+ * #refusal} decides from these alone, without I/O, whether a value can be written exactly (not
+ * rounded, truncated or refused by the database). Immutable.
  *
- * @param product the database product, which decides the ranges of dates and timestamps
  * @param notNull whether the column is declared NOT NULL
  * @param length the most characters a character column holds; 0 when unlimited or unknown
  * @param precision a decimal column's digits; 0 when unconstrained or unknown
@@ -25,54 +26,57 @@ import org.jspecify.annotations.Nullable;
  * @param fractionDigits a timestamp column's fractional second digits; -1 when unknown
  * @param labels an enumeration's or set's labels, in declared order; empty when not one
  * @param labelSet whether a value is a comma-separated set of labels (MariaDB SET)
+ * @param dates the dates a date column holds
+ * @param timestamps the instants a timestamp column holds
  */
 record Limits(
-    Product product,
     boolean notNull,
     int length,
     int precision,
     int scale,
     int fractionDigits,
     List<String> labels,
-    boolean labelSet) {
+    boolean labelSet,
+    Bounds<LocalDate> dates,
+    Bounds<Instant> timestamps) {
 
-  /** The products whose types' ranges are known. */
-  enum Product {
-    POSTGRESQL,
-    MARIADB,
-    H2,
-    OTHER;
+  /**
+   * The values of a type that orders them: those from {@code min} to {@code max}, and the {@code
+   * specials} it also names (PostgreSQL's infinity and -infinity, read as the extreme values).
+   *
+   * @param accepts what the type holds, in words for a refusal
+   */
+  record Bounds<T extends Comparable<? super T>>(T min, T max, Set<T> specials, String accepts) {
 
-    static Product of(String productName) {
-      String p = productName.toLowerCase(Locale.ROOT);
-      return p.contains("postgres") ? POSTGRESQL
-          : p.contains("mariadb") || p.contains("mysql") ? MARIADB
-          : p.contains("h2") ? H2
-          : OTHER;
+    Bounds {
+      specials = Set.copyOf(specials);
+    }
+
+    /** The range from {@code min} to {@code max}, described as such. */
+    static <T extends Comparable<? super T>> Bounds<T> between(T min, T max) {
+      return new Bounds<>(min, max, Set.of(), "from " + min + " to " + max);
+    }
+
+    boolean holds(T x) {
+      return specials.contains(x) || (x.compareTo(min) >= 0 && x.compareTo(max) <= 0);
     }
   }
 
+  /** Any date Java holds. */
+  static final Bounds<LocalDate> ANY_DATE = Bounds.between(LocalDate.MIN, LocalDate.MAX);
+
+  /** The instants a JDBC driver binds as a local date-time: those of {@link LocalDateTime}. */
+  static final Bounds<Instant> ANY_LOCAL_TIMESTAMP = Bounds.between(
+      LocalDateTime.MIN.toInstant(ZoneOffset.UTC), LocalDateTime.MAX.toInstant(ZoneOffset.UTC));
+
   /** Limits that accept whatever the kind can bind: for catalogs that tell nothing more. */
-  static Limits none(Product product) {
-    return new Limits(product, false, 0, 0, 0, -1, List.of(), false);
+  static Limits of(boolean notNull) {
+    return new Limits(notNull, 0, 0, 0, -1, List.of(), false, ANY_DATE, ANY_LOCAL_TIMESTAMP);
   }
 
   Limits {
     labels = List.copyOf(labels);
   }
-
-  private static final LocalDate PG_DATE_MIN = LocalDate.of(-4712, 1, 1);
-  private static final LocalDate PG_DATE_MAX = LocalDate.of(5874897, 12, 31);
-  private static final Instant PG_TIMESTAMP_MIN = Instant.parse("-4712-01-01T00:00:00Z");
-  private static final Instant PG_TIMESTAMP_MAX = Instant.parse("+294276-12-31T23:59:59.999999Z");
-  private static final LocalDate MARIADB_DATE_MIN = LocalDate.of(1000, 1, 1);
-  private static final LocalDate MARIADB_DATE_MAX = LocalDate.of(9999, 12, 31);
-  private static final Instant MARIADB_DATETIME_MIN = Instant.parse("1000-01-01T00:00:00Z");
-  private static final Instant MARIADB_DATETIME_MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
-  private static final Instant MARIADB_TIMESTAMP_MIN = Instant.parse("1970-01-01T00:00:01Z");
-  private static final Instant MARIADB_TIMESTAMP_MAX = Instant.parse("2038-01-19T03:14:07.999999Z");
-  private static final Instant LOCAL_MIN = LocalDateTime.MIN.toInstant(ZoneOffset.UTC);
-  private static final Instant LOCAL_MAX = LocalDateTime.MAX.toInstant(ZoneOffset.UTC);
 
   /**
    * Why {@code v} cannot be written to {@code c} exactly, as what the column accepts (never the
@@ -85,15 +89,12 @@ record Limits(
     return switch (c.kind()) {
       case LONG -> integer(c, v);
       case DECIMAL -> decimal(v);
-      case REAL, DOUBLE -> v instanceof Value.Num ? null
-          : v instanceof Value.NonFinite
-              ? product == Product.MARIADB ? "finite numbers only (MariaDB has no NaN or infinity)" : null
-              : "numbers only";
+      case REAL, DOUBLE -> v instanceof Value.Num || v instanceof Value.NonFinite ? null : "numbers only";
       case TEXT -> text(v);
       case JSON -> v instanceof Value.Text ? null : "JSON text only";
       case BOOLEAN -> v instanceof Value.Bool ? null : "booleans only";
       case DATE -> date(v);
-      case TIMESTAMP, TIMESTAMP_TZ -> timestamp(c, v);
+      case TIMESTAMP, TIMESTAMP_TZ -> timestamp(v);
       case UUID, UUID_TEXT -> v instanceof Value.Uuid
               || (v instanceof Value.Text t && UuidText.parse(t.value()) != null) ? null
           : "UUIDs only, or their canonical text (36 characters: lowercase hex digits in groups of"
@@ -167,9 +168,6 @@ record Limits(
       return "text only";
     }
     String s = t.value();
-    if (product == Product.POSTGRESQL && s.indexOf('\0') >= 0) {
-      return "text without NUL characters (PostgreSQL cannot store them)";
-    }
     if (!labels.isEmpty()) {
       String accepts = (labelSet ? "comma-separated labels of " : "one of the labels ") + labels;
       if (labelSet) {
@@ -194,50 +192,18 @@ record Limits(
     if (!(v instanceof Value.Date d)) {
       return "dates only";
     }
-    LocalDate x = d.value();
-    return switch (product) {
-      case POSTGRESQL -> x.equals(LocalDate.MAX) || x.equals(LocalDate.MIN)
-              || (!x.isBefore(PG_DATE_MIN) && !x.isAfter(PG_DATE_MAX)) ? null
-          : "dates from 4713 BC to " + PG_DATE_MAX + ", infinity and -infinity";
-      case MARIADB -> !x.isBefore(MARIADB_DATE_MIN) && !x.isAfter(MARIADB_DATE_MAX) ? null
-          : "dates from " + MARIADB_DATE_MIN + " to " + MARIADB_DATE_MAX;
-      case H2, OTHER -> null;
-    };
+    return dates.holds(d.value()) ? null : "dates " + dates.accepts();
   }
 
-  private @Nullable String timestamp(Column c, Value v) {
+  private @Nullable String timestamp(Value v) {
     if (!(v instanceof Value.Timestamp ts)) {
       return "timestamps only";
     }
     Instant x = ts.value();
-    Instant min;
-    Instant max;
-    String accepts;
-    switch (product) {
-      case POSTGRESQL -> {
-        if (x.equals(Instant.MAX) || x.equals(Instant.MIN)) {
-          return null; // infinity and -infinity
-        }
-        min = PG_TIMESTAMP_MIN;
-        max = PG_TIMESTAMP_MAX;
-        accepts = "timestamps from 4713 BC to 294276 AD, infinity and -infinity";
-      }
-      case MARIADB -> {
-        boolean isTimestamp = c.typeName().toLowerCase(Locale.ROOT).startsWith("timestamp");
-        min = isTimestamp ? MARIADB_TIMESTAMP_MIN : MARIADB_DATETIME_MIN;
-        max = isTimestamp ? MARIADB_TIMESTAMP_MAX : MARIADB_DATETIME_MAX;
-        accepts = "timestamps from " + min + " to " + max;
-      }
-      default -> {
-        min = LOCAL_MIN;
-        max = LOCAL_MAX;
-        accepts = "timestamps from " + min + " to " + max;
-      }
+    if (!timestamps.holds(x)) {
+      return "timestamps " + timestamps.accepts();
     }
-    if (x.isBefore(min) || x.isAfter(max)) {
-      return accepts;
-    }
-    if (fractionDigits >= 0 && fractionDigits(x) > fractionDigits) {
+    if (!timestamps.specials().contains(x) && fractionDigits >= 0 && fractionDigits(x) > fractionDigits) {
       return "timestamps of at most " + fractionDigits + " fractional second digits";
     }
     return null;

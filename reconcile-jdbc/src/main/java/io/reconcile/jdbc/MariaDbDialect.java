@@ -14,6 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -176,6 +178,46 @@ final class MariaDbDialect implements Dialect {
     return "MariaDB".equalsIgnoreCase(product) || "MySQL".equalsIgnoreCase(product);
   }
 
+  /** DATE: from 1000-01-01 to 9999-12-31. */
+  private static final Limits.Bounds<LocalDate> DATES =
+      Limits.Bounds.between(LocalDate.of(1000, 1, 1), LocalDate.of(9999, 12, 31));
+
+  /** DATETIME: from 1000 to 9999, to the microsecond. */
+  private static final Limits.Bounds<Instant> DATETIMES = Limits.Bounds.between(
+      Instant.parse("1000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999Z"));
+
+  /** TIMESTAMP: seconds since the epoch in 32 bits, to the microsecond. */
+  private static final Limits.Bounds<Instant> TIMESTAMPS = Limits.Bounds.between(
+      Instant.parse("1970-01-01T00:00:01Z"), Instant.parse("2038-01-19T03:14:07.999999Z"));
+
+  /**
+   * The standard kind, but YEAR is a number and BIT(n > 1) a bit field (unsupported); precision,
+   * length and fractional digits from the catalog; ENUM and SET labels from {@link #nativeTypes}.
+   */
+  @Override
+  public Column.@Nullable Typing typing(Table.ColumnInfo info) {
+    String t = info.typeName().toLowerCase(Locale.ROOT);
+    Column.Kind kind = t.equals("year") ? Column.Kind.LONG // the driver says DATE; it holds a year number
+        : t.equals("bit") && info.size() > 1 ? null
+        : Column.Kind.of(info.jdbcType(), info.typeName());
+    if (kind == null) {
+      return null;
+    }
+    boolean decimal = kind == Column.Kind.DECIMAL;
+    int length = t.equals("varchar") || t.equals("char") ? info.size() : 0;
+    // the display width: "yyyy-mm-dd hh:mm:ss" and ".ffffff"
+    int fraction = kind == Column.Kind.TIMESTAMP ? info.size() > 19 ? info.size() - 20 : 0 : -1;
+    return new Column.Typing(kind, null, new Limits(info.notNull(), Math.max(0, length),
+        decimal ? info.size() : 0, decimal ? info.digits() : 0, fraction, info.nativeType().labels(),
+        t.equals("set"), DATES, t.startsWith("timestamp") ? TIMESTAMPS : DATETIMES));
+  }
+
+  /** NaN and the infinities, which MariaDB's floating-point types cannot hold. */
+  @Override
+  public @Nullable String refusal(Column c, Value v) {
+    return v instanceof Value.NonFinite ? "finite numbers only (MariaDB has no NaN or infinity)" : null;
+  }
+
   /**
    * The dialect for a table: reads its columns' full types and collations, and computes digests in
    * the server when those and the normalisation allow it bit-identically.
@@ -237,7 +279,7 @@ final class MariaDbDialect implements Dialect {
           String lower = type.toLowerCase(Locale.ROOT);
           List<String> labels =
               lower.startsWith("enum(") || lower.startsWith("set(") ? quotedList(type) : List.of();
-          natives.put(rs.getString(1), new Table.NativeType(Limits.Product.MARIADB, type, ' ', lower, ' ', labels));
+          natives.put(rs.getString(1), new Table.NativeType(type, ' ', lower, ' ', labels));
         }
       }
     }

@@ -6,6 +6,7 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
+import io.reconcile.api.Value;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -105,6 +106,88 @@ final class PostgresDialect implements Dialect {
   /** Whether the connection is to PostgreSQL. */
   static boolean isPostgres(DatabaseMetaData md) throws SQLException {
     return "PostgreSQL".equalsIgnoreCase(md.getDatabaseProductName());
+  }
+
+  /**
+   * PostgreSQL types read as their text and written back through a cast from it, exactly: text
+   * types of extensions, network addresses, intervals, money, bit strings, XML.
+   */
+  private static final Set<String> TEXT_FORM =
+      Set.of("citext", "inet", "cidr", "macaddr", "macaddr8", "interval", "money", "bit", "varbit", "xml");
+
+  /** Dates from 4713 BC to 5874897 AD, and infinity and -infinity (read as the extreme dates). */
+  private static final Limits.Bounds<LocalDate> DATES = new Limits.Bounds<>(
+      LocalDate.of(-4712, 1, 1), LocalDate.of(5874897, 12, 31), Set.of(LocalDate.MIN, LocalDate.MAX),
+      "from 4713 BC to 5874897-12-31, infinity and -infinity");
+
+  /** Timestamps from 4713 BC to 294276 AD, and infinity and -infinity. */
+  private static final Limits.Bounds<Instant> TIMESTAMPS = new Limits.Bounds<>(
+      Instant.parse("-4712-01-01T00:00:00Z"), Instant.parse("+294276-12-31T23:59:59.999999Z"),
+      Set.of(Instant.MIN, Instant.MAX), "from 4713 BC to 294276 AD, infinity and -infinity");
+
+  /**
+   * The kind of a column by its type's name and {@code typtype} in {@code pg_type} (a domain's or
+   * an enumeration's base), the cast its parameters need, and precision, length and fractional
+   * digits from the catalog.
+   */
+  @Override
+  public Column.@Nullable Typing typing(Table.ColumnInfo info) {
+    Table.NativeType n = info.nativeType();
+    Column.Kind kind = Column.Kind.of(info.jdbcType(), info.typeName());
+    String cast = null;
+    if (n.kind() == 'd' || n.kind() == 'e' || TEXT_FORM.contains(n.name())) {
+      kind = kind(n.name(), n.baseKind());
+      cast = n.type(); // PostgreSQL converts no text parameter to these by itself
+    } else if (kind(n.name(), n.kind()) != null) {
+      kind = kind(n.name(), n.kind());
+    }
+    if (kind == null) {
+      return null;
+    }
+    String t = info.typeName().toLowerCase(Locale.ROOT);
+    boolean decimal = kind == Column.Kind.DECIMAL && n.type().contains("(");
+    int length = n.kind() != 'd' && (t.equals("varchar") || t.equals("bpchar")) && info.size() < Integer.MAX_VALUE
+        ? info.size() : 0;
+    int fraction = kind == Column.Kind.TIMESTAMP || kind == Column.Kind.TIMESTAMP_TZ
+        ? n.kind() == 'd' ? 6 : info.digits() : -1;
+    return new Column.Typing(kind, cast, new Limits(info.notNull(), length, decimal ? info.size() : 0,
+        decimal ? info.digits() : 0, fraction, n.labels(), false, DATES, TIMESTAMPS));
+  }
+
+  /** Outside the comparison, any PostgreSQL type reads and writes back exactly as its text. */
+  @Override
+  public Column.Typing uncomparedTyping(Table.ColumnInfo info) {
+    return new Column.Typing(Column.Kind.TEXT, info.nativeType().type(), Limits.of(false));
+  }
+
+  /** Text with a NUL character, which PostgreSQL cannot store. */
+  @Override
+  public @Nullable String refusal(Column c, Value v) {
+    return v instanceof Value.Text t && t.value().indexOf('\0') >= 0
+        ? "text without NUL characters (PostgreSQL cannot store them)"
+        : null;
+  }
+
+  /** The kind of a PostgreSQL type by its name and {@code typtype}, or null if unsupported. */
+  private static Column.@Nullable Kind kind(String name, char typtype) {
+    if (typtype == 'e' || TEXT_FORM.contains(name)) {
+      return Column.Kind.TEXT;
+    }
+    return switch (name) {
+      case "int2", "int4", "int8" -> Column.Kind.LONG;
+      case "numeric" -> Column.Kind.DECIMAL;
+      case "float4" -> Column.Kind.REAL;
+      case "float8" -> Column.Kind.DOUBLE;
+      case "text", "varchar", "bpchar" -> Column.Kind.TEXT;
+      case "bool" -> Column.Kind.BOOLEAN;
+      case "date" -> Column.Kind.DATE;
+      case "timestamp" -> Column.Kind.TIMESTAMP;
+      case "timestamptz" -> Column.Kind.TIMESTAMP_TZ;
+      case "uuid" -> Column.Kind.UUID;
+      case "bytea" -> Column.Kind.BYTES;
+      case "json", "jsonb" -> Column.Kind.JSON;
+      default -> null;
+    };
   }
 
   /**
@@ -273,7 +356,7 @@ final class PostgresDialect implements Dialect {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String[] labels = (String[]) rs.getArray(6).getArray();
-          natives.put(rs.getString(1), new Table.NativeType(Limits.Product.POSTGRESQL, rs.getString(2),
+          natives.put(rs.getString(1), new Table.NativeType(rs.getString(2),
               rs.getString(3).charAt(0), rs.getString(4), rs.getString(5).charAt(0), List.of(labels)));
         }
       }

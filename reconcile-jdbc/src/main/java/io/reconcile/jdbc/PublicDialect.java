@@ -1,6 +1,7 @@
 package io.reconcile.jdbc;
 
 import io.reconcile.api.Value;
+import io.reconcile.jdbc.spi.SqlColumn;
 import io.reconcile.jdbc.spi.SqlDialect;
 import io.reconcile.jdbc.spi.SqlTable;
 import java.sql.Connection;
@@ -20,9 +21,14 @@ final class PublicDialect implements Dialect {
     this.dialect = dialect;
   }
 
-  /** The dialect's kind of a catalog column, or null when it cannot read it. */
-  Column.@Nullable Kind columnKind(io.reconcile.jdbc.spi.SqlColumn column) {
-    return dialect.kind(column).map(Column.Kind::of).orElse(null);
+  /** The dialect's kind of a catalog column, with limits that know only whether it takes NULL. */
+  @Override
+  public Column.@Nullable Typing typing(Table.ColumnInfo info) {
+    SqlColumn column = new SqlColumn(info.name(), info.quoted(), info.jdbcType(), info.typeName(),
+        info.size(), info.digits(), !info.notNull());
+    return dialect.kind(column)
+        .map(kind -> new Column.Typing(Column.Kind.of(kind), null, Limits.of(info.notNull())))
+        .orElse(null);
   }
 
   @Override

@@ -156,13 +156,15 @@ record Table(
         if (ref.table.equals(rs.getString("TABLE_NAME"))
             && Objects.equals(ref.schema, rs.getString("TABLE_SCHEM"))) {
           String n = rs.getString("COLUMN_NAME");
-          all.put(n, new ColumnInfo(n, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
+          String typeName = rs.getString("TYPE_NAME");
+          all.put(n, new ColumnInfo(n, quote(quote, n, table), rs.getInt("DATA_TYPE"), typeName,
               rs.getInt("COLUMN_SIZE"), rs.getInt("DECIMAL_DIGITS"),
-              rs.getInt("NULLABLE") == DatabaseMetaData.columnNoNulls, null));
+              rs.getInt("NULLABLE") == DatabaseMetaData.columnNoNulls,
+              new NativeType(typeName, ' ', typeName, ' ', List.of())));
         }
       }
     }
-    addNativeTypes(conn, md, ref, quotedTable, all, dialect);
+    addNativeTypes(conn, ref, quotedTable, all, dialect);
     boolean foldsUpper = md.storesUpperCaseIdentifiers();
     boolean foldsLower = md.storesLowerCaseIdentifiers();
 
@@ -205,7 +207,7 @@ record Table(
 
     List<Column> keys = new ArrayList<>();
     for (String k : keyCatalogNames) {
-      Column c = column(all.get(k), dialect, quote, table, foldsUpper);
+      Column c = column(all.get(k), dialect, foldsUpper);
       if (c == null || !c.kind().keyable || c.cast() != null) {
         throw new ConfigurationException(
             "key column '"
@@ -224,7 +226,7 @@ record Table(
     if (versionName != null) {
       rejectNul(versionName, "version column name");
       String n = findColumn(all, versionName, table, foldsUpper, foldsLower);
-      version = column(all.get(n), dialect, quote, table, foldsUpper);
+      version = column(all.get(n), dialect, foldsUpper);
       if (keyCatalogNames.contains(n)) {
         throw new ConfigurationException(
             "version column '" + versionName + "' of table '" + table + "' is a key column; the"
@@ -251,7 +253,7 @@ record Table(
         if (normalization.isIgnored(normalization.datasetName(field))) {
           continue;
         }
-        Column c = column(info, dialect, quote, table, foldsUpper);
+        Column c = column(info, dialect, foldsUpper);
         if (c == null) {
           unsupported.add(info.name + " " + info.typeName);
         } else {
@@ -280,7 +282,7 @@ record Table(
               "column '" + name + "' of table '" + table + "' is the version column, which is"
                   + " read as each row's version rather than compared; leave it out of columns(...)");
         }
-        Column c = column(all.get(n), dialect, quote, table, foldsUpper);
+        Column c = column(all.get(n), dialect, foldsUpper);
         if (c == null) {
           throw new ConfigurationException(
               "column '" + name + "' of table '" + table + "' has type " + all.get(n).typeName
@@ -305,12 +307,9 @@ record Table(
     }
     List<Column> every = new ArrayList<>();
     for (ColumnInfo info : all.values()) {
-      Column c = column(info, dialect, quote, table, foldsUpper);
-      if (c == null && info.nativeType != null && info.nativeType.product == Limits.Product.POSTGRESQL) {
-        // Outside the comparison, any PostgreSQL type reads and writes back exactly as its text.
-        c = new Column(info.name, fieldName(info.name, foldsUpper), quote(quote, info.name, table),
-            info.jdbcType, info.typeName, info.size, info.digits, Column.Kind.TEXT, info.nativeType.type,
-            Limits.none(Limits.Product.POSTGRESQL));
+      Column c = column(info, dialect, foldsUpper);
+      if (c == null) {
+        c = typed(info, dialect.uncomparedTyping(info), foldsUpper);
       }
       if (c != null) {
         every.add(c);
@@ -373,14 +372,18 @@ record Table(
   record Ref(@Nullable String catalog, @Nullable String schema, String table) {}
 
   /**
-   * A column as the JDBC catalog describes it, with what the product's own catalog adds.
+   * A column as the JDBC catalog describes it, with what the product's own catalog adds: what a
+   * dialect {@linkplain Dialect#typing types}.
    *
+   * @param quoted the quoted identifier
    * @param size COLUMN_SIZE: characters, digits, or a temporal type's display width
    * @param digits DECIMAL_DIGITS: a decimal's scale, or fractional second digits
+   * @param nativeType the type as the product's catalog spells it ({@link Dialect#nativeTypes}),
+   *     else as the JDBC catalog does
    */
-  private record ColumnInfo(
-      String name, int jdbcType, String typeName, int size, int digits, boolean notNull,
-      @Nullable NativeType nativeType) {}
+  record ColumnInfo(
+      String name, String quoted, int jdbcType, String typeName, int size, int digits, boolean notNull,
+      NativeType nativeType) {}
 
   /**
    * A column's type as its product's catalog spells it.
@@ -392,49 +395,19 @@ record Table(
    * @param baseKind the domain's base type's {@code typtype}, else {@code kind}
    * @param labels an enumeration's (or enum domain's, or MariaDB ENUM's or SET's) labels
    */
-  record NativeType(
-      Limits.Product product, String type, char kind, String name, char baseKind, List<String> labels) {}
-
-  /**
-   * PostgreSQL types read as their text and written back through a cast from it, exactly: text
-   * types of extensions, network addresses, intervals, money, bit strings, XML.
-   */
-  private static final Set<String> POSTGRES_TEXT_FORM =
-      Set.of("citext", "inet", "cidr", "macaddr", "macaddr8", "interval", "money", "bit", "varbit", "xml");
+  record NativeType(String type, char kind, String name, char baseKind, List<String> labels) {}
 
   private static void addNativeTypes(
-      Connection conn, DatabaseMetaData md, Ref ref, String quotedTable, Map<String, ColumnInfo> all, Dialect dialect)
+      Connection conn, Ref ref, String quotedTable, Map<String, ColumnInfo> all, Dialect dialect)
       throws SQLException {
-    Limits.Product product = Limits.Product.of(md.getDatabaseProductName());
     Map<String, NativeType> natives = dialect.nativeTypes(conn, ref, quotedTable);
     for (Map.Entry<String, ColumnInfo> e : all.entrySet()) {
       ColumnInfo i = e.getValue();
       NativeType n = natives.get(e.getKey());
-      e.setValue(new ColumnInfo(i.name, i.jdbcType, i.typeName, i.size, i.digits, i.notNull,
-          n != null ? n : new NativeType(product, i.typeName, ' ', i.typeName, ' ', List.of())));
+      if (n != null) {
+        e.setValue(new ColumnInfo(i.name, i.quoted, i.jdbcType, i.typeName, i.size, i.digits, i.notNull, n));
+      }
     }
-  }
-
-  /** The kind of a PostgreSQL type by its name and {@code typtype}, or null if unsupported. */
-  private static Column.@Nullable Kind postgresKind(String name, char typtype) {
-    if (typtype == 'e' || POSTGRES_TEXT_FORM.contains(name)) {
-      return Column.Kind.TEXT;
-    }
-    return switch (name) {
-      case "int2", "int4", "int8" -> Column.Kind.LONG;
-      case "numeric" -> Column.Kind.DECIMAL;
-      case "float4" -> Column.Kind.REAL;
-      case "float8" -> Column.Kind.DOUBLE;
-      case "text", "varchar", "bpchar" -> Column.Kind.TEXT;
-      case "bool" -> Column.Kind.BOOLEAN;
-      case "date" -> Column.Kind.DATE;
-      case "timestamp" -> Column.Kind.TIMESTAMP;
-      case "timestamptz" -> Column.Kind.TIMESTAMP_TZ;
-      case "uuid" -> Column.Kind.UUID;
-      case "bytea" -> Column.Kind.BYTES;
-      case "json", "jsonb" -> Column.Kind.JSON;
-      default -> null;
-    };
   }
 
   private static Ref findTable(Connection conn, DatabaseMetaData md, String table)
@@ -582,93 +555,19 @@ record Table(
   }
 
   /**
-   * The column for a catalog entry, or null when reconcile cannot read and write its type exactly
-   * (then it can only be left out of the comparison).
+   * The column for a catalog entry as the dialect types it, or null when reconcile cannot read and
+   * write its type exactly (then it can only be left out of the comparison).
    */
-  private static @Nullable Column column(
-      ColumnInfo info, Dialect dialect, String quote, String table, boolean foldsUpper) {
-    Column.Kind kind = Column.Kind.of(info.jdbcType, info.typeName);
-    String quoted = quote(quote, info.name, table);
-    NativeType n = info.nativeType;
-    Limits.Product product = n == null ? Limits.Product.OTHER : n.product;
-    String t = info.typeName.toLowerCase(Locale.ROOT);
-    String cast = null;
-    List<String> labels = n == null ? List.of() : n.labels;
-    int length = 0;
-    int precision = 0;
-    int scale = 0;
-    int fraction = -1;
-    switch (product) {
-      case POSTGRESQL -> {
-        if (n.kind == 'd' || n.kind == 'e' || POSTGRES_TEXT_FORM.contains(n.name)) {
-          kind = postgresKind(n.name, n.baseKind);
-          cast = n.type; // PostgreSQL converts no text parameter to these by itself
-        } else if (postgresKind(n.name, n.kind) != null) {
-          kind = postgresKind(n.name, n.kind);
-        }
-        if (kind == Column.Kind.DECIMAL && n.type.contains("(")) {
-          precision = info.size;
-          scale = info.digits;
-        }
-        if (n.kind != 'd' && (t.equals("varchar") || t.equals("bpchar")) && info.size < Integer.MAX_VALUE) {
-          length = info.size;
-        }
-        if (kind == Column.Kind.TIMESTAMP || kind == Column.Kind.TIMESTAMP_TZ) {
-          fraction = n.kind == 'd' ? 6 : info.digits;
-        }
-      }
-      case MARIADB -> {
-        if (t.equals("year")) {
-          kind = Column.Kind.LONG; // the driver reports a DATE, but the column holds a year number
-        } else if (t.equals("bit") && info.size > 1) {
-          kind = null; // BIT(n) is a bit field, not the boolean BIT(1) is
-        }
-        if (kind == Column.Kind.DECIMAL) {
-          precision = info.size;
-          scale = info.digits;
-        }
-        if (t.equals("varchar") || t.equals("char")) {
-          length = info.size;
-        }
-        if (kind == Column.Kind.TIMESTAMP) {
-          fraction = info.size > 19 ? info.size - 20 : 0; // "yyyy-mm-dd hh:mm:ss" and ".ffffff"
-        }
-      }
-      case H2 -> {
-        if (kind == Column.Kind.DECIMAL && info.size > 0) {
-          precision = info.size;
-          scale = info.digits;
-        }
-        if ((t.equals("character varying") || t.equals("character")) && info.size < Integer.MAX_VALUE) {
-          length = info.size;
-        }
-        if (kind == Column.Kind.TIMESTAMP || kind == Column.Kind.TIMESTAMP_TZ) {
-          fraction = info.digits;
-        }
-      }
-      case OTHER -> { }
-    }
-    if (dialect instanceof PublicDialect published) {
-      // A dialect of the public SPI maps its product's types itself, whatever the product.
-      kind = published.columnKind(
-          new SqlColumn(info.name, quoted, info.jdbcType, info.typeName, info.size, info.digits, !info.notNull));
-      cast = null;
-    }
-    if (kind == null) {
+  private static @Nullable Column column(ColumnInfo info, Dialect dialect, boolean foldsUpper) {
+    return typed(info, dialect.typing(info), foldsUpper);
+  }
+
+  private static @Nullable Column typed(ColumnInfo info, Column.@Nullable Typing typing, boolean foldsUpper) {
+    if (typing == null) {
       return null;
     }
-    return new Column(
-        info.name,
-        fieldName(info.name, foldsUpper),
-        quoted,
-        info.jdbcType,
-        info.typeName,
-        info.size,
-        info.digits,
-        kind,
-        cast,
-        new Limits(product, info.notNull, Math.max(0, length), precision, scale, fraction, labels,
-            product == Limits.Product.MARIADB && t.equals("set")));
+    return new Column(info.name, fieldName(info.name, foldsUpper), info.quoted, info.jdbcType, info.typeName,
+        info.size, info.digits, typing.kind(), typing.cast(), typing.limits());
   }
 
   /** An upper-case name in a database that folds to upper case reads as lower case. */
