@@ -39,6 +39,12 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
     return Shell.quote(args);
   }
 
+  /** Whether the store with this {@link Side#storeId id} is a Kafka topic ({@code kafka://}). */
+  boolean isTopic(String storeId) {
+    Side side = storeId.endsWith("@" + second.name()) ? second : first;
+    return side.uri().startsWith("kafka:");
+  }
+
   /**
    * Opens the table's store in both databases at the same time (each is a connection and a few
    * catalog reads, the command's largest fixed cost after the JVM's start); closing the pair closes

@@ -2,6 +2,8 @@ package io.reconcile.cli;
 
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Store;
 import io.reconcile.core.Limits;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -71,6 +74,8 @@ final class RepairCommand implements Callable<Integer> {
    * @param resume the id of an interrupted run to finish, or null for a new run
    * @param json JSON lines instead of text
    * @param stats a summary line per table
+   * @param guardedWrites whether a target that cannot write conditionally (a Kafka topic) may be
+   *     written, each batch guarded by a re-read and every repaired range verified
    */
   record Settings(
       ResolverSpec resolver,
@@ -80,7 +85,8 @@ final class RepairCommand implements Callable<Integer> {
       @Nullable Path audit,
       @Nullable String resume,
       boolean json,
-      boolean stats) {
+      boolean stats,
+      boolean guardedWrites) {
 
     /** The options that give these settings to another {@code repair} (for the resume line). */
     List<String> options() {
@@ -88,6 +94,9 @@ final class RepairCommand implements Callable<Integer> {
           "--max-ratio", Double.toString(maxRatio)));
       if (apply) {
         out.add("--apply");
+      }
+      if (guardedWrites) {
+        out.add("--guarded-writes");
       }
       if (audit != null) {
         out.addAll(List.of("--audit", audit.toString()));
@@ -136,10 +145,15 @@ final class RepairCommand implements Callable<Integer> {
   @Option(names = "--stats", description = "a summary line per table: differences, segments, rows read, time")
   private boolean stats;
 
+  @Option(names = "--guarded-writes",
+      description = "let --apply write to a target that cannot write conditionally (a Kafka topic): each batch"
+          + " re-reads its keys first and leaves alone those that changed, and every repaired range is compared again")
+  private boolean guardedWrites;
+
   @Override
   public Integer call() {
     Settings s = new Settings(ResolverSpec.parse(resolver), mode != null && mode.apply, maxChanges, maxRatio, audit,
-        resume, json, stats);
+        resume, json, stats, guardedWrites);
     return run(options.job(System.getenv()), s, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -177,14 +191,23 @@ final class RepairCommand implements Callable<Integer> {
             if (s.json()) {
               out.println(RepairFormat.planned(t, planned));
             } else {
-              SqlPlan.render(t, planned).forEach(out::println);
+              (job.isTopic(planned.action().target()) ? TopicPlan.render(t, planned) : SqlPlan.render(t, planned))
+                  .forEach(out::println);
             }
             statements[0]++;
           }
         }, out);
         ReconcileReport r;
         try (Job.Both both = job.open(t, !s.apply())) {
-          Reconciler reconciler = Reconciler.newBuilder()
+          if (s.apply() && !s.guardedWrites()) {
+            refuseUnguarded(both.first());
+            refuseUnguarded(both.second());
+          }
+          Reconciler.Builder builder = Reconciler.newBuilder();
+          if (s.guardedWrites()) {
+            builder.guardedWrites();
+          }
+          Reconciler reconciler = builder
               .stores(bar.observe(s.resolver().prepare(both.first())), s.resolver().prepare(both.second()))
               .resolver(s.resolver().resolver(job, t))
               .mode(s.apply() ? Mode.APPLY : Mode.DRY_RUN)
@@ -218,6 +241,16 @@ final class RepairCommand implements Callable<Integer> {
     }
     out.flush();
     return clean ? 0 : 1;
+  }
+
+  /** Refuses, before anything is read, to write unguarded to a store that cannot write conditionally. */
+  private static void refuseUnguarded(Store store) {
+    Set<Capability> c = store.capabilities();
+    if (c.contains(Capability.WRITE) && !c.contains(Capability.COMPARE_AND_SET)) {
+      throw new ConfigurationException("store '" + store.id() + "' cannot write conditionally (a Kafka topic has no"
+          + " compare-and-set), so a write made there after the comparison could be overwritten; give --guarded-writes"
+          + " to repair it with each batch re-reading its keys first and every repaired range compared again");
+    }
   }
 
   /** Where an audit file's runs keep their checkpoints: a directory beside it. */
@@ -257,7 +290,9 @@ final class RepairCommand implements Callable<Integer> {
     if (!s.apply() || r.repairs().applied() == 0 || s.audit() == null) {
       return null;
     }
-    return job.commandLine("undo", t, "--audit", s.audit().toString(), "--run", r.runId());
+    return s.guardedWrites()
+        ? job.commandLine("undo", t, "--audit", s.audit().toString(), "--run", r.runId(), "--guarded-writes")
+        : job.commandLine("undo", t, "--audit", s.audit().toString(), "--run", r.runId());
   }
 
   /** Prints what the plan's statements (printed as they were planned) come to; returns whether there was nothing to repair. */

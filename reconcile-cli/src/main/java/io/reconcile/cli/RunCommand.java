@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "    apply: false                                    # or --apply on the command line",
       "    max-changes: 1000",
       "    max-ratio: 0.2",
-      "    audit: audit.jsonl"
+      "    audit: audit.jsonl",
+      "    guarded-writes: false                           # true to repair a Kafka topic, as --guarded-writes"
     },
     footerHeading = "%nExamples:%n",
     footer = {"  reconcile run nightly.yaml", "  reconcile run nightly.yaml --apply"})
@@ -73,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         r.maxChanges() == null ? Limits.DEFAULTS.maxRepairsPerRun() : r.maxChanges(),
         r.maxRatio() == null ? Limits.DEFAULTS.maxDivergenceRatio() : r.maxRatio(),
         r.audit() == null ? null : RunFile.resolve(file, r.audit()),
-        null, false, false);
+        null, false, false, r.guardedWrites());
     return RepairCommand.run(job, s, out, err);
   }
 }

@@ -66,7 +66,8 @@ record RunFile(
       boolean apply,
       @Nullable Long maxChanges,
       @Nullable Double maxRatio,
-      @Nullable String audit) {}
+      @Nullable String audit,
+      boolean guardedWrites) {}
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())

@@ -44,6 +44,10 @@ final class UndoCommand implements Callable<Integer> {
   @Option(names = "--stats", description = "add how long the undo took")
   private boolean stats;
 
+  @Option(names = "--guarded-writes",
+      description = "let the undo write to a store that cannot write conditionally (a Kafka topic), as the repair did")
+  private boolean guardedWrites;
+
   @Override
   public Integer call() {
     Job job = options.job(System.getenv());
@@ -56,7 +60,11 @@ final class UndoCommand implements Callable<Integer> {
     ReconcileReport r;
     try (FileAuditLog log = FileAuditLog.open(audit);
         Job.Both both = job.open(t, false)) {
-      r = Reconciler.newBuilder().stores(both.first(), both.second()).auditLog(log).build().undo(runId);
+      Reconciler.Builder b = Reconciler.newBuilder().stores(both.first(), both.second()).auditLog(log);
+      if (guardedWrites) {
+        b.guardedWrites();
+      }
+      r = b.build().undo(runId);
     }
     long millis = java.time.Duration.between(r.startedAt(), r.finishedAt()).toMillis();
     if (json) {

@@ -47,7 +47,7 @@ class RunFileTest {
     assertThat(job.threads()).isEqualTo(2);
     assertThat(job.quiet()).isTrue();
     assertThat(file.output()).isEqualTo(new RunFile.Output(true, false, 10));
-    assertThat(file.repair()).isEqualTo(new RunFile.Repair("lww:updated_at", false, 50L, null, "logs/audit.jsonl"));
+    assertThat(file.repair()).isEqualTo(new RunFile.Repair("lww:updated_at", false, 50L, null, "logs/audit.jsonl", false));
     assertThat(RunFile.resolve(f, "logs/audit.jsonl")).isEqualTo(dir.toAbsolutePath().resolve("logs/audit.jsonl"));
   }
 

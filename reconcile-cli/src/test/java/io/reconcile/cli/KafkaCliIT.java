@@ -1,0 +1,142 @@
+package io.reconcile.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reconcile.testservers.TestDatabase;
+import io.reconcile.testservers.TestKafka;
+import io.reconcile.testservers.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command as a process between a PostgreSQL table and a compacted Kafka topic of three
+ * partitions (the table's outbox, drifted): compared, repaired into the topic (guarded), compared
+ * again, undone.
+ */
+class KafkaCliIT {
+
+  @TempDir Path dir;
+
+  private TestDatabase pg;
+  private String topicUri;
+  private String topic;
+
+  @BeforeEach
+  void plant() {
+    pg = TestServers.postgres();
+    pg.exec("CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL, balance numeric(10,2) NOT NULL)",
+        "INSERT INTO accounts SELECT i, 'name ' || i, i + 0.5 FROM generate_series(1, 40) i");
+    topic = TestKafka.compactedTopic("accounts", 3);
+    topicUri = "kafka://" + TestKafka.bootstrapServers() + "/" + topic + "?index=" + dir.resolve("index");
+    try (KafkaProducer<String, String> p = producer()) {
+      for (int i = 1; i <= 40; i++) {
+        p.send(record(i, "name " + i, i + ".50"));
+      }
+      p.send(record(12, "renamed", "99"));  // a stale value, published later
+      p.send(new ProducerRecord<>(topic, "{\"id\":7}", null)); // a delete that never happened in the table
+      p.send(record(41, "ghost", "0"));      // a key the table never had
+    }
+  }
+
+  @Test
+  @DisplayName("a table and its topic: diff, a dry run as records, --apply refused without --guarded-writes, then repaired, clean, undone")
+  void tableAgainstTopic() {
+    String diffOut = "- 7 balance=7.5, name=\"name 7\"\n"
+        + "~ 12 balance: 12.5 → 99, name: \"name 12\" → \"renamed\"\n"
+        + "+ 41 balance=0, name=\"ghost\"\n";
+    Cli.Result diff = run("diff");
+    assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+    assertThat(diff.out()).isEqualTo(diffOut);
+
+    Cli.Result dry = run("repair", "--resolver", "source-wins");
+    assertThat(dry.exit()).as(dry.toString()).isEqualTo(1);
+    assertThat(dry.out()).contains("PRODUCE key 7 value {balance=7.5, name=\"name 7\"}", "PRODUCE key 41 tombstone",
+        "only if key 12 still holds {balance=99, name=\"renamed\"}");
+
+    Path audit = dir.resolve("audit.jsonl");
+    Cli.Result unguarded = run("repair", "--resolver", "source-wins", "--apply", "--audit", audit.toString());
+    assertThat(unguarded.exit()).as(unguarded.toString()).isEqualTo(2);
+    assertThat(unguarded.err()).contains("--guarded-writes").doesNotContain("Reconciler.Builder");
+
+    Cli.Result apply = run("repair", "--resolver", "source-wins", "--apply", "--guarded-writes", "--audit", audit.toString());
+    assertThat(apply.exit()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("undo with: reconcile undo ").contains("--guarded-writes");
+    Map<String, String> latest = latestValues();
+    assertThat(latest.get("{\"id\":7}")).contains("\"name\":\"name 7\"");
+    assertThat(latest.get("{\"id\":12}")).contains("\"name\":\"name 12\"");
+    assertThat(latest).containsEntry("{\"id\":41}", null);
+
+    Cli.Result clean = run("diff");
+    assertThat(clean.exit()).as(clean.toString()).isZero();
+    assertThat(clean.out()).isEmpty();
+
+    String undoLine = apply.out().replaceAll("(?s).*undo with: ([^\n]+)\n.*", "$1");
+    Cli.Result undo = Cli.shell(Map.of(), undoLine);
+    assertThat(undo.exit()).as(undo.toString()).isZero();
+    Cli.Result again = run("diff");
+    assertThat(again.exit()).as(again.toString()).isEqualTo(1);
+    assertThat(again.out()).isEqualTo(diffOut);
+  }
+
+  @Test
+  @DisplayName("a topic that does not exist is one line naming it, exit 2, and nothing is created")
+  void missingTopic() {
+    Cli.Result r = Cli.run("diff", pg.jdbcUrl(), "kafka://" + TestKafka.bootstrapServers() + "/no-such-topic",
+        "-t", "accounts", "-k", "id", "--user1", pg.user());
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err().lines()).singleElement().asString().startsWith("reconcile: error: ").contains("no-such-topic");
+  }
+
+  private Cli.Result run(String command, String... more) {
+    List<String> args = new ArrayList<>(List.of(command, pg.jdbcUrl(), topicUri, "-t", "accounts", "-k", "id",
+        "--user1", pg.user()));
+    args.addAll(List.of(more));
+    return Cli.run(Map.of(), args);
+  }
+
+  private ProducerRecord<String, String> record(int id, String name, String balance) {
+    return new ProducerRecord<>(topic, "{\"id\":" + id + "}",
+        "{\"id\":" + id + ",\"name\":\"" + name + "\",\"balance\":" + balance + "}");
+  }
+
+  private KafkaProducer<String, String> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+        new StringSerializer(), new StringSerializer());
+  }
+
+  /** The newest value of every key in the topic (null for a tombstone), read to its end. */
+  private Map<String, String> latestValues() {
+    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, String> latest = new HashMap<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+          latest.put(r.key(), r.value());
+        }
+      }
+    }
+    return latest;
+  }
+}
