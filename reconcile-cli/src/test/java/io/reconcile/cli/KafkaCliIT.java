@@ -6,19 +6,12 @@ import io.reconcile.testservers.TestDatabase;
 import io.reconcile.testservers.TestKafka;
 import io.reconcile.testservers.TestServers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -78,7 +71,7 @@ class KafkaCliIT {
     Cli.Result apply = run("repair", "--resolver", "source-wins", "--apply", "--guarded-writes", "--audit", audit.toString());
     assertThat(apply.exit()).as(apply.toString()).isZero();
     assertThat(apply.out()).contains("undo with: reconcile undo ").contains("--guarded-writes");
-    Map<String, String> latest = latestValues();
+    Map<String, String> latest = TestKafka.latestValues(topic);
     assertThat(latest.get("{\"id\":7}")).contains("\"name\":\"name 7\"");
     assertThat(latest.get("{\"id\":12}")).contains("\"name\":\"name 12\"");
     assertThat(latest).containsEntry("{\"id\":41}", null);
@@ -119,24 +112,5 @@ class KafkaCliIT {
   private KafkaProducer<String, String> producer() {
     return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
         new StringSerializer(), new StringSerializer());
-  }
-
-  /** The newest value of every key in the topic (null for a tombstone), read to its end. */
-  private Map<String, String> latestValues() {
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, String> latest = new HashMap<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> ends = c.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-          latest.put(r.key(), r.value());
-        }
-      }
-    }
-    return latest;
   }
 }

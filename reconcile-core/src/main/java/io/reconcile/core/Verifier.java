@@ -50,7 +50,8 @@ final class Verifier {
       if (!s.capabilities().contains(Capability.READ_YOUR_WRITES) && !s.awaitVisible(VISIBILITY_TIMEOUT)) {
         for (Repaired r : repaired) {
           counts.rangesVerified++;
-          counts.unconverged(r.range() + ": not verified, the writes to " + s.id() + " were not visible after " + VISIBILITY_TIMEOUT.toSeconds() + " s");
+          counts.unconverged(r.range() + ": not verified, store " + s.id() + " did not confirm within "
+              + VISIBILITY_TIMEOUT.toSeconds() + " s that its writes are visible as acknowledged (see its warnings)");
         }
         return;
       }

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +26,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class RepairProducer implements AutoCloseable {
 
-  /** One record to produce: a value, or a tombstone (null). */
-  record Record(int partition, byte[] key, byte @Nullable [] value) {}
+  /**
+   * One record to produce: a value, or a tombstone (null), for the entry whose index key is {@code
+   * indexKey}.
+   */
+  record Record(byte[] indexKey, int partition, byte[] key, byte @Nullable [] value) {}
+
+  /** Where a record of a committed batch landed. */
+  record Landed(byte[] indexKey, int partition, long offset) {}
 
   private final String storeId;
   private final String topic;
@@ -44,14 +51,14 @@ final class RepairProducer implements AutoCloseable {
   }
 
   /**
-   * Produces the records in one transaction and waits for its commit.
+   * Produces the records in one transaction and waits for its commit; returns where each landed.
    *
    * @throws ReconcileException.StoreUnavailableException if the transaction did not commit (it was
    *     aborted, or the producer was fenced): nothing of it is visible
    */
-  synchronized void send(List<Record> records) {
+  synchronized List<Landed> send(List<Record> records) {
     if (records.isEmpty()) {
-      return;
+      return List.of();
     }
     KafkaProducer<byte[], byte[]> p = producer();
     try {
@@ -61,8 +68,10 @@ final class RepairProducer implements AutoCloseable {
         sent.add(p.send(new ProducerRecord<>(topic, r.partition(), r.key(), r.value())));
       }
       Map<Integer, long[]> batch = new HashMap<>();
-      for (Future<RecordMetadata> f : sent) {
-        RecordMetadata m = f.get();
+      List<Landed> landed = new ArrayList<>(records.size());
+      for (int i = 0; i < sent.size(); i++) {
+        RecordMetadata m = sent.get(i).get();
+        landed.add(new Landed(records.get(i).indexKey(), m.partition(), m.offset()));
         long[] span = batch.computeIfAbsent(m.partition(), x -> new long[] {Long.MAX_VALUE, 0});
         span[0] = Math.min(span[0], m.offset());
         span[1] = Math.max(span[1], m.offset() + 1);
@@ -70,19 +79,21 @@ final class RepairProducer implements AutoCloseable {
       p.commitTransaction();
       batch.forEach((partition, span) -> committedEnds.merge(partition, span[1], Math::max));
       lastBatch = Map.copyOf(batch);
+      return landed;
     } catch (ProducerFencedException e) {
       discard();
-      throw failed("another producer with its transactional id took over (a second run of the same store?)", e);
+      throw failed("another producer with its transactional id took over (a second run of the same store?)", false, e);
     } catch (ExecutionException e) {
       abort(p);
-      throw failed(e.getCause() == null ? e.toString() : e.getCause().toString(), e);
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw failed(cause.toString(), cause instanceof RetriableException, e);
     } catch (KafkaException e) {
       abort(p);
-      throw failed(e.toString(), e);
+      throw failed(e.toString(), e instanceof RetriableException, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abort(p);
-      throw failed("interrupted", e);
+      throw failed("interrupted", true, e);
     }
   }
 
@@ -129,7 +140,7 @@ final class RepairProducer implements AutoCloseable {
         p.initTransactions();
       } catch (KafkaException e) {
         p.close(Duration.ZERO);
-        throw failed("its transactions could not start", e);
+        throw failed("its transactions could not start (" + e + ")", e instanceof RetriableException, e);
       }
       producer = p;
     }
@@ -151,10 +162,11 @@ final class RepairProducer implements AutoCloseable {
     }
   }
 
-  private ReconcileException.StoreUnavailableException failed(String why, Exception cause) {
+  /** A failed batch: transient when the client says a retry may succeed (a timeout, a leader moving). */
+  private ReconcileException.StoreUnavailableException failed(String why, boolean isTransient, Exception cause) {
     return new ReconcileException.StoreUnavailableException(
         "store '" + storeId + "' could not write its repairs to topic '" + topic + "' (nothing of the batch is visible): " + why,
-        true, cause);
+        isTransient, cause);
   }
 
   @Override

@@ -185,6 +185,14 @@ final class TopicIndex implements AutoCloseable {
       }
     }
 
+    /**
+     * Writes the changes so far without moving the positions (a record written twice is the same
+     * record), so that {@link #current} sees them.
+     */
+    void writeRecords() {
+      commit(Map.of());
+    }
+
     /** Writes the changes so far and the positions, atomically; the batch can be used again. */
     void commit(Map<Integer, Long> positions) {
       try {

@@ -69,6 +69,9 @@ final class TopicReader {
   private final UnaryOperator<Entry> view;
   private final Anomalies anomalies;
   private final Set<ByteBuffer> irregular = new HashSet<>();
+  /** The records of this store's committed batches not read back yet, by index key. */
+  private final Map<ByteBuffer, RepairProducer.Landed> watched = new HashMap<>();
+  private long overwritten;
   private int partitions;
 
   TopicReader(String storeId, String topic, Map<String, Object> clientConfig, Admin admin, TopicIndex index,
@@ -83,6 +86,26 @@ final class TopicReader {
     this.values = values;
     this.view = view;
     this.anomalies = anomalies;
+  }
+
+  /**
+   * Watches the records a batch of this store just committed: a record of another producer for the
+   * same key that the next catch-up reads before one of them was written after the store decided
+   * the batch, and the batch overwrote it.
+   */
+  void watch(List<RepairProducer.Landed> landed) {
+    Map<ByteBuffer, RepairProducer.Landed> firsts = new HashMap<>();
+    for (RepairProducer.Landed l : landed) {
+      firsts.putIfAbsent(ByteBuffer.wrap(l.indexKey()), l); // a key written twice in a batch: its first record
+    }
+    watched.putAll(firsts);
+  }
+
+  /** How many records of other producers batches overwrote since the last call; resets the count. */
+  long takeOverwritten() {
+    long n = overwritten;
+    overwritten = 0;
+    return n;
   }
 
   /** The topic's partition count as of the last catch-up. */
@@ -266,6 +289,7 @@ final class TopicReader {
     boolean regular = r.partition() == defaultPartition(recordKey) && sameBytes(recordKey, key);
     if (!regular || irregular.contains(k)) {
       irregular.add(k);
+      batch.writeRecords(); // the key's earlier record may be in this batch still
       TopicIndex.Indexed before = index.current(indexKey);
       if (before != null && (before.partition() != r.partition() || !java.util.Arrays.equals(before.recordKey(), recordKey))) {
         anomalies.add(before.partition() != r.partition()
@@ -274,6 +298,17 @@ final class TopicReader {
                 + " compaction keeps both records, and the newest, at partition " + r.partition() + " offset " + r.offset() + ", is taken"
             : "key " + key + " is held under two different record keys in partition " + r.partition()
                 + " (two encodings of one key); compaction keeps both, and the newest, at offset " + r.offset() + ", is taken");
+      }
+    }
+    RepairProducer.Landed mine = watched.get(k);
+    if (mine != null && mine.partition() == r.partition()) {
+      if (r.offset() >= mine.offset()) {
+        watched.remove(k);
+      } else {
+        overwritten++;
+        anomalies.add("key " + key + ": another producer wrote it at partition " + r.partition() + " offset " + r.offset()
+            + ", after this store read the topic for its repair and before the repair, at offset " + mine.offset()
+            + ", committed; the repair overwrote it. Compare again, and repair what is wrong");
       }
     }
     byte[] value = r.value();

@@ -4,10 +4,6 @@ import io.reconcile.api.store.Store;
 import io.reconcile.testkit.KeyShape;
 import io.reconcile.testkit.StoreCompatibilityKit;
 import io.reconcile.testservers.TestKafka;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +31,7 @@ class KafkaStoreCompatibilityIT extends StoreCompatibilityKit {
   @Override
   protected Map<String, Supplier<Store>> badConfigurations() {
     return Map.of("no-such-topic", () -> KafkaStore.newBuilder(TestKafka.bootstrapServers(), "no-such-topic")
-        .indexDirectory(indexDirectory()).build());
+        .indexDirectory(TopicFixture.newDirectory()).build());
   }
 
   private static KafkaStore.Builder builder(KeyShape shape) {
@@ -46,14 +42,6 @@ class KafkaStoreCompatibilityIT extends StoreCompatibilityKit {
       case OBJECT_ID -> KeyFormat.bytes("id");
     };
     return KafkaStore.newBuilder(TestKafka.bootstrapServers(), topic).id("kit").keyFormat(keys)
-        .indexDirectory(indexDirectory());
-  }
-
-  static Path indexDirectory() {
-    try {
-      return Files.createTempDirectory("kafka-index");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        .indexDirectory(TopicFixture.newDirectory());
   }
 }

@@ -239,7 +239,9 @@ public interface Store extends AutoCloseable {
    *
    * @param timeout how long to wait at most; {@link Duration#ZERO} asks without waiting
    * @return true if every acknowledged write is visible to reads, false if the timeout passed
-   *     first or the calling thread was interrupted (its interrupt status is then set)
+   *     first, the calling thread was interrupted (its interrupt status is then set), or the store
+   *     found that a write did not land as acknowledged (a log store that finds it overwrote another
+   *     writer's record, which it could not see when it decided the write)
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws ReconcileException.StoreUnavailableException if the store failed while waiting
    */
