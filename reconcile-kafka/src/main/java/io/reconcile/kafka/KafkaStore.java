@@ -11,10 +11,11 @@ import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.ChangeListener;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
-import java.nio.ByteBuffer;
+import io.reconcile.api.store.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,7 +42,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +100,7 @@ public final class KafkaStore implements Store {
   private final List<String> fields;
   private final Normalization normalization;
   private final boolean readOnly;
+  private final Map<String, Object> clientConfig;
   private final Admin admin;
   private final TopicIndex index;
   private final TopicReader reader;
@@ -107,6 +108,7 @@ public final class KafkaStore implements Store {
   private final Map<String, String> fingerprint;
   private final RepairProducer producer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<Subscription> feeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Refresh lastRefresh;
   private volatile Map<Integer, Long> lastPositions = Map.of();
 
@@ -118,6 +120,7 @@ public final class KafkaStore implements Store {
     this.fields = b.fields;
     this.normalization = b.normalization;
     this.readOnly = b.readOnly;
+    this.clientConfig = b.clientConfig;
     this.admin = admin;
     this.index = index;
     this.anomalies = anomalies;
@@ -148,13 +151,15 @@ public final class KafkaStore implements Store {
   /**
    * {@link Capability#ORDERED_SCAN}, {@link Capability#KEY_INDEX} and {@link
    * Capability#SERVER_SIDE_DIGEST} (reads and digests come from the local index, row hashes computed
-   * once per record as it was indexed); and unless read-only {@link Capability#WRITE} and {@link
+   * once per record as it was indexed), {@link Capability#CHANGE_FEED} (the topic itself, see {@link
+   * #subscribe}); and unless read-only {@link Capability#WRITE} and {@link
    * Capability#ATOMIC_BATCH}. Never {@link Capability#COMPARE_AND_SET} nor {@link
    * Capability#READ_YOUR_WRITES}: see the class description.
    */
   @Override
   public Set<Capability> capabilities() {
-    EnumSet<Capability> c = EnumSet.of(Capability.ORDERED_SCAN, Capability.KEY_INDEX, Capability.SERVER_SIDE_DIGEST);
+    EnumSet<Capability> c = EnumSet.of(
+        Capability.ORDERED_SCAN, Capability.KEY_INDEX, Capability.SERVER_SIDE_DIGEST, Capability.CHANGE_FEED);
     if (!readOnly) {
       c.add(Capability.WRITE);
       c.add(Capability.ATOMIC_BATCH);
@@ -412,9 +417,27 @@ public final class KafkaStore implements Store {
     }
   }
 
+  /**
+   * Tells the listener the key of every committed record appended to the topic after the index's
+   * last catch-up (values and tombstones alike, this store's repairs too), from a thread of its own,
+   * until the subscription is closed. At least once: a key written twice is told twice.
+   */
+  @Override
+  public Subscription subscribe(ChangeListener listener) {
+    checkOpen();
+    Objects.requireNonNull(listener, "listener");
+    TopicFeed feed = TopicFeed.start(clientConfig, id, topic, lastPositions, keys, listener);
+    feeds.add(feed);
+    return () -> {
+      feeds.remove(feed);
+      feed.close();
+    };
+  }
+
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      List.copyOf(feeds).forEach(Subscription::close);
       synchronized (reader) {
         producer.close();
         admin.close(Duration.ofSeconds(5));
