@@ -51,6 +51,7 @@ final class TopicIndex implements AutoCloseable {
   private static final byte[] IDENTITY = "identity".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TOPIC_ID = "topic-id".getBytes(StandardCharsets.UTF_8);
   private static final String POSITION = "position/";
+  private static final byte[] IRREGULAR = "irregular/".getBytes(StandardCharsets.UTF_8);
 
   /** One indexed record. */
   record Indexed(byte[] key, int partition, long offset, RowHash hash, byte[] recordKey, byte[] value) {}
@@ -144,6 +145,20 @@ final class TopicIndex implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The keys once found in a partition other than the default partitioner's or under a record key
+   * other than the store's encoding: their later records are checked against the index.
+   */
+  List<byte[]> irregularKeys() {
+    List<byte[]> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(meta)) {
+      for (it.seek(IRREGULAR); it.isValid() && startsWith(it.key(), IRREGULAR); it.next()) {
+        out.add(Arrays.copyOfRange(it.key(), IRREGULAR.length, it.key().length));
+      }
+    }
+    return out;
+  }
+
   /** Empties the index and records what it is now built for, each partition at the given offset. */
   void reset(String identity, String topicId, Map<Integer, Long> from) {
     try (WriteBatch b = new WriteBatch()) {
@@ -172,6 +187,17 @@ final class TopicIndex implements AutoCloseable {
       b.putInt(recordKey.length).put(recordKey).put(value);
       try {
         batch.put(entries, key, b.array());
+      } catch (RocksDBException e) {
+        throw failed("write", e);
+      }
+    }
+
+    /** Remembers a key as irregular (see {@link #irregularKeys}), with the batch. */
+    void markIrregular(byte[] key) {
+      byte[] name = Arrays.copyOf(IRREGULAR, IRREGULAR.length + key.length);
+      System.arraycopy(key, 0, name, IRREGULAR.length, key.length);
+      try {
+        batch.put(meta, name, new byte[0]);
       } catch (RocksDBException e) {
         throw failed("write", e);
       }

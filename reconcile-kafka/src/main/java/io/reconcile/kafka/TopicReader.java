@@ -86,6 +86,7 @@ final class TopicReader {
     this.values = values;
     this.view = view;
     this.anomalies = anomalies;
+    index.irregularKeys().forEach(k -> irregular.add(ByteBuffer.wrap(k)));
   }
 
   /**
@@ -288,7 +289,9 @@ final class TopicReader {
     ByteBuffer k = ByteBuffer.wrap(indexKey);
     boolean regular = r.partition() == defaultPartition(recordKey) && sameBytes(recordKey, key);
     if (!regular || irregular.contains(k)) {
-      irregular.add(k);
+      if (irregular.add(k)) {
+        batch.markIrregular(indexKey);
+      }
       batch.writeRecords(); // the key's earlier record may be in this batch still
       TopicIndex.Indexed before = index.current(indexKey);
       if (before != null && (before.partition() != r.partition() || !java.util.Arrays.equals(before.recordKey(), recordKey))) {

@@ -34,4 +34,23 @@ class PostgresTopicIT extends TopicCrossStoreContract {
       assertThat(k.anomalies()).allSatisfy(a -> assertThat(a).doesNotContain("partition 1\"").doesNotContain("name"));
     }
   }
+
+  @Test
+  @DisplayName("a key first written to a foreign partition and later to its own is reported by the next run's catch-up")
+  void keyInTwoPartitionsAcrossRuns() {
+    java.nio.file.Path index = TopicFixture.newDirectory();
+    String key = TopicFixture.key(70);
+    int home = org.apache.kafka.common.utils.Utils.toPositive(
+        org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3;
+    topic.produceTo((home + 1) % 3, key, value(70, "foreign", "70"));
+    try (KafkaStore k = topic.store("topic").indexDirectory(index).readOnly(true).build()) {
+      assertThat(k.anomalies()).isEmpty();
+    }
+    topic.produceTo(home, key, value(70, "home", "70"));
+    try (KafkaStore k = topic.store("topic").indexDirectory(index).readOnly(true).build()) {
+      assertThat(k.lastRefresh().rebuilt()).isFalse();
+      assertThat(k.lastRefresh().records()).isEqualTo(1);
+      assertThat(k.anomalies()).anySatisfy(a -> assertThat(a).contains("key 70 is in partitions"));
+    }
+  }
 }
