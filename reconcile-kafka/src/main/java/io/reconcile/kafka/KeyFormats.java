@@ -1,15 +1,10 @@
 package io.reconcile.kafka;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reconcile.api.Key;
-import io.reconcile.api.Value;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -92,37 +87,7 @@ final class KeyFormats {
 
     @Override
     public Key read(byte[] recordKey) {
-      JsonNode n = Json.parse(recordKey);
-      if (!n.isObject()) {
-        if (fields.size() == 1 && (n.isNumber() || n.isTextual())) {
-          return Key.of(part(n, fields.get(0)));
-        }
-        throw new IllegalArgumentException("a JSON object with fields " + fields + " was expected as the record key, but found a "
-            + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-      }
-      List<Object> parts = new ArrayList<>(fields.size());
-      for (String f : fields) {
-        JsonNode p = n.get(f);
-        if (p == null || p.isNull()) {
-          throw new IllegalArgumentException("the record key's JSON object has no field " + f + " (the key is " + fields + ")");
-        }
-        parts.add(part(p, f));
-      }
-      return Key.composite(parts);
-    }
-
-    private static Object part(JsonNode n, String field) {
-      if (n.isIntegralNumber() && n.canConvertToLong()) {
-        return n.longValue();
-      }
-      if (n.isNumber()) {
-        return n.decimalValue();
-      }
-      if (n.isTextual()) {
-        return n.textValue();
-      }
-      throw new IllegalArgumentException(
-          "key field " + field + " must be a JSON number or string, but is a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+      return Key.composite(Json.readKey(recordKey, fields));
     }
 
     @Override
@@ -130,23 +95,7 @@ final class KeyFormats {
       if (key.size() != fields.size()) {
         throw new IllegalArgumentException("a key of " + fields.size() + " parts " + fields + " was expected, but it has " + key.size());
       }
-      ObjectNode o = Json.nodes().objectNode();
-      for (int i = 0; i < fields.size(); i++) {
-        Object p = key.part(i);
-        String f = fields.get(i);
-        if (p instanceof Long l) {
-          o.put(f, l);
-        } else if (p instanceof BigDecimal d) {
-          o.put(f, d);
-        } else if (p instanceof String s) {
-          o.put(f, s);
-        } else if (p instanceof UUID u) {
-          o.put(f, u.toString());
-        } else {
-          throw new IllegalArgumentException("key field " + f + " cannot be written as JSON: it is " + typeOf(p));
-        }
-      }
-      return Json.write(o);
+      return Json.writeKey(fields, key);
     }
 
     @Override

@@ -7,13 +7,18 @@ import io.reconcile.api.RowHash;
 import io.reconcile.api.Value;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
@@ -224,50 +229,96 @@ final class TopicReader {
     config.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
     config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "reconcile-index-" + storeId);
     long records = 0;
+    // Polling (the consumer's network I/O runs on the polling thread) and indexing (parsing,
+    // hashing, writing) overlap: each poll's records go to one indexing thread, in order, at most
+    // two polls ahead of it.
+    ExecutorService indexer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "reconcile-index-" + storeId);
+      t.setDaemon(true);
+      return t;
+    });
+    Deque<Future<Long>> pending = new ArrayDeque<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TopicIndex.Batch batch = index.batch()) {
-      consumer.assign(remaining.keySet());
-      remaining.forEach(consumer::seek);
-      long lastProgress = System.nanoTime();
-      while (!remaining.isEmpty()) {
-        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
-        for (ConsumerRecord<byte[], byte[]> r : polled) {
-          Long target = targets.get(r.partition());
-          if (r.offset() < target) {
-            index(batch, r);
-            records++;
+      try {
+        consumer.assign(remaining.keySet());
+        remaining.forEach(consumer::seek);
+        long lastProgress = System.nanoTime();
+        while (!remaining.isEmpty()) {
+          ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
+          Map<Integer, Long> reached = new HashMap<>();
+          List<TopicPartition> done = new ArrayList<>();
+          for (TopicPartition tp : remaining.keySet()) {
+            long position = consumer.position(tp); // past transaction markers and aborted records too
+            long target = targets.get(tp.partition());
+            reached.put(tp.partition(), Math.min(position, target));
+            if (position >= target) {
+              done.add(tp);
+            }
+            if (position != remaining.get(tp)) {
+              lastProgress = System.nanoTime();
+              remaining.put(tp, position);
+            }
+          }
+          pending.add(indexer.submit(() -> {
+            long n = 0;
+            for (ConsumerRecord<byte[], byte[]> r : polled) {
+              if (r.offset() < targets.get(r.partition())) {
+                index(batch, r);
+                n++;
+              }
+            }
+            batch.commit(reached);
+            return n;
+          }));
+          while (pending.size() > 2) {
+            records += indexed(pending.poll());
+          }
+          if (!done.isEmpty()) {
+            consumer.pause(done);
+            done.forEach(remaining::remove);
+          }
+          if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+            throw new ReconcileException.StoreUnavailableException(
+                "store '" + storeId + "' read nothing of topic '" + topic + "' for " + STALL.toSeconds()
+                    + " s while catching up; check that the cluster is reachable", true);
           }
         }
-        Map<Integer, Long> reached = new HashMap<>();
-        List<TopicPartition> done = new ArrayList<>();
-        for (TopicPartition tp : remaining.keySet()) {
-          long position = consumer.position(tp); // past transaction markers and aborted records too
-          long target = targets.get(tp.partition());
-          reached.put(tp.partition(), Math.min(position, target));
-          if (position >= target) {
-            done.add(tp);
-          }
-          if (position != remaining.get(tp)) {
-            lastProgress = System.nanoTime();
-            remaining.put(tp, position);
-          }
+        while (!pending.isEmpty()) {
+          records += indexed(pending.poll());
         }
-        batch.commit(reached);
-        if (!done.isEmpty()) {
-          consumer.pause(done);
-          done.forEach(remaining::remove);
-        }
-        if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-          throw new ReconcileException.StoreUnavailableException(
-              "store '" + storeId + "' read nothing of topic '" + topic + "' for " + STALL.toSeconds()
-                  + " s while catching up; check that the cluster is reachable", true);
-        }
+      } finally {
+        indexer.shutdownNow();
+        awaitQuietly(indexer); // the batch is closed after the indexing thread let go of it
       }
     } catch (org.apache.kafka.common.KafkaException e) {
       throw unavailable("read topic '" + topic + "'", e);
     }
     return records;
+  }
+
+  /** The records an indexing task indexed, or its failure as this thread's. */
+  private static long indexed(Future<Long> task) {
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReconcileException.StoreUnavailableException("interrupted while catching up the topic's index", true, e);
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService indexer) {
+    try {
+      indexer.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void index(TopicIndex.Batch batch, ConsumerRecord<byte[], byte[]> r) {

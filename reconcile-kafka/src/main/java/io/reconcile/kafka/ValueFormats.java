@@ -1,6 +1,5 @@
 package io.reconcile.kafka;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.reconcile.api.Value;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,17 +14,12 @@ final class ValueFormats {
   static final ValueFormat JSON = new ValueFormat() {
     @Override
     public Value.MapValue read(byte[] recordValue) {
-      JsonNode n = Json.parse(recordValue);
-      if (!n.isObject()) {
-        throw new IllegalArgumentException("a JSON object was expected as the record value, but found a "
-            + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-      }
-      return Json.fields(n);
+      return Json.readObject(recordValue);
     }
 
     @Override
     public byte[] write(Value.MapValue fields) {
-      return Json.write(Json.object(fields));
+      return Json.writeObject(fields);
     }
 
     @Override

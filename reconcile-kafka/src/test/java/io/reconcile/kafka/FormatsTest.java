@@ -35,6 +35,10 @@ class FormatsTest {
     assertThat(k).isEqualTo(Key.of("eu", 7L));
     assertThat(two.read(two.write(k))).isEqualTo(k);
     assertThat(KeyFormat.json("id").read(utf8("{\"id\":1.50}"))).isEqualTo(Key.of(new BigDecimal("1.5")));
+    for (Key tricky : List.of(Key.of("plain"), Key.of("quote\" and \\ back"), Key.of("é 日本 🙂"), Key.of("tab\there"),
+        Key.of(Long.MIN_VALUE), Key.of(new BigDecimal("12345678901234567890.25")))) {
+      assertThat(one.read(one.write(tricky))).as(tricky.toString()).isEqualTo(tricky);
+    }
   }
 
   @Test
