@@ -132,7 +132,7 @@ public interface AuditLog extends AutoCloseable {
    * unescaped surrogate, so it survives UTF-8 and back unchanged. Lines hold the data of repaired
    * entries: implementations never log them.
    *
-   * <p>{@link #toString()} completes "the audit log …" in the log's messages by saying where the
+   * <p>Its {@code toString()} completes "the audit log …" in the log's messages by saying where the
    * lines are, for example {@code in Kafka topic 'audit'}; it never holds a secret.
    *
    * <p><b>Threads.</b> The log calls {@link #append} from one thread at a time and never
