@@ -1,6 +1,8 @@
 /**
  * Compacted Kafka topics as reconcile stores ({@link io.reconcile.kafka.KafkaStore}), opened
- * explicitly or by {@code kafka://} URI ({@link io.reconcile.kafka.KafkaStoreProvider}).
+ * explicitly or by {@code kafka://} URI ({@link io.reconcile.kafka.KafkaStoreProvider}), and an
+ * audit log kept in a topic ({@link io.reconcile.kafka.KafkaAuditLog}, which needs {@code
+ * io.reconcile.core}).
  */
 @SuppressWarnings("requires-automatic")
 module io.reconcile.kafka {
@@ -10,6 +12,7 @@ module io.reconcile.kafka {
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
   requires static org.jspecify;
+  requires static transitive io.reconcile.core;
 
   exports io.reconcile.kafka;
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What module-info.java promises, read from the compiled descriptor: one exported package, the
- * provider of {@code kafka://} URIs on the module path, and the same provider on the class path.
+ * provider of {@code kafka://} URIs on the module path, and the same provider on the class path;
+ * reconcile-core only for the audit log, so the stores run without it.
  */
 class ModuleTest {
 
@@ -23,6 +24,15 @@ class ModuleTest {
     assertThat(DESCRIPTOR.isAutomatic()).isFalse();
     assertThat(DESCRIPTOR.opens()).isEmpty();
     assertThat(MODULE.exportedPackages()).containsExactly("io.reconcile.kafka");
+  }
+
+  @Test
+  void needsReconcileCoreOnlyForTheAuditLog() {
+    assertThat(DESCRIPTOR.requires()).anySatisfy(r -> {
+      assertThat(r.name()).isEqualTo("io.reconcile.core");
+      assertThat(r.modifiers()).containsExactlyInAnyOrder(
+          ModuleDescriptor.Requires.Modifier.STATIC, ModuleDescriptor.Requires.Modifier.TRANSITIVE);
+    });
   }
 
   @Test

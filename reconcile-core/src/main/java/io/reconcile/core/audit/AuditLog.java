@@ -1,6 +1,7 @@
 package io.reconcile.core.audit;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * may run concurrently with appends and see at least every record whose append returned before they
  * began.
  *
- * <p>Implementations: {@link FileAuditLog} (JSON lines in a file, durable) and {@link #inMemory()}
- * (for tests and dry runs).
+ * <p>Implementations: {@link FileAuditLog} (JSON lines in a file, durable), {@link #inMemory()}
+ * (for tests and dry runs), and {@link #over(Lines)} for lines kept in any other storage.
  */
 public interface AuditLog extends AutoCloseable {
 
@@ -40,7 +41,31 @@ public interface AuditLog extends AutoCloseable {
    * @return a new, empty, open log
    */
   static AuditLog inMemory() {
-    return new MemoryAuditLog();
+    return over(new MemoryLines());
+  }
+
+  /**
+   * A log whose lines are kept by {@code lines}: chained, written, read and verified exactly as a
+   * {@link FileAuditLog} does, so that its lines are the very lines a file log writes for the same
+   * records and a problem is found and worded alike, whatever the storage.
+   *
+   * <p>The lines already stored are read once, now, and the chain continues after the last of them
+   * (the next {@code seq}, linking to its {@code hash}); the others are not checked ({@link
+   * #verify()} does that). When the last line is not an audit log line, the log still opens, so that
+   * {@link #verify()} can say where the damage starts, but every {@link #append} is refused with a
+   * message saying why.
+   *
+   * <p>The log owns {@code lines}: its {@link #close()} closes them, once; so does this method when
+   * it throws. Appends are serialised by the log; reads and verification run beside them.
+   *
+   * <p>Cost: one {@link Lines#read()} of every stored line, keeping only the last.
+   *
+   * @param lines where the lines are kept
+   * @return an open log
+   * @throws io.reconcile.api.ReconcileException if the stored lines cannot be read
+   */
+  static AuditLog over(Lines lines) {
+    return LinesAuditLog.over(lines);
   }
 
   /**
@@ -97,6 +122,55 @@ public interface AuditLog extends AutoCloseable {
    */
   @Override
   void close();
+
+  /**
+   * Where a log made by {@link #over(Lines)} keeps its lines: storage that appends a line durably
+   * and reads the lines back in order. Everything else — the chain, the JSON, hashing, parsing and
+   * verification — is the log's, so an implementation never sees a record, only lines.
+   *
+   * <p>A line is one audit log line without a terminator: JSON text holding no line break and no
+   * unescaped surrogate, so it survives UTF-8 and back unchanged. Lines hold the data of repaired
+   * entries: implementations never log them.
+   *
+   * <p>Its {@code toString()} completes "the audit log …" in the log's messages by saying where the
+   * lines are, for example {@code in Kafka topic 'audit'}; it never holds a secret.
+   *
+   * <p><b>Threads.</b> The log calls {@link #append} from one thread at a time and never
+   * concurrently with {@link #close()}; {@link #read()} may be called from any thread, concurrently
+   * with an append and with other reads.
+   */
+  interface Lines extends AutoCloseable {
+
+    /**
+     * Stores a line after every line stored so far. When this returns, the line is durable and every
+     * later {@link #read()} returns it. If this throws, the line is not stored, now or later:
+     * storage that cannot tell whether a failed append stored its line must throw, and refuse every
+     * later append (saying how to go on), so that the chain is never continued from the wrong line.
+     *
+     * @param line one complete line, without a terminator
+     * @throws io.reconcile.api.ReconcileException if the line was not stored; the message says why
+     */
+    void append(String line);
+
+    /**
+     * The stored lines in the order they were appended, from the first: at least every line whose
+     * append returned before this call, each one whole. The caller closes the stream; it may be
+     * consumed lazily, and read storage as it goes.
+     *
+     * @return an ordered, sequential stream, to be closed by the caller
+     * @throws io.reconcile.api.ReconcileException if the lines cannot be read, from this call or
+     *     while the stream is consumed
+     */
+    Stream<String> read();
+
+    /**
+     * Releases the storage; the lines stay stored. Called once, by the log.
+     *
+     * @throws io.reconcile.api.ReconcileException if it could not be released cleanly
+     */
+    @Override
+    void close();
+  }
 
   /**
    * The result of {@link #verify()}.

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The hash chain that every {@link AuditLog} keeps, shared so that the file and the in-memory log
- * write the very same lines and verify them the same way.
+ * The hash chain that every {@link AuditLog} keeps, shared so that the file log and the logs over
+ * {@link AuditLog.Lines} (the in-memory one among them) write the very same lines and verify them
+ * the same way.
  *
  * <p>A line is one JSON object (no newline inside): {@code seq} (1-based position), {@code prev}
  * (the hash of the line before, or {@link #GENESIS} for the first), {@code hash}, then the record's
@@ -213,7 +214,7 @@ final class Chain {
   }
 
   /**
-   * Checks lines in order, one at a time, and stops at the first problem. Used by both logs, so a
+   * Checks lines in order, one at a time, and stops at the first problem. Used by every log, so a
    * problem reads the same whichever log found it. Not thread-safe.
    */
   static final class Verifier {

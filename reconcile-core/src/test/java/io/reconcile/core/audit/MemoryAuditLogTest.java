@@ -22,7 +22,7 @@ class MemoryAuditLogTest extends AuditLogContract {
 
   @Override
   protected List<String> lines(AuditLog log) {
-    List<String> live = ((MemoryAuditLog) log).lines();
+    List<String> live = live(log);
     synchronized (live) {
       return List.copyOf(live);
     }
@@ -30,13 +30,17 @@ class MemoryAuditLogTest extends AuditLogContract {
 
   @Override
   protected AuditLog.Verification verifyAfterEdit(AuditLog log, UnaryOperator<List<String>> edit) {
-    List<String> live = ((MemoryAuditLog) log).lines();
+    List<String> live = live(log);
     synchronized (live) {
       List<String> edited = new ArrayList<>(edit.apply(List.copyOf(live)));
       live.clear();
       live.addAll(edited);
     }
     return log.verify();
+  }
+
+  private static List<String> live(AuditLog log) {
+    return ((MemoryLines) ((LinesAuditLog) log).lines()).lines();
   }
 
   @Test
