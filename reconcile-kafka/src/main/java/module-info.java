@@ -9,6 +9,7 @@ module io.reconcile.kafka {
   requires rocksdbjni;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires static org.apache.avro;
   requires static org.jspecify;
 
   exports io.reconcile.kafka;
