@@ -11,6 +11,7 @@ module io.reconcile.kafka {
   requires rocksdbjni;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires static transitive org.apache.avro;
   requires static org.jspecify;
   requires static transitive io.reconcile.core;
 

@@ -307,7 +307,12 @@ public final class KafkaStore implements Store {
     }
     try {
       keys.write(u.key());
-      values.write(u.storedRow() != null ? Value.MapValue.of(u.storedRow()) : normalization.toStore(u.entry().fields()));
+      if (u.storedRow() == null && !u.expected().isAbsent() && values instanceof ValueFormats.Documents documents) {
+        // It replaces a record, whose fields the entry leaves out are kept: only its own are asked about.
+        documents.check(normalization.toStore(u.entry().fields()));
+      } else {
+        values.write(toStore(u, u.entry(), null)); // a restore's record, or a new one as apply writes it
+      }
       return Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.of("key " + u.key() + ": " + e.getMessage());
@@ -466,7 +471,8 @@ public final class KafkaStore implements Store {
   /**
    * What an upsert writes: a restore's stored record as given; else the compared fields of the
    * result (with the store's field names), the fields it does not compare kept from the record it
-   * replaces, and — for a new JSON record — the key's fields.
+   * replaces, and — for a new record of a format of {@linkplain ValueFormats.Documents documents} —
+   * the key's fields it holds.
    */
   private Value.MapValue toStore(RepairAction a, Entry result, @Nullable Written now) {
     if (a instanceof RepairAction.Upsert u && u.storedRow() != null) {
@@ -479,10 +485,12 @@ public final class KafkaStore implements Store {
           out.put(name, v);
         }
       });
-    } else if (values == ValueFormats.JSON) {
+    } else if (values instanceof ValueFormats.Documents documents) {
       List<String> names = keys.fieldNames();
       for (int i = 0; i < names.size(); i++) {
-        out.put(names.get(i), Value.from(result.key().part(i)));
+        if (documents.holds(names.get(i))) {
+          out.put(names.get(i), Value.from(result.key().part(i)));
+        }
       }
     }
     out.putAll(normalization.toStore(result.fields()).fields());

@@ -22,7 +22,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
  *
  * <ul>
  *   <li>{@code format}: the record values, {@code json} (the default), {@code string} or {@code
- *       bytes} (one field, named by {@code field}, {@code value} by default);
+ *       bytes} (one field, named by {@code field}, {@code value} by default), or {@code avro}
+ *       (records of the schema in the {@code .avsc} file {@code schema} names, read when the
+ *       store opens; see {@link ValueFormat#avro}, and add {@code org.apache.avro:avro});
+ *   <li>{@code schema}: the path of the Avro schema file, with {@code format=avro} only;
  *   <li>{@code keyFormat}: the record keys, {@code json} (the default), {@code string}, {@code
  *       bytes} or {@code long};
  *   <li>{@code key}: the key's fields, comma-separated (also the store options' key fields; {@code
@@ -36,7 +39,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 public final class KafkaStoreProvider implements StoreProvider {
 
   private static final Pattern URI = Pattern.compile("kafka://([^/?#]+)(?:/([^?#]*))?(?:\\?([^#]*))?");
-  private static final Set<String> QUERY = Set.of("format", "keyFormat", "key", "field", "index");
+  private static final Set<String> QUERY = Set.of("format", "keyFormat", "key", "field", "schema", "index");
 
   /** For ServiceLoader. */
   public KafkaStoreProvider() {}
@@ -82,7 +85,7 @@ public final class KafkaStoreProvider implements StoreProvider {
     KafkaStore.Builder b = KafkaStore.newBuilder(client, topic)
         .id(options.id().orElse(topic))
         .keyFormat(keyFormat(query.getOrDefault("keyFormat", "json"), keyFields))
-        .valueFormat(valueFormat(query.getOrDefault("format", "json"), query.getOrDefault("field", "value")))
+        .valueFormat(valueFormat(query))
         .fields(options.fields().toArray(String[]::new))
         .normalization(options.normalization())
         .readOnly(options.readOnly());
@@ -107,13 +110,32 @@ public final class KafkaStoreProvider implements StoreProvider {
     };
   }
 
-  private static ValueFormat valueFormat(String name, String field) {
+  private static ValueFormat valueFormat(Map<String, String> query) {
+    String name = query.getOrDefault("format", "json");
+    String field = query.getOrDefault("field", "value");
+    if (query.containsKey("schema") != name.equals("avro")) {
+      throw new ConfigurationException(name.equals("avro")
+          ? "format=avro needs schema=PATH, the path of the record values' Avro schema (an .avsc file)"
+          : "option schema goes with format=avro, but the format is " + name);
+    }
     return switch (name) {
       case "json" -> ValueFormat.json();
       case "string" -> ValueFormat.string(field);
       case "bytes" -> ValueFormat.bytes(field);
-      default -> throw new ConfigurationException("format is json, string or bytes, but was '" + name + "'");
+      case "avro" -> avro(Path.of(query.get("schema")));
+      default -> throw new ConfigurationException("format is json, string, bytes or avro, but was '" + name + "'");
     };
+  }
+
+  /** The Avro format, named only here so that this class loads without Avro on the class path. */
+  private static ValueFormat avro(Path schemaFile) {
+    try {
+      Class.forName("org.apache.avro.Schema", false, KafkaStoreProvider.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new ConfigurationException("format=avro needs Apache Avro: add org.apache.avro:avro (an optional"
+          + " dependency of reconcile-kafka) to the class path");
+    }
+    return AvroValueFormat.ofSchemaFile(schemaFile);
   }
 
   private static Map<String, String> query(String q) {

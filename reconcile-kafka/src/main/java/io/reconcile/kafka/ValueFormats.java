@@ -10,8 +10,27 @@ final class ValueFormats {
 
   private ValueFormats() {}
 
+  /**
+   * A format whose record values are documents of named fields (a JSON object, an Avro record),
+   * where a repair writes a record from some of the fields: a new record also takes the key's
+   * fields, and a replacing one keeps the fields the store does not compare.
+   */
+  interface Documents extends ValueFormat {
+
+    /** Whether a record value has a place for the field: a new record takes the key's fields it has one for. */
+    boolean holds(String field);
+
+    /**
+     * Refuses the given fields as {@link #write} would, except that fields left out are not asked
+     * for: a repair keeps them from the record it replaces.
+     *
+     * @throws IllegalArgumentException naming the first field a record value cannot hold (never its value)
+     */
+    void check(Value.MapValue fields);
+  }
+
   /** {@link ValueFormat#json}. */
-  static final ValueFormat JSON = new ValueFormat() {
+  static final Documents JSON = new Documents() {
     @Override
     public Value.MapValue read(byte[] recordValue) {
       return Json.readObject(recordValue);
@@ -20,6 +39,16 @@ final class ValueFormats {
     @Override
     public byte[] write(Value.MapValue fields) {
       return Json.writeObject(fields);
+    }
+
+    @Override
+    public boolean holds(String field) {
+      return true;
+    }
+
+    @Override
+    public void check(Value.MapValue fields) {
+      write(fields);
     }
 
     @Override
