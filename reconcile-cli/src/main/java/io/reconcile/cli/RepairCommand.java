@@ -11,9 +11,7 @@ import io.reconcile.core.Reconciler;
 import io.reconcile.core.RetryPolicy;
 import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.audit.AuditRecord;
-import io.reconcile.core.audit.FileAuditLog;
 import io.reconcile.core.checkpoint.CheckpointStore;
-import io.reconcile.core.checkpoint.FileCheckpointStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +36,7 @@ import picocli.CommandLine.Spec;
       "Compares a table in two databases, decides with a resolver what each row should be, and",
       "prints the statements that would repair the losing side (--dry-run, the default) or runs them",
       "(--apply): each only if the row still holds what the comparison saw, in batched transactions,",
-      "recorded in the audit file before and after, then verified by comparing the repaired ranges again.",
+      "recorded in the audit log before and after, then verified by comparing the repaired ranges again.",
       "Resolvers: source-wins (the first database wins: its rows are copied, rows it lacks are deleted",
       "from the second), source-wins:second, lww:COLUMN (the row with the latest timestamp in COLUMN",
       "wins; never deletes).",
@@ -70,7 +68,7 @@ final class RepairCommand implements Callable<Integer> {
    * @param apply write (true) or only print the plan (false)
    * @param maxChanges at most this many repair actions per table
    * @param maxRatio above this share of rows differing, nothing is repaired (the run escalates)
-   * @param audit the audit file; required to apply
+   * @param audit the audit log; required to apply
    * @param resume the id of an interrupted run to finish, or null for a new run
    * @param json JSON lines instead of text
    * @param stats a summary line per table
@@ -82,7 +80,7 @@ final class RepairCommand implements Callable<Integer> {
       boolean apply,
       long maxChanges,
       double maxRatio,
-      @Nullable Path audit,
+      @Nullable AuditLocation audit,
       @Nullable String resume,
       boolean json,
       boolean stats,
@@ -132,8 +130,9 @@ final class RepairCommand implements Callable<Integer> {
           + "that more likely means a wrong table or key than drift")
   private double maxRatio;
 
-  @Option(names = "--audit", paramLabel = "FILE", description = "the audit log (hash-chained JSON lines) every write is recorded in")
-  private @Nullable Path audit;
+  @Option(names = "--audit", paramLabel = "FILE",
+      description = "the audit log every write is recorded in: a file (hash-chained JSON lines), or kafka://HOST:PORT/TOPIC")
+  private @Nullable String audit;
 
   @Option(names = "--resume", paramLabel = "RUN_ID",
       description = "finish an interrupted --apply run (as its first line printed it), with the same options")
@@ -152,7 +151,8 @@ final class RepairCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings s = new Settings(ResolverSpec.parse(resolver), mode != null && mode.apply, maxChanges, maxRatio, audit,
+    Settings s = new Settings(ResolverSpec.parse(resolver), mode != null && mode.apply, maxChanges, maxRatio,
+        audit == null ? null : AuditLocation.parse(audit, Path.of("")),
         resume, json, stats, guardedWrites);
     return run(options.job(System.getenv()), s, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
@@ -165,18 +165,18 @@ final class RepairCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage() + " (--max-changes, --max-ratio)");
     }
-    Path auditFile = s.audit();
-    if (s.apply() && auditFile == null) {
+    AuditLocation auditLog = s.audit();
+    if (s.apply() && auditLog == null) {
       throw new ConfigurationException("--apply records every write in an audit log; give one with --audit FILE");
     }
     if (s.resume() != null && (!s.apply() || job.tables().size() != 1)) {
       throw new ConfigurationException("--resume finishes one table's --apply run: give it with --apply, --audit and that table alone (-t)");
     }
     boolean clean = true;
-    try (AuditLog log = s.apply() ? FileAuditLog.open(auditFile) : AuditLog.inMemory()) {
-      CheckpointStore checkpoints = s.apply() ? FileCheckpointStore.open(checkpointsOf(auditFile)) : CheckpointStore.inMemory();
+    try (AuditLog log = s.apply() ? auditLog.open() : AuditLog.inMemory()) {
+      CheckpointStore checkpoints = s.apply() ? auditLog.checkpoints() : CheckpointStore.inMemory();
       if (s.resume() != null) {
-        checkResumable(log, s.resume(), auditFile);
+        checkResumable(log, s.resume(), auditLog);
       }
       for (Job.Table t : job.tables()) {
         ProgressBar bar = ProgressBar.onTerminal(err, job.quiet(), t.name());
@@ -253,16 +253,11 @@ final class RepairCommand implements Callable<Integer> {
     }
   }
 
-  /** Where an audit file's runs keep their checkpoints: a directory beside it. */
-  static Path checkpointsOf(Path auditFile) {
-    return auditFile.resolveSibling(auditFile.getFileName() + ".checkpoints");
-  }
-
   /** Refuses to resume a run the audit log does not hold, or one that finished. */
-  private static void checkResumable(AuditLog log, String runId, Path auditFile) {
+  private static void checkResumable(AuditLog log, String runId, AuditLocation auditFile) {
     List<AuditRecord> records = log.records(runId);
     if (records.isEmpty()) {
-      throw new ConfigurationException("audit file " + auditFile + " holds no run " + runId
+      throw new ConfigurationException("audit log " + auditFile + " holds no run " + runId
           + "; check --resume against the run id the repair printed, and --audit");
     }
     if (records.stream().anyMatch(rec -> rec.type() == AuditRecord.Type.RUN_FINISHED)) {

@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         apply || r.apply(),
         r.maxChanges() == null ? Limits.DEFAULTS.maxRepairsPerRun() : r.maxChanges(),
         r.maxRatio() == null ? Limits.DEFAULTS.maxDivergenceRatio() : r.maxRatio(),
-        r.audit() == null ? null : RunFile.resolve(file, r.audit()),
+        r.audit() == null ? null : AuditLocation.parse(r.audit(), RunFile.directoryOf(file)),
         null, false, false, r.guardedWrites());
     return RepairCommand.run(job, s, out, err);
   }

@@ -141,10 +141,15 @@ record RunFile(
         db.passwordEnv(), passwordFile);
   }
 
+  /** The directory relative paths in a run file are resolved against: the file's own. */
+  static Path directoryOf(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? Path.of("") : dir;
+  }
+
   /** A path from the file, relative to its directory. */
   static Path resolve(Path file, String path) {
-    Path dir = file.toAbsolutePath().getParent();
-    return dir == null ? Path.of(path) : dir.resolve(path);
+    return directoryOf(file).resolve(path);
   }
 
   private static ConfigurationException missing(Path file, String key, String what) {

@@ -3,7 +3,7 @@ package io.reconcile.cli;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
-import io.reconcile.core.audit.FileAuditLog;
+import io.reconcile.core.audit.AuditLog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -32,8 +32,9 @@ final class UndoCommand implements Callable<Integer> {
 
   @Mixin private JobOptions options;
 
-  @Option(names = "--audit", required = true, paramLabel = "FILE", description = "the audit log the run was recorded in")
-  private Path audit = Path.of("");
+  @Option(names = "--audit", required = true, paramLabel = "FILE",
+      description = "the audit log the run was recorded in: a file, or kafka://HOST:PORT/TOPIC")
+  private String audit = "";
 
   @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "the run to reverse, as `repair --apply` printed it")
   private String runId = "";
@@ -58,7 +59,7 @@ final class UndoCommand implements Callable<Integer> {
     Job.Table t = job.tables().get(0);
     PrintWriter out = spec.commandLine().getOut();
     ReconcileReport r;
-    try (FileAuditLog log = FileAuditLog.open(audit);
+    try (AuditLog log = AuditLocation.parse(audit, Path.of("")).open();
         Job.Both both = job.open(t, false)) {
       Reconciler.Builder b = Reconciler.newBuilder().stores(both.first(), both.second()).auditLog(log);
       if (guardedWrites) {

@@ -1,7 +1,6 @@
 package io.reconcile.cli;
 
 import io.reconcile.core.audit.AuditLog;
-import io.reconcile.core.audit.FileAuditLog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,17 +21,17 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 intact, 1 broken (the first problem is named), 2 an error (e.g. no such file)."
     },
     footerHeading = "%nExample:%n",
-    footer = "  reconcile verify-audit audit.jsonl")
+    footer = {"  reconcile verify-audit audit.jsonl", "  reconcile verify-audit kafka://127.0.0.1:9092/repairs-audit"})
 final class VerifyAuditCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "the audit log")
-  private Path file = Path.of("");
+  @Parameters(index = "0", paramLabel = "FILE", description = "the audit log: a file, or kafka://HOST:PORT/TOPIC")
+  private String file = "";
 
   @Override
   public Integer call() {
-    AuditLog.Verification v = FileAuditLog.verify(file);
+    AuditLog.Verification v = AuditLocation.parse(file, Path.of("")).verify();
     PrintWriter out = spec.commandLine().getOut();
     if (v.intact()) {
       out.printf("%s: intact, %d records%n", file, v.records());

@@ -89,6 +89,27 @@ class KafkaCliIT {
   }
 
   @Test
+  @DisplayName("the audit trail kept in a topic: repair --audit kafka://…, verify-audit reads it back, the printed undo line reverses the run")
+  void auditInATopic() {
+    String auditTopic = "audit-" + topic;
+    TestKafka.createTopic(auditTopic, 1, Map.of());
+    String audit = "kafka://" + TestKafka.bootstrapServers() + "/" + auditTopic;
+    Cli.Result apply = run("repair", "--resolver", "source-wins", "--apply", "--guarded-writes", "--audit", audit);
+    assertThat(apply.exit()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("--audit " + audit);
+
+    Cli.Result verify = Cli.run("verify-audit", audit);
+    assertThat(verify.exit()).as(verify.toString()).isZero();
+    assertThat(verify.out()).startsWith(audit + ": intact, ");
+
+    String undoLine = apply.out().replaceAll("(?s).*undo with: ([^\n]+)\n.*", "$1");
+    Cli.Result undo = Cli.shell(Map.of(), undoLine);
+    assertThat(undo.exit()).as(undo.toString()).isZero();
+    assertThat(run("diff").exit()).isEqualTo(1);
+    assertThat(Cli.run("verify-audit", audit).exit()).isZero();
+  }
+
+  @Test
   @DisplayName("a topic that does not exist is one line naming it, exit 2, and nothing is created")
   void missingTopic() {
     Cli.Result r = Cli.run("diff", pg.jdbcUrl(), "kafka://" + TestKafka.bootstrapServers() + "/no-such-topic",
