@@ -68,9 +68,29 @@ final class TopicFixture {
         .indexDirectory(newDirectory());
   }
 
+  /** Where this JVM's indexes go; removed when it exits. */
+  private static final Path INDEXES = indexes();
+
+  /** A new, empty index directory. */
   static Path newDirectory() {
     try {
-      return Files.createTempDirectory("kafka-index");
+      return Files.createTempDirectory(INDEXES, "index");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path indexes() {
+    try {
+      Path root = Files.createTempDirectory("kafka-indexes");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (var paths = Files.walk(root)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+          // the JVM is exiting; what is left is in the temporary directory
+        }
+      }));
+      return root;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,6 +3,7 @@ package io.reconcile.testservers;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -108,8 +109,9 @@ public final class TestKafka {
       Exit.setHaltProcedure((status, message) -> { });
       Exit.setExitProcedure((status, message) -> { });
       try {
-        KafkaClusterTestKit c = new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        Path base = TestServers.tempDirectory("kafka");
+        KafkaClusterTestKit c = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setBaseDirectory(base)
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
             .setConfigProp("offsets.topic.replication.factor", "1")
             .setConfigProp("transaction.state.log.replication.factor", "1")
             .setConfigProp("transaction.state.log.min.isr", "1")
@@ -120,13 +122,16 @@ public final class TestKafka {
             .setConfigProp("log.cleaner.threads", "1")
             .setConfigProp("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024))
             .setConfigProp("log.retention.check.interval.ms", "1000")
-            .setDeleteOnClose(true)
+            .setDeleteOnClose(false)
             .build();
         c.format();
         c.startup();
         c.waitForReadyBrokers();
         cluster = c;
-        TestServers.onExit(c::close);
+        TestServers.onExit(() -> { // stopped before its directory goes, so its log cleaner sees no missing files
+          c.close();
+          TestServers.deleteTree(base);
+        });
       } catch (Exception e) {
         failure = new IllegalStateException("the in-process Kafka cluster did not start: " + e, e);
         throw failure;
