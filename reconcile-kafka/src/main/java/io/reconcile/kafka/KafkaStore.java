@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * since afterwards; the index is kept between runs in its {@linkplain Builder#indexDirectory
  * directory}. A catch-up reads as of one point: the last stable offset of each partition when it
  * starts ({@code read_committed}: committed transactions only). Every read sees the index as of the
- * last complete catch-up — at {@code build()}, at {@link #refresh()}, before each repair batch and
- * in {@link #awaitVisible} — so a run's reads see one state of the topic. Memory stays flat however
+ * last complete catch-up — at the store's first read (so that it runs while the engine's first reads
+ * of the other stores do), at {@link #refresh()}, before each repair batch and in {@link
+ * #awaitVisible} — so a run's reads see one state of the topic. Memory stays flat however
  * large the topic: records stream into the index and reads stream out of it.
  *
  * <p><b>Repairs</b> ({@link #apply}) are written by one transactional producer: a batch commits whole
@@ -109,7 +110,7 @@ public final class KafkaStore implements Store {
   private final RepairProducer producer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<Subscription> feeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile Refresh lastRefresh;
+  private volatile @Nullable Refresh lastRefresh;
   private volatile Map<Integer, Long> lastPositions = Map.of();
 
   private KafkaStore(Builder b, Admin admin, TopicIndex index, Anomalies anomalies, String clusterId) {
@@ -127,7 +128,7 @@ public final class KafkaStore implements Store {
     this.reader = new TopicReader(id, topic, b.clientConfig, admin, index, b.identity(), keys, values, this::view, anomalies);
     this.producer = new RepairProducer(id, topic, b.clientConfig);
     this.fingerprint = Map.of("product", "kafka", "cluster", clusterId, "topic", topic);
-    this.lastRefresh = new Refresh(0, Duration.ZERO, false);
+
   }
 
   /**
@@ -187,14 +188,15 @@ public final class KafkaStore implements Store {
     synchronized (reader) {
       TopicReader.CatchUp c = reader.catchUp(producer::wholeBatches);
       lastPositions = c.positions();
-      lastRefresh = new Refresh(c.records(), Duration.ofMillis(c.millis()), c.rebuilt());
-      return lastRefresh;
+      Refresh r = new Refresh(c.records(), Duration.ofMillis(c.millis()), c.rebuilt());
+      lastRefresh = r;
+      return r;
     }
   }
 
-  /** What the last catch-up of the index did. */
+  /** What the last catch-up of the index did (the first one, if the store has not read yet). */
   public Refresh lastRefresh() {
-    return lastRefresh;
+    return readable();
   }
 
   /**
@@ -203,6 +205,7 @@ public final class KafkaStore implements Store {
    * index was last built from scratch.
    */
   public List<String> anomalies() {
+    readable();
     return anomalies.kept();
   }
 
@@ -211,7 +214,7 @@ public final class KafkaStore implements Store {
     if (maxSegments < 1) {
       throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
     }
-    checkOpen();
+    readable();
     long count = 0;
     try (TopicIndex.Cursor c = index.read(range)) {
       while (c.hasNext()) {
@@ -251,7 +254,7 @@ public final class KafkaStore implements Store {
   public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
     checkScheme(scheme);
     KeyRange.requireAscending(ranges);
-    checkOpen();
+    readable();
     List<Digest> out = new ArrayList<>(ranges.size());
     byte[][] key = new byte[1][];
     for (KeyRange r : ranges) {
@@ -270,7 +273,7 @@ public final class KafkaStore implements Store {
   public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
     checkScheme(scheme);
     KeyRange.requireAscending(ranges);
-    checkOpen();
+    readable();
     return ranges.stream().flatMap(r -> {
       byte[][] key = new byte[1][];
       return cursorStream(r, c -> {
@@ -283,13 +286,13 @@ public final class KafkaStore implements Store {
   @Override
   public Stream<Entry> scan(KeyRange range) {
     Objects.requireNonNull(range, "range");
-    checkOpen();
+    readable();
     return cursorStream(range, c -> entry(c.next()));
   }
 
   @Override
   public Map<Key, Entry> get(java.util.Collection<Key> keys) {
-    checkOpen();
+    readable();
     List<byte[]> encoded = new ArrayList<>(keys.size());
     keys.forEach(k -> encoded.add(k.encode()));
     Map<Key, Entry> out = new LinkedHashMap<>();
@@ -429,7 +432,7 @@ public final class KafkaStore implements Store {
    */
   @Override
   public Subscription subscribe(ChangeListener listener) {
-    checkOpen();
+    readable();
     Objects.requireNonNull(listener, "listener");
     TopicFeed feed = TopicFeed.start(clientConfig, id, topic, lastPositions, keys, listener);
     feeds.add(feed);
@@ -550,6 +553,25 @@ public final class KafkaStore implements Store {
     }
   }
 
+  /**
+   * Checks the store is open and, before its first read, catches the index up: the first catch-up
+   * happens when the engine first reads, alongside the other stores' first reads, not at build.
+   */
+  private Refresh readable() {
+    checkOpen();
+    Refresh r = lastRefresh;
+    if (r == null) {
+      synchronized (reader) {
+        r = lastRefresh;
+        if (r == null) {
+          r = refresh();
+          warnIfCompactionOutruns(r);
+        }
+      }
+    }
+    return r;
+  }
+
   private void checkOpen() {
     if (closed.get()) {
       throw new ReconcileException.StoreUnavailableException("store '" + id + "' is closed; open a new handle", false);
@@ -638,7 +660,8 @@ public final class KafkaStore implements Store {
     }
 
     /**
-     * Opens the store: checks that the topic exists, opens (or creates) the index and catches it up.
+     * Opens the store: checks that the topic exists and opens (or creates) the index, which the
+     * store catches up at its first read.
      *
      * @throws ReconcileException.ConfigurationException if the topic does not exist, or the index
      *     directory cannot be used
@@ -661,8 +684,7 @@ public final class KafkaStore implements Store {
         }
         Anomalies anomalies = new Anomalies(id);
         KafkaStore store = new KafkaStore(this, admin, index, anomalies, clusterId);
-        Refresh first = store.refresh();
-        store.warnIfCompactionOutruns(first);
+        store.reader.describe(); // a missing topic fails here, before anything is read
         return store;
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
         closeQuietly(admin, index);
