@@ -222,32 +222,19 @@ public final class KafkaStore implements Store {
         count++;
       }
     }
-    int parts = (int) Math.max(1, Math.min(maxSegments, count));
-    if (parts == 1) {
-      return List.of(new Segment(range, count));
-    }
-    List<Segment> out = new ArrayList<>(parts);
-    Key from = range.lo();
-    long inSegment = 0;
-    long seen = 0;
     try (TopicIndex.Cursor c = index.read(range)) {
-      while (c.hasNext()) {
-        byte[] k = c.nextKey();
-        long boundary = (out.size() + 1) * count / parts;
-        if (seen == boundary && out.size() < parts - 1) {
-          Key cut = Key.decode(k);
-          if (from == null || from.compareTo(cut) < 0) {
-            out.add(new Segment(KeyRange.of(from, cut), inSegment));
-            from = cut;
-            inSegment = 0;
-          }
+      return Segment.ofKeys(range, count, maxSegments, new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return c.hasNext();
         }
-        inSegment++;
-        seen++;
-      }
+
+        @Override
+        public Key next() {
+          return Key.decode(c.nextKey());
+        }
+      });
     }
-    out.add(new Segment(KeyRange.of(from, range.hi()), inSegment));
-    return List.copyOf(out);
   }
 
   @Override

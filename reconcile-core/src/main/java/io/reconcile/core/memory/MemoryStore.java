@@ -245,30 +245,18 @@ public final class MemoryStore implements Store {
           count++;
         }
       }
-      int parts = (int) Math.max(1, Math.min(maxSegments, count));
-      if (parts == 1) {
-        return List.of(new Segment(range, count));
-      }
-      List<Segment> out = new ArrayList<>(parts);
-      Key from = range.lo();
-      long inSegment = 0;
-      long seen = 0;
-      int made = 0;
-      for (Iterator<Entry> it = MemoryTable.visible(rows, snapshot); it.hasNext(); ) {
-        Key k = it.next().key();
-        // Cut before the entry that starts segment number made+1 of equal shares.
-        long boundary = (made + 1) * count / parts;
-        if (seen == boundary && made < parts - 1 && (from == null || from.compareTo(k) < 0)) {
-          out.add(new Segment(KeyRange.of(from, k), inSegment));
-          from = k;
-          inSegment = 0;
-          made++;
+      Iterator<Entry> entries = MemoryTable.visible(rows, snapshot);
+      return Segment.ofKeys(range, count, maxSegments, new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return entries.hasNext();
         }
-        inSegment++;
-        seen++;
-      }
-      out.add(new Segment(KeyRange.of(from, range.hi()), inSegment));
-      return List.copyOf(out);
+
+        @Override
+        public Key next() {
+          return entries.next().key();
+        }
+      });
     } finally {
       table.release(snapshot);
     }
