@@ -110,6 +110,26 @@ class KafkaCliIT {
   }
 
   @Test
+  @DisplayName("a run file with a topic as its second database repairs it with guarded-writes: true, and without it is refused")
+  void runFile() throws java.io.IOException {
+    String file = "first: {url: \"" + pg.jdbcUrl() + "\", user: " + pg.user() + "}\n"
+        + "second: {url: \"" + topicUri + "\"}\n"
+        + "tables:\n  - {name: accounts, key: [id]}\n"
+        + "repair: {resolver: source-wins, apply: true, audit: audit.jsonl, guarded-writes: GUARDED}\n";
+    Path refused = dir.resolve("refused.yaml");
+    java.nio.file.Files.writeString(refused, file.replace("GUARDED", "false"));
+    Cli.Result no = Cli.run("run", refused.toString());
+    assertThat(no.exit()).as(no.toString()).isEqualTo(2);
+    assertThat(no.err()).contains("--guarded-writes");
+
+    Path guarded = dir.resolve("guarded.yaml");
+    java.nio.file.Files.writeString(guarded, file.replace("GUARDED", "true"));
+    Cli.Result yes = Cli.run("run", guarded.toString());
+    assertThat(yes.exit()).as(yes.toString()).isZero();
+    assertThat(run("diff").exit()).isZero();
+  }
+
+  @Test
   @DisplayName("a topic that does not exist is one line naming it, exit 2, and nothing is created")
   void missingTopic() {
     Cli.Result r = Cli.run("diff", pg.jdbcUrl(), "kafka://" + TestKafka.bootstrapServers() + "/no-such-topic",
