@@ -158,7 +158,7 @@ final class GeneratedTables {
     }
   }
 
-  private static String list(long[] keys) {
+  static String list(long[] keys) {
     StringBuilder out = new StringBuilder();
     for (long k : keys) {
       out.append(out.length() == 0 ? "" : ",").append(k);
@@ -172,7 +172,7 @@ final class GeneratedTables {
   }
 
   /** One full scan hashing every row: MD5, or the cheapest native hash of at least 64 bits. */
-  private static String floor(Product p, TestDatabase db, boolean nativeHash) {
+  static String floor(Product p, TestDatabase db, boolean nativeHash) {
     String sql;
     if (p == Product.PG) {
       sql = nativeHash

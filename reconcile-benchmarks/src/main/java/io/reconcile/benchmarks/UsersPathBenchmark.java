@@ -93,13 +93,13 @@ public final class UsersPathBenchmark {
   /** The environment variable the command reads the second database's password from. */
   private static final String PASSWORD_VARIABLE = "RECONCILE_BENCH_PASSWORD";
 
-  private static final Pattern KEY = Pattern.compile("\"key\":\\{\"id\":\"(-?\\d+)\"\\}");
-  private static final Pattern ROWS_READ = Pattern.compile("\"rowsRead\":(\\d+)");
-  private static final Pattern RUN_MILLIS = Pattern.compile("\"millis\":(\\d+)");
-  private static final Pattern GC_BEFORE = Pattern.compile("(\\d+)M->\\d+M\\(");
-  private static final Pattern FULL_GC_AFTER = Pattern.compile("Pause Full[^\\n]*? \\d+M->(\\d+)M\\(");
-  private static final Pattern HEAP_USED_AT_EXIT = Pattern.compile("used (\\d+)K");
-  private static final Pattern VM_HWM = Pattern.compile("VmHWM:\\s*(\\d+) kB");
+  static final Pattern KEY = Pattern.compile("\"key\":\\{\"id\":\"(-?\\d+)\"\\}");
+  static final Pattern ROWS_READ = Pattern.compile("\"rowsRead\":(\\d+)");
+  static final Pattern RUN_MILLIS = Pattern.compile("\"millis\":(\\d+)");
+  static final Pattern GC_BEFORE = Pattern.compile("(\\d+)M->\\d+M\\(");
+  static final Pattern FULL_GC_AFTER = Pattern.compile("Pause Full[^\\n]*? \\d+M->(\\d+)M\\(");
+  static final Pattern HEAP_USED_AT_EXIT = Pattern.compile("used (\\d+)K");
+  static final Pattern VM_HWM = Pattern.compile("VmHWM:\\s*(\\d+) kB");
 
   private static final String HEADER =
       "| pair, rows, d | native floor | MD5 floor | naive merge | library | CLI | CLI / library | CLI / naive"
@@ -460,12 +460,12 @@ public final class UsersPathBenchmark {
     return false;
   }
 
-  private static String java() {
+  static String java() {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
   /** The launcher runs this JVM's java with these JVM options, as a user sets them. */
-  private static void launcherEnvironment(ProcessBuilder pb, List<String> jvmOptions) {
+  static void launcherEnvironment(ProcessBuilder pb, List<String> jvmOptions) {
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("RECONCILE_OPTS", String.join(" ", jvmOptions));
   }
@@ -474,7 +474,7 @@ public final class UsersPathBenchmark {
     return s.launcher().resolveSibling("reconcile.jar");
   }
 
-  private static Path launcher() {
+  static Path launcher() {
     for (Path dir : new Path[] {Path.of(""), Path.of("..")}) {
       Path launcher = dir.resolve("reconcile-cli/target/reconcile").toAbsolutePath().normalize();
       if (Files.isExecutable(launcher)) {
@@ -486,7 +486,7 @@ public final class UsersPathBenchmark {
   }
 
   /** The file's text, or "" once it is gone (a process's status after it exited). */
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.readString(file);
     } catch (IOException e) {
@@ -494,12 +494,12 @@ public final class UsersPathBenchmark {
     }
   }
 
-  private static long first(Pattern p, String text) {
+  static long first(Pattern p, String text) {
     Matcher m = p.matcher(text);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  private static long max(Pattern p, String text) {
+  static long max(Pattern p, String text) {
     Matcher m = p.matcher(text);
     long max = 0;
     while (m.find()) {
