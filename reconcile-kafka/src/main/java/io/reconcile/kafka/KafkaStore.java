@@ -218,7 +218,7 @@ public final class KafkaStore implements Store {
     long count = 0;
     try (TopicIndex.Cursor c = index.read(range)) {
       while (c.hasNext()) {
-        c.nextKey();
+        c.skip();
         count++;
       }
     }
@@ -243,12 +243,11 @@ public final class KafkaStore implements Store {
     KeyRange.requireAscending(ranges);
     readable();
     List<Digest> out = new ArrayList<>(ranges.size());
-    byte[][] key = new byte[1][];
     for (KeyRange r : ranges) {
       Digest d = Digest.EMPTY;
       try (TopicIndex.Cursor c = index.read(r)) {
         while (c.hasNext()) {
-          d = d.plus(c.nextHash(key));
+          d = d.plus(c.nextHash());
         }
       }
       out.add(d);
@@ -261,13 +260,10 @@ public final class KafkaStore implements Store {
     checkScheme(scheme);
     KeyRange.requireAscending(ranges);
     readable();
-    return ranges.stream().flatMap(r -> {
-      byte[][] key = new byte[1][];
-      return cursorStream(r, c -> {
-        io.reconcile.api.RowHash h = c.nextHash(key);
-        return new KeyHash(Key.decode(key[0]), h);
-      });
-    });
+    return ranges.stream().flatMap(r -> cursorStream(r, c -> {
+      Key k = Key.decode(c.peekKey());
+      return new KeyHash(k, c.nextHash());
+    }));
   }
 
   @Override

@@ -53,6 +53,9 @@ final class TopicIndex implements AutoCloseable {
   private static final String POSITION = "position/";
   private static final byte[] IRREGULAR = "irregular/".getBytes(StandardCharsets.UTF_8);
 
+  /** Where a record's row hash starts in its value, after its partition and offset. */
+  private static final int HASH_AT = 4 + 8;
+
   /** One indexed record. */
   record Indexed(byte[] key, int partition, long offset, RowHash hash, byte[] recordKey, byte[] value) {}
 
@@ -317,6 +320,8 @@ final class TopicIndex implements AutoCloseable {
     private final ReadOptions options;
     private final @Nullable Slice upper;
     private final RocksIterator it;
+    /** A record's partition, offset and row hash: the start of its value. */
+    private final ByteBuffer head = ByteBuffer.allocateDirect(HASH_AT + 16);
     private boolean closed;
 
     private Cursor(KeyRange range) {
@@ -357,15 +362,33 @@ final class TopicIndex implements AutoCloseable {
       return k;
     }
 
-    /** The next record's row hash alone, with its key. */
-    RowHash nextHash(byte[][] keyOut) {
+    /** The next record's key, without stepping over it. */
+    byte[] peekKey() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      byte[] v = it.value();
-      keyOut[0] = it.key();
-      ByteBuffer b = ByteBuffer.wrap(v);
-      RowHash h = new RowHash(b.getLong(12), b.getLong(20));
+      return it.key();
+    }
+
+    /** Steps over the next record, copying nothing. */
+    void skip() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      it.next();
+    }
+
+    /**
+     * The next record's row hash alone: only the value's first bytes cross from RocksDB, into a
+     * buffer the cursor keeps.
+     */
+    RowHash nextHash() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      head.clear();
+      it.value(head);
+      RowHash h = new RowHash(head.getLong(HASH_AT), head.getLong(HASH_AT + 8));
       it.next();
       return h;
     }

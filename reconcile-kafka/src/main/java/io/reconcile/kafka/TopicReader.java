@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -238,9 +239,9 @@ final class TopicReader {
       return t;
     });
     Deque<Future<Long>> pending = new ArrayDeque<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TopicIndex.Batch batch = index.batch()) {
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try (TopicIndex.Batch batch = index.batch()) {
       try {
         consumer.assign(remaining.keySet());
         remaining.forEach(consumer::seek);
@@ -289,6 +290,9 @@ final class TopicReader {
           records += indexed(pending.poll());
         }
       } finally {
+        // Not waiting for the fetch the broker may be holding (up to fetch.max.wait.ms): the
+        // consumer has no group and nothing to commit.
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
         indexer.shutdownNow();
         awaitQuietly(indexer); // the batch is closed after the indexing thread let go of it
       }
