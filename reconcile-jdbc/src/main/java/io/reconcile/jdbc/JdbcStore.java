@@ -33,6 +33,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -297,31 +298,22 @@ public final class JdbcStore implements Store {
       }
       count = count(read.connection(), range);
     }
-    int parts = (int) Math.max(1, Math.min(maxSegments, count));
-    if (parts == 1) {
+    if (Math.min(maxSegments, count) <= 1) {
       return List.of(new Segment(range, count));
     }
-    List<Segment> out = new ArrayList<>(parts);
-    Key from = range.lo();
-    long inSegment = 0;
-    long seen = 0;
-    int made = 0;
     try (Cursor cursor = new Cursor(snapshot(), queries, range, true, fetchSize, id)) {
-      while (cursor.hasNext()) {
-        Key k = cursor.next().key();
-        long boundary = (made + 1) * count / parts;
-        if (seen >= boundary && made < parts - 1 && (from == null || from.compareTo(k) < 0)) {
-          out.add(new Segment(KeyRange.of(from, k), inSegment));
-          from = k;
-          inSegment = 0;
-          made++;
+      return Segment.ofKeys(range, count, maxSegments, new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return cursor.hasNext();
         }
-        inSegment++;
-        seen++;
-      }
+
+        @Override
+        public Key next() {
+          return cursor.next().key();
+        }
+      });
     }
-    out.add(new Segment(KeyRange.of(from, range.hi()), inSegment));
-    return List.copyOf(out);
   }
 
   /**

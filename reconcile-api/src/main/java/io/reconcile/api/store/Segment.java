@@ -28,10 +28,12 @@ public record Segment(KeyRange range, long estimatedCount) {
    * Cuts {@code range} into at most {@code maxSegments} adjacent segments of about equal, exact
    * counts, for a store that can list the keys of a range in order (a sorted index): what {@link
    * Store#segments} returns, covering the range, the first starting at its lower bound and the last
-   * ending at its upper bound. Reads the keys once; keeps only the segments.
+   * ending at its upper bound. Reads the keys once; keeps only the segments. The counts are those of
+   * the keys read, so a {@code count} taken a moment earlier (keys inserted or deleted since) only
+   * makes the shares a little uneven.
    *
    * @param range the range cut
-   * @param count how many keys {@code keys} yields
+   * @param count how many keys {@code keys} yields, or about
    * @param maxSegments the most segments, at least 1 (fewer when there are fewer keys)
    * @param keys the keys of the range, in ascending order, each once
    * @throws IllegalArgumentException if {@code maxSegments} is less than 1
@@ -52,7 +54,7 @@ public record Segment(KeyRange range, long estimatedCount) {
       Key k = keys.next();
       // Cut before the key that starts segment number out.size() + 1 of equal shares.
       long boundary = (out.size() + 1) * count / parts;
-      if (seen == boundary && out.size() < parts - 1 && (from == null || from.compareTo(k) < 0)) {
+      if (seen >= boundary && out.size() < parts - 1 && (from == null || from.compareTo(k) < 0)) {
         out.add(new Segment(KeyRange.of(from, k), inSegment));
         from = k;
         inSegment = 0;
