@@ -9,7 +9,7 @@ module io.reconcile.kafka {
   requires transitive io.reconcile.api;
   requires kafka.clients;
   requires rocksdbjni;
-  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.core;
   requires org.slf4j;
   requires static transitive org.apache.avro;
   requires static org.jspecify;

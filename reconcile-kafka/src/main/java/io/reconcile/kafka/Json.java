@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.reconcile.api.Key;
 import io.reconcile.api.Value;
 import java.io.ByteArrayOutputStream;
@@ -28,13 +27,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Json {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
   private Json() {}
-
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
 
   /**
    * The fields of a JSON object, parsed as a stream straight into values (no tree); {@link

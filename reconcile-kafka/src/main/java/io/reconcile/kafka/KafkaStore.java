@@ -128,7 +128,6 @@ public final class KafkaStore implements Store {
     this.reader = new TopicReader(id, topic, b.clientConfig, admin, index, b.identity(), keys, values, this::view, anomalies);
     this.producer = new RepairProducer(id, topic, b.clientConfig);
     this.fingerprint = Map.of("product", "kafka", "cluster", clusterId, "topic", topic);
-
   }
 
   /**
