@@ -130,6 +130,32 @@ class KafkaCliIT {
   }
 
   @Test
+  @DisplayName("hostile input on a topic's side: a filter, a password, a bad format are one line each, exit 2, no secret shown; an empty table against an empty topic is equal")
+  void hostileInput() {
+    Cli.Result filter = run("diff", "-w", "id > 0");
+    assertThat(filter.exit()).as(filter.toString()).isEqualTo(2);
+    assertThat(filter.err().lines()).singleElement().asString().contains("no filter");
+
+    Cli.Result password = Cli.run(Map.of("KAFKA_SECRET", "s3cret-kafka-pw"), List.of("diff", pg.jdbcUrl(), topicUri,
+        "-t", "accounts", "-k", "id", "--user1", pg.user(), "--user2", "app", "--password-env2", "KAFKA_SECRET"));
+    assertThat(password.exit()).as(password.toString()).isEqualTo(2);
+    assertThat(password.err().lines()).singleElement().asString().contains("sasl.jaas.config");
+    assertThat(password.out() + password.err()).doesNotContain("s3cret-kafka-pw");
+
+    Cli.Result format = Cli.run("diff", pg.jdbcUrl(), topicUri.replace("?", "?format=xml&"), "-t", "accounts", "-k", "id",
+        "--user1", pg.user());
+    assertThat(format.exit()).as(format.toString()).isEqualTo(2);
+    assertThat(format.err().lines()).singleElement().asString().contains("format is json");
+
+    pg.exec("CREATE TABLE nothing (id bigint PRIMARY KEY, name text)");
+    String empty = TestKafka.compactedTopic("nothing", 3);
+    Cli.Result equal = Cli.run("diff", pg.jdbcUrl(), "kafka://" + TestKafka.bootstrapServers() + "/" + empty
+        + "?index=" + dir.resolve("empty-index"), "-t", "nothing", "-k", "id", "--user1", pg.user());
+    assertThat(equal.exit()).as(equal.toString()).isZero();
+    assertThat(equal.out()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a topic that does not exist is one line naming it, exit 2, and nothing is created")
   void missingTopic() {
     Cli.Result r = Cli.run("diff", pg.jdbcUrl(), "kafka://" + TestKafka.bootstrapServers() + "/no-such-topic",
