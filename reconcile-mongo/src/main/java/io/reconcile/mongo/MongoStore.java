@@ -1,0 +1,564 @@
+package io.reconcile.mongo;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoServerException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.ReadPreference;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.Normalization;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.ReconcileException.StoreUnavailableException;
+import io.reconcile.api.Value;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.ChangeListener;
+import io.reconcile.api.store.RepairAction;
+import io.reconcile.api.store.Segment;
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.Subscription;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One MongoDB collection as a {@link Store}, on the official sync driver: each document an entry,
+ * its {@code _id} the key, its other fields (or those {@linkplain Builder#fields named}) the entry's
+ * fields in their canonical form.
+ *
+ * <p><b>Keys.</b> A scalar {@code _id} — a number, a string, a UUID (binary subtype 4) or an
+ * ObjectId (its 12 bytes) — is a one-part key; a compound {@code _id}, a document of fields named
+ * with {@link Builder#key} ({@code _id.region}, {@code _id.id}), a key of one part per field. Key
+ * ranges become per-type {@code _id} range conditions (MongoDB compares values of one type only),
+ * and scans come back sorted by {@code _id}, which is {@link Key} order. A collection holding an
+ * {@code _id} of another type (a boolean, a date, a document where a scalar is expected, NaN) is
+ * refused when the store opens, naming the type: such documents could not be compared.
+ *
+ * <p><b>Values.</b> Numbers compare by value across int32, int64, double and decimal128; dates are
+ * UTC timestamps in milliseconds; nested documents and arrays are kept; BSON types without a
+ * canonical kind read as their Extended JSON wrappers (an ObjectId field is {@code {"$oid": hex}}).
+ * A repair writes numbers in the type the document held there, so a collection keeps its types.
+ *
+ * <p><b>Digests.</b> MongoDB has no server-side hash function, so the store hashes the documents it
+ * streams, in the JVM (it declares no {@link Capability#SERVER_SIDE_DIGEST}); every read is an
+ * {@code _id} index range ({@link Capability#KEY_INDEX}). {@link #segments} cuts ranges at keys of
+ * a {@code $sample}, counting the range once.
+ *
+ * <p><b>Repairs</b> are conditional per document ({@link Capability#COMPARE_AND_SET}): the store
+ * reads the document, decides the action against it, and replaces or deletes it with a filter that
+ * matches only that very document ({@code $expr} equality of the whole document), so a document
+ * written in between is never overwritten: the action is decided again against the new state. An
+ * insert that finds the key taken is decided against what took it. A replacement keeps the fields the
+ * store does not compare. A batch is atomic ({@link Capability#ATOMIC_BATCH}) only on a server that
+ * has transactions (a replica set or a sharded cluster), where it runs in one; on a standalone
+ * server each action commits alone. Writes are visible to the next read ({@link
+ * Capability#READ_YOUR_WRITES}) when the client reads from the primary.
+ *
+ * <p><b>Changes.</b> On a server with change streams the store has a {@link Capability#CHANGE_FEED}:
+ * {@link #subscribe} reports the {@code _id} of every document written or deleted from then on.
+ *
+ * <p>Thread-safe. Errors never carry a document's values, nor credentials.
+ */
+public final class MongoStore implements Store {
+
+  private static final Pattern DATABASE_NAME = Pattern.compile("[^/\\\\. \"$*<>:|?\\x00]{1,63}");
+  private static final int SAMPLE_PER_SEGMENT = 16;
+  private static final int MAX_SAMPLE = 10_000;
+  private static final int LOOKUP_BATCH = 1_000;
+  private static final int COMMAND_NOT_FOUND = 59;
+
+  private final String id;
+  private final MongoCollection<BsonDocument> collection;
+  private final @Nullable MongoClient ownedClient;
+  private final KeyMapping keys;
+  private final @Nullable List<String> projectedFields;
+  private final Normalization normalization;
+  private final Set<Capability> capabilities;
+  private final Map<String, String> fingerprint;
+  private final DocumentWriter writer;
+  private volatile boolean closed;
+
+  private MongoStore(Builder b, Probe probe) {
+    this.id = b.id;
+    this.collection = b.collection();
+    this.ownedClient = b.ownedClient;
+    this.keys = b.keys;
+    this.projectedFields = b.fields;
+    this.normalization = b.normalization;
+    EnumSet<Capability> caps = EnumSet.of(Capability.ORDERED_SCAN, Capability.KEY_INDEX);
+    if (!b.readOnly) {
+      caps.addAll(List.of(Capability.WRITE, Capability.COMPARE_AND_SET));
+      if (probe.transactions) {
+        caps.add(Capability.ATOMIC_BATCH);
+      }
+      if (collection.getReadPreference().equals(ReadPreference.primary())) {
+        caps.add(Capability.READ_YOUR_WRITES);
+      }
+    }
+    if (probe.changeStreams) {
+      caps.add(Capability.CHANGE_FEED);
+    }
+    this.capabilities = Collections.unmodifiableSet(caps);
+    Map<String, String> fp = new LinkedHashMap<>();
+    fp.put("product", "mongodb " + probe.version);
+    if (probe.replicaSet != null) {
+      fp.put("server", "replica set " + probe.replicaSet);
+    }
+    fp.put("database", collection.getNamespace().getDatabaseName());
+    fp.put("dataset", collection.getNamespace().getCollectionName());
+    fp.put("key", String.join(",", keys.names()));
+    fp.put("fields", projectedFields == null ? "*" : String.join(",", projectedFields));
+    this.fingerprint = Collections.unmodifiableMap(fp);
+    this.writer = new DocumentWriter(this, b.client, collection, keys, normalization, probe.transactions);
+  }
+
+  /**
+   * A builder for the store over collection {@code collection} of database {@code database},
+   * through {@code client}, which the caller keeps and closes (the store does not).
+   */
+  public static Builder newBuilder(MongoClient client, String database, String collection) {
+    return new Builder(client, database, collection, null);
+  }
+
+  static Builder newBuilderOwning(MongoClient client, String database, String collection) {
+    return new Builder(client, database, collection, client);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  /**
+   * Names the server's product and version, the replica set (on one), the database, the collection
+   * ({@code dataset}), the key and the compared fields ({@code *} for all).
+   */
+  @Override
+  public Map<String, String> fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public Optional<String> unwritable(RepairAction action) {
+    return writer.unwritable(action);
+  }
+
+  @Override
+  public List<Segment> segments(KeyRange range, int maxSegments) {
+    if (maxSegments < 1) {
+      throw new IllegalArgumentException("maxSegments must be >= 1, but was " + maxSegments);
+    }
+    return read(() -> {
+      BsonDocument filter = keys.filter(range);
+      long total = range.lo() == null && range.hi() == null
+          ? collection.estimatedDocumentCount() : collection.countDocuments(filter);
+      if (maxSegments == 1 || total <= 1) {
+        return List.of(new Segment(range, total));
+      }
+      int size = (int) Math.min(MAX_SAMPLE, Math.min(total, (long) maxSegments * SAMPLE_PER_SEGMENT));
+      TreeSet<Key> sample = new TreeSet<>();
+      List<BsonDocument> pipeline = List.of(
+          new BsonDocument("$match", filter),
+          new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(size))),
+          new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1))));
+      for (BsonDocument d : collection.aggregate(pipeline)) {
+        sample.add(keys.key(d.get("_id")));
+      }
+      if (sample.isEmpty()) {
+        return List.of(new Segment(range, total));
+      }
+      List<Segment> cut = Segment.ofKeys(range, sample.size(), maxSegments, sample.iterator());
+      List<Segment> out = new ArrayList<>(cut.size());
+      for (Segment s : cut) {
+        out.add(new Segment(s.range(), Math.max(0, s.estimatedCount() * total / sample.size())));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
+    KeyRange.requireAscending(ranges);
+    if (!scheme.equals(HashScheme.CANONICAL_MD5)) {
+      throw new IllegalArgumentException("store '" + id + "' digests under " + HashScheme.CANONICAL_MD5.name()
+          + " only, not " + scheme.name());
+    }
+    List<Digest> out = new ArrayList<>(ranges.size());
+    for (KeyRange r : ranges) {
+      Digest d = Digest.EMPTY;
+      try (Stream<Entry> s = scan(r)) {
+        for (Iterator<Entry> it = s.iterator(); it.hasNext(); ) {
+          d = d.plus(it.next().hash());
+        }
+      }
+      out.add(d);
+    }
+    return out;
+  }
+
+  @Override
+  public Stream<Entry> scan(KeyRange range) {
+    return read(() -> {
+      MongoCursor<BsonDocument> cursor = collection.find(keys.filter(range))
+          .projection(projection())
+          .sort(new BsonDocument("_id", new BsonInt32(1)))
+          .batchSize(1_000)
+          .cursor();
+      Iterator<Entry> entries = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return read(cursor::hasNext);
+        }
+
+        @Override
+        public Entry next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return entry(read(cursor::next));
+        }
+      };
+      return StreamSupport.stream(Spliterators.spliteratorUnknownSize(entries, Spliterator.ORDERED | Spliterator.NONNULL), false)
+          .onClose(cursor::close);
+    });
+  }
+
+  @Override
+  public Map<Key, Entry> get(Collection<Key> wanted) {
+    Map<Key, Entry> out = new TreeMap<>();
+    List<Key> all = new ArrayList<>(new TreeSet<>(wanted));
+    for (int from = 0; from < all.size(); from += LOOKUP_BATCH) {
+      BsonArray ids = new BsonArray();
+      for (Key k : all.subList(from, Math.min(all.size(), from + LOOKUP_BATCH))) {
+        ids.add(keys.id(k));
+      }
+      read(() -> {
+        for (BsonDocument d : collection.find(new BsonDocument("_id", new BsonDocument("$in", ids))).projection(projection())) {
+          Entry e = entry(d);
+          out.put(e.key(), e);
+        }
+        return null;
+      });
+    }
+    return out;
+  }
+
+  @Override
+  public List<ActionOutcome> apply(List<RepairAction> actions) {
+    for (RepairAction a : actions) {
+      if (!a.target().equals(id)) {
+        throw new IllegalArgumentException("action " + a.id() + " targets store '" + a.target() + "', not '" + id
+            + "'; give each store only its own actions");
+      }
+    }
+    if (!capabilities.contains(Capability.WRITE)) {
+      throw new io.reconcile.api.ReconcileException.RepairRefusedException(
+          "store '" + id + "' is read-only; open it writable to repair it");
+    }
+    return read(() -> writer.apply(actions));
+  }
+
+  @Override
+  public Subscription subscribe(ChangeListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!capabilities.contains(Capability.CHANGE_FEED)) {
+      return Store.super.subscribe(listener);
+    }
+    checkOpen();
+    return ChangeStreamFeed.start(id, collection, keys, listener);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      if (ownedClient != null) {
+        ownedClient.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MongoStore[" + id + ": " + collection.getNamespace().getFullName() + "]";
+  }
+
+  /** The entry of a document as read (only the compared fields present), normalised. */
+  Entry entry(BsonDocument d) {
+    Key key = keyOf(d);
+    Map<String, Value> fields = new LinkedHashMap<>();
+    d.forEach((name, value) -> {
+      if (!name.equals("_id") && compares(name)) {
+        fields.put(name, BsonValues.read(value));
+      }
+    });
+    return normalization.apply(Entry.of(key, Value.MapValue.of(fields)));
+  }
+
+  /** Whether the store compares the document field {@code name} (it may still be ignored by the normalisation). */
+  boolean compares(String name) {
+    return projectedFields == null || projectedFields.contains(name);
+  }
+
+  Key keyOf(BsonDocument d) {
+    try {
+      return keys.key(d.get("_id"));
+    } catch (KeyMapping.UnkeyableException e) {
+      throw new StoreUnavailableException("store '" + id + "': collection '" + collection.getNamespace().getFullName()
+          + "' holds " + e.getMessage() + ", which reconcile cannot key; remove or rekey it", false);
+    }
+  }
+
+  private BsonDocument projection() {
+    BsonDocument p = new BsonDocument();
+    if (projectedFields != null) {
+      for (String f : projectedFields) {
+        p.put(f, new BsonInt32(1));
+      }
+    }
+    return p;
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new StoreUnavailableException("store '" + id + "' is closed; open a new handle", false);
+    }
+  }
+
+  /** Runs a read (or a write) against the server, turning driver failures into store failures without their text. */
+  <T> T read(Supplier<T> call) {
+    checkOpen();
+    try {
+      return call.get();
+    } catch (MongoException e) {
+      throw failure(id, e);
+    }
+  }
+
+  /** A store failure for a driver exception: its kind and server error code, never its message (which may quote values). */
+  static StoreUnavailableException failure(String id, MongoException e) {
+    if (e instanceof MongoSecurityException) {
+      return new StoreUnavailableException("store '" + id + "': the server refused the credentials; check the user"
+          + " and password of the connection", false);
+    }
+    if (e instanceof MongoSocketException || e instanceof MongoTimeoutException) {
+      return new StoreUnavailableException("store '" + id + "': could not reach the MongoDB server ("
+          + e.getClass().getSimpleName() + "); check the host and port and that the server runs", true);
+    }
+    String code = e instanceof MongoCommandException c ? c.getErrorCode() + " " + c.getErrorCodeName()
+        : e instanceof MongoServerException s ? String.valueOf(s.getCode()) : e.getClass().getSimpleName();
+    return new StoreUnavailableException("store '" + id + "': MongoDB failed (error " + code + ")",
+        e.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL));
+  }
+
+  /** What the server offers, asked once when the store opens. */
+  private record Probe(String version, @Nullable String replicaSet, boolean transactions, boolean changeStreams) {
+
+    static Probe of(MongoDatabase db, MongoCollection<BsonDocument> collection) {
+      BsonDocument hello = hello(db);
+      BsonDocument build = db.runCommand(new BsonDocument("buildInfo", new BsonInt32(1)), BsonDocument.class);
+      String version = build.getString("version", new BsonString("unknown")).getValue();
+      String set = hello.containsKey("setName") ? hello.getString("setName").getValue() : null;
+      boolean sharded = hello.getString("msg", new BsonString("")).getValue().equals("isdbgrid");
+      return new Probe(version, set, set != null || sharded, set != null || sharded || watches(collection));
+    }
+
+    /** The server's {@code hello} answer, or {@code isMaster}'s where a server lacks {@code hello} (the in-memory one). */
+    private static BsonDocument hello(MongoDatabase db) {
+      try {
+        return db.runCommand(new BsonDocument("hello", new BsonInt32(1)), BsonDocument.class);
+      } catch (MongoCommandException e) {
+        if (e.getErrorCode() != COMMAND_NOT_FOUND) {
+          throw e;
+        }
+        return db.runCommand(new BsonDocument("isMaster", new BsonInt32(1)), BsonDocument.class);
+      }
+    }
+
+    /** Whether the server opens a change stream on the collection (the in-memory server with its oplog does). */
+    private static boolean watches(MongoCollection<BsonDocument> collection) {
+      try (var cursor = collection.watch().maxAwaitTime(1, java.util.concurrent.TimeUnit.MILLISECONDS).cursor()) {
+        cursor.tryNext();
+        return true;
+      } catch (MongoException | UnsupportedOperationException e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Builds a {@link MongoStore}. Every setting has a default but the client, database and collection;
+   * {@link #build()} checks them against the server.
+   */
+  public static final class Builder {
+    private final MongoClient client;
+    private final String database;
+    private final String collectionName;
+    private final @Nullable MongoClient ownedClient;
+    private String id;
+    private KeyMapping keys = KeyMapping.scalar();
+    private @Nullable List<String> fields;
+    private Normalization normalization = Normalization.none();
+    private boolean readOnly;
+
+    private Builder(MongoClient client, String database, String collection, @Nullable MongoClient ownedClient) {
+      this.client = Objects.requireNonNull(client, "client");
+      this.database = Objects.requireNonNull(database, "database");
+      this.collectionName = Objects.requireNonNull(collection, "collection");
+      this.ownedClient = ownedClient;
+      this.id = collection;
+    }
+
+    /** The store's {@link Store#id() id}; the collection's name by default. */
+    public Builder id(String storeId) {
+      if (storeId.isBlank()) {
+        throw new ConfigurationException("a store id is a short name such as 'orders-mongo', but was blank");
+      }
+      this.id = storeId;
+      return this;
+    }
+
+    /**
+     * The key: {@code _id} (the default) for a scalar {@code _id}, or the fields of a compound one,
+     * each named {@code _id.FIELD}, in the order the {@code _id} documents hold them (e.g. {@code
+     * "_id.region", "_id.id"}).
+     */
+    public Builder key(String... names) {
+      List<String> given = List.of(names);
+      if (given.equals(List.of("_id"))) {
+        this.keys = KeyMapping.scalar();
+        return this;
+      }
+      List<String> compound = new ArrayList<>();
+      for (String n : given) {
+        if (!n.startsWith("_id.") || n.length() == 4 || n.indexOf('.', 4) >= 0 || n.charAt(4) == '$') {
+          throw new ConfigurationException("a MongoDB store is keyed by _id, or by the fields of a compound _id named"
+              + " _id.FIELD (e.g. _id.region,_id.id), but was given the key " + given
+              + "; to key by other fields, copy them into _id");
+        }
+        compound.add(n.substring(4));
+      }
+      if (compound.isEmpty() || new TreeSet<>(compound).size() != compound.size()) {
+        throw new ConfigurationException("a compound _id key names each field once, but was given " + given);
+      }
+      this.keys = KeyMapping.compound(compound);
+      return this;
+    }
+
+    /**
+     * The top-level fields compared, a projection; all but {@code _id} by default. Fields the store
+     * does not compare are kept as they are when a repair replaces a document.
+     */
+    public Builder fields(String... names) {
+      if (names.length == 0) {
+        this.fields = null;
+        return this;
+      }
+      for (String n : names) {
+        if (n.isEmpty() || n.startsWith("$") || n.contains(".") || n.indexOf('\0') >= 0 || n.equals("_id")) {
+          throw new ConfigurationException("compared fields are top-level field names other than _id, without '.' or"
+              + " a leading '$', but was given '" + n + "'");
+        }
+      }
+      this.fields = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(names)));
+      return this;
+    }
+
+    /** How the store's documents map to the dataset's canonical view; none by default. */
+    public Builder normalization(Normalization rules) {
+      this.normalization = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Whether the store refuses writes (no {@link Capability#WRITE}); false by default. */
+    public Builder readOnly(boolean refuseWrites) {
+      this.readOnly = refuseWrites;
+      return this;
+    }
+
+    MongoCollection<BsonDocument> collection() {
+      return client.getDatabase(database).getCollection(collectionName, BsonDocument.class);
+    }
+
+    /**
+     * Checks the names, that the collection exists and that every {@code _id} in it can be a key,
+     * and opens the store.
+     *
+     * @throws ConfigurationException if a name is not one MongoDB takes, the collection does not
+     *     exist, or it holds an {@code _id} of a type this key cannot hold (named, never its value)
+     * @throws StoreUnavailableException if the server cannot be reached
+     */
+    public MongoStore build() {
+      if (!DATABASE_NAME.matcher(database).matches()) {
+        throw new ConfigurationException("a MongoDB database name is 1 to 63 characters without / \\ . space \" $ * < > : |"
+            + " or ?, but was '" + database + "'");
+      }
+      if (collectionName.isEmpty() || collectionName.contains("$") || collectionName.indexOf('\0') >= 0
+          || collectionName.startsWith("system.") || collectionName.length() > 255) {
+        throw new ConfigurationException("a MongoDB collection name is 1 to 255 characters without '$' and not"
+            + " starting with 'system.', but was '" + collectionName + "'");
+      }
+      try {
+        MongoDatabase db = client.getDatabase(database);
+        boolean exists = false;
+        for (String name : db.listCollectionNames()) {
+          exists |= name.equals(collectionName);
+        }
+        if (!exists) {
+          throw new ConfigurationException("collection '" + collectionName + "' does not exist in database '" + database
+              + "'; check the name (it is case-sensitive) or create the collection");
+        }
+        MongoCollection<BsonDocument> c = collection();
+        BsonDocument odd = c.find(keys.unkeyable()).projection(new BsonDocument("_id", new BsonInt32(1)))
+            .limit(1).first();
+        if (odd != null) {
+          throw new ConfigurationException("collection '" + database + "." + collectionName + "' holds "
+              + keys.describe(odd.get("_id")) + ", which reconcile cannot key by "
+              + String.join(",", keys.names()) + "; remove or rekey such documents first");
+        }
+        return new MongoStore(this, Probe.of(db, c));
+      } catch (MongoException e) {
+        throw failure(id, e);
+      }
+    }
+  }
+}
