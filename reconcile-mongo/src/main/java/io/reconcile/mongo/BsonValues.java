@@ -301,12 +301,17 @@ final class BsonValues {
     return Double.isFinite(x) && new BigDecimal(Double.toString(x)).compareTo(d) == 0;
   }
 
+  /** The decimal128 of exactly {@code d}, written plainly where it fits (1E+29 as 100…0), or null if none holds it. */
   private static @Nullable Decimal128 decimal128(BigDecimal d) {
-    try {
-      return new Decimal128(d.stripTrailingZeros());
-    } catch (NumberFormatException | ArithmeticException e) {
-      return null;
+    BigDecimal stripped = d.stripTrailingZeros();
+    for (BigDecimal form : stripped.scale() < 0 ? List.of(stripped.setScale(0), stripped) : List.of(stripped)) {
+      try {
+        return new Decimal128(form);
+      } catch (NumberFormatException | ArithmeticException e) {
+        // too many digits in this form; try the next
+      }
     }
+    return null;
   }
 
   /** The BSON value an Extended JSON wrapper stands for, or null if {@code m} is no well-formed wrapper. */

@@ -110,6 +110,8 @@ public final class MongoStore implements Store {
   private final Set<Capability> capabilities;
   private final Map<String, String> fingerprint;
   private final DocumentWriter writer;
+  /** Whether change events need the document looked up for its _id: change streams without a replica set, the wire server. */
+  private final boolean lookUpChanges;
   private volatile boolean closed;
 
   private MongoStore(Builder b, Probe probe) {
@@ -132,6 +134,7 @@ public final class MongoStore implements Store {
     if (probe.changeStreams) {
       caps.add(Capability.CHANGE_FEED);
     }
+    this.lookUpChanges = probe.changeStreams && !probe.transactions;
     this.capabilities = Collections.unmodifiableSet(caps);
     Map<String, String> fp = new LinkedHashMap<>();
     fp.put("product", "mongodb " + probe.version);
@@ -304,7 +307,7 @@ public final class MongoStore implements Store {
       return Store.super.subscribe(listener);
     }
     checkOpen();
-    return ChangeStreamFeed.start(id, collection, keys, listener);
+    return ChangeStreamFeed.start(id, collection, keys, lookUpChanges, listener);
   }
 
   @Override

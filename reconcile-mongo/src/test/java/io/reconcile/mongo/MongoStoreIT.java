@@ -1,0 +1,254 @@
+package io.reconcile.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.reconcile.api.Entry;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException.ConfigurationException;
+import io.reconcile.api.Value;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.RepairAction;
+import io.reconcile.api.store.Store;
+import io.reconcile.api.store.StoreOptions;
+import io.reconcile.api.store.Stores;
+import io.reconcile.api.store.Subscription;
+import io.reconcile.testservers.TestMongo;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.bson.BsonBinary;
+import org.bson.BsonBoolean;
+import org.bson.BsonDecimal128;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonObjectId;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the store kit does not reach: keys of several BSON types in one collection, text and compound
+ * keys (texts both the wire server's and MongoDB's orders agree on), refused {@code _id} types,
+ * projections, what a replacement keeps, the change feed, and URIs.
+ */
+class MongoStoreIT {
+
+  private static final MongoClient CLIENT = TestMongo.client();
+  private static final String DATABASE = TestMongo.newDatabase("store");
+
+  @AfterAll
+  static void closeClient() {
+    CLIENT.close();
+  }
+
+  private static MongoCollection<BsonDocument> newCollection(String prefix) {
+    String name = prefix + "_" + System.nanoTime();
+    CLIENT.getDatabase(DATABASE).createCollection(name);
+    return CLIENT.getDatabase(DATABASE).getCollection(name, BsonDocument.class);
+  }
+
+  private static BsonDocument doc(BsonValue id, String name) {
+    return new BsonDocument("_id", id).append("name", new BsonString(name));
+  }
+
+  private static List<Key> keys(Store store, KeyRange range) {
+    try (Stream<Entry> s = store.scan(range)) {
+      return s.map(Entry::key).toList();
+    }
+  }
+
+  @Test
+  void idsOfEveryKeyTypeComeBackInKeyOrderAndRangesCrossTypes() {
+    MongoCollection<BsonDocument> c = newCollection("mixed");
+    ObjectId oid = new ObjectId("653a0bf0aabbccddeeff0011");
+    UUID uuid = UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
+    c.insertMany(List.of(doc(new BsonObjectId(oid), "o"), doc(new BsonString("b"), "s"), doc(new BsonInt64(-5), "n"),
+        doc(new BsonBinary(uuid), "u"), doc(new BsonDouble(2.5), "d"), doc(new BsonString("é日"), "s2"),
+        doc(new BsonDecimal128(Decimal128.parse("1e20")), "big"), doc(new BsonInt32(3), "i")));
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).build()) {
+      List<Key> all = keys(store, KeyRange.all());
+      assertThat(all).containsExactly(Key.of(-5L), Key.of(new BigDecimal("2.5")), Key.of(3L),
+          Key.of(new BigDecimal("1e20")), Key.of("b"), Key.of("é日"), Key.of(uuid), Key.ofBytes(oid.toByteArray()));
+      assertThat(keys(store, KeyRange.of(Key.of(3L), Key.of("é")))).containsExactly(Key.of(3L), Key.of(new BigDecimal("1e20")), Key.of("b"));
+      assertThat(keys(store, KeyRange.of(Key.of("c"), Key.ofBytes(oid.toByteArray())))).containsExactly(Key.of("é日"), Key.of(uuid));
+      assertThat(keys(store, KeyRange.atLeast(Key.of(uuid)))).containsExactly(Key.of(uuid), Key.ofBytes(oid.toByteArray()));
+      assertThat(store.get(List.of(Key.of(3L), Key.of("zz"), Key.of(uuid))).keySet()).containsExactly(Key.of(3L), Key.of(uuid));
+      assertThat(store.segments(KeyRange.all(), 3)).hasSizeBetween(1, 3)
+          .allSatisfy(s -> assertThat(KeyRange.all().encloses(s.range())).isTrue());
+    }
+  }
+
+  @Test
+  void aCompoundIdIsAKeyOfOnePartPerFieldInOrder() {
+    MongoCollection<BsonDocument> c = newCollection("compound");
+    for (String region : List.of("eu", "us")) {
+      for (int id : new int[] {2, 10, 1}) {
+        c.insertOne(new BsonDocument("_id", new BsonDocument("region", new BsonString(region)).append("id", new BsonInt32(id)))
+            .append("n", new BsonInt32(id)));
+      }
+    }
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName())
+        .key("_id.region", "_id.id").build()) {
+      assertThat(keys(store, KeyRange.all())).containsExactly(Key.of("eu", 1L), Key.of("eu", 2L), Key.of("eu", 10L),
+          Key.of("us", 1L), Key.of("us", 2L), Key.of("us", 10L));
+      assertThat(keys(store, KeyRange.of(Key.of("eu", 2L), Key.of("us", 2L))))
+          .containsExactly(Key.of("eu", 2L), Key.of("eu", 10L), Key.of("us", 1L));
+      RepairAction insert = RepairAction.upsert(store.id(), Entry.of(Key.of("eu", 5L), Map.of("n", 5)), Expected.absent());
+      assertThat(store.apply(List.of(insert))).extracting(ActionOutcome::status).containsExactly(ActionOutcome.Status.APPLIED);
+      assertThat(c.find(new BsonDocument("n", new BsonInt32(5))).first().get("_id"))
+          .isEqualTo(new BsonDocument("region", new BsonString("eu")).append("id", new BsonInt32(5)));
+    }
+  }
+
+  @Test
+  void aCollectionWithAnIdOfAnotherTypeIsRefusedByTypeNeverByValue() {
+    MongoCollection<BsonDocument> c = newCollection("odd");
+    c.insertMany(List.of(doc(new BsonInt32(1), "a"), doc(BsonBoolean.TRUE, "secret-name")));
+    assertThatThrownBy(() -> MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("boolean").hasMessageNotContaining("secret-name").hasMessageNotContaining("true");
+    MongoCollection<BsonDocument> scalar = newCollection("scalar");
+    scalar.insertOne(doc(new BsonInt32(1), "a"));
+    assertThatThrownBy(() -> MongoStore.newBuilder(CLIENT, DATABASE, scalar.getNamespace().getCollectionName())
+        .key("_id.a", "_id.b").build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("int32");
+  }
+
+  @Test
+  void aProjectionComparesItsFieldsAndAReplacementKeepsTheOthers() {
+    MongoCollection<BsonDocument> c = newCollection("projected");
+    c.insertOne(new BsonDocument("_id", new BsonInt32(1)).append("name", new BsonString("Ada"))
+        .append("amount", new BsonInt64(10)).append("audit", new BsonDocument("by", new BsonString("ops"))));
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName())
+        .fields("name", "amount").build()) {
+      Entry before;
+      try (Stream<Entry> s = store.scan(KeyRange.all())) {
+        before = s.findFirst().orElseThrow();
+      }
+      assertThat(before.fields().fields().keySet()).containsExactlyInAnyOrder("name", "amount");
+      Entry after = Entry.of(Key.of(1L), Map.of("name", "Ada L.", "amount", 12));
+      List<ActionOutcome> out = store.apply(List.of(RepairAction.upsert(store.id(), after, Expected.present(before))));
+      assertThat(out.get(0).status()).isEqualTo(ActionOutcome.Status.APPLIED);
+      assertThat(out.get(0).foundRow()).containsKeys("name", "amount", "audit");
+      BsonDocument stored = c.find().first();
+      assertThat(stored.get("audit")).isEqualTo(new BsonDocument("by", new BsonString("ops")));
+      assertThat(stored.get("amount")).isEqualTo(new BsonInt64(12)); // the type the document held
+      assertThat(stored.getString("name").getValue()).isEqualTo("Ada L.");
+    }
+  }
+
+  @Test
+  void aDocumentChangedSinceDetectionIsRefusedAndKept() {
+    MongoCollection<BsonDocument> c = newCollection("changed");
+    c.insertOne(doc(new BsonInt32(1), "Ada"));
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).build()) {
+      Entry seen = store.get(List.of(Key.of(1L))).get(Key.of(1L));
+      c.updateOne(new BsonDocument("_id", new BsonInt32(1)), new BsonDocument("$set", new BsonDocument("late", BsonBoolean.TRUE)));
+      List<ActionOutcome> out = store.apply(List.of(
+          RepairAction.upsert(store.id(), Entry.of(Key.of(1L), Map.of("name", "Bob")), Expected.present(seen)),
+          RepairAction.delete(store.id(), Key.of(1L), Expected.present(seen))));
+      assertThat(out).extracting(ActionOutcome::status).containsExactly(ActionOutcome.Status.REFUSED, ActionOutcome.Status.REFUSED);
+      assertThat(c.find().first()).isEqualTo(doc(new BsonInt32(1), "Ada").append("late", BsonBoolean.TRUE));
+    }
+  }
+
+  @Test
+  void theChangeFeedReportsTheKeyOfEveryWriteAndDelete() throws InterruptedException {
+    try (MongoClient client = MongoClients.create(TestMongo.withChangeStreams())) {
+      String db = TestMongo.newDatabase("feed");
+      client.getDatabase(db).createCollection("orders");
+      MongoCollection<BsonDocument> c = client.getDatabase(db).getCollection("orders", BsonDocument.class);
+      try (MongoStore store = MongoStore.newBuilder(client, db, "orders").build()) {
+        assertThat(store.capabilities()).contains(Capability.CHANGE_FEED);
+        BlockingQueue<Key> changed = new LinkedBlockingQueue<>();
+        try (Subscription ignored = store.subscribe(changed::add)) {
+          c.insertOne(doc(new BsonInt32(1), "a"));
+          c.replaceOne(new BsonDocument("_id", new BsonInt32(1)), doc(new BsonInt32(1), "b"));
+          c.insertOne(doc(new BsonString("k"), "c"));
+          c.updateOne(new BsonDocument("_id", new BsonString("k")), new BsonDocument("$set", new BsonDocument("x", BsonBoolean.TRUE)));
+          c.deleteOne(new BsonDocument("_id", new BsonInt32(1)));
+          List<Key> seen = new ArrayList<>();
+          while (seen.size() < 5) {
+            Key k = changed.poll(30, TimeUnit.SECONDS);
+            assertThat(k).as("a change reported within 30 s, after %s", seen).isNotNull();
+            seen.add(k);
+          }
+          assertThat(seen).containsExactly(Key.of(1L), Key.of(1L), Key.of("k"), Key.of("k"), Key.of(1L));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aServerWithoutChangeStreamsOrTransactionsDeclaresNeither() {
+    MongoCollection<BsonDocument> c = newCollection("plain");
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).build()) {
+      if (!TestMongo.isReal()) {
+        assertThat(store.capabilities()).doesNotContain(Capability.CHANGE_FEED, Capability.ATOMIC_BATCH);
+      }
+      assertThat(store.capabilities()).contains(Capability.COMPARE_AND_SET, Capability.READ_YOUR_WRITES, Capability.KEY_INDEX)
+          .doesNotContain(Capability.SERVER_SIDE_DIGEST);
+      assertThat(store.fingerprint()).containsEntry("dataset", c.getNamespace().getCollectionName())
+          .containsEntry("database", DATABASE).containsEntry("key", "_id");
+    }
+  }
+
+  @Test
+  void aUriOpensTheCollectionAndTheDatasetKeyIsHeldInId() {
+    MongoCollection<BsonDocument> c = newCollection("uri");
+    c.insertOne(doc(new BsonInt32(7), "x"));
+    String name = c.getNamespace().getCollectionName();
+    StoreOptions options = StoreOptions.newBuilder().id("docs").keyFields("id").build();
+    try (Store byPath = Stores.open(TestMongo.uri() + "/" + DATABASE + "." + name, options);
+        Store byDataset = Stores.open(TestMongo.uri() + "/" + DATABASE, StoreOptions.newBuilder().dataset(name).build())) {
+      assertThat(keys(byPath, KeyRange.all())).containsExactly(Key.of(7L));
+      assertThat(byPath.id()).isEqualTo("docs");
+      assertThat(keys(byDataset, KeyRange.all())).containsExactly(Key.of(7L));
+    }
+  }
+
+  @Test
+  void aBadUriSaysWhatIsWrongWithoutTheSecret() {
+    StoreOptions none = StoreOptions.defaults();
+    Set<String> messages = new HashSet<>();
+    for (String uri : List.of("mongodb://127.0.0.1:1", "mongodb://u:hunter2@127.0.0.1:27017/db.c?bogus=%zz&tls=maybe",
+        "mongodb://u:hunter2@127.0.0.1:27017/db.c?key=a.b", "mongodb://u:hunter2@127.0.0.1:27017/db.c?key=_id&key=_id")) {
+      assertThatThrownBy(() -> Stores.open(uri, none))
+          .isInstanceOf(ConfigurationException.class)
+          .satisfies(e -> messages.add(e.getMessage()))
+          .hasMessageNotContaining("hunter2");
+    }
+    assertThat(messages).hasSize(4);
+    assertThatThrownBy(() -> Stores.open(TestMongo.uri() + "/db.c", StoreOptions.newBuilder().filter("1=1").build()))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("-w");
+    assertThatThrownBy(() -> Stores.open(TestMongo.uri() + "/db.c", StoreOptions.newBuilder().property("ssl", "x").build()))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'ssl'");
+  }
+
+  @Test
+  void anUnreachableServerFailsWithoutTheSecret() {
+    assertThatThrownBy(() -> Stores.open("mongodb://u:hunter2@127.0.0.1:9/db.c?serverSelectionTimeoutMS=300",
+        StoreOptions.defaults()))
+        .hasMessageContaining("could not reach").hasMessageNotContaining("hunter2");
+  }
+}
