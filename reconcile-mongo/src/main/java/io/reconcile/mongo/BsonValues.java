@@ -176,11 +176,11 @@ final class BsonValues {
   static Optional<String> unwritable(Value v, String place) {
     if (v instanceof Value.Date) {
       return Optional.of("a date without a time (field '" + place + "'): BSON has dates with a time only;"
-          + " compare it as text (--text " + place + ") or keep it as a timestamp on both sides");
+          + " compare it as text (normalisation asText, --normalize text=" + place + ")");
     }
     if (v instanceof Value.Timestamp t && t.value().getNano() % 1_000_000 != 0) {
       return Optional.of("a timestamp finer than a millisecond (field '" + place + "'): BSON dates are whole"
-          + " milliseconds; normalise timestamps to milliseconds (--precision millis)");
+          + " milliseconds; normalise timestamps to milliseconds (--normalize timestamps=millis)");
     }
     if (v instanceof Value.Num n && number(n.decimal(), null) == null) {
       return Optional.of("a number of more than 34 significant digits or out of decimal128's range (field '"

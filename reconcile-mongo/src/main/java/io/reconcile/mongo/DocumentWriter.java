@@ -62,7 +62,7 @@ final class DocumentWriter {
       for (Map.Entry<String, Value> f : storeFields(u).entrySet()) {
         if (f.getKey().equals("_id") || f.getKey().startsWith("$") || f.getKey().indexOf('\0') >= 0) {
           return Optional.of("key " + action.key() + ": a field named '" + f.getKey() + "', which a MongoDB document"
-              + " cannot hold beside its _id; rename it (--rename)");
+              + " cannot hold beside its _id; rename it (--normalize rename=FIELD:NAME)");
         }
         Optional<String> why = BsonValues.unwritable(f.getValue(), f.getKey());
         if (why.isPresent()) {
