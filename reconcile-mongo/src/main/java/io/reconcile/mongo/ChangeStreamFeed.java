@@ -84,7 +84,7 @@ final class ChangeStreamFeed implements Subscription {
         if (id != null) {
           Key key;
           try {
-            key = keys.key(id);
+            key = keys.key(new BsonDocument("_id", id));
           } catch (KeyMapping.UnkeyableException e) {
             continue; // a document the store cannot key; reads refuse it
           }

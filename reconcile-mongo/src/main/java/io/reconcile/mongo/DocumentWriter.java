@@ -60,9 +60,11 @@ final class DocumentWriter {
     }
     if (action instanceof RepairAction.Upsert u) {
       for (Map.Entry<String, Value> f : storeFields(u).entrySet()) {
-        if (f.getKey().equals("_id") || f.getKey().startsWith("$") || f.getKey().indexOf('\0') >= 0) {
+        // a restore's stored row holds the index's key fields as found; written from the key, they are no conflict
+        if (keys.isKeyField(f.getKey()) && (u.storedRow() == null || f.getKey().equals("_id"))
+            || f.getKey().startsWith("$") || f.getKey().indexOf('\0') >= 0) {
           return Optional.of("key " + action.key() + ": a field named '" + f.getKey() + "', which a MongoDB document"
-              + " cannot hold beside its _id; rename it (--normalize rename=FIELD:NAME)");
+              + " cannot hold beside its key; rename it (--normalize rename=FIELD:NAME)");
         }
         Optional<String> why = BsonValues.unwritable(f.getValue(), f.getKey());
         if (why.isPresent()) {
@@ -100,25 +102,25 @@ final class DocumentWriter {
   }
 
   private ActionOutcome apply(RepairAction action, @Nullable ClientSession session) {
-    BsonValue id = keys.id(action.key());
-    BsonDocument byId = new BsonDocument("_id", id);
+    BsonDocument selector = keys.selector(action.key());
     for (int attempt = 0; ; attempt++) {
-      BsonDocument raw = session == null ? collection.find(byId).first() : collection.find(session, byId).first();
+      BsonDocument raw = session == null ? collection.find(selector).first() : collection.find(session, selector).first();
       Entry current = raw == null ? null : store.entry(raw);
       Status status = action.statusFor(current, false);
       if (status != Status.APPLIED || attempt == ATTEMPTS) {
         return new ActionOutcome(action, status == Status.APPLIED ? Status.REFUSED : status, current);
       }
-      if (written(action, id, raw, session)) {
+      if (written(action, selector, raw, session)) {
         return new ActionOutcome(action, Status.APPLIED, current, raw == null ? null : storedRow(raw));
       }
     }
   }
 
   /** Writes the action's result if the document is still {@code raw}; false if it is not (someone wrote in between). */
-  private boolean written(RepairAction action, BsonValue id, @Nullable BsonDocument raw, @Nullable ClientSession session) {
+  private boolean written(RepairAction action, BsonDocument selector, @Nullable BsonDocument raw,
+      @Nullable ClientSession session) {
     if (action instanceof RepairAction.Upsert u) {
-      BsonDocument doc = document(u, id, raw);
+      BsonDocument doc = document(u, selector, raw);
       if (raw == null) {
         try {
           if (session == null) {
@@ -152,19 +154,32 @@ final class DocumentWriter {
   }
 
   /**
-   * The document an upsert writes: its {@code _id}, then either the stored row as given (a restore),
-   * or the fields the store does not compare as {@code raw} holds them and the entry's fields, typed
-   * as {@code raw} types them.
+   * The document an upsert writes: the {@code _id} and key fields of {@code raw} as stored, or the key's,
+   * then either the stored row as given (a restore), or the fields the store does not compare as
+   * {@code raw} holds them and the entry's fields, typed as {@code raw} types them.
    */
-  private BsonDocument document(RepairAction.Upsert u, BsonValue id, @Nullable BsonDocument raw) {
-    BsonDocument doc = new BsonDocument("_id", id);
+  private BsonDocument document(RepairAction.Upsert u, BsonDocument selector, @Nullable BsonDocument raw) {
+    BsonDocument doc = new BsonDocument();
+    if (raw == null) {
+      doc.putAll(selector);
+    } else {
+      raw.forEach((name, value) -> {
+        if (keys.isKeyField(name)) {
+          doc.put(name, value); // the key as stored, its types kept
+        }
+      });
+    }
     if (u.storedRow() != null) {
-      u.storedRow().forEach((name, value) -> doc.put(name, BsonValues.write(value, raw == null ? null : raw.get(name))));
+      u.storedRow().forEach((name, value) -> {
+        if (!keys.isKeyField(name)) {
+          doc.put(name, BsonValues.write(value, raw == null ? null : raw.get(name)));
+        }
+      });
       return doc;
     }
     if (raw != null) {
       raw.forEach((name, value) -> {
-        if (!name.equals("_id") && !compared(name)) {
+        if (!keys.isKeyField(name) && !compared(name)) {
           doc.put(name, value);
         }
       });

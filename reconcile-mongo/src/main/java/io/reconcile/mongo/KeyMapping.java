@@ -5,7 +5,9 @@ import io.reconcile.api.KeyRange;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.bson.BsonArray;
 import org.bson.BsonBinary;
@@ -13,6 +15,7 @@ import org.bson.BsonBinarySubType;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
@@ -21,19 +24,25 @@ import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a collection's {@code _id} maps to {@link Key}s, and key ranges to query filters.
+ * Where a collection keeps its keys, and key ranges as query filters.
  *
- * <p>A scalar {@code _id} is one key part: a number (int32, int64, double or decimal128, by value),
- * a string, a UUID (binary subtype 4) or an ObjectId (its 12 bytes). A compound {@code _id} is a
- * document of named fields, one key part each, in the declared order. MongoDB orders {@code _id}s
- * of different types by type — numbers, strings, documents, binary data, ObjectIds — and a range
- * predicate matches values of one type only, so a key range becomes one condition per type it
- * spans, whose union, sorted by {@code _id}, comes back in {@link Key} order (numbers before texts
- * before UUIDs before byte strings, the same order).
+ * <p>Three shapes: a scalar {@code _id}, one key part — a number (int32, int64, double or
+ * decimal128, by value), a string, a UUID (binary subtype 4) or an ObjectId (its 12 bytes); a
+ * compound {@code _id}, a document of named fields, one key part each, in the declared order; or
+ * the top-level fields of a unique index, one key part each.
+ *
+ * <p>MongoDB orders values of different types by type — numbers, strings, documents, binary data,
+ * ObjectIds — and a range predicate matches values of one type only, so a range over one field
+ * becomes one condition per type it spans. A range over several key fields becomes boxes: an
+ * equality on a prefix of the fields and a range on the next one, which each use the index. Their
+ * union, sorted by the key, comes back in {@link Key} order (numbers before texts before UUIDs
+ * before byte strings, MongoDB's order of them too).
  */
 final class KeyMapping {
 
-  /** The types a scalar key part may have, in {@link Key} order (which is MongoDB's order of them too). */
+  private enum Shape { SCALAR_ID, COMPOUND_ID, FIELDS }
+
+  /** The types a key part may have, in {@link Key} order (which is MongoDB's order of them too). */
   private enum Kind {
     NUMBER, TEXT, UUID, OBJECT_ID;
 
@@ -49,187 +58,331 @@ final class KeyMapping {
       }
       return OBJECT_ID;
     }
+
+    /** The condition on a field that matches every value of this kind. */
+    BsonDocument all() {
+      return switch (this) {
+        case NUMBER -> new BsonDocument("$type", new BsonString("number"));
+        case TEXT -> new BsonDocument("$type", new BsonString("string"));
+        case UUID -> new BsonDocument("$gte", LEAST_UUID).append("$lte", GREATEST_UUID);
+        case OBJECT_ID -> new BsonDocument("$type", new BsonString("objectId"));
+      };
+    }
   }
 
   private static final BsonBinary LEAST_UUID = new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[16]);
   private static final BsonBinary GREATEST_UUID = greatestUuid();
 
-  /** The fields of a compound {@code _id}, or empty for a scalar one. */
-  private final List<String> compound;
+  private final Shape shape;
+  /** The fields of a compound {@code _id} or of the unique index; empty for a scalar {@code _id}. */
+  private final List<String> fields;
 
-  private KeyMapping(List<String> compound) {
-    this.compound = List.copyOf(compound);
+  private KeyMapping(Shape shape, List<String> fields) {
+    this.shape = shape;
+    this.fields = List.copyOf(fields);
   }
 
   /** Keys from a scalar {@code _id}. */
   static KeyMapping scalar() {
-    return new KeyMapping(List.of());
+    return new KeyMapping(Shape.SCALAR_ID, List.of());
   }
 
   /** Keys from a compound {@code _id}: a document of these fields, in this order. */
   static KeyMapping compound(List<String> fields) {
-    if (fields.isEmpty()) {
-      throw new IllegalArgumentException("a compound _id has at least one field");
-    }
-    return new KeyMapping(fields);
+    return new KeyMapping(Shape.COMPOUND_ID, fields);
   }
 
-  boolean isCompound() {
-    return !compound.isEmpty();
+  /** Keys from these top-level fields, which a unique index covers. */
+  static KeyMapping indexed(List<String> fields) {
+    return new KeyMapping(Shape.FIELDS, fields);
   }
 
-  /** The key names as a user writes them: {@code _id}, or {@code _id.a}, {@code _id.b}. */
+  /** Whether the key is the fields of a unique index rather than the {@code _id}. */
+  boolean isIndexed() {
+    return shape == Shape.FIELDS;
+  }
+
+  /** The fields of a unique index keyed by; empty for an {@code _id} key. */
+  List<String> indexFields() {
+    return shape == Shape.FIELDS ? fields : List.of();
+  }
+
+  /** The key's names as a user writes them: {@code _id}; {@code _id.a}, {@code _id.b}; or {@code a}, {@code b}. */
   List<String> names() {
-    return compound.isEmpty() ? List.of("_id") : compound.stream().map(f -> "_id." + f).toList();
+    return switch (shape) {
+      case SCALAR_ID -> List.of("_id");
+      case COMPOUND_ID -> fields.stream().map(f -> "_id." + f).toList();
+      case FIELDS -> fields;
+    };
+  }
+
+  /** Whether a document's top-level field {@code name} holds (part of) the key, or is the {@code _id}. */
+  boolean isKeyField(String name) {
+    return name.equals("_id") || (shape == Shape.FIELDS && fields.contains(name));
+  }
+
+  /** The sort of a scan in key order. */
+  BsonDocument sort() {
+    return shape == Shape.FIELDS ? ascending(fields) : new BsonDocument("_id", new BsonInt32(1));
+  }
+
+  /** The projection of the key alone. */
+  BsonDocument projection() {
+    return shape == Shape.FIELDS ? ascending(fields) : new BsonDocument("_id", new BsonInt32(1));
+  }
+
+  private static BsonDocument ascending(List<String> fields) {
+    BsonDocument d = new BsonDocument();
+    fields.forEach(f -> d.put(f, new BsonInt32(1)));
+    return d;
   }
 
   /**
-   * The key of a document's {@code _id}.
+   * The key of a document (its key fields at least).
    *
-   * @throws UnkeyableException if the {@code _id} cannot be a key of this mapping (its type, not its
+   * @throws UnkeyableException if the document cannot have a key of this mapping (its type, not its
    *     value, in the message)
    */
-  Key key(BsonValue id) {
-    if (compound.isEmpty()) {
-      return Key.of(part(id));
+  Key key(BsonDocument document) {
+    switch (shape) {
+      case SCALAR_ID:
+        return Key.of(part(required(document, "_id"), "_id"));
+      case COMPOUND_ID: {
+        BsonValue id = required(document, "_id");
+        if (!id.isDocument() || !new ArrayList<>(id.asDocument().keySet()).equals(fields)) {
+          throw new UnkeyableException("an _id that is " + (id.isDocument()
+              ? "a document of other fields than " + fields + " (or in another order)" : "a " + typeName(id))
+              + ", where the key is a compound _id of the fields " + fields);
+        }
+        return parts(id.asDocument());
+      }
+      default:
+        return parts(document);
     }
-    if (!id.isDocument() || !id.asDocument().keySet().equals(new java.util.LinkedHashSet<>(compound))
-        || !new ArrayList<>(id.asDocument().keySet()).equals(compound)) {
-      throw new UnkeyableException("an _id that is " + (id.isDocument()
-          ? "a document of other fields than " + compound + " (or in another order)" : "a " + typeName(id))
-          + ", where the key is a compound _id of the fields " + compound);
-    }
-    List<Object> parts = new ArrayList<>(compound.size());
-    for (String f : compound) {
-      parts.add(part(id.asDocument().get(f)));
+  }
+
+  private Key parts(BsonDocument d) {
+    List<Object> parts = new ArrayList<>(fields.size());
+    for (String f : fields) {
+      parts.add(part(required(d, f), f));
     }
     return Key.composite(parts);
   }
 
-  /** The {@code _id} of a key, as a document written with it holds it. */
-  BsonValue id(Key key) {
-    if (compound.isEmpty()) {
-      if (key.size() != 1) {
-        throw new IllegalArgumentException("a key of " + key.size() + " parts, where the collection's _id is one value;"
-            + " key the collection by a compound _id (_id.a,_id.b) to hold such keys");
-      }
-      return bson(key.part(0));
+  private static BsonValue required(BsonDocument d, String field) {
+    BsonValue v = d.get(field);
+    if (v == null) {
+      throw new UnkeyableException("a document without the key field '" + field + "'");
     }
-    if (key.size() != compound.size()) {
-      throw new IllegalArgumentException("a key of " + key.size() + " parts, where the collection's _id has the "
-          + compound.size() + " fields " + compound);
-    }
-    BsonDocument doc = new BsonDocument();
-    for (int i = 0; i < compound.size(); i++) {
-      doc.put(compound.get(i), bson(key.part(i)));
-    }
-    return doc;
+    return v;
   }
 
-  /** Why a key could not be written as an {@code _id} of this mapping, or null if it can. */
+  /**
+   * The filter that selects the document of {@code key}: {@code {_id: …}}, or the index fields'
+   * values. A document written for the key starts with these fields.
+   *
+   * @throws IllegalArgumentException if the key does not fit this mapping (its parts, their number)
+   */
+  BsonDocument selector(Key key) {
+    List<String> names = shape == Shape.SCALAR_ID ? List.of("_id") : fields;
+    if (key.size() != names.size()) {
+      throw new IllegalArgumentException("a key of " + key.size() + " parts, where the collection's key " + names()
+          + " has " + names.size());
+    }
+    BsonDocument values = new BsonDocument();
+    for (int i = 0; i < names.size(); i++) {
+      values.put(names.get(i), bson(key.part(i)));
+    }
+    return shape == Shape.COMPOUND_ID ? new BsonDocument("_id", values) : values;
+  }
+
+  /** Why a key could not be written under this mapping, or null if it can. */
   @Nullable String unwritable(Key key) {
     try {
-      id(key);
+      selector(key);
       return null;
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
   }
 
-  /** The filter on {@code _id} that selects exactly the documents whose keys lie in {@code range}. */
+  /** The filter that selects exactly the documents whose keys lie in {@code range}. */
   BsonDocument filter(KeyRange range) {
-    if (isCompound()) {
+    if (shape == Shape.COMPOUND_ID) {
       BsonDocument cond = new BsonDocument("$type", new BsonString("object"));
       if (range.lo() != null) {
-        cond.put("$gte", id(range.lo()));
+        cond.put("$gte", compoundBound(range.lo()));
       }
       if (range.hi() != null) {
-        cond.put("$lt", id(range.hi()));
+        cond.put("$lt", compoundBound(range.hi()));
       }
       return new BsonDocument("_id", cond);
     }
-    Kind first = range.lo() == null ? Kind.NUMBER : Kind.of(range.lo().part(0));
-    Kind last = range.hi() == null ? Kind.OBJECT_ID : Kind.of(range.hi().part(0));
-    List<BsonDocument> perKind = new ArrayList<>();
-    for (Kind k : Kind.values()) {
-      if (k.compareTo(first) < 0 || k.compareTo(last) > 0) {
-        continue;
-      }
-      @Nullable Key lo = k == first ? range.lo() : null;
-      @Nullable Key hi = k == last ? range.hi() : null;
-      if (lo != null && lo.size() > 1) {
-        lo = Key.of(lo.part(0)); // a longer key of the same first part is after it: (5, "a") > 5
-      }
-      perKind.add(new BsonDocument("_id", scalarCondition(k, lo, hi, range)));
+    List<String> names = shape == Shape.SCALAR_ID ? List.of("_id") : fields;
+    if (range.lo() == null && range.hi() == null) {
+      return new BsonDocument(); // every document: one whose key cannot be read then fails the read, loudly
     }
-    return perKind.size() == 1 ? perKind.get(0) : new BsonDocument("$or", new BsonArray(perKind));
-  }
-
-  private BsonDocument scalarCondition(Kind kind, @Nullable Key lo, @Nullable Key hi, KeyRange range) {
-    BsonDocument cond = new BsonDocument();
-    switch (kind) {
-      case NUMBER -> cond.put("$type", new BsonString("number"));
-      case TEXT -> cond.put("$type", new BsonString("string"));
-      case OBJECT_ID -> cond.put("$type", new BsonString("objectId"));
-      case UUID -> {
-        cond.put("$gte", LEAST_UUID);
-        cond.put("$lte", GREATEST_UUID);
-      }
-    }
-    if (lo != null) {
-      // A key of several parts starting with this part lies after the part alone, so it starts the range too.
-      boolean inclusive = range.lo() == null || range.lo().size() == 1;
-      cond.put(inclusive ? "$gte" : "$gt", bson(lo.part(0)));
-    }
-    if (hi != null) {
-      boolean exclusive = hi.size() == 1;
-      if (kind == Kind.UUID) {
-        cond.remove("$lte");
-      }
-      cond.put(exclusive ? "$lt" : "$lte", bson(hi.part(0)));
-    }
-    return cond;
+    List<BsonDocument> boxes = new Boxes(names, range).all();
+    return boxes.isEmpty() ? new BsonDocument("_id", new BsonDocument("$exists", org.bson.BsonBoolean.FALSE)) // none
+        : boxes.size() == 1 ? boxes.get(0) : new BsonDocument("$or", new BsonArray(boxes));
   }
 
   /**
-   * A filter matching the documents whose {@code _id} this mapping cannot key, using the {@code _id}
-   * index: {@code _id}s of the other types (booleans, dates, nulls, arrays, timestamps, regular
-   * expressions, MinKey, MaxKey, and documents or scalars where the other is expected), NaN and
-   * infinities, and binary data other than UUIDs of subtype 4. (JavaScript, symbols and the deprecated
-   * types are not searched for; reading one fails the read instead.)
+   * A bound of a compound {@code _id} range: the document of the key's parts. A key with fewer parts
+   * than the {@code _id} has fields bounds the documents that start with them from below, as MongoDB
+   * orders a document that is a prefix of another before it; a longer key is cut to the fields.
+   */
+  private BsonDocument compoundBound(Key key) {
+    BsonDocument d = new BsonDocument();
+    for (int i = 0; i < Math.min(key.size(), fields.size()); i++) {
+      d.put(fields.get(i), bson(key.part(i)));
+    }
+    return d;
+  }
+
+  /**
+   * The boxes of a lexicographic range over key fields {@code f0 … fn-1}: for a bound {@code (a0 …
+   * am-1)}, the keys above it are those equal to it on a prefix {@code f0 … fj-1} and above {@code
+   * aj} on {@code fj}; below the upper bound likewise; between the first part where the bounds
+   * differ, a range on that field alone. Each box is an equality on a prefix and a range on the next
+   * field, split by kind.
+   */
+  private final class Boxes {
+    private final List<String> names;
+    private final @Nullable List<Object> lo;
+    private final @Nullable List<Object> hi;
+    private final List<BsonDocument> out = new ArrayList<>();
+
+    Boxes(List<String> names, KeyRange range) {
+      this.names = names;
+      this.lo = range.lo() == null ? null : range.lo().parts();
+      this.hi = range.hi() == null ? null : range.hi().parts();
+    }
+
+    List<BsonDocument> all() {
+      int n = names.size();
+      int common = 0;
+      while (lo != null && hi != null && common < Math.min(n, Math.min(lo.size(), hi.size()))
+          && Key.of(lo.get(common)).equals(Key.of(hi.get(common)))) {
+        common++;
+      }
+      if (common == n) {
+        // lo and hi agree on every field: the key of those parts lies in [lo, hi) iff lo has no more parts and hi has more.
+        if (lo.size() <= n && hi.size() > n) {
+          out.add(prefix(lo, n));
+        }
+        return out;
+      }
+      boolean loHere = lo != null && lo.size() > common;
+      boolean hiHere = hi != null && hi.size() > common;
+      // keys equal to lo on a longer prefix than the common one, above lo after it
+      if (loHere) {
+        for (int j = Math.min(lo.size(), n) - 1; j > common; j--) {
+          boolean inclusive = j == lo.size() - 1;
+          add(prefix(lo, j), names.get(j), lo.get(j), inclusive, null, false);
+        }
+      }
+      // on the first field where the bounds differ: strictly between them (or from lo on if lo ends there)
+      BsonDocument eq = prefix(lo != null ? lo : hi, common);
+      Object from = loHere ? lo.get(common) : null;
+      boolean fromInclusive = loHere && lo.size() == common + 1;
+      Object to = hiHere ? hi.get(common) : null;
+      add(eq, names.get(common), from, fromInclusive, to, false);
+      // keys equal to hi on a longer prefix, below hi after it
+      if (hiHere) {
+        for (int j = common + 1; j < Math.min(hi.size(), n); j++) {
+          add(prefix(hi, j), names.get(j), null, false, hi.get(j), false);
+        }
+        if (hi.size() > n) {
+          out.add(prefix(hi, n)); // the key of hi's first n parts is below hi, a longer key
+        }
+      }
+      return out;
+    }
+
+    private BsonDocument prefix(@Nullable List<Object> parts, int length) {
+      BsonDocument d = new BsonDocument();
+      for (int i = 0; i < length; i++) {
+        d.put(names.get(i), bson(parts.get(i)));
+      }
+      return d;
+    }
+
+    /** Adds the boxes {@code eq} and {@code from <(=) field < to}, one per kind the range spans. */
+    private void add(BsonDocument eq, String field, @Nullable Object from, boolean fromInclusive, @Nullable Object to,
+        boolean toInclusive) {
+      Kind first = from == null ? Kind.NUMBER : Kind.of(from);
+      Kind last = to == null ? Kind.OBJECT_ID : Kind.of(to);
+      for (Kind k = first; k.compareTo(last) <= 0; k = Kind.values()[k.ordinal() + 1]) {
+        BsonDocument cond = k.all();
+        if (k == first && from != null) {
+          cond.remove("$gte");
+          cond.put(fromInclusive ? "$gte" : "$gt", bson(from));
+        }
+        if (k == last && to != null) {
+          cond.remove("$lte");
+          cond.put(toInclusive ? "$lte" : "$lt", bson(to));
+        }
+        out.add(eq.clone().append(field, cond));
+        if (k == Kind.OBJECT_ID) {
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * A filter matching the documents this mapping cannot key, using the index: key values of the
+   * other types (booleans, dates, nulls, arrays, timestamps, regular expressions, MinKey, MaxKey,
+   * and documents or scalars where the other is expected), NaN and infinities, binary data other
+   * than UUIDs of subtype 4, and (keyed by index fields) documents without a key field.
+   * (JavaScript, symbols and the deprecated types are not searched for; reading one fails the read
+   * instead.)
    */
   BsonDocument unkeyable() {
     List<BsonDocument> odd = new ArrayList<>();
-    List<String> types = new ArrayList<>(List.of("bool", "date", "null", "array", "timestamp", "regex", "minKey", "maxKey"));
-    if (isCompound()) {
-      types.addAll(List.of("double", "int", "long", "decimal", "string", "binData", "objectId"));
-    } else {
-      types.add("object");
-      odd.add(new BsonDocument("_id", new BsonDouble(Double.NaN)));
-      odd.add(new BsonDocument("_id", new BsonDocument("$in", new BsonArray(List.of(
+    List<String> bad = List.of("bool", "date", "null", "array", "timestamp", "regex", "minKey", "maxKey");
+    if (shape == Shape.COMPOUND_ID) {
+      for (String t : new LinkedHashSet<>(concat(bad, List.of("double", "int", "long", "decimal", "string", "binData", "objectId")))) {
+        odd.add(new BsonDocument("_id", new BsonDocument("$type", new BsonString(t))));
+      }
+      return new BsonDocument("$or", new BsonArray(odd));
+    }
+    for (String f : shape == Shape.SCALAR_ID ? List.of("_id") : fields) {
+      if (shape == Shape.FIELDS) {
+        odd.add(new BsonDocument(f, new BsonDocument("$exists", org.bson.BsonBoolean.FALSE)));
+      }
+      for (String t : concat(bad, List.of("object"))) {
+        odd.add(new BsonDocument(f, new BsonDocument("$type", new BsonString(t))));
+      }
+      odd.add(new BsonDocument(f, new BsonDouble(Double.NaN)));
+      odd.add(new BsonDocument(f, new BsonDocument("$in", new BsonArray(List.of(
           new BsonDouble(Double.POSITIVE_INFINITY), new BsonDouble(Double.NEGATIVE_INFINITY))))));
       odd.add(new BsonDocument("$and", new BsonArray(List.of(
-          new BsonDocument("_id", new BsonDocument("$type", new BsonString("binData"))),
-          new BsonDocument("_id", new BsonDocument("$not", new BsonDocument("$gte", LEAST_UUID).append("$lte", GREATEST_UUID)))))));
-    }
-    for (String t : types) {
-      odd.add(new BsonDocument("_id", new BsonDocument("$type", new BsonString(t))));
+          new BsonDocument(f, new BsonDocument("$type", new BsonString("binData"))),
+          new BsonDocument(f, new BsonDocument("$not", Kind.UUID.all()))))));
     }
     return new BsonDocument("$or", new BsonArray(odd));
   }
 
-  /** What is wrong with an {@code _id} {@link #unkeyable()} found, by its type, never its value. */
-  String describe(BsonValue id) {
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** What is wrong with a document {@link #unkeyable()} found, by type, never by value. */
+  String describe(BsonDocument document) {
     try {
-      key(id);
-      return "an _id this key cannot hold";
+      key(document);
+      return "a key this mapping cannot hold";
     } catch (UnkeyableException e) {
       return e.getMessage();
     }
   }
 
   /** The key part a BSON value is, or an {@link UnkeyableException} naming its type. */
-  private static Object part(BsonValue v) {
+  private static Object part(BsonValue v, String field) {
     switch (v.getBsonType()) {
       case INT32:
         return (long) v.asInt32().getValue();
@@ -238,14 +391,14 @@ final class KeyMapping {
       case DOUBLE: {
         double d = v.asDouble().getValue();
         if (!Double.isFinite(d)) {
-          throw new UnkeyableException("an _id that is a double NaN or infinity");
+          throw new UnkeyableException("a key field '" + field + "' that is a double NaN or infinity");
         }
         return d == 0.0 ? 0L : new BigDecimal(Double.toString(d));
       }
       case DECIMAL128: {
         Decimal128 d = v.asDecimal128().getValue();
         if (d.isNaN() || d.isInfinite()) {
-          throw new UnkeyableException("an _id that is a decimal128 NaN or infinity");
+          throw new UnkeyableException("a key field '" + field + "' that is a decimal128 NaN or infinity");
         }
         try {
           return d.bigDecimalValue();
@@ -261,17 +414,17 @@ final class KeyMapping {
         if (v.asBinary().getType() == BsonBinarySubType.UUID_STANDARD.getValue() && v.asBinary().getData().length == 16) {
           return v.asBinary().asUuid();
         }
-        throw new UnkeyableException("an _id that is binary data of subtype " + v.asBinary().getType()
+        throw new UnkeyableException("a key field '" + field + "' that is binary data of subtype " + v.asBinary().getType()
             + " (only UUIDs of subtype 4 are keys)");
       default:
-        throw new UnkeyableException("an _id that is a " + typeName(v));
+        throw new UnkeyableException("a key field '" + field + "' that is a " + typeName(v));
     }
   }
 
   /** The BSON of one key part: numbers as {@link BsonValues#number}, 12 bytes as an ObjectId. */
   private static BsonValue bson(Object part) {
     if (part instanceof Long l) {
-      return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? new BsonInt32((int) (long) l) : new org.bson.BsonInt64(l);
+      return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? new BsonInt32((int) (long) l) : new BsonInt64(l);
     }
     if (part instanceof BigDecimal d) {
       BsonValue n = BsonValues.number(d, null);
@@ -295,7 +448,7 @@ final class KeyMapping {
   }
 
   static String typeName(BsonValue v) {
-    return v.getBsonType().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    return v.getBsonType().name().toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 
   private static BsonBinary greatestUuid() {
@@ -304,7 +457,7 @@ final class KeyMapping {
     return new BsonBinary(BsonBinarySubType.UUID_STANDARD, b);
   }
 
-  /** A document whose {@code _id} cannot be a key; the message names its type, never its value. */
+  /** A document whose key cannot be read; the message names the type, never the value. */
   static final class UnkeyableException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

@@ -62,9 +62,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Keys.</b> A scalar {@code _id} — a number, a string, a UUID (binary subtype 4) or an
  * ObjectId (its 12 bytes) — is a one-part key; a compound {@code _id}, a document of fields named
- * with {@link Builder#key} ({@code _id.region}, {@code _id.id}), a key of one part per field. Key
- * ranges become per-type {@code _id} range conditions (MongoDB compares values of one type only),
- * and scans come back sorted by {@code _id}, which is {@link Key} order. A collection holding an
+ * with {@link Builder#key} ({@code _id.region}, {@code _id.id}), a key of one part per field; so are
+ * the top-level fields of a unique index ({@code orderId}), when the {@code _id} is only the
+ * document's storage identity. Key ranges become per-type range conditions (MongoDB compares values
+ * of one type only), over several index fields boxes of an equality on a prefix and a range on the
+ * next field, and scans come back sorted by the key, which is {@link Key} order. A collection holding an
  * {@code _id} of another type (a boolean, a date, a document where a scalar is expected, NaN) is
  * refused when the store opens, naming the type: such documents could not be compared.
  *
@@ -88,8 +90,9 @@ import org.jspecify.annotations.Nullable;
  * server each action commits alone. Writes are visible to the next read ({@link
  * Capability#READ_YOUR_WRITES}) when the client reads from the primary.
  *
- * <p><b>Changes.</b> On a server with change streams the store has a {@link Capability#CHANGE_FEED}:
- * {@link #subscribe} reports the {@code _id} of every document written or deleted from then on.
+ * <p><b>Changes.</b> On a server with change streams the store has a {@link Capability#CHANGE_FEED}
+ * (unless keyed by index fields, which a delete event does not name): {@link #subscribe} reports
+ * the key of every document written or deleted from then on.
  *
  * <p>Thread-safe. Errors never carry a document's values, nor credentials.
  */
@@ -131,7 +134,7 @@ public final class MongoStore implements Store {
         caps.add(Capability.READ_YOUR_WRITES);
       }
     }
-    if (probe.changeStreams) {
+    if (probe.changeStreams && !keys.isIndexed()) { // a delete event names the _id alone, not the index fields
       caps.add(Capability.CHANGE_FEED);
     }
     this.lookUpChanges = probe.changeStreams && !probe.transactions;
@@ -202,9 +205,9 @@ public final class MongoStore implements Store {
       List<BsonDocument> pipeline = List.of(
           new BsonDocument("$match", filter),
           new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(size))),
-          new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1))));
+          new BsonDocument("$project", keys.projection()));
       for (BsonDocument d : collection.aggregate(pipeline)) {
-        sample.add(keys.key(d.get("_id")));
+        sample.add(keyOf(d));
       }
       if (sample.isEmpty()) {
         return List.of(new Segment(range, total));
@@ -243,7 +246,7 @@ public final class MongoStore implements Store {
     return read(() -> {
       MongoCursor<BsonDocument> cursor = collection.find(keys.filter(range))
           .projection(projection())
-          .sort(new BsonDocument("_id", new BsonInt32(1)))
+          .sort(keys.sort())
           .batchSize(1_000)
           .cursor();
       Iterator<Entry> entries = new Iterator<>() {
@@ -270,12 +273,14 @@ public final class MongoStore implements Store {
     Map<Key, Entry> out = new TreeMap<>();
     List<Key> all = new ArrayList<>(new TreeSet<>(wanted));
     for (int from = 0; from < all.size(); from += LOOKUP_BATCH) {
-      BsonArray ids = new BsonArray();
+      BsonArray selectors = new BsonArray();
       for (Key k : all.subList(from, Math.min(all.size(), from + LOOKUP_BATCH))) {
-        ids.add(keys.id(k));
+        selectors.add(keys.selector(k));
       }
+      BsonDocument filter = keys.isIndexed() ? new BsonDocument("$or", selectors)
+          : new BsonDocument("_id", new BsonDocument("$in", new BsonArray(selectors.stream().map(d -> d.asDocument().get("_id")).toList())));
       read(() -> {
-        for (BsonDocument d : collection.find(new BsonDocument("_id", new BsonDocument("$in", ids))).projection(projection())) {
+        for (BsonDocument d : collection.find(filter).projection(projection())) {
           Entry e = entry(d);
           out.put(e.key(), e);
         }
@@ -330,7 +335,7 @@ public final class MongoStore implements Store {
     Key key = keyOf(d);
     Map<String, Value> fields = new LinkedHashMap<>();
     d.forEach((name, value) -> {
-      if (!name.equals("_id") && compares(name)) {
+      if (!keys.isKeyField(name) && compares(name)) {
         fields.put(name, BsonValues.read(value));
       }
     });
@@ -344,7 +349,7 @@ public final class MongoStore implements Store {
 
   Key keyOf(BsonDocument d) {
     try {
-      return keys.key(d.get("_id"));
+      return keys.key(d);
     } catch (KeyMapping.UnkeyableException e) {
       throw new StoreUnavailableException("store '" + id + "': collection '" + collection.getNamespace().getFullName()
           + "' holds " + e.getMessage() + ", which reconcile cannot key; remove or rekey it", false);
@@ -354,6 +359,7 @@ public final class MongoStore implements Store {
   private BsonDocument projection() {
     BsonDocument p = new BsonDocument();
     if (projectedFields != null) {
+      p.putAll(keys.projection());
       for (String f : projectedFields) {
         p.put(f, new BsonInt32(1));
       }
@@ -461,9 +467,10 @@ public final class MongoStore implements Store {
     }
 
     /**
-     * The key: {@code _id} (the default) for a scalar {@code _id}, or the fields of a compound one,
-     * each named {@code _id.FIELD}, in the order the {@code _id} documents hold them (e.g. {@code
-     * "_id.region", "_id.id"}).
+     * The key: {@code _id} (the default) for a scalar {@code _id}; the fields of a compound one, each
+     * named {@code _id.FIELD}, in the order the {@code _id} documents hold them (e.g. {@code
+     * "_id.region", "_id.id"}); or top-level fields that a unique index covers, in the index's order
+     * (e.g. {@code "orderId"}), when the {@code _id} is only the document's storage identity.
      */
     public Builder key(String... names) {
       List<String> given = List.of(names);
@@ -471,19 +478,21 @@ public final class MongoStore implements Store {
         this.keys = KeyMapping.scalar();
         return this;
       }
-      List<String> compound = new ArrayList<>();
+      boolean compound = !given.isEmpty() && given.stream().allMatch(n -> n.startsWith("_id."));
+      List<String> parts = new ArrayList<>();
       for (String n : given) {
-        if (!n.startsWith("_id.") || n.length() == 4 || n.indexOf('.', 4) >= 0 || n.charAt(4) == '$') {
-          throw new ConfigurationException("a MongoDB store is keyed by _id, or by the fields of a compound _id named"
-              + " _id.FIELD (e.g. _id.region,_id.id), but was given the key " + given
-              + "; to key by other fields, copy them into _id");
+        String part = compound ? n.substring(4) : n;
+        if (part.isEmpty() || part.contains(".") || part.startsWith("$") || part.indexOf('\0') >= 0 || part.equals("_id")) {
+          throw new ConfigurationException("a MongoDB store is keyed by _id, by the fields of a compound _id named"
+              + " _id.FIELD (e.g. _id.region,_id.id), or by top-level fields a unique index covers (e.g. orderId),"
+              + " but was given the key " + given);
         }
-        compound.add(n.substring(4));
+        parts.add(part);
       }
-      if (compound.isEmpty() || new TreeSet<>(compound).size() != compound.size()) {
-        throw new ConfigurationException("a compound _id key names each field once, but was given " + given);
+      if (parts.isEmpty() || new TreeSet<>(parts).size() != parts.size()) {
+        throw new ConfigurationException("a key names each field once, but was given " + given);
       }
-      this.keys = KeyMapping.compound(compound);
+      this.keys = compound ? KeyMapping.compound(parts) : KeyMapping.indexed(parts);
       return this;
     }
 
@@ -523,6 +532,28 @@ public final class MongoStore implements Store {
     }
 
     /**
+     * Checks that a unique index covers exactly the key fields, in order, over every document (not
+     * sparse, not partial) and comparing strings by their bytes (no collation): only then is a key
+     * one document and a scan in key order an index scan.
+     */
+    private void checkUniqueIndex(MongoCollection<BsonDocument> c) {
+      List<String> wanted = keys.indexFields();
+      for (BsonDocument index : c.listIndexes(BsonDocument.class)) {
+        BsonDocument key = index.getDocument("key", new BsonDocument());
+        if (new ArrayList<>(key.keySet()).equals(wanted) && index.getBoolean("unique", org.bson.BsonBoolean.FALSE).getValue()
+            && !index.containsKey("partialFilterExpression") && !index.getBoolean("sparse", org.bson.BsonBoolean.FALSE).getValue()
+            && !index.containsKey("collation")) {
+          return;
+        }
+      }
+      BsonDocument spec = new BsonDocument();
+      wanted.forEach(f -> spec.put(f, new BsonInt32(1)));
+      throw new ConfigurationException("collection '" + database + "." + collectionName + "' has no unique index on "
+          + wanted + " (in that order, not sparse or partial, without a collation), so the key " + wanted
+          + " may name several documents; create one (createIndex(" + spec.toJson() + ", {unique: true})) or key by _id");
+    }
+
+    /**
      * Checks the names, that the collection exists and that every {@code _id} in it can be a key,
      * and opens the store.
      *
@@ -551,11 +582,13 @@ public final class MongoStore implements Store {
               + "'; check the name (it is case-sensitive) or create the collection");
         }
         MongoCollection<BsonDocument> c = collection();
-        BsonDocument odd = c.find(keys.unkeyable()).projection(new BsonDocument("_id", new BsonInt32(1)))
-            .limit(1).first();
+        if (keys.isIndexed()) {
+          checkUniqueIndex(c);
+        }
+        BsonDocument odd = c.find(keys.unkeyable()).projection(keys.projection()).limit(1).first();
         if (odd != null) {
           throw new ConfigurationException("collection '" + database + "." + collectionName + "' holds "
-              + keys.describe(odd.get("_id")) + ", which reconcile cannot key by "
+              + keys.describe(odd) + ", which reconcile cannot key by "
               + String.join(",", keys.names()) + "; remove or rekey such documents first");
         }
         return new MongoStore(this, Probe.of(db, c));

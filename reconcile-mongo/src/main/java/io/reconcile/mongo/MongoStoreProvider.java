@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * passed to the driver, and one of reconcile's:
  *
  * <ul>
- *   <li>{@code key}: {@code _id}, or the fields of a compound {@code _id} ({@code
- *       key=_id.region,_id.id}); see {@link MongoStore.Builder#key}.
+ *   <li>{@code key}: {@code _id}, the fields of a compound {@code _id} ({@code
+ *       key=_id.region,_id.id}), or top-level fields a unique index covers ({@code key=orderId});
+ *       see {@link MongoStore.Builder#key}.
  * </ul>
  *
  * Without {@code key}, the store options' key fields name the dataset's key, which the collection

@@ -121,6 +121,53 @@ class MongoStoreIT {
   }
 
   @Test
+  void theFieldsOfAUniqueIndexAreAKeyAndRangesOverThemAreBoxes() {
+    MongoCollection<BsonDocument> c = newCollection("indexed");
+    c.createIndex(new BsonDocument("region", new BsonInt32(1)).append("no", new BsonInt32(1)),
+        new com.mongodb.client.model.IndexOptions().unique(true));
+    List<Key> expected = new ArrayList<>();
+    for (Object region : List.of(7L, "eu", "us")) {
+      for (long no : new long[] {1, 2, 10}) {
+        BsonValue r = region instanceof Long l ? new BsonInt64(l) : new BsonString((String) region);
+        c.insertOne(new BsonDocument("region", r).append("no", new BsonInt32((int) no)).append("n", new BsonInt64(no)));
+        expected.add(Key.of(region, no));
+      }
+    }
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName())
+        .key("region", "no").build()) {
+      assertThat(keys(store, KeyRange.all())).isEqualTo(expected);
+      for (int from = 0; from < expected.size(); from++) {
+        for (int to = from + 1; to <= expected.size(); to++) {
+          assertThat(keys(store, KeyRange.of(expected.get(from), to == expected.size() ? null : expected.get(to))))
+              .as("[%s, %s)", from, to).isEqualTo(expected.subList(from, to));
+        }
+      }
+      assertThat(keys(store, KeyRange.of(Key.of(7L), Key.of("eu", 2L)))).isEqualTo(expected.subList(0, 4));
+      Entry one;
+      try (Stream<Entry> s = store.scan(KeyRange.all())) {
+        one = s.findFirst().orElseThrow();
+      }
+      assertThat(one.fields().fields().keySet()).containsExactly("n");
+      RepairAction insert = RepairAction.upsert(store.id(), Entry.of(Key.of("zz", 3L), Map.of("n", 3)), Expected.absent());
+      assertThat(store.apply(List.of(insert))).extracting(ActionOutcome::status).containsExactly(ActionOutcome.Status.APPLIED);
+      BsonDocument written = c.find(new BsonDocument("region", new BsonString("zz"))).first();
+      assertThat(written.get("_id").isObjectId()).isTrue();
+      assertThat(written.getInt32("no").getValue()).isEqualTo(3);
+      assertThat(store.capabilities()).doesNotContain(Capability.CHANGE_FEED);
+    }
+  }
+
+  @Test
+  void fieldsWithoutAUniqueIndexAreNoKey() {
+    MongoCollection<BsonDocument> c = newCollection("unindexed");
+    c.createIndex(new BsonDocument("no", new BsonInt32(1))); // not unique
+    assertThatThrownBy(() -> MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).key("no").build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("unique index").hasMessageContaining("createIndex");
+    assertThatThrownBy(() -> MongoStore.newBuilder(CLIENT, DATABASE, "x").key("_id.a", "b"))
+        .isInstanceOf(ConfigurationException.class);
+  }
+
+  @Test
   void aCollectionWithAnIdOfAnotherTypeIsRefusedByTypeNeverByValue() {
     MongoCollection<BsonDocument> c = newCollection("odd");
     c.insertMany(List.of(doc(new BsonInt32(1), "a"), doc(BsonBoolean.TRUE, "secret-name")));
