@@ -40,15 +40,17 @@ final class DocumentWriter {
   private final MongoCollection<BsonDocument> collection;
   private final KeyMapping keys;
   private final Normalization normalization;
+  private final @Nullable RowHashField rowHashField;
   private final boolean transactions;
 
   DocumentWriter(MongoStore store, MongoClient client, MongoCollection<BsonDocument> collection, KeyMapping keys,
-      Normalization normalization, boolean transactions) {
+      Normalization normalization, @Nullable RowHashField rowHashField, boolean transactions) {
     this.store = store;
     this.client = client;
     this.collection = collection;
     this.keys = keys;
     this.normalization = normalization;
+    this.rowHashField = rowHashField;
     this.transactions = transactions;
   }
 
@@ -179,12 +181,15 @@ final class DocumentWriter {
     }
     if (raw != null) {
       raw.forEach((name, value) -> {
-        if (!keys.isKeyField(name) && !compared(name)) {
+        if (!keys.isKeyField(name) && !compared(name) && (rowHashField == null || !name.equals(rowHashField.name()))) {
           doc.put(name, value);
         }
       });
     }
     storeFields(u).forEach((name, value) -> doc.put(name, BsonValues.write(value, raw == null ? null : raw.get(name))));
+    if (rowHashField != null) {
+      doc.put(rowHashField.name(), RowHashField.limbs(u.entry().hash()));
+    }
     return doc;
   }
 

@@ -15,10 +15,12 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.Normalization;
 import io.reconcile.api.ReconcileException.ConfigurationException;
 import io.reconcile.api.ReconcileException.StoreUnavailableException;
+import io.reconcile.api.RowHash;
 import io.reconcile.api.Value;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
@@ -109,6 +111,7 @@ public final class MongoStore implements Store {
   private final @Nullable MongoClient ownedClient;
   private final KeyMapping keys;
   private final @Nullable List<String> projectedFields;
+  private final @Nullable RowHashField rowHashField;
   private final Normalization normalization;
   private final Set<Capability> capabilities;
   private final Map<String, String> fingerprint;
@@ -123,8 +126,12 @@ public final class MongoStore implements Store {
     this.ownedClient = b.ownedClient;
     this.keys = b.keys;
     this.projectedFields = b.fields;
+    this.rowHashField = b.rowHashField == null ? null : new RowHashField(b.rowHashField);
     this.normalization = b.normalization;
     EnumSet<Capability> caps = EnumSet.of(Capability.ORDERED_SCAN, Capability.KEY_INDEX);
+    if (rowHashField != null) {
+      caps.add(Capability.SERVER_SIDE_DIGEST);
+    }
     if (!b.readOnly) {
       caps.addAll(List.of(Capability.WRITE, Capability.COMPARE_AND_SET));
       if (probe.transactions) {
@@ -148,8 +155,21 @@ public final class MongoStore implements Store {
     fp.put("dataset", collection.getNamespace().getCollectionName());
     fp.put("key", String.join(",", keys.names()));
     fp.put("fields", projectedFields == null ? "*" : String.join(",", projectedFields));
+    if (rowHashField != null) {
+      fp.put("rowHashField", rowHashField.name());
+    }
     this.fingerprint = Collections.unmodifiableMap(fp);
-    this.writer = new DocumentWriter(this, b.client, collection, keys, normalization, probe.transactions);
+    this.writer = new DocumentWriter(this, b.client, collection, keys, normalization, rowHashField, probe.transactions);
+  }
+
+  /**
+   * The value a {@linkplain Builder#rowHashField row-hash field} holds for a row hash: its 128 bits
+   * as four 32-bit limbs, most significant first, each from 0 to 2<sup>32</sup> − 1 (store them as
+   * int64). A writer computes the hash as {@code Entry.of(key, fields).hash()} of the document's
+   * key and compared fields, as this store reads them.
+   */
+  public static List<Long> rowHashLimbs(RowHash hash) {
+    return RowHashField.limbs(hash).stream().map(v -> v.asInt64().getValue()).toList();
   }
 
   /**
@@ -230,15 +250,58 @@ public final class MongoStore implements Store {
     }
     List<Digest> out = new ArrayList<>(ranges.size());
     for (KeyRange r : ranges) {
-      Digest d = Digest.EMPTY;
-      try (Stream<Entry> s = scan(r)) {
-        for (Iterator<Entry> it = s.iterator(); it.hasNext(); ) {
-          d = d.plus(it.next().hash());
-        }
-      }
-      out.add(d);
+      Digest pushed = rowHashField == null ? null : read(() -> rowHashField.digest(collection, keys.filter(r)));
+      out.add(pushed != null ? pushed : digestHere(r));
     }
     return out;
+  }
+
+  /** The digest of a range from its documents, hashed in the JVM. */
+  private Digest digestHere(KeyRange r) {
+    Digest d = Digest.EMPTY;
+    try (Stream<Entry> s = scan(r)) {
+      for (Iterator<Entry> it = s.iterator(); it.hasNext(); ) {
+        d = d.plus(it.next().hash());
+      }
+    }
+    return d;
+  }
+
+  /**
+   * With a {@linkplain Builder#rowHashField row-hash field}, reads each document's key and field
+   * only (a document without a valid field is read whole and hashed); otherwise hashes scanned
+   * entries.
+   */
+  @Override
+  public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+    if (rowHashField == null || !scheme.equals(HashScheme.CANONICAL_MD5)) {
+      return Store.super.rowHashes(ranges, scheme);
+    }
+    KeyRange.requireAscending(ranges);
+    BsonDocument projection = keys.projection().append(rowHashField.name(), new BsonInt32(1));
+    return ranges.stream().flatMap(r -> read(() -> {
+      MongoCursor<BsonDocument> cursor = collection.find(keys.filter(r)).projection(projection).sort(keys.sort())
+          .batchSize(1_000).cursor();
+      Iterator<KeyHash> hashes = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return read(cursor::hasNext);
+        }
+
+        @Override
+        public KeyHash next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          BsonDocument d = read(cursor::next);
+          Key key = keyOf(d);
+          RowHash held = rowHashField.read(d);
+          return new KeyHash(key, held != null ? held : get(List.of(key)).get(key).hash());
+        }
+      };
+      return StreamSupport.stream(Spliterators.spliteratorUnknownSize(hashes, Spliterator.ORDERED | Spliterator.NONNULL), false)
+          .onClose(cursor::close);
+    }));
   }
 
   @Override
@@ -335,7 +398,7 @@ public final class MongoStore implements Store {
     Key key = keyOf(d);
     Map<String, Value> fields = new LinkedHashMap<>();
     d.forEach((name, value) -> {
-      if (!keys.isKeyField(name) && compares(name)) {
+      if (!keys.isKeyField(name) && compares(name) && (rowHashField == null || !name.equals(rowHashField.name()))) {
         fields.put(name, BsonValues.read(value));
       }
     });
@@ -448,6 +511,7 @@ public final class MongoStore implements Store {
     private @Nullable List<String> fields;
     private Normalization normalization = Normalization.none();
     private boolean readOnly;
+    private @Nullable String rowHashField;
 
     private Builder(MongoClient client, String database, String collection, @Nullable MongoClient ownedClient) {
       this.client = Objects.requireNonNull(client, "client");
@@ -518,6 +582,26 @@ public final class MongoStore implements Store {
     /** How the store's documents map to the dataset's canonical view; none by default. */
     public Builder normalization(Normalization rules) {
       this.normalization = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /**
+     * The top-level field in which the collection's writers keep each document's canonical row
+     * hash ({@link Entry#hash()} of the document as this store reads it), as four 32-bit limbs,
+     * most significant first (an array of four int64 values, {@link #rowHashLimbs}); none by
+     * default. With it, the server digests a range itself (one {@code $group} summing each limb,
+     * exact for ranges of fewer than 2<sup>31</sup> documents) and row hashes are read without the
+     * documents, so the store declares {@link Capability#SERVER_SIDE_DIGEST}; its repairs keep the
+     * field up to date, and it is no compared field. A range holding a document without the field
+     * is digested in the JVM instead. The digests are only as true as the field: a writer that
+     * changes a document without updating its field hides that change from them.
+     */
+    public Builder rowHashField(String name) {
+      if (name.isEmpty() || name.startsWith("$") || name.contains(".") || name.indexOf('\0') >= 0 || name.equals("_id")) {
+        throw new ConfigurationException("a row-hash field is a top-level field name other than _id, without '.' or a"
+            + " leading '$', but was given '" + name + "'");
+      }
+      this.rowHashField = name;
       return this;
     }
 

@@ -25,12 +25,14 @@ import java.util.regex.Pattern;
  * (and {@code mongodb+srv://}), e.g. {@code mongodb://127.0.0.1:27017/shop.orders}. Without a
  * collection in the path, the store options' dataset names it. The options are MongoDB's connection
  * string options ({@code replicaSet}, {@code authSource}, {@code tls}, {@code readPreference}, …),
- * passed to the driver, and one of reconcile's:
+ * passed to the driver, and two of reconcile's:
  *
  * <ul>
  *   <li>{@code key}: {@code _id}, the fields of a compound {@code _id} ({@code
  *       key=_id.region,_id.id}), or top-level fields a unique index covers ({@code key=orderId});
- *       see {@link MongoStore.Builder#key}.
+ *       see {@link MongoStore.Builder#key};
+ *   <li>{@code rowHash}: the field in which the collection's writers keep each document's row hash,
+ *       so that the server digests ranges itself; see {@link MongoStore.Builder#rowHashField}.
  * </ul>
  *
  * Without {@code key}, the store options' key fields name the dataset's key, which the collection
@@ -73,19 +75,20 @@ public final class MongoStoreProvider implements StoreProvider {
           + " no version field; leave them out for collection '" + collection + "'");
     }
     List<String> driverOptions = new ArrayList<>();
-    String key = null;
+    Map<String, String> ours = new java.util.HashMap<>();
     if (m.group(4) != null && !m.group(4).isEmpty()) {
       for (String pair : m.group(4).split("&")) {
-        if (pair.startsWith("key=")) {
-          if (key != null) {
-            throw new ConfigurationException("option 'key' of a MongoDB store URI is given twice; give it once");
+        String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+        if (name.equals("key") || name.equals("rowHash")) {
+          if (ours.put(name, decode(pair.substring(name.length() + Math.min(1, pair.length() - name.length())))) != null) {
+            throw new ConfigurationException("option '" + name + "' of a MongoDB store URI is given twice; give it once");
           }
-          key = decode(pair.substring(4));
         } else {
           driverOptions.add(pair);
         }
       }
     }
+    String key = ours.get("key");
     for (String name : options.properties().keySet()) {
       if (!name.equals("user") && !name.equals("password")) {
         throw new ConfigurationException("a MongoDB store takes the properties user and password, but was given '" + name
@@ -101,6 +104,9 @@ public final class MongoStoreProvider implements StoreProvider {
           .fields(options.fields().toArray(String[]::new))
           .normalization(options.normalization())
           .readOnly(options.readOnly());
+      if (ours.containsKey("rowHash")) {
+        b.rowHashField(ours.get("rowHash"));
+      }
       return b.build();
     } catch (RuntimeException e) {
       client.close();

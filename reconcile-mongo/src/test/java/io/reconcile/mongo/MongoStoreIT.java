@@ -158,6 +158,43 @@ class MongoStoreIT {
   }
 
   @Test
+  void aRowHashFieldLetsTheServerDigestAndADocumentWithoutItIsDigestedHere() {
+    MongoCollection<BsonDocument> c = newCollection("hashed");
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Entry e = Entry.of(Key.of((long) i), Map.of("name", "n" + i, "amount", new BigDecimal(i + ".5")));
+      entries.add(e);
+      c.insertOne(new BsonDocument("_id", new BsonInt32(i)).append("name", new BsonString("n" + i))
+          .append("amount", new BsonDouble(i + 0.5))
+          .append("h", new org.bson.BsonArray(MongoStore.rowHashLimbs(e.hash()).stream().map(l -> (BsonValue) new BsonInt64(l)).toList())));
+    }
+    io.reconcile.api.Digest expected = entries.stream().map(Entry::hash).reduce(io.reconcile.api.Digest.EMPTY,
+        io.reconcile.api.Digest::plus, io.reconcile.api.Digest::plus);
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).rowHashField("h").build()) {
+      assertThat(store.capabilities()).contains(Capability.SERVER_SIDE_DIGEST);
+      assertThat(store.digest(KeyRange.all())).isEqualTo(expected);
+      try (Stream<Entry> s = store.scan(KeyRange.all())) {
+        assertThat(s.findFirst().orElseThrow().fields().fields()).doesNotContainKey("h");
+      }
+      // a writer that left the field out: the range is digested from its documents, still right
+      c.updateOne(new BsonDocument("_id", new BsonInt32(3)), new BsonDocument("$unset", new BsonDocument("h", new BsonString(""))));
+      assertThat(store.digest(KeyRange.all())).isEqualTo(expected);
+      try (Stream<io.reconcile.api.KeyHash> s = store.rowHashes(List.of(KeyRange.all()), io.reconcile.api.HashScheme.CANONICAL_MD5)) {
+        assertThat(s.map(io.reconcile.api.KeyHash::hash).toList()).isEqualTo(entries.stream().map(Entry::hash).toList());
+      }
+      // a stale field goes unseen by the digest: the documented limit
+      c.updateOne(new BsonDocument("_id", new BsonInt32(4)), new BsonDocument("$set", new BsonDocument("name", new BsonString("changed"))));
+      c.updateOne(new BsonDocument("_id", new BsonInt32(3)), new BsonDocument("$set", new BsonDocument("h",
+          new org.bson.BsonArray(MongoStore.rowHashLimbs(entries.get(3).hash()).stream().map(l -> (BsonValue) new BsonInt64(l)).toList()))));
+      assertThat(store.digest(KeyRange.all())).isEqualTo(expected);
+      // the store's own repair keeps the field true
+      Entry seen = store.get(List.of(Key.of(4L))).get(Key.of(4L));
+      store.apply(List.of(RepairAction.upsert(store.id(), entries.get(4), Expected.present(seen))));
+      assertThat(store.digest(KeyRange.all())).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void fieldsWithoutAUniqueIndexAreNoKey() {
     MongoCollection<BsonDocument> c = newCollection("unindexed");
     c.createIndex(new BsonDocument("no", new BsonInt32(1))); // not unique
