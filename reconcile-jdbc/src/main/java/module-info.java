@@ -6,6 +6,7 @@
 module io.reconcile.jdbc {
   requires transitive io.reconcile.api;
   requires transitive java.sql;
+  requires com.fasterxml.jackson.core;
   requires static transitive org.jspecify;
 
   exports io.reconcile.jdbc;

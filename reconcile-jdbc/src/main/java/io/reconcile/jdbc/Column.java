@@ -81,7 +81,13 @@ record Column(
      */
     UUID_TEXT(true),
     BYTES(true),
-    JSON(false);
+    /** A JSON column, compared as the document it holds ({@link JsonValues}). */
+    JSON(false),
+    /**
+     * A JSON column compared as its text ({@link io.reconcile.api.Normalization.Builder#asText}),
+     * spelling and all. Never reported by {@link #of}: a normalisation rule makes it.
+     */
+    JSON_TEXT(false);
 
     /** Whether a key column may have this kind (it maps to a {@link io.reconcile.api.Key} part). */
     final boolean keyable;

@@ -122,7 +122,7 @@ final class H2Dialect implements Dialect {
       case TIMESTAMP_TZ -> t.equals("timestamp with time zone");
       case UUID, UUID_TEXT -> t.equals("uuid");
       case BYTES -> BINARY_TYPES.contains(t);
-      case REAL, DOUBLE, JSON -> false;
+      case REAL, DOUBLE, JSON, JSON_TEXT -> false;
     };
   }
 

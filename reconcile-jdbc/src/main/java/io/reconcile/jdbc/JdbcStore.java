@@ -238,7 +238,8 @@ public final class JdbcStore implements Store {
   private static Schema.Type typeOf(Column c) {
     return switch (c.kind()) {
       case LONG, DECIMAL, REAL, DOUBLE -> Schema.Type.NUMBER;
-      case TEXT, JSON, UUID_TEXT -> Schema.Type.TEXT;
+      case TEXT, JSON_TEXT, UUID_TEXT -> Schema.Type.TEXT;
+      case JSON -> Schema.Type.MAP;
       case BOOLEAN -> Schema.Type.BOOLEAN;
       case DATE -> Schema.Type.DATE;
       case TIMESTAMP, TIMESTAMP_TZ -> Schema.Type.TIMESTAMP;

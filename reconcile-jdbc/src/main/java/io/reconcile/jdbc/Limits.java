@@ -91,7 +91,8 @@ record Limits(
       case DECIMAL -> decimal(v);
       case REAL, DOUBLE -> v instanceof Value.Num || v instanceof Value.NonFinite ? null : "numbers only";
       case TEXT -> text(v);
-      case JSON -> v instanceof Value.Text ? null : "JSON text only";
+      case JSON -> JsonValues.refusal(v);
+      case JSON_TEXT -> v instanceof Value.Text ? null : "JSON text only";
       case BOOLEAN -> v instanceof Value.Bool ? null : "booleans only";
       case DATE -> date(v);
       case TIMESTAMP, TIMESTAMP_TZ -> timestamp(v);

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +83,7 @@ import org.jspecify.annotations.Nullable;
  * and 1.5× slower); they hold the last row's values until the session ends or the next digest.
  *
  * <p>Everything else hashes client-side, exactly as the generic dialect does: float/double (their
- * text forms differ between products), MySQL's {@code json} type, enum/set/year/time/bit(n&gt;1),
+ * text forms differ between products), JSON columns (compared as documents), enum/set/year/time/bit(n&gt;1),
  * text in other character sets, and any normalisation rule that changes values (renames, ignored
  * fields, UUIDs compared as text and NULL treated as absent — the field left out of a row where it
  * is NULL, {@code IF(x IS NULL, '', CONCAT(name, value))} — are fine). MySQL is handled by the same SQL (it has no {@code uuid} type); only MariaDB
@@ -199,6 +200,7 @@ final class MariaDbDialect implements Dialect {
     String t = info.typeName().toLowerCase(Locale.ROOT);
     Column.Kind kind = t.equals("year") ? Column.Kind.LONG // the driver says DATE; it holds a year number
         : t.equals("bit") && info.size() > 1 ? null
+        : info.nativeType().name().equals("json") || t.equals("json") ? Column.Kind.JSON
         : Column.Kind.of(info.jdbcType(), info.typeName());
     if (kind == null) {
       return null;
@@ -270,13 +272,14 @@ final class MariaDbDialect implements Dialect {
     }
     String sql = "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
         + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+    Set<String> json = jsonColumns(c, table);
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, table.catalog());
       ps.setString(2, table.table());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String type = rs.getString(2);
-          String lower = type.toLowerCase(Locale.ROOT);
+          String lower = json.contains(rs.getString(1)) ? "json" : type.toLowerCase(Locale.ROOT);
           List<String> labels =
               lower.startsWith("enum(") || lower.startsWith("set(") ? quotedList(type) : List.of();
           natives.put(rs.getString(1), new Table.NativeType(type, ' ', lower, ' ', labels));
@@ -284,6 +287,34 @@ final class MariaDbDialect implements Dialect {
       }
     }
     return natives;
+  }
+
+  /**
+   * MariaDB's {@code json} columns: a {@code json} column is a {@code longtext} that MariaDB checks
+   * with {@code json_valid}, a constraint named after the column; MySQL's have the type {@code
+   * json} itself (and no such table, whose absence is no error).
+   */
+  private static Set<String> jsonColumns(Connection c, Table.Ref table) throws SQLException {
+    Set<String> out = new HashSet<>();
+    String sql = "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS"
+        + " WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, table.catalog());
+      ps.setString(2, table.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          if (("json_valid(`" + name.replace("`", "``") + "`)").equalsIgnoreCase(rs.getString(2))) {
+            out.add(name);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      if (!"42S02".equals(e.getSQLState()) && !"42S22".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+    return out;
   }
 
   /** The strings of a list of SQL string literals such as {@code enum('a','it''s')}. */
@@ -326,7 +357,7 @@ final class MariaDbDialect implements Dialect {
       case TIMESTAMP -> base.equals("datetime") || base.equals("timestamp");
       case UUID, UUID_TEXT -> base.equals("uuid");
       case BYTES -> BINARY_TYPES.contains(base);
-      case REAL, DOUBLE, TIMESTAMP_TZ, JSON -> false;
+      case REAL, DOUBLE, TIMESTAMP_TZ, JSON, JSON_TEXT -> false;
     };
   }
 

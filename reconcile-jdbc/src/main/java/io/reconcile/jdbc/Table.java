@@ -355,7 +355,8 @@ record Table(
     }
     return switch (c.kind()) {
       case UUID -> c.withKind(Column.Kind.UUID_TEXT);
-      case TEXT, JSON -> c; // already text
+      case JSON -> c.withKind(Column.Kind.JSON_TEXT);
+      case TEXT -> c; // already text
       default -> throw new ConfigurationException(
           "column '" + c.catalogName() + "' of table '" + name + "' has type " + c.typeName()
               + ", but a normalisation rule compares it as text, which converts UUID columns"

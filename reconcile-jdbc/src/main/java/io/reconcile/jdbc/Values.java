@@ -45,9 +45,18 @@ final class Values {
             double d = rs.getDouble(i);
             yield rs.wasNull() ? null : Value.of(d);
           }
-          case TEXT, JSON -> {
+          case TEXT, JSON_TEXT -> {
             String s = rs.getString(i);
             yield s == null ? null : Value.of(c.padded() ? unpadded(s) : s);
+          }
+          case JSON -> {
+            String s = rs.getString(i);
+            try {
+              yield s == null ? null : JsonValues.parse(s);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException("column '" + c.catalogName() + "': " + e.getMessage()
+                  + "; compare it as text (--normalize text=" + c.catalogName() + ")");
+            }
           }
           case BOOLEAN -> {
             boolean b = rs.getBoolean(i);
@@ -222,6 +231,13 @@ final class Values {
             yield false;
           }
           case JSON -> {
+            if (JsonValues.refusal(v) == null) {
+              dialect.bindJson(ps, i, JsonValues.format(v));
+              yield true;
+            }
+            yield false;
+          }
+          case JSON_TEXT -> {
             if (v instanceof Value.Text t) {
               dialect.bindJson(ps, i, t.value());
               yield true;
