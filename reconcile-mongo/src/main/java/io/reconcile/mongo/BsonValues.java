@@ -262,6 +262,9 @@ final class BsonValues {
   /** The BSON number of value {@code d}: the hint's type if it holds it exactly, else the narrowest exact one; null if none. */
   static @Nullable BsonValue number(BigDecimal d, @Nullable BsonValue hint) {
     boolean integer = d.signum() == 0 || d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0;
+    if (hint != null && hint.isNumber() && sameNumber(hint, d)) {
+      return hint; // unchanged: kept exactly as stored, its type and its scale (a decimal128 1.50 stays 1.50)
+    }
     if (hint != null) {
       if (hint.isInt32() && integer && inRange(d, INT_MIN, INT_MAX)) {
         return new BsonInt32(d.intValueExact());
@@ -290,6 +293,11 @@ final class BsonValues {
     }
     Decimal128 dec = decimal128(d);
     return dec == null ? null : new BsonDecimal128(dec);
+  }
+
+  private static boolean sameNumber(BsonValue stored, BigDecimal d) {
+    Value v = read(stored);
+    return v instanceof Value.Num n && n.decimal().compareTo(d) == 0;
   }
 
   private static boolean inRange(BigDecimal d, BigDecimal min, BigDecimal max) {

@@ -79,8 +79,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Digests.</b> MongoDB has no server-side hash function, so the store hashes the documents it
  * streams, in the JVM (it declares no {@link Capability#SERVER_SIDE_DIGEST}); every read is an
- * {@code _id} index range ({@link Capability#KEY_INDEX}). {@link #segments} cuts ranges at keys of
- * a {@code $sample}, counting the range once.
+ * index range ({@link Capability#KEY_INDEX}). {@link #segments} counts a range once and cuts it at
+ * sampled keys: of a {@code $sample} for a whole large collection, else every so many of its keys,
+ * read from the index alone.
  *
  * <p><b>Repairs</b> are conditional per document ({@link Capability#COMPARE_AND_SET}): the store
  * reads the document, decides the action against it, and replaces or deletes it with a filter that
@@ -103,6 +104,8 @@ public final class MongoStore implements Store {
   private static final Pattern DATABASE_NAME = Pattern.compile("[^/\\\\. \"$*<>:|?\\x00]{1,63}");
   private static final int SAMPLE_PER_SEGMENT = 16;
   private static final int MAX_SAMPLE = 10_000;
+  /** Ranges of up to this many documents are sampled by reading their keys, larger collections by {@code $sample}. */
+  private static final long STRIDE_LIMIT = 1_000_000;
   private static final int LOOKUP_BATCH = 1_000;
   private static final int COMMAND_NOT_FOUND = 59;
 
@@ -221,15 +224,11 @@ public final class MongoStore implements Store {
         return List.of(new Segment(range, total));
       }
       int size = (int) Math.min(MAX_SAMPLE, Math.min(total, (long) maxSegments * SAMPLE_PER_SEGMENT));
-      TreeSet<Key> sample = new TreeSet<>();
-      List<BsonDocument> pipeline = List.of(
-          new BsonDocument("$match", filter),
-          new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(size))),
-          new BsonDocument("$project", keys.projection()));
-      for (BsonDocument d : collection.aggregate(pipeline)) {
-        sample.add(keyOf(d));
-      }
-      if (sample.isEmpty()) {
+      TreeSet<Key> sample = range.lo() == null && range.hi() == null && total > STRIDE_LIMIT
+          ? randomSample(size) : null;
+      if (sample == null) {
+        sample = strideSample(filter, total, size);
+      }      if (sample.isEmpty()) {
         return List.of(new Segment(range, total));
       }
       List<Segment> cut = Segment.ofKeys(range, sample.size(), maxSegments, sample.iterator());
@@ -241,6 +240,46 @@ public final class MongoStore implements Store {
     });
   }
 
+  /**
+   * Keys of a {@code $sample} of the whole collection, as its first stage (MongoDB then picks
+   * documents with a random cursor, not by reading them all); null if the server fails it (the
+   * in-memory server does, now and then, past a few dozen documents).
+   */
+  private @Nullable TreeSet<Key> randomSample(int size) {
+    List<BsonDocument> pipeline = List.of(
+        new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(size))),
+        new BsonDocument("$project", keys.projection()));
+    try {
+      TreeSet<Key> sample = new TreeSet<>();
+      for (BsonDocument d : collection.aggregate(pipeline)) {
+        sample.add(keyOf(d));
+      }
+      return sample;
+    } catch (MongoCommandException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Every so many keys of a range, read in key order from the index alone (the key projected): exact
+   * quantiles, reading the range's keys once.
+   */
+  private TreeSet<Key> strideSample(BsonDocument filter, long total, int size) {
+    long stride = Math.max(1, total / size);
+    TreeSet<Key> sample = new TreeSet<>();
+    long i = 0;
+    try (MongoCursor<BsonDocument> c = collection.find(filter).projection(keys.projection()).sort(keys.sort())
+        .batchSize(10_000).cursor()) {
+      while (c.hasNext()) {
+        BsonDocument d = c.next();
+        if (i++ % stride == 0) {
+          sample.add(keyOf(d));
+        }
+      }
+    }
+    return sample;
+  }
+
   @Override
   public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
     KeyRange.requireAscending(ranges);
@@ -249,22 +288,40 @@ public final class MongoStore implements Store {
           + " only, not " + scheme.name());
     }
     List<Digest> out = new ArrayList<>(ranges.size());
-    for (KeyRange r : ranges) {
-      Digest pushed = rowHashField == null ? null : read(() -> rowHashField.digest(collection, keys.filter(r)));
-      out.add(pushed != null ? pushed : digestHere(r));
+    if (rowHashField != null) {
+      for (KeyRange r : ranges) {
+        Digest pushed = read(() -> rowHashField.digest(collection, keys.filter(r)));
+        out.add(pushed != null ? pushed : digestHere(List.of(r)).get(0));
+      }
+      return out;
+    }
+    // Adjoining ranges are digested in one scan of their union (leaves of a plan adjoin).
+    int from = 0;
+    for (int i = 1; i <= ranges.size(); i++) {
+      if (i == ranges.size() || !ranges.get(i - 1).adjoins(ranges.get(i))) {
+        out.addAll(digestHere(ranges.subList(from, i)));
+        from = i;
+      }
     }
     return out;
   }
 
-  /** The digest of a range from its documents, hashed in the JVM. */
-  private Digest digestHere(KeyRange r) {
-    Digest d = Digest.EMPTY;
-    try (Stream<Entry> s = scan(r)) {
+  /** The digests of adjoining ranges from one scan of their union, each document hashed in the JVM. */
+  private List<Digest> digestHere(List<KeyRange> adjoining) {
+    Digest[] sums = new Digest[adjoining.size()];
+    java.util.Arrays.fill(sums, Digest.EMPTY);
+    KeyRange union = KeyRange.of(adjoining.get(0).lo(), adjoining.get(adjoining.size() - 1).hi());
+    int at = 0;
+    try (Stream<Entry> s = scan(union)) {
       for (Iterator<Entry> it = s.iterator(); it.hasNext(); ) {
-        d = d.plus(it.next().hash());
+        Entry e = it.next();
+        while (!adjoining.get(at).contains(e.key())) {
+          at++; // entries come in key order, so the range of each is at or after the last one's
+        }
+        sums[at] = sums[at].plus(e.hash());
       }
     }
-    return d;
+    return List.of(sums);
   }
 
   /**

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterAll;
  * every key shape — long, string and ObjectId {@code _id}s, and a compound {@code _id} of a long and
  * a string; against the in-memory wire server, long and ObjectId {@code _id}s only, since it orders
  * strings by UTF-16 code units where MongoDB orders them by UTF-8 bytes, and the kit's text keys
- * tell the two apart on purpose (U+FF5A against an emoji). {@link TextAndCompoundKeysIT} covers text
- * and compound keys on the wire server with texts both orders agree on.
+ * tell the two apart on purpose (U+FF5A against an emoji). {@link MongoStoreIT} covers text and
+ * compound keys on the wire server with texts both orders agree on.
  */
 class MongoStoreCompatibilityIT extends StoreCompatibilityKit {
 

@@ -99,6 +99,31 @@ class MongoStoreIT {
   }
 
   @Test
+  void segmentsCutARangeIntoShareOfItsKeysThatCoverItInOrder() {
+    MongoCollection<BsonDocument> c = newCollection("segments");
+    List<BsonDocument> docs = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      docs.add(doc(new BsonInt32(i * 3), "d" + i));
+    }
+    c.insertMany(docs);
+    try (MongoStore store = MongoStore.newBuilder(CLIENT, DATABASE, c.getNamespace().getCollectionName()).build()) {
+      for (KeyRange range : List.of(KeyRange.all(), KeyRange.of(Key.of(300L), Key.of(1500L)))) {
+        List<io.reconcile.api.store.Segment> segments = store.segments(range, 8);
+        assertThat(segments).hasSize(8);
+        assertThat(segments.get(0).range().lo()).isEqualTo(range.lo());
+        assertThat(segments.get(7).range().hi()).isEqualTo(range.hi());
+        int inRange = keys(store, range).size();
+        for (int i = 0; i < segments.size(); i++) {
+          if (i > 0) {
+            assertThat(segments.get(i - 1).range().adjoins(segments.get(i).range())).isTrue();
+          }
+          assertThat(keys(store, segments.get(i).range()).size()).as("segment %s", i).isBetween(inRange * 9 / 80, inRange * 11 / 80); // within a tenth of an equal share
+        }
+      }
+    }
+  }
+
+  @Test
   void aCompoundIdIsAKeyOfOnePartPerFieldInOrder() {
     MongoCollection<BsonDocument> c = newCollection("compound");
     for (String region : List.of("eu", "us")) {
