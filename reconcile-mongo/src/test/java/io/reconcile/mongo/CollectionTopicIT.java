@@ -12,7 +12,6 @@ import com.mongodb.client.model.Updates;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.Mode;
 import io.reconcile.core.ReconcileReport;
-import io.reconcile.core.Reconciler;
 import io.reconcile.core.audit.AuditLog;
 import io.reconcile.core.resolve.Resolvers;
 import io.reconcile.kafka.KafkaStore;
@@ -132,7 +131,7 @@ class CollectionTopicIT {
     drift.put(key(61), json(61, "ghost", "nowhere"));
     produce(drift);
     try (Store c = collection(true); Store t = topic(false)) {
-      ReconcileReport r = Reconciler.newBuilder().stores(c, t).resolver(Resolvers.sourceOfTruth("collection"))
+      ReconcileReport r = CrossStore.engine().stores(c, t).resolver(Resolvers.sourceOfTruth("collection"))
           .mode(Mode.APPLY).guardedWrites().auditLog(AuditLog.inMemory()).build().run();
       assertThat(r.divergencesByKind()).as(r.summary()).isEqualTo(Map.of("MISSING", 1L, "EXTRA", 1L, "MISMATCH", 1L));
       assertThat(r.repairs().applied()).as(r.summary()).isEqualTo(3);

@@ -34,6 +34,7 @@ import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.types.Decimal128;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,8 @@ abstract class TableCollectionContract {
   static final Instant BASE = Instant.parse("2024-03-01T10:00:00Z");
   private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
-  static final MongoClient CLIENT = TestMongo.client();
+  /** This class's client: opened before its first test, closed after its last (each subclass has its own). */
+  static MongoClient CLIENT;
 
   /** A new, empty database of the product. */
   abstract TestDatabase newDatabase();
@@ -65,6 +67,11 @@ abstract class TableCollectionContract {
 
   TestDatabase db;
   MongoCollection<BsonDocument> accounts;
+
+  @BeforeAll
+  static void openClient() {
+    CLIENT = TestMongo.client();
+  }
 
   @AfterAll
   static void closeClient() {
