@@ -1,0 +1,90 @@
+package io.reconcile.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import io.reconcile.api.store.ActionOutcome;
+import io.reconcile.api.store.ForwardingStore;
+import io.reconcile.api.store.RepairAction;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.Mode;
+import io.reconcile.core.ReconcileReport;
+import io.reconcile.core.Reconciler;
+import io.reconcile.core.audit.AuditLog;
+import io.reconcile.core.resolve.Resolvers;
+import io.reconcile.testservers.TestMongo;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
+
+/** What the cross-store ITs share: collections of the test MongoDB server, and runs of the engine over stores. */
+final class CrossStore {
+
+  private CrossStore() {}
+
+  /** A new, empty collection {@code name} in a database of its own on {@link TestMongo#uri()}. */
+  static MongoCollection<BsonDocument> create(MongoClient client, String prefix, String name) {
+    var db = client.getDatabase(TestMongo.newDatabase(prefix));
+    db.createCollection(name);
+    return db.getCollection(name, BsonDocument.class);
+  }
+
+  /** A store over {@code c} as {@code id}, scalar {@code _id} keys. */
+  static MongoStore store(MongoClient client, MongoCollection<BsonDocument> c, String id, boolean readOnly) {
+    return MongoStore.newBuilder(client, c.getNamespace().getDatabaseName(), c.getNamespace().getCollectionName())
+        .id(id).readOnly(readOnly).build();
+  }
+
+  /** The document with {@code _id} {@code id}, or null. */
+  static @Nullable BsonDocument find(MongoCollection<BsonDocument> c, BsonValue id) {
+    return c.find(new BsonDocument("_id", id)).first();
+  }
+
+  static @Nullable BsonDocument find(MongoCollection<BsonDocument> c, int id) {
+    return find(c, new BsonInt32(id));
+  }
+
+  /**
+   * A reconciler as users build one, but on the in-memory wire server planned as one top-level
+   * segment: mongo-java-server 1.47.0 implements {@code $sample} as a sort by a random comparator
+   * ({@code Comparator.comparingDouble(d -> random.nextDouble())}), which TimSort now and then
+   * rejects ("Comparison method violates its general contract!") once more than 32 documents match,
+   * failing {@link MongoStore#segments} with error -1. One segment asks the store for none; ranges
+   * of these tests' sizes (under the 256 leaf rows) are then compared row by row, as they would be
+   * within any segment. Against a real server ({@code MONGO_URI}) the engine plans as it likes.
+   */
+  static Reconciler.Builder engine() {
+    Reconciler.Builder b = Reconciler.newBuilder();
+    return TestMongo.isReal() ? b : b.segments(1);
+  }
+
+  /** A read-only comparison: detects and decides, writes nothing. */
+  static ReconcileReport diff(Store reference, Store other) {
+    return engine().stores(reference, other).build().run();
+  }
+
+  /** A repair of every other store from {@code truth}: applied, audited in memory, then verified. */
+  static ReconcileReport repair(String truth, Store... stores) {
+    return engine().stores(stores).resolver(Resolvers.sourceOfTruth(truth))
+        .mode(Mode.APPLY).auditLog(AuditLog.inMemory()).build().run();
+  }
+
+  /**
+   * A store that runs {@code writer} once, just before the first batch of repairs reaches the
+   * delegate: a concurrent writer between detection and apply.
+   */
+  static Store racing(Store delegate, Runnable writer) {
+    AtomicInteger batches = new AtomicInteger();
+    return new ForwardingStore(delegate) {
+      @Override
+      public List<ActionOutcome> apply(List<RepairAction> actions) {
+        if (batches.getAndIncrement() == 0) {
+          writer.run();
+        }
+        return super.apply(actions);
+      }
+    };
+  }
+}
