@@ -46,18 +46,9 @@ final class CrossStore {
     return find(c, new BsonInt32(id));
   }
 
-  /**
-   * A reconciler as users build one, but on the in-memory wire server planned as one top-level
-   * segment: mongo-java-server 1.47.0 implements {@code $sample} as a sort by a random comparator
-   * ({@code Comparator.comparingDouble(d -> random.nextDouble())}), which TimSort now and then
-   * rejects ("Comparison method violates its general contract!") once more than 32 documents match,
-   * failing {@link MongoStore#segments} with error -1. One segment asks the store for none; ranges
-   * of these tests' sizes (under the 256 leaf rows) are then compared row by row, as they would be
-   * within any segment. Against a real server ({@code MONGO_URI}) the engine plans as it likes.
-   */
+  /** A reconciler as users build one. */
   static Reconciler.Builder engine() {
-    Reconciler.Builder b = Reconciler.newBuilder();
-    return TestMongo.isReal() ? b : b.segments(1);
+    return Reconciler.newBuilder();
   }
 
   /** A read-only comparison: detects and decides, writes nothing. */
