@@ -7,6 +7,7 @@ import com.mongodb.MongoServerException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.ReadPreference;
+import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
@@ -46,6 +47,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -336,56 +338,39 @@ public final class MongoStore implements Store {
     }
     KeyRange.requireAscending(ranges);
     BsonDocument projection = keys.projection().append(rowHashField.name(), new BsonInt32(1));
-    return ranges.stream().flatMap(r -> read(() -> {
-      MongoCursor<BsonDocument> cursor = collection.find(keys.filter(r)).projection(projection).sort(keys.sort())
-          .batchSize(1_000).cursor();
-      Iterator<KeyHash> hashes = new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return read(cursor::hasNext);
-        }
-
-        @Override
-        public KeyHash next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          BsonDocument d = read(cursor::next);
+    return ranges.stream().flatMap(r -> read(() -> stream(
+        collection.find(keys.filter(r)).projection(projection).sort(keys.sort()),
+        d -> {
           Key key = keyOf(d);
           RowHash held = rowHashField.read(d);
           return new KeyHash(key, held != null ? held : get(List.of(key)).get(key).hash());
-        }
-      };
-      return StreamSupport.stream(Spliterators.spliteratorUnknownSize(hashes, Spliterator.ORDERED | Spliterator.NONNULL), false)
-          .onClose(cursor::close);
-    }));
+        })));
   }
 
   @Override
   public Stream<Entry> scan(KeyRange range) {
-    return read(() -> {
-      MongoCursor<BsonDocument> cursor = collection.find(keys.filter(range))
-          .projection(projection())
-          .sort(keys.sort())
-          .batchSize(1_000)
-          .cursor();
-      Iterator<Entry> entries = new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return read(cursor::hasNext);
-        }
+    return read(() -> stream(collection.find(keys.filter(range)).projection(projection()).sort(keys.sort()), this::entry));
+  }
 
-        @Override
-        public Entry next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return entry(read(cursor::next));
+  /** The documents a query finds, each mapped, as a stream that closes the query's cursor. */
+  private <T> Stream<T> stream(FindIterable<BsonDocument> query, Function<BsonDocument, T> map) {
+    MongoCursor<BsonDocument> cursor = query.batchSize(1_000).cursor();
+    Iterator<T> it = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return read(cursor::hasNext);
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
         }
-      };
-      return StreamSupport.stream(Spliterators.spliteratorUnknownSize(entries, Spliterator.ORDERED | Spliterator.NONNULL), false)
-          .onClose(cursor::close);
-    });
+        return map.apply(read(cursor::next));
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        .onClose(cursor::close);
   }
 
   @Override
