@@ -51,8 +51,10 @@ import org.jspecify.annotations.Nullable;
  * MinKey, MaxKey, undefined and a DBPointer likewise. A copy made with {@code mongoexport} or a
  * change-data-capture tool that writes Extended JSON into a JSON column so compares equal.
  *
- * <p>Writing: the way back, choosing a BSON type for each number: the type the target document
- * holds at that place when it holds the value exactly (so a repair keeps a collection's types),
+ * <p>Writing: the way back, after what the target document holds at each place (the hint): an
+ * unchanged number as it is stored, a nested document's fields in its order, new fields after; a
+ * changed number in the type the target holds there when that type holds it exactly (so a repair
+ * keeps a collection's types),
  * else int32 or int64 for an integer that fits, a double for a fraction whose shortest double form
  * is the same value, and decimal128 otherwise. What BSON cannot hold — a date without time, a
  * timestamp finer than a millisecond, a number beyond decimal128, a field name starting with
@@ -249,7 +251,18 @@ final class BsonValues {
       }
       BsonDocument hints = hint != null && hint.isDocument() ? hint.asDocument() : null;
       BsonDocument out = new BsonDocument();
-      m.fields().forEach((name, value) -> out.put(name, toBson(value, hints == null ? null : hints.get(name))));
+      if (hints != null) { // the fields the hint holds in its order, so a nested document keeps its field order
+        hints.keySet().forEach(name -> {
+          if (m.fields().containsKey(name)) {
+            out.put(name, toBson(m.fields().get(name), hints.get(name)));
+          }
+        });
+      }
+      m.fields().forEach((name, value) -> {
+        if (!out.containsKey(name)) {
+          out.put(name, toBson(value, null));
+        }
+      });
       return out;
     }
     throw new IllegalArgumentException("BSON has no type for a " + v.getClass().getSimpleName());

@@ -156,41 +156,41 @@ final class DocumentWriter {
   }
 
   /**
-   * The document an upsert writes: the {@code _id} and key fields of {@code raw} as stored, or the key's,
-   * then either the stored row as given (a restore), or the fields the store does not compare as
-   * {@code raw} holds them and the entry's fields, typed as {@code raw} types them.
+   * The document an upsert writes, in the order of the document it replaces ({@code raw}), new
+   * fields after: the key and {@code _id} as stored (or, for an insert, the key's); then either
+   * every field of the stored row as given (a restore), or the fields the store does not compare as
+   * they are and the entry's fields, typed and (in nested documents) ordered as {@code raw} has
+   * them; and the row-hash field, if kept, for the entry written.
    */
   private BsonDocument document(RepairAction.Upsert u, BsonDocument selector, @Nullable BsonDocument raw) {
+    Map<String, Value> fields = storeFields(u);
     BsonDocument doc = new BsonDocument();
     if (raw == null) {
       doc.putAll(selector);
     } else {
+      // in the stored document's order: its key as stored (types kept), the fields not compared as
+      // they are (unless a restore's row gives them), the compared ones with their new values
       raw.forEach((name, value) -> {
-        if (keys.isKeyField(name)) {
-          doc.put(name, value); // the key as stored, its types kept
-        }
-      });
-    }
-    if (u.storedRow() != null) {
-      u.storedRow().forEach((name, value) -> {
-        if (!keys.isKeyField(name)) {
-          doc.put(name, BsonValues.write(value, raw == null ? null : raw.get(name)));
-        }
-      });
-      return doc;
-    }
-    if (raw != null) {
-      raw.forEach((name, value) -> {
-        if (!keys.isKeyField(name) && !compared(name) && (rowHashField == null || !name.equals(rowHashField.name()))) {
+        if (keys.isKeyField(name) || u.storedRow() == null && !compared(name) && !isRowHashField(name)) {
           doc.put(name, value);
+        } else if (fields.containsKey(name) && !keys.isKeyField(name)) {
+          doc.put(name, BsonValues.write(fields.get(name), value));
         }
       });
     }
-    storeFields(u).forEach((name, value) -> doc.put(name, BsonValues.write(value, raw == null ? null : raw.get(name))));
-    if (rowHashField != null) {
+    fields.forEach((name, value) -> {
+      if (!doc.containsKey(name) && !keys.isKeyField(name)) {
+        doc.put(name, BsonValues.write(value, null));
+      }
+    });
+    if (rowHashField != null && u.storedRow() == null) {
       doc.put(rowHashField.name(), RowHashField.limbs(u.entry().hash()));
     }
     return doc;
+  }
+
+  private boolean isRowHashField(String name) {
+    return rowHashField != null && name.equals(rowHashField.name());
   }
 
   private boolean compared(String storeField) {

@@ -150,8 +150,8 @@ final class KeyMapping {
       case COMPOUND_ID: {
         BsonValue id = required(document, "_id");
         if (!id.isDocument() || !new ArrayList<>(id.asDocument().keySet()).equals(fields)) {
-          throw new UnkeyableException("an _id that is " + (id.isDocument()
-              ? "a document of other fields than " + fields + " (or in another order)" : "a " + typeName(id))
+          throw new UnkeyableException("its _id is " + (id.isDocument()
+              ? "a document of other fields than " + fields + " (or in another order)" : "of type " + typeName(id))
               + ", where the key is a compound _id of the fields " + fields);
         }
         return parts(id.asDocument());
@@ -172,7 +172,7 @@ final class KeyMapping {
   private static BsonValue required(BsonDocument d, String field) {
     BsonValue v = d.get(field);
     if (v == null) {
-      throw new UnkeyableException("a document without the key field '" + field + "'");
+      throw new UnkeyableException("its key field '" + field + "' is missing");
     }
     return v;
   }
@@ -375,7 +375,7 @@ final class KeyMapping {
   String describe(BsonDocument document) {
     try {
       key(document);
-      return "a key this mapping cannot hold";
+      return "its key cannot be read";
     } catch (UnkeyableException e) {
       return e.getMessage();
     }
@@ -391,14 +391,14 @@ final class KeyMapping {
       case DOUBLE: {
         double d = v.asDouble().getValue();
         if (!Double.isFinite(d)) {
-          throw new UnkeyableException("a key field '" + field + "' that is a double NaN or infinity");
+          throw new UnkeyableException("its key field '" + field + "' is a double NaN or infinity");
         }
         return d == 0.0 ? 0L : new BigDecimal(Double.toString(d));
       }
       case DECIMAL128: {
         Decimal128 d = v.asDecimal128().getValue();
         if (d.isNaN() || d.isInfinite()) {
-          throw new UnkeyableException("a key field '" + field + "' that is a decimal128 NaN or infinity");
+          throw new UnkeyableException("its key field '" + field + "' is a decimal128 NaN or infinity");
         }
         try {
           return d.bigDecimalValue();
@@ -414,10 +414,10 @@ final class KeyMapping {
         if (v.asBinary().getType() == BsonBinarySubType.UUID_STANDARD.getValue() && v.asBinary().getData().length == 16) {
           return v.asBinary().asUuid();
         }
-        throw new UnkeyableException("a key field '" + field + "' that is binary data of subtype " + v.asBinary().getType()
+        throw new UnkeyableException("its key field '" + field + "' is binary data of subtype " + v.asBinary().getType()
             + " (only UUIDs of subtype 4 are keys)");
       default:
-        throw new UnkeyableException("a key field '" + field + "' that is a " + typeName(v));
+        throw new UnkeyableException("its key field '" + field + "' is of type " + typeName(v));
     }
   }
 

@@ -457,7 +457,7 @@ public final class MongoStore implements Store {
       return keys.key(d);
     } catch (KeyMapping.UnkeyableException e) {
       throw new StoreUnavailableException("store '" + id + "': collection '" + collection.getNamespace().getFullName()
-          + "' holds " + e.getMessage() + ", which reconcile cannot key; remove or rekey it", false);
+          + "' holds a document reconcile cannot key: " + e.getMessage() + "; remove or rekey it", false);
     }
   }
 
@@ -713,9 +713,9 @@ public final class MongoStore implements Store {
         }
         BsonDocument odd = c.find(keys.unkeyable()).projection(keys.projection()).limit(1).first();
         if (odd != null) {
-          throw new ConfigurationException("collection '" + database + "." + collectionName + "' holds "
-              + keys.describe(odd) + ", which reconcile cannot key by "
-              + String.join(",", keys.names()) + "; remove or rekey such documents first");
+          throw new ConfigurationException("collection '" + database + "." + collectionName + "' holds a document"
+              + " reconcile cannot key by " + String.join(",", keys.names()) + ": " + keys.describe(odd) + "; a key part"
+              + " is a number, a string, a UUID (binary subtype 4) or an ObjectId: remove or rekey such documents first");
         }
         return new MongoStore(this, Probe.of(db, c));
       } catch (MongoException e) {

@@ -14,18 +14,20 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens {@link MongoStore}s for URIs {@code mongodb://[USER:PASSWORD@]HOST[:PORT][,HOST…]/DATABASE.COLLECTION[?OPTIONS]}
  * (and {@code mongodb+srv://}), e.g. {@code mongodb://127.0.0.1:27017/shop.orders}. Without a
  * collection in the path, the store options' dataset names it. The options are MongoDB's connection
  * string options ({@code replicaSet}, {@code authSource}, {@code tls}, {@code readPreference}, …),
- * passed to the driver, and two of reconcile's:
+ * passed to the driver (an option it does not know is refused, not ignored), and two of reconcile's:
  *
  * <ul>
  *   <li>{@code key}: {@code _id}, the fields of a compound {@code _id} ({@code
@@ -44,6 +46,22 @@ import java.util.regex.Pattern;
  * an unreachable server fails after 10 seconds.
  */
 public final class MongoStoreProvider implements StoreProvider {
+
+  /**
+   * The connection string options of the MongoDB driver 5.x (lowercase), so that a misspelt one is
+   * refused rather than ignored with a warning.
+   */
+  private static final Set<String> DRIVER_OPTIONS = Set.of(
+      "appname", "authmechanism", "authmechanismproperties", "authsource", "compressors", "connecttimeoutms",
+      "directconnection", "heartbeatfrequencyms", "journal", "loadbalanced", "localthresholdms", "maxconnecting",
+      "maxidletimems", "maxlifetimems", "maxpoolsize", "maxstalenessseconds", "minpoolsize", "proxyhost",
+      "proxypassword", "proxyport", "proxyusername", "readconcernlevel", "readpreference", "readpreferencetags",
+      "replicaset", "retryreads", "retrywrites", "serverselectiontimeoutms", "serverselectiontryonce",
+      "servermonitoringmode", "sockettimeoutms", "srvmaxhosts", "srvservicename", "ssl", "sslinvalidhostnameallowed",
+      "timeoutms", "tls", "tlsallowinvalidcertificates", "tlsallowinvalidhostnames", "tlscafile",
+      "tlscertificatekeyfile", "tlscertificatekeyfilepassword", "tlsinsecure", "uuidrepresentation", "w",
+      "waitqueuemultiple", "waitqueuetimeoutms", "wtimeoutms", "zlibcompressionlevel", "gssapiservicename", "safe",
+      "fsync", "j", "wtimeout", "slaveok");
 
   private static final Pattern URI = Pattern.compile("(mongodb(?:\\+srv)?://)([^/?#]+)(?:/([^?#]*))?(?:\\?([^#]*))?");
 
@@ -83,8 +101,12 @@ public final class MongoStoreProvider implements StoreProvider {
           if (ours.put(name, decode(pair.substring(name.length() + Math.min(1, pair.length() - name.length())))) != null) {
             throw new ConfigurationException("option '" + name + "' of a MongoDB store URI is given twice; give it once");
           }
-        } else {
+        } else if (DRIVER_OPTIONS.contains(name.toLowerCase(Locale.ROOT))) {
           driverOptions.add(pair);
+        } else {
+          throw new ConfigurationException("a MongoDB store URI takes MongoDB's connection string options (e.g."
+              + " replicaSet, authSource, tls, readPreference) and key= and rowHash=, but was given '" + name
+              + "'; check its spelling");
         }
       }
     }
@@ -95,8 +117,10 @@ public final class MongoStoreProvider implements StoreProvider {
             + "'" + (name.equals("trustKey") ? " (an _id is unique already: leave out --trust-key)" : ""));
       }
     }
+    String authSource = driverOptions.stream().filter(o -> o.toLowerCase(Locale.ROOT).startsWith("authsource="))
+        .map(o -> decode(o.substring(o.indexOf('=') + 1))).findFirst().orElse(null);
     MongoClient client = client(m.group(1) + m.group(2) + "/" + (driverOptions.isEmpty() ? "" : "?"
-        + String.join("&", driverOptions)), options);
+        + String.join("&", driverOptions)), authSource, options);
     try {
       MongoStore.Builder b = MongoStore.newBuilderOwning(client, database, collection)
           .id(options.id().orElse(collection))
@@ -125,7 +149,7 @@ public final class MongoStoreProvider implements StoreProvider {
     return datasetKey.stream().map(f -> f.startsWith("_id.") ? f : "_id." + f).toArray(String[]::new);
   }
 
-  private static MongoClient client(String connection, StoreOptions options) {
+  private static MongoClient client(String connection, @Nullable String authSource, StoreOptions options) {
     ConnectionString cs;
     try {
       cs = new ConnectionString(connection);
@@ -148,7 +172,7 @@ public final class MongoStoreProvider implements StoreProvider {
       if (!p.containsKey("user") || !p.containsKey("password")) {
         throw new ConfigurationException("a MongoDB user needs a password and a password a user; give both");
       }
-      String source = cs.getDatabase() != null ? cs.getDatabase() : "admin";
+      String source = authSource != null ? authSource : "admin";
       settings.credential(MongoCredential.createCredential(p.get("user"), source, p.get("password").toCharArray()));
     }
     try {

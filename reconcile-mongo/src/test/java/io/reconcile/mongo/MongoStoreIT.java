@@ -263,6 +263,7 @@ class MongoStoreIT {
       assertThat(stored.get("audit")).isEqualTo(new BsonDocument("by", new BsonString("ops")));
       assertThat(stored.get("amount")).isEqualTo(new BsonInt64(12)); // the type the document held
       assertThat(stored.getString("name").getValue()).isEqualTo("Ada L.");
+      assertThat(new ArrayList<>(stored.keySet())).containsExactly("_id", "name", "amount", "audit"); // its order kept
     }
   }
 
@@ -348,6 +349,8 @@ class MongoStoreIT {
           .hasMessageNotContaining("hunter2");
     }
     assertThat(messages).hasSize(4);
+    assertThatThrownBy(() -> Stores.open(TestMongo.uri() + "/db.c?readPrefrence=secondary", none))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'readPrefrence'");
     assertThatThrownBy(() -> Stores.open(TestMongo.uri() + "/db.c", StoreOptions.newBuilder().filter("1=1").build()))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("-w");
     assertThatThrownBy(() -> Stores.open(TestMongo.uri() + "/db.c", StoreOptions.newBuilder().property("ssl", "x").build()))
