@@ -1,6 +1,5 @@
 package io.reconcile.cli;
 
-import io.reconcile.api.Redaction;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
@@ -190,7 +189,7 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
 
     /** The URL to show in a command line: as given, or redacted when it holds a secret. */
     String shownUri() {
-      return Redaction.uri(uri);
+      return Secrets.shown(uri);
     }
 
     /** The store id of this side for a table. */
@@ -200,7 +199,7 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
 
     @Override
     public String toString() {
-      return name + " " + Redaction.uri(uri);
+      return name + " " + Secrets.shown(uri);
     }
   }
 
