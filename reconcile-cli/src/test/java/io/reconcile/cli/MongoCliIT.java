@@ -225,6 +225,21 @@ class MongoCliIT {
   }
 
   @Test
+  @DisplayName("the URI's key= option is kept, not masked, in the printed resume and undo lines, and the undo line reverses the run")
+  void keyOptionInPrintedLines() {
+    String keyed = mongoUri + "?key=_id";
+    Cli.Result apply = Cli.run(Map.of(), List.of("repair", pg.jdbcUrl(), keyed, "-t", "accounts", "-k", "id",
+        "--user1", pg.user(), "--resolver", "source-wins", "--apply", "--audit", dir.resolve("audit.jsonl").toString()));
+    assertThat(apply.exit()).as(apply.toString()).isZero();
+    assertThat(apply.out().lines().findFirst().orElseThrow()).contains("'" + keyed + "'").doesNotContain("***");
+    String undoLine = apply.out().replaceAll("(?s).*undo with: ([^\n]+)\n.*", "$1");
+    assertThat(undoLine).contains("'" + keyed + "'");
+    Cli.Result undo = Cli.shell(Map.of(), undoLine);
+    assertThat(undo.exit()).as(undo.toString()).isZero();
+    assertThat(run("diff").out()).isEqualTo(DIFF);
+  }
+
+  @Test
   @DisplayName("a run file with a collection as its second database diffs it, and with a repair section repairs it")
   void runFile() throws IOException {
     String sides = "first: {url: \"" + pg.jdbcUrl() + "\", user: " + pg.user() + "}\n"
