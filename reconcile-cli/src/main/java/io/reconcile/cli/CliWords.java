@@ -34,6 +34,7 @@ final class CliWords {
     WORDS.put("Limits.maxDivergenceRatio", "--max-ratio");
     WORDS.put("Limits.maxRepairsPerRun", "--max-changes");
     WORDS.put("Limits.maxRepairsPerSegment", "--max-changes");
+    WORDS.put("takes the properties user and password, but was given 'trustKey'", "takes no --trust-key");
     WORDS.put("filter must be one SQL boolean expression", "-w/--where must be one SQL boolean expression");
     WORDS.put("the parentheses the store puts around the filter", "the parentheses reconcile puts around -w");
     WORDS.put("a filter takes no parameters", "-w takes no parameters");

@@ -1,6 +1,5 @@
 package io.reconcile.cli;
 
-import io.reconcile.api.Redaction;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
@@ -41,8 +40,17 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
 
   /** Whether the store with this {@link Side#storeId id} is a Kafka topic ({@code kafka://}). */
   boolean isTopic(String storeId) {
-    Side side = storeId.endsWith("@" + second.name()) ? second : first;
-    return side.uri().startsWith("kafka:");
+    return side(storeId).uri().startsWith("kafka:");
+  }
+
+  /** Whether the store with this {@link Side#storeId id} is a MongoDB collection ({@code mongodb://}). */
+  boolean isCollection(String storeId) {
+    return MongoPlan.isCollection(side(storeId).uri());
+  }
+
+  /** The side of the store with this {@link Side#storeId id}. */
+  Side side(String storeId) {
+    return storeId.endsWith("@" + second.name()) ? second : first;
   }
 
   /**
@@ -126,7 +134,8 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
    *
    * @param name {@code first} or {@code second}; with the table it makes the store id in reports and
    *     the audit log ({@code orders@second})
-   * @param uri its JDBC URL, which may hold secrets and is only ever shown redacted
+   * @param uri its JDBC URL, {@code kafka://} topic or {@code mongodb://} collection, which may hold
+   *     secrets and is only ever shown redacted
    * @param user the user, or null for the driver's default (or a user in the URL)
    * @param password the password, or null
    * @param passwordEnv the environment variable the password was read from, or null
@@ -190,7 +199,7 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
 
     /** The URL to show in a command line: as given, or redacted when it holds a secret. */
     String shownUri() {
-      return Redaction.uri(uri);
+      return Secrets.shown(uri);
     }
 
     /** The store id of this side for a table. */
@@ -200,7 +209,7 @@ record Job(Side first, Side second, List<Table> tables, int threads, boolean qui
 
     @Override
     public String toString() {
-      return name + " " + Redaction.uri(uri);
+      return name + " " + Secrets.shown(uri);
     }
   }
 

@@ -13,10 +13,10 @@ import picocli.CommandLine.Parameters;
 /** The flags that say what to compare: two databases, their credentials, the tables. */
 final class JobOptions {
 
-  @Parameters(index = "0", paramLabel = "URI1", description = "the first database (the reference), a JDBC URL")
+  @Parameters(index = "0", paramLabel = "URI1", description = "the first database (the reference): a JDBC URL, a kafka:// topic or a mongodb:// collection")
   private String uri1 = "";
 
-  @Parameters(index = "1", paramLabel = "URI2", description = "the second database, a JDBC URL")
+  @Parameters(index = "1", paramLabel = "URI2", description = "the second database: a JDBC URL, a kafka:// topic or a mongodb:// collection")
   private String uri2 = "";
 
   @Option(names = {"-t", "--table"}, required = true, paramLabel = "TABLE[,TABLE2]",

@@ -18,9 +18,10 @@ import picocli.CommandLine.ParseResult;
     versionProvider = Main.Version.class,
     description = {
       "Finds where copies of the same data have drifted apart, decides which version",
-      "wins, and repairs the losers. Databases are JDBC URLs (PostgreSQL, MariaDB/MySQL",
-      "and H2 drivers are included). Passwords come from an environment variable or a",
-      "file, never from the command line; URLs are shown redacted.",
+      "wins, and repairs the losers. Databases are JDBC URLs (PostgreSQL, MariaDB/MySQL,",
+      "H2 and SQLite drivers are included), Kafka topics (kafka://HOST:PORT/TOPIC) or",
+      "MongoDB collections (mongodb://HOST:PORT/DATABASE.COLLECTION). Passwords come from",
+      "an environment variable or a file, never from the command line; URLs are shown redacted.",
       ""
     },
     subcommands = {

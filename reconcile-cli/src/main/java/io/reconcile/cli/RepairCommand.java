@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Compares a table in two databases, decides with a resolver what each row should be, and",
-      "prints the statements that would repair the losing side (--dry-run, the default) or runs them",
+      "prints the statements that would repair the losing side (--dry-run, the default; for a topic the",
+      "records, for a MongoDB collection the document writes) or runs them",
       "(--apply): each only if the row still holds what the comparison saw, in batched transactions,",
       "recorded in the audit log before and after, then verified by comparing the repaired ranges again.",
       "Resolvers: source-wins (the first database wins: its rows are copied, rows it lacks are deleted",
@@ -191,7 +192,10 @@ final class RepairCommand implements Callable<Integer> {
             if (s.json()) {
               out.println(RepairFormat.planned(t, planned));
             } else {
-              (job.isTopic(planned.action().target()) ? TopicPlan.render(t, planned) : SqlPlan.render(t, planned))
+              String target = planned.action().target();
+              (job.isTopic(target) ? TopicPlan.render(t, planned)
+                  : job.isCollection(target) ? MongoPlan.render(job.side(target), t, planned)
+                  : SqlPlan.render(t, planned))
                   .forEach(out::println);
             }
             statements[0]++;

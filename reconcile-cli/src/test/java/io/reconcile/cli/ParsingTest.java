@@ -116,6 +116,16 @@ class ParsingTest {
   }
 
   @Test
+  void theKeyOptionOfAStoreUriIsNoSecret() {
+    String mongo = "mongodb://app:pw-in-uri-9@127.0.0.1:27017/shop.orders?key=_id.region,_id.id&tlsCertificateKeyFilePassword=tls-pw-8";
+    Job.Side side = new Job.Side("second", mongo, null, null, null, null);
+    assertThat(side.shownUri()).isEqualTo("mongodb://app:***@127.0.0.1:27017/shop.orders?key=_id.region,_id.id&tlsCertificateKeyFilePassword=***");
+    assertThat(Secrets.scrub("key _id.region of pw-in-uri-9 and tls-pw-8")).isEqualTo("key _id.region of *** and ***");
+    assertThat(Secrets.shown("kafka://127.0.0.1:9092/accounts?format=json&key=id")).endsWith("&key=id");
+    assertThat(Secrets.shown("jdbc:postgresql://db/shop?key=k-secret-7")).endsWith("?key=***");
+  }
+
+  @Test
   void errorMessagesBecomeOneScrubbedLine() {
     Secrets.password("PW", null, Map.of("PW", "hunter2-xyz"), "x");
     assertThat(Main.oneLine("  FATAL: bad password hunter2-xyz\n  Position: 3\r\n")).isEqualTo("FATAL: bad password *** Position: 3");
