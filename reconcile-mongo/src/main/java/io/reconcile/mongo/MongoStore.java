@@ -80,8 +80,11 @@ import org.jspecify.annotations.Nullable;
  * A repair writes numbers in the type the document held there, so a collection keeps its types.
  *
  * <p><b>Digests.</b> MongoDB has no server-side hash function, so the store hashes the documents it
- * streams, in the JVM (it declares no {@link Capability#SERVER_SIDE_DIGEST}); every read is an
- * index range ({@link Capability#KEY_INDEX}). {@link #segments} counts a range once and cuts it at
+ * streams, in the JVM (it declares no {@link Capability#SERVER_SIDE_DIGEST}); on a server whose
+ * planner reads a key range by an index ({@link Capability#KEY_INDEX}, asked with {@code explain}
+ * when the store opens; the in-memory wire server has none and reads every query in full, so there
+ * the store reads all the ranges of a call in one pass) every read is an
+ * index range. {@link #segments} counts a range once and cuts it at
  * sampled keys: of a {@code $sample} for a whole large collection, else every so many of its keys,
  * read from the index alone.
  *
@@ -124,6 +127,8 @@ public final class MongoStore implements Store {
   private final DocumentWriter writer;
   /** Whether change events need the document looked up for its _id: change streams without a replica set, the wire server. */
   private final boolean lookUpChanges;
+  /** Whether the server reads a key range by an index ({@link Capability#KEY_INDEX}); else every query is a full pass. */
+  private final boolean rangesIndexed;
   private volatile boolean closed;
 
   private MongoStore(Builder b, Probe probe) {
@@ -134,7 +139,11 @@ public final class MongoStore implements Store {
     this.projectedFields = b.fields;
     this.rowHashField = b.rowHashField == null ? null : new RowHashField(b.rowHashField);
     this.normalization = b.normalization;
-    EnumSet<Capability> caps = EnumSet.of(Capability.ORDERED_SCAN, Capability.KEY_INDEX);
+    EnumSet<Capability> caps = EnumSet.of(Capability.ORDERED_SCAN);
+    this.rangesIndexed = probe.rangesIndexed;
+    if (rangesIndexed) {
+      caps.add(Capability.KEY_INDEX);
+    }
     if (rowHashField != null) {
       caps.add(Capability.SERVER_SIDE_DIGEST);
     }
@@ -298,10 +307,11 @@ public final class MongoStore implements Store {
       }
       return out;
     }
-    // Adjoining ranges are digested in one scan of their union (leaves of a plan adjoin).
+    // Adjoining ranges are digested in one scan of their union (leaves of a plan adjoin); on a server
+    // that reads every query in full, all of them in one.
     int from = 0;
     for (int i = 1; i <= ranges.size(); i++) {
-      if (i == ranges.size() || !ranges.get(i - 1).adjoins(ranges.get(i))) {
+      if (i == ranges.size() || rangesIndexed && !ranges.get(i - 1).adjoins(ranges.get(i))) {
         out.addAll(digestHere(ranges.subList(from, i)));
         from = i;
       }
@@ -309,7 +319,20 @@ public final class MongoStore implements Store {
     return out;
   }
 
-  /** The digests of adjoining ranges from one scan of their union, each document hashed in the JVM. */
+  /**
+   * The first of ascending {@code ranges}, from {@code from} on, that does not end at or before
+   * {@code key} (the one holding it, or the next after it), or their number if none: keys read in
+   * order find their ranges by moving forward only.
+   */
+  private static int rangeAtOrAfter(List<KeyRange> ranges, int from, Key key) {
+    int at = from;
+    while (at < ranges.size() && ranges.get(at).hi() != null && key.compareTo(ranges.get(at).hi()) >= 0) {
+      at++;
+    }
+    return at;
+  }
+
+  /** The digests of ascending ranges from one scan of what they span, each document hashed in the JVM. */
   private List<Digest> digestHere(List<KeyRange> adjoining) {
     Digest[] sums = new Digest[adjoining.size()];
     java.util.Arrays.fill(sums, Digest.EMPTY);
@@ -318,10 +341,13 @@ public final class MongoStore implements Store {
     try (Stream<Entry> s = scan(union)) {
       for (Iterator<Entry> it = s.iterator(); it.hasNext(); ) {
         Entry e = it.next();
-        while (!adjoining.get(at).contains(e.key())) {
-          at++; // entries come in key order, so the range of each is at or after the last one's
+        at = rangeAtOrAfter(adjoining, at, e.key());
+        if (at == adjoining.size()) {
+          break;
         }
-        sums[at] = sums[at].plus(e.hash());
+        if (adjoining.get(at).contains(e.key())) {
+          sums[at] = sums[at].plus(e.hash()); // else it lies in a gap between two ranges
+        }
       }
     }
     return List.of(sums);
@@ -363,6 +389,17 @@ public final class MongoStore implements Store {
     List<List<KeyRange>> groups = new ArrayList<>();
     for (int from = 0; from < ranges.size(); from += RANGES_PER_QUERY) {
       groups.add(ranges.subList(from, Math.min(ranges.size(), from + RANGES_PER_QUERY)));
+    }
+    if (ranges.isEmpty()) {
+      return Stream.empty();
+    }
+    if (!rangesIndexed) { // every query is a full pass: one, over what the ranges span, kept to the ranges here
+      KeyRange span = KeyRange.of(ranges.get(0).lo(), ranges.get(ranges.size() - 1).hi());
+      int[] at = {0};
+      return scan(span).filter(e -> {
+        at[0] = rangeAtOrAfter(ranges, at[0], e.key());
+        return at[0] < ranges.size() && ranges.get(at[0]).contains(e.key());
+      });
     }
     return groups.stream().flatMap(group -> group.size() == 1 ? scan(group.get(0)) : read(() -> {
       BsonArray union = new BsonArray(group.stream().map(r -> (BsonValue) keys.filter(r)).toList());
@@ -523,7 +560,8 @@ public final class MongoStore implements Store {
   }
 
   /** What the server offers, asked once when the store opens. */
-  private record Probe(String version, @Nullable String replicaSet, boolean transactions, boolean changeStreams) {
+  private record Probe(String version, @Nullable String replicaSet, boolean transactions, boolean changeStreams,
+      boolean rangesIndexed) {
 
     static Probe of(MongoDatabase db, MongoCollection<BsonDocument> collection) {
       BsonDocument hello = hello(db);
@@ -531,7 +569,25 @@ public final class MongoStore implements Store {
       String version = build.getString("version", new BsonString("unknown")).getValue();
       String set = hello.containsKey("setName") ? hello.getString("setName").getValue() : null;
       boolean sharded = hello.getString("msg", new BsonString("")).getValue().equals("isdbgrid");
-      return new Probe(version, set, set != null || sharded, set != null || sharded || watches(collection));
+      return new Probe(version, set, set != null || sharded, set != null || sharded || watches(collection),
+          indexed(db, collection));
+    }
+
+    /**
+     * Whether the server reads a key range through an index: its planner's {@code explain} of a
+     * range query names an index scan. The in-memory server has no {@code explain}, and scans the
+     * whole collection for every query.
+     */
+    private static boolean indexed(MongoDatabase db, MongoCollection<BsonDocument> collection) {
+      BsonDocument find = new BsonDocument("find", new BsonString(collection.getNamespace().getCollectionName()))
+          .append("filter", new BsonDocument("_id", new BsonDocument("$gte", new BsonInt32(0))));
+      try {
+        String plan = db.runCommand(new BsonDocument("explain", find).append("verbosity", new BsonString("queryPlanner")),
+            BsonDocument.class).toJson();
+        return plan.contains("IXSCAN") || plan.contains("IDHACK") || plan.contains("EXPRESS");
+      } catch (MongoCommandException e) {
+        return e.getErrorCode() != COMMAND_NOT_FOUND; // refused for another reason (a privilege): a real server
+      }
     }
 
     /** The server's {@code hello} answer, or {@code isMaster}'s where a server lacks {@code hello} (the in-memory one). */
