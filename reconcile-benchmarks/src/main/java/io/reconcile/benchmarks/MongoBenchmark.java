@@ -1,0 +1,954 @@
+package io.reconcile.benchmarks;
+
+import static io.reconcile.benchmarks.GeneratedTables.both;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.ServerAddress;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Updates;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.reconcile.api.Digest;
+import io.reconcile.api.Entry;
+import io.reconcile.api.HashScheme;
+import io.reconcile.api.Key;
+import io.reconcile.api.KeyRange;
+import io.reconcile.api.ReconcileException;
+import io.reconcile.api.Value;
+import io.reconcile.api.store.Store;
+import io.reconcile.core.ReconcileReport;
+import io.reconcile.core.Reconciler;
+import io.reconcile.jdbc.JdbcStore;
+import io.reconcile.mongo.MongoStore;
+import io.reconcile.testservers.TestDatabase;
+import io.reconcile.testservers.TestMongo;
+import io.reconcile.testservers.TestServers;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDecimal128;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.types.Decimal128;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * MongoDB collections (issue 16): two collections of N documents ({@code _id} an int64, {@code
+ * name} a string, {@code amount} a decimal128 of two places, {@code created} a date, {@code active}
+ * a boolean, {@code qty} an int32), inserted in batches of 1,000, and a PostgreSQL table of the same
+ * N rows ({@code id bigint} key, {@code numeric(12,2)}, {@code timestamptz} whole milliseconds,
+ * generated in the database). d differences are planted in the second collection, a third each:
+ * documents deleted, documents whose amount is one more, documents inserted under new keys. Two
+ * pairs: MongoDB ↔ MongoDB (the collections) and PostgreSQL ↔ MongoDB (the table against the second
+ * collection). Per case, alternating (one untimed round, then the medians of {@code REPEATS}
+ * rounds; see {@link Rounds}):
+ *
+ * <ul>
+ *   <li>the <b>floor</b>: each collection read once in full, sorted by {@code _id}, as raw BSON
+ *       (every field: the store compares them all), each document turned into its canonical
+ *       entry and hashed (canonical MD5, {@link Entry#hash()}, what the store does) and summed into
+ *       a {@link Digest}; both sides at once, on two threads. On the PostgreSQL side, the table's
+ *       cheapest native hash ({@code sum(hash_record_extended(t, 0))}, as {@link KafkaBenchmark}'s
+ *       floor). Once per case the floor's digest is checked against the store's own digest of the
+ *       collection, so the floor hashes what the store hashes;
+ *   <li>the <b>naive</b> baseline: both sides fetched whole and sorted by key (documents decoded by
+ *       the driver, rows over JDBC) and compared in one merge loop, by value;
+ *   <li>the <b>library</b>: a report-only {@link Reconciler} run over {@link MongoStore}s (and a
+ *       pooled {@link JdbcStore}) opened before the rounds, {@code parallelism(4)};
+ *   <li>the <b>command</b>: {@code java -Xmx256m -jar reconcile-cli/target/reconcile.jar diff URI1
+ *       URI2 -t orders -k id --json --stats --threads 4} as a process, its peak RSS ({@code VmHWM},
+ *       polled every 20 ms) and heap (its GC log: the most in use before a collection, and after a
+ *       full one). With {@code --launcher} also the launcher {@code reconcile-cli/target/reconcile}
+ *       (C1 only, serial GC, the class-data archive).
+ * </ul>
+ *
+ * <p>The MongoDB server is {@link TestMongo}'s: the in-memory, wire-compatible {@code
+ * mongo-java-server} running in this benchmark's JVM on a loopback port, unless {@code MONGO_URI}
+ * names a real one. The library reaches it over loopback TCP through the driver like any client;
+ * the command, a separate process, through the same port. So the server's own work is in this
+ * JVM: its threads' CPU time ({@code mongo-server-*}, {@link ThreadMXBean}) is measured per step and
+ * printed. That server answers every {@code _id} range query by scanning and sorting the whole
+ * collection in memory (its {@code _id} index serves equality and {@code $in} only): a store that
+ * reads a collection in many ranges pays a full scan per range there, which a real MongoDB would
+ * serve from its {@code _id} index.
+ *
+ * <p>After the timed rounds, an untimed pass runs each tool once more through a {@link
+ * CountingProxy} per side and prints the bytes each server sent: what every tool moved on the wire
+ * (the report's {@code bytesRead} is what the stores handed the engine, digests and rows, not what
+ * the driver read). Every tool must find exactly d differences (the command the very planted keys),
+ * or the row says which did not.
+ *
+ * <pre>{@code
+ * mvn -q -o -pl reconcile-benchmarks,reconcile-cli package -DskipTests
+ * mvn -q -pl reconcile-benchmarks exec:exec -Dbench.main=io.reconcile.benchmarks.MongoBenchmark \
+ *     -Dbench.jvm=-Xmx3g -Dbench.args="100000 10,1000 3"
+ * }</pre>
+ *
+ * <p>Arguments: {@code [DOCS [D,… [REPEATS]]]}, by default {@code 100000 10,1000 3}; then {@code
+ * --pairs=mongo-mongo,pg-mongo} (the default, both), {@code --launcher} (also time the launcher),
+ * {@code --calls} (the library's store calls and their time, all rounds, see {@link CallTimes}, and
+ * its stage times), {@code --cli-jvm="OPTIONS"} (more JVM options for the command, after {@code
+ * -Xmx256m}), {@code --jfr=DIR} (a flight recording of each run of the command, {@code
+ * settings=profile}), {@code --no-bytes} (skip the counting pass). The benchmark's JVM holds the
+ * in-memory server's documents: give it {@code -Dbench.jvm=-Xmx3g}.
+ */
+public final class MongoBenchmark {
+
+  private static final String COLLECTION = GeneratedTables.TABLE;
+  /** Segments compared at once: the command's default {@code --threads}, given to the library too. */
+  private static final int THREADS = 4;
+  private static final int INSERT_BATCH = 1_000;
+  private static final long EPOCH_2024 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+  private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
+  private static final Pattern KEY = Pattern.compile("\"key\":\\{\"id\":\"?(-?\\d+)\"?\\}");
+  /** How a store reports the in-memory server's failing {@code $sample}: error -1, no code name. */
+  private static final String SAMPLE_FAILURE = "MongoDB failed (error -1 )";
+  private static final String PASSWORD_VARIABLE = "RECONCILE_BENCH_PASSWORD";
+
+  private static final String HEADER = "| pair, docs, d | floor | naive | library | library / floor | CLI | CLI / floor"
+      + " | naive / floor | server CPU: floor, naive, library, CLI | bytes from the servers: floor, naive, library, CLI"
+      + " | CLI heap: peak, after full GC; RSS |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|";
+
+  private MongoBenchmark() {}
+
+  /** What to measure and how. */
+  private record Settings(int repeats, boolean calls, boolean launcher, boolean bytes, List<String> cliJvm,
+      @Nullable Path jfr, Path launcherPath) {
+    Path jar() {
+      return launcherPath.resolveSibling("reconcile.jar");
+    }
+  }
+
+  /** The keys planted in the second collection: deleted from it, changed in it, inserted into it. */
+  private record Planted(long[] deleted, long[] changed, long[] inserted) {
+    long[] keys() {
+      return LongStream.concat(LongStream.concat(Arrays.stream(deleted), Arrays.stream(changed)), Arrays.stream(inserted))
+          .sorted().toArray();
+    }
+
+    int count() {
+      return deleted.length + changed.length + inserted.length;
+    }
+  }
+
+  /** The command's run, from outside. */
+  private record CliRun(int exit, long divergences, long[] keys, long rowsRead, long runMillis, long peakRssMib,
+      long peakHeapMib, long liveHeapMib, String err) {
+
+    /** Whether the command failed on the in-memory server's {@code $sample} (see {@link Timed}). */
+    boolean sampleBug() {
+      return exit == 2 && err.contains(SAMPLE_FAILURE);
+    }
+  }
+
+  /** One pass of one side: its digest (or the native hash's text), the documents or rows, the bytes read as BSON. */
+  private record Pass(String digest, long rows, long bsonBytes, long millis) {}
+
+  public static void main(String[] args) {
+    int exit = 0;
+    try {
+      run(args);
+    } catch (Exception e) {
+      e.printStackTrace();
+      exit = 1;
+    }
+    System.exit(exit); // the servers stop in shutdown hooks; the in-memory one's threads would keep the JVM up
+  }
+
+  private static void run(String[] args) throws Exception {
+    List<String> positional = new ArrayList<>();
+    List<String> cliJvm = List.of();
+    List<String> pairs = List.of("mongo-mongo", "pg-mongo");
+    Path jfr = null;
+    boolean calls = false;
+    boolean launcher = false;
+    boolean bytes = true;
+    for (String a : args) {
+      if (a.equals("--calls")) {
+        calls = true;
+      } else if (a.equals("--launcher")) {
+        launcher = true;
+      } else if (a.equals("--no-bytes")) {
+        bytes = false;
+      } else if (a.startsWith("--pairs=")) {
+        pairs = List.of(a.substring("--pairs=".length()).split(","));
+      } else if (a.startsWith("--cli-jvm=")) {
+        cliJvm = List.of(a.substring("--cli-jvm=".length()).trim().split("\\s+"));
+      } else if (a.startsWith("--jfr=")) {
+        jfr = Files.createDirectories(Path.of(a.substring("--jfr=".length())).toAbsolutePath());
+      } else {
+        positional.add(a);
+      }
+    }
+    long docs = positional.size() > 0 ? Long.parseLong(positional.get(0)) : 100_000;
+    int[] ds = positional.size() > 1 ? Arrays.stream(positional.get(1).split(",")).mapToInt(Integer::parseInt).toArray()
+        : new int[] {10, 1_000};
+    int repeats = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 3;
+    if (docs < 30 || Arrays.stream(ds).anyMatch(d -> d < 3 || d > docs / 10)
+        || !List.of("mongo-mongo", "pg-mongo").containsAll(pairs)) {
+      throw new IllegalArgumentException("expected DOCS ≥ 30, each D between 3 and DOCS/10 and pairs among mongo-mongo,"
+          + " pg-mongo, but was " + String.join(" ", args));
+    }
+    Settings s = new Settings(repeats, calls, launcher, bytes, cliJvm, jfr, UsersPathBenchmark.launcher());
+    String server = TestMongo.uri();
+    System.out.printf(Locale.ROOT, "MongoDB collections: %,d documents, d = %s, %s; %d repeats, medians; MongoDB: %s;"
+            + " the command: %s; this JVM's max heap %d MiB; %d cores%n", docs, Arrays.toString(ds), pairs, repeats,
+        TestMongo.isReal() ? "a real server (MONGO_URI)" : "mongo-java-server in this JVM at " + server, s.jar(),
+        Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    List<String> rows = new ArrayList<>();
+    try (MongoClient client = MongoClients.create(server)) {
+      MongoSide first = new MongoSide(server, client, TestMongo.newDatabase("bench_first"), false);
+      MongoSide second = new MongoSide(server, client, TestMongo.newDatabase("bench_second"), false);
+      long g0 = System.nanoTime();
+      both(two, () -> { generate(first, docs); return null; }, () -> { generate(second, docs); return null; });
+      System.out.printf(Locale.ROOT, "  (two collections of %,d documents inserted in %.1f s)%n", docs,
+          (System.nanoTime() - g0) / 1e9);
+      PgSide table = null;
+      if (pairs.contains("pg-mongo")) {
+        TestDatabase pg = TestServers.postgres();
+        generate(pg, docs);
+        table = new PgSide(pg.jdbcUrl(), pg.user(), pg.password(), GeneratedTables.pool(pg, THREADS));
+      }
+      for (int d : ds) {
+        Planted planted = plant(second, docs, d);
+        if (pairs.contains("mongo-mongo")) {
+          rows.add(measure("mongo-mongo", first, second, docs, planted, s, two));
+        }
+        if (table != null) {
+          rows.add(measure("pg-mongo", table, second, docs, planted, s, two));
+        }
+        unplant(second, docs, planted);
+      }
+      if (table != null) {
+        table.close();
+      }
+    } finally {
+      two.shutdown();
+    }
+    System.out.println();
+    System.out.println(HEADER);
+    rows.forEach(System.out::println);
+  }
+
+  /** Measures one case, prints its row and details, returns the row. */
+  private static String measure(String pair, Side first, Side second, long docs, Planted planted, Settings s,
+      ExecutorService two) throws Exception {
+    int d = planted.count();
+    Map<String, Timed> timed = new LinkedHashMap<>();
+    for (String step : List.of("floor", "naive", "library", "cli", "launcher")) {
+      timed.put(step, new Timed());
+    }
+    List<Long> firstMillis = new ArrayList<>();
+    List<Long> secondMillis = new ArrayList<>();
+    Pass[] floor = new Pass[2];
+    long[] naiveFound = new long[1];
+    ReconcileReport[] report = new ReconcileReport[1];
+    CliRun[] cli = new CliRun[2]; // the jar's, the launcher's
+    Store left = first.store(COLLECTION + "@first");
+    Store right = second.store(COLLECTION + "@second");
+    if (s.calls()) {
+      left = new CallTimes(left);
+      right = new CallTimes(right);
+    }
+    Reconciler library = Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build();
+    Map<String, Rounds.Step> steps = new LinkedHashMap<>();
+    steps.put("floor", () -> timed.get("floor").run(() -> {
+      both(two, () -> floor[0] = first.floor(), () -> floor[1] = second.floor());
+      firstMillis.add(floor[0].millis());
+      secondMillis.add(floor[1].millis());
+      return null;
+    }, x -> false));
+    steps.put("naive", () -> naiveFound[0] = timed.get("naive").run(() -> naive(first, second), x -> false));
+    steps.put("library", () -> report[0] = timed.get("library").run(library::run, x -> false));
+    steps.put("cli", () -> cli[0] = timed.get("cli").run(() -> cli(s, false, first, second, pair), CliRun::sampleBug));
+    if (s.launcher()) {
+      steps.put("launcher", () -> cli[1] = timed.get("launcher").run(() -> cli(s, true, first, second, pair),
+          CliRun::sampleBug));
+    }
+    Rounds.of(s.repeats(), steps);
+
+    List<String> problems = new ArrayList<>();
+    if (naiveFound[0] != d) {
+      problems.add("naive found " + naiveFound[0]);
+    }
+    if (report[0].divergences() != d) {
+      problems.add("library found " + report[0].divergences());
+    }
+    for (CliRun c : cli) {
+      if (c != null && (c.exit() != 1 || c.divergences() != d || !Arrays.equals(c.keys(), planted.keys()))) {
+        problems.add((c == cli[0] ? "CLI" : "launcher") + ": exit " + c.exit() + ", found " + c.divergences()
+            + (c.divergences() == d ? " (not the planted keys)" : "")
+            + (c.exit() > 1 ? ": " + c.err().lines().findFirst().orElse("") : ""));
+      }
+    }
+    // The floor must hash what the store hashes: its digest of each collection is the store's.
+    for (int i = 0; i < 2; i++) {
+      Side side = i == 0 ? first : second;
+      if (side instanceof MongoSide) {
+        Store st = i == 0 ? left : right;
+        Digest theirs = st.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5).get(0);
+        if (!theirs.toString().equals(floor[i].digest())) {
+          problems.add("the floor's digest of side " + (i + 1) + " is not the store's: " + floor[i].digest() + " vs " + theirs);
+        }
+      }
+    }
+    long[][] wire = s.bytes() ? countBytes(first, second, s, pair, two) : null;
+
+    double fl = timed.get("floor").millis();
+    double nv = timed.get("naive").millis();
+    double lb = timed.get("library").millis();
+    double cl = timed.get("cli").millis();
+    CliRun c = cli[0];
+    String row = String.format(Locale.ROOT,
+        "| %s, %s, %,d | %,.0f ms | %,.0f ms | %,.0f ms | **%.2f** | %,.0f ms | **%.2f** | %.2f | %s | %s | %,d MiB, %s; %,d MiB |%s",
+        pair, docs >= 1_000_000 && docs % 1_000_000 == 0 ? docs / 1_000_000 + "M" : String.format(Locale.ROOT, "%,d", docs),
+        d, fl, nv, lb, lb / fl, cl, cl / fl, nv / fl,
+        TestMongo.isReal() ? "—" : String.join(", ", Stream.of("floor", "naive", "library", "cli")
+            .map(k -> String.format(Locale.ROOT, "%,d ms", timed.get(k).serverCpu())).toList()),
+        wire == null ? "—" : String.join(", ", Arrays.stream(wire).map(MongoBenchmark::mib).toList()),
+        c.peakHeapMib(), c.liveHeapMib() == 0 ? "no full GC" : c.liveHeapMib() + " MiB", c.peakRssMib(),
+        problems.isEmpty() ? "" : " ✗ " + String.join("; ", problems));
+    System.out.println(row);
+    ReconcileReport r = report[0];
+    System.out.printf(Locale.ROOT,
+        "    floor's sides alone: %,d ms, %,d ms (%,d and %,d documents or rows; BSON read: %s, %s); library / naive %.2f,"
+            + " CLI / naive %.2f, CLI / library %.2f; the CLI's run by its --stats %,d ms, rows read %,d;"
+            + " library: %,d segments (%,d differing), stores served %s%n",
+        median(firstMillis), median(secondMillis), floor[0].rows(), floor[1].rows(), mib(floor[0].bsonBytes()),
+        mib(floor[1].bsonBytes()), lb / nv, cl / nv, cl / lb, c.runMillis(), c.rowsRead(), r.segments(),
+        r.segmentsDiffering(), stats(r));
+    int failed = timed.values().stream().mapToInt(t -> t.sampleFailures).sum();
+    if (failed > 0) {
+      System.out.printf(Locale.ROOT, "    runs failed on the in-memory server's $sample (error -1) and were run again:"
+          + " library %d, CLI %d, launcher %d (timed: the attempts that finished)%n", timed.get("library").sampleFailures,
+          timed.get("cli").sampleFailures, timed.get("launcher").sampleFailures);
+    }
+    if (s.launcher()) {
+      double ln = timed.get("launcher").millis();
+      System.out.printf(Locale.ROOT, "    launcher: %,.0f ms (%.2f of the floor, %.2f of java -jar), server CPU %,d ms%n",
+          ln, ln / fl, ln / cl, timed.get("launcher").serverCpu());
+    }
+    if (s.calls()) {
+      System.out.println("    library's store calls, all rounds: " + left + " " + right);
+      System.out.println("    library's stages, last run: " + r.stageTimes());
+    }
+    left.close();
+    right.close();
+    return row;
+  }
+
+  /**
+   * One step's figures per round: wall time and the in-memory server's CPU time of the attempt that
+   * finished. The in-memory server's {@code $sample} fails now and then (error -1, "Comparison method
+   * violates its general contract!": it sorts by a random comparator), which fails a run at its
+   * start; such a run is counted and run again, at most five times.
+   */
+  private static final class Timed {
+    private final List<Long> millis = new ArrayList<>();
+    private final List<Long> serverCpu = new ArrayList<>();
+    private int sampleFailures;
+
+    <T> T run(java.util.concurrent.Callable<T> call, java.util.function.Predicate<T> failedOnSample) throws Exception {
+      for (int attempt = 1; ; attempt++) {
+        long cpu0 = serverCpuNanos();
+        long t0 = System.nanoTime();
+        T result;
+        try {
+          result = call.call();
+        } catch (ReconcileException.StoreUnavailableException e) {
+          if (attempt < 5 && e.getMessage().contains(SAMPLE_FAILURE)) {
+            sampleFailures++;
+            continue;
+          }
+          throw e;
+        }
+        if (attempt < 5 && failedOnSample.test(result)) {
+          sampleFailures++;
+          continue;
+        }
+        millis.add((System.nanoTime() - t0) / 1_000_000);
+        serverCpu.add((serverCpuNanos() - cpu0) / 1_000_000);
+        return result;
+      }
+    }
+
+    /** The median wall time, the untimed first round left out. */
+    double millis() {
+      return median(millis);
+    }
+
+    /** The median CPU time of the in-memory server, the untimed first round left out. */
+    long serverCpu() {
+      return median(serverCpu);
+    }
+  }
+
+  /** What each store served the engine: rows, digests, and the report's estimate of bytes. */
+  private static String stats(ReconcileReport r) {
+    List<String> out = new ArrayList<>();
+    r.storeStats().forEach((id, st) -> out.add(String.format(Locale.ROOT, "%s %,d rows, %,d digests, %s",
+        id, st.rowsRead(), st.digestsComputed(), mib(st.bytesRead()))));
+    return String.join("; ", out);
+  }
+
+  /** The CPU time of the in-memory MongoDB server's threads so far (its netty event loops). */
+  private static long serverCpuNanos() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("mongo-server")) {
+        sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+      }
+    }
+    return sum;
+  }
+
+  /** The median of a figure taken once per round, the untimed first round left out. */
+  private static long median(List<Long> values) {
+    long[] sorted = values.stream().skip(1).mapToLong(Long::longValue).sorted().toArray();
+    return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
+  }
+
+  private static String mib(long bytes) {
+    return bytes < 0 ? "—" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+
+  private static String mib(long[] perSide) {
+    return mib(perSide[0]) + " + " + mib(perSide[1]);
+  }
+
+  // ---- bytes on the wire ---------------------------------------------------------------------------
+
+  /**
+   * Each tool once more, untimed, its sides reached through a {@link CountingProxy} each: the bytes
+   * each server sent, per tool (floor, naive, library, command) and side.
+   */
+  private static long[][] countBytes(Side first, Side second, Settings s, String pair, ExecutorService two)
+      throws Exception {
+    long[][] out = new long[4][2];
+    try (CountingProxy pa = first.proxy();
+        CountingProxy pb = second.proxy();
+        Side a = first.via(pa);
+        Side b = second.via(pb);
+        Store left = a.store(COLLECTION + "@first");
+        Store right = b.store(COLLECTION + "@second")) {
+      List<java.util.concurrent.Callable<Boolean>> tools = List.of(
+          () -> {
+            both(two, a::floor, b::floor);
+            return true;
+          },
+          () -> {
+            naive(a, b);
+            return true;
+          },
+          () -> {
+            try {
+              Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build().run();
+              return true;
+            } catch (ReconcileException.StoreUnavailableException e) {
+              if (e.getMessage().contains(SAMPLE_FAILURE)) {
+                return false;
+              }
+              throw e;
+            }
+          },
+          () -> {
+            CliRun c = cli(s, false, a, b, pair + "-bytes");
+            if (c.exit() != 1 && !c.sampleBug()) {
+              throw new IllegalStateException("the command through the proxies exited with " + c.exit() + ": " + c.err());
+            }
+            return !c.sampleBug();
+          });
+      for (int i = 0; i < tools.size(); i++) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+          long a0 = pa.fromServer();
+          long b0 = pb.fromServer();
+          boolean done = tools.get(i).call();
+          Thread.sleep(100); // the relays' last buffers
+          out[i][0] = pa.fromServer() - a0;
+          out[i][1] = pb.fromServer() - b0;
+          if (done) {
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- the sides -----------------------------------------------------------------------------------
+
+  /** One side of a pair: a collection or a table, and how each tool reaches it. */
+  private sealed interface Side extends AutoCloseable permits MongoSide, PgSide {
+
+    /** The library's store, read-only. */
+    Store store(String id);
+
+    /** One full pass, hashed (the floor's side). */
+    Pass floor() throws Exception;
+
+    /** Every row, whole, in key order, values canonical (the naive baseline's side). */
+    Rows rows() throws SQLException;
+
+    /** The command's URI of this side. */
+    String cliUri();
+
+    /** Adds the command's options for this side, number {@code n}, and their environment. */
+    void cliOptions(int n, List<String> command, ProcessBuilder pb);
+
+    /** A relay to this side's server that counts bytes. */
+    CountingProxy proxy() throws IOException;
+
+    /** This side reached through {@code proxy}; closing it closes its own clients only. */
+    Side via(CountingProxy proxy);
+
+    @Override
+    void close();
+  }
+
+  /** A side's rows in key order: the key, and the five values in canonical Java form. */
+  private interface Rows extends AutoCloseable {
+    boolean next() throws SQLException;
+
+    long key();
+
+    Object[] values();
+
+    @Override
+    void close() throws SQLException;
+  }
+
+  /** The collection {@value #COLLECTION} of {@code database}; {@code owned}: the client is this side's to close. */
+  private record MongoSide(String server, MongoClient client, String database, boolean owned) implements Side {
+
+    MongoCollection<BsonDocument> collection() {
+      return client.getDatabase(database).getCollection(COLLECTION, BsonDocument.class);
+    }
+
+    @Override
+    public Store store(String id) {
+      return MongoStore.newBuilder(client, database, COLLECTION).id(id).readOnly(true).build();
+    }
+
+    @Override
+    public Pass floor() {
+      long t0 = System.nanoTime();
+      Digest digest = Digest.EMPTY;
+      long docs = 0;
+      long bytes = 0;
+      MongoCollection<RawBsonDocument> c = client.getDatabase(database).getCollection(COLLECTION, RawBsonDocument.class);
+      try (MongoCursor<RawBsonDocument> cursor = c.find().sort(BY_ID).batchSize(INSERT_BATCH).cursor()) {
+        while (cursor.hasNext()) {
+          RawBsonDocument doc = cursor.next();
+          bytes += doc.getByteBuffer().remaining();
+          digest = digest.plus(entry(doc).hash());
+          docs++;
+        }
+      }
+      return new Pass(digest.toString(), docs, bytes, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Override
+    public Rows rows() {
+      MongoCursor<BsonDocument> cursor = collection().find().sort(BY_ID).batchSize(INSERT_BATCH).cursor();
+      return new Rows() {
+        private long key = Long.MIN_VALUE;
+        private final Object[] values = new Object[5];
+
+        @Override
+        public boolean next() {
+          if (!cursor.hasNext()) {
+            return false;
+          }
+          BsonDocument doc = cursor.next();
+          long k = doc.get("_id").asNumber().longValue();
+          if (k <= key) {
+            throw new IllegalStateException("_id out of order: " + k + " after " + key);
+          }
+          key = k;
+          values[0] = doc.getString("name").getValue();
+          values[1] = doc.getDecimal128("amount").getValue().bigDecimalValue().stripTrailingZeros();
+          values[2] = Instant.ofEpochMilli(doc.getDateTime("created").getValue());
+          values[3] = doc.getBoolean("active").getValue();
+          values[4] = doc.getInt32("qty").getValue();
+          return true;
+        }
+
+        @Override
+        public long key() {
+          return key;
+        }
+
+        @Override
+        public Object[] values() {
+          return values;
+        }
+
+        @Override
+        public void close() {
+          cursor.close();
+        }
+      };
+    }
+
+    @Override
+    public String cliUri() {
+      int q = server.indexOf('?');
+      String base = q < 0 ? server : server.substring(0, q);
+      return (base.endsWith("/") ? base : base + "/") + database + (q < 0 ? "" : server.substring(q));
+    }
+
+    @Override
+    public void cliOptions(int n, List<String> command, ProcessBuilder pb) {
+      // credentials, if any, are in the URI
+    }
+
+    @Override
+    public CountingProxy proxy() throws IOException {
+      ServerAddress a = new ServerAddress(new ConnectionString(server).getHosts().get(0));
+      return new CountingProxy(a.getHost(), a.getPort());
+    }
+
+    @Override
+    public Side via(CountingProxy proxy) {
+      String uri = "mongodb://127.0.0.1:" + proxy.port() + "/?directConnection=true";
+      return new MongoSide(uri, MongoClients.create(uri), database, true);
+    }
+
+    @Override
+    public void close() {
+      if (owned) {
+        client.close();
+      }
+    }
+  }
+
+  /** The table {@value #COLLECTION} of a PostgreSQL database, through a pool. */
+  private record PgSide(String jdbcUrl, String user, String password, HikariDataSource pool) implements Side {
+
+    @Override
+    public Store store(String id) {
+      return JdbcStore.newBuilder(pool).id(id).table(COLLECTION).keyColumns("id").readOnly(true).build();
+    }
+
+    @Override
+    public Pass floor() {
+      long t0 = System.nanoTime();
+      String result = TestDatabase.query(pool, "SELECT count(*), sum(hash_record_extended(t, 0)) FROM " + COLLECTION + " t");
+      long rows = Long.parseLong(result.trim().split("\\|")[0]);
+      return new Pass(result.trim(), rows, -1, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Override
+    public Rows rows() throws SQLException {
+      Connection c = pool.getConnection();
+      c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+      PreparedStatement st = c.prepareStatement("SELECT id, name, amount, created, active, qty FROM " + COLLECTION
+          + " ORDER BY id");
+      st.setFetchSize(10_000);
+      ResultSet rs = st.executeQuery();
+      return new Rows() {
+        private long key = Long.MIN_VALUE;
+        private final Object[] values = new Object[5];
+
+        @Override
+        public boolean next() throws SQLException {
+          if (!rs.next()) {
+            return false;
+          }
+          key = rs.getLong(1);
+          values[0] = rs.getString(2);
+          values[1] = rs.getBigDecimal(3).stripTrailingZeros();
+          values[2] = rs.getObject(4, OffsetDateTime.class).toInstant();
+          values[3] = rs.getBoolean(5);
+          values[4] = rs.getInt(6);
+          return true;
+        }
+
+        @Override
+        public long key() {
+          return key;
+        }
+
+        @Override
+        public Object[] values() {
+          return values;
+        }
+
+        @Override
+        public void close() throws SQLException {
+          try (c; st; rs) {
+            c.rollback();
+          }
+        }
+      };
+    }
+
+    @Override
+    public String cliUri() {
+      return jdbcUrl;
+    }
+
+    @Override
+    public void cliOptions(int n, List<String> command, ProcessBuilder pb) {
+      command.addAll(List.of("--user" + n, user));
+      if (!password.isEmpty()) {
+        command.addAll(List.of("--password-env" + n, PASSWORD_VARIABLE + n));
+        pb.environment().put(PASSWORD_VARIABLE + n, password);
+      }
+    }
+
+    @Override
+    public CountingProxy proxy() throws IOException {
+      Matcher m = Pattern.compile("//([^/:]+):(\\d+)/").matcher(jdbcUrl);
+      if (!m.find()) {
+        throw new IllegalStateException("no host and port in " + jdbcUrl);
+      }
+      return new CountingProxy(m.group(1), Integer.parseInt(m.group(2)));
+    }
+
+    @Override
+    public Side via(CountingProxy proxy) {
+      String url = jdbcUrl.replaceFirst("//[^/:]+:\\d+/", "//127.0.0.1:" + proxy.port() + "/");
+      HikariConfig c = new HikariConfig();
+      c.setJdbcUrl(url);
+      c.setUsername(user);
+      c.setPassword(password);
+      c.setMaximumPoolSize(THREADS);
+      return new PgSide(url, user, password, new HikariDataSource(c));
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+  }
+
+  // ---- the baselines -----------------------------------------------------------------------------------
+
+  /** The canonical entry of a generated document, as the store builds it: every field but _id. */
+  private static Entry entry(BsonDocument doc) {
+    Key key = null;
+    Map<String, Value> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, BsonValue> f : doc.entrySet()) {
+      if (f.getKey().equals("_id")) {
+        key = Key.of(f.getValue().asNumber().longValue());
+      } else {
+        fields.put(f.getKey(), value(f.getValue()));
+      }
+    }
+    if (key == null) {
+      throw new IllegalStateException("a document without _id");
+    }
+    return Entry.of(key, Value.MapValue.of(fields));
+  }
+
+  private static Value value(BsonValue v) {
+    return switch (v.getBsonType()) {
+      case INT32 -> Value.of(v.asInt32().getValue());
+      case INT64 -> Value.of(v.asInt64().getValue());
+      case DECIMAL128 -> Value.of(v.asDecimal128().getValue().bigDecimalValue());
+      case STRING -> Value.of(v.asString().getValue());
+      case DATE_TIME -> Value.of(Instant.ofEpochMilli(v.asDateTime().getValue()));
+      case BOOLEAN -> Value.of(v.asBoolean().getValue());
+      case NULL -> Value.ofNull();
+      default -> throw new IllegalStateException("the generated documents hold no " + v.getBsonType());
+    };
+  }
+
+  /** Both sides fetched whole in key order and compared in one merge loop, by value; returns the keys that differ. */
+  private static long naive(Side first, Side second) throws SQLException {
+    try (Rows a = first.rows();
+        Rows b = second.rows()) {
+      long diffs = 0;
+      boolean hasA = a.next();
+      boolean hasB = b.next();
+      while (hasA || hasB) {
+        long ka = hasA ? a.key() : Long.MAX_VALUE;
+        long kb = hasB ? b.key() : Long.MAX_VALUE;
+        if (ka != kb || !Arrays.equals(a.values(), b.values())) {
+          diffs++;
+        }
+        if (ka <= kb) {
+          hasA = a.next();
+        }
+        if (kb <= ka) {
+          hasB = b.next();
+        }
+      }
+      return diffs;
+    }
+  }
+
+  // ---- the command ---------------------------------------------------------------------------------
+
+  /** Runs {@code reconcile diff URI1 URI2 -t orders -k id --json --stats} as a process and reads what it printed. */
+  private static CliRun cli(Settings s, boolean launcher, Side first, Side second, String name)
+      throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("reconcile-mongo-cli-");
+    Path out = dir.resolve("out.jsonl");
+    Path err = dir.resolve("err.txt");
+    Path gc = dir.resolve("gc.log");
+    List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xlog:gc,gc+heap+exit:file=" + gc));
+    if (s.jfr() != null) {
+      jvm.add("-XX:StartFlightRecording=filename=" + s.jfr().resolve("cli-" + name + "-" + System.nanoTime() + ".jfr")
+          + ",settings=profile");
+    }
+    jvm.addAll(s.cliJvm());
+    List<String> command = new ArrayList<>();
+    if (launcher) {
+      command.add(s.launcherPath().toString());
+    } else {
+      command.add(UsersPathBenchmark.java());
+      command.addAll(jvm);
+      command.addAll(List.of("-jar", s.jar().toString()));
+    }
+    command.addAll(List.of("diff", first.cliUri(), second.cliUri(), "-t", COLLECTION, "-k", "id", "--json", "--stats",
+        "--threads", String.valueOf(THREADS)));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    UsersPathBenchmark.launcherEnvironment(pb, jvm);
+    first.cliOptions(1, command, pb);
+    second.cliOptions(2, command, pb);
+    Process p = pb.start();
+    long peakRssKib = 0;
+    Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
+    while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+      peakRssKib = Math.max(peakRssKib, UsersPathBenchmark.first(UsersPathBenchmark.VM_HWM, UsersPathBenchmark.read(status)));
+    }
+    long divergences = 0;
+    long rowsRead = -1;
+    long runMillis = -1;
+    List<Long> keys = new ArrayList<>();
+    try (Stream<String> lines = Files.lines(out)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        Matcher k = KEY.matcher(line);
+        if (k.find()) {
+          divergences++;
+          keys.add(Long.parseLong(k.group(1)));
+        } else if (UsersPathBenchmark.ROWS_READ.matcher(line).find()) {
+          rowsRead = UsersPathBenchmark.first(UsersPathBenchmark.ROWS_READ, line);
+          runMillis = UsersPathBenchmark.first(UsersPathBenchmark.RUN_MILLIS, line);
+        }
+      }
+    }
+    String errText = UsersPathBenchmark.read(err);
+    String gcLog = UsersPathBenchmark.read(gc);
+    long heapKib = Math.max(UsersPathBenchmark.max(UsersPathBenchmark.GC_BEFORE, gcLog) << 10,
+        UsersPathBenchmark.max(UsersPathBenchmark.HEAP_USED_AT_EXIT, gcLog));
+    for (Path f : List.of(out, err, gc, dir)) {
+      Files.deleteIfExists(f);
+    }
+    return new CliRun(p.exitValue(), divergences, keys.stream().mapToLong(Long::longValue).sorted().toArray(), rowsRead,
+        runMillis, peakRssKib >> 10, heapKib >> 10, UsersPathBenchmark.max(UsersPathBenchmark.FULL_GC_AFTER, gcLog),
+        errText);
+  }
+
+  // ---- data ------------------------------------------------------------------------------------------
+
+  /** The generated document of key {@code k}; the table's row of the same key holds the same values. */
+  private static BsonDocument document(long k) {
+    return new BsonDocument("_id", new BsonInt64(k))
+        .append("name", new BsonString("customer-" + (k * 7_919 % 900_000 + 100_000)))
+        .append("amount", new BsonDecimal128(new Decimal128(BigDecimal.valueOf(k * 104_729 % 10_000_000, 2))))
+        .append("created", new BsonDateTime(EPOCH_2024 + k * 1_001))
+        .append("active", BsonBoolean.valueOf(k % 3 == 0))
+        .append("qty", new BsonInt32((int) (k % 1_000)));
+  }
+
+  /** (Re)creates the collection: documents of keys 1 to {@code docs}, inserted in batches, in key order. */
+  private static void generate(MongoSide side, long docs) {
+    MongoCollection<BsonDocument> c = side.collection();
+    c.drop();
+    side.client().getDatabase(side.database()).createCollection(COLLECTION);
+    List<BsonDocument> batch = new ArrayList<>(INSERT_BATCH);
+    for (long k = 1; k <= docs; k++) {
+      batch.add(document(k));
+      if (batch.size() == INSERT_BATCH || k == docs) {
+        c.insertMany(batch, new InsertManyOptions().ordered(false));
+        batch.clear();
+      }
+    }
+  }
+
+  /** (Re)creates the table: the rows of the documents {@link #document} gives, timestamps in whole milliseconds. */
+  private static void generate(TestDatabase db, long rows) {
+    db.exec("DROP TABLE IF EXISTS " + COLLECTION,
+        "CREATE TABLE " + COLLECTION + " (id bigint NOT NULL, name text, amount numeric(12,2), created timestamptz,"
+            + " active boolean, qty int)",
+        "INSERT INTO " + COLLECTION + " SELECT g, 'customer-' || (g * 7919 % 900000 + 100000),"
+            + " (g * 104729 % 10000000) / 100.0, timestamptz '2024-01-01 00:00:00+00' + g * interval '1.001 second',"
+            + " g % 3 = 0, g % 1000 FROM generate_series(1::bigint, " + rows + ") g",
+        "ALTER TABLE " + COLLECTION + " ADD PRIMARY KEY (id)",
+        "VACUUM ANALYZE " + COLLECTION);
+  }
+
+  /**
+   * Plants d differences in the collection, spread over the key space, a third each: documents
+   * deleted, documents whose amount is one more, documents under new keys after the last.
+   */
+  private static Planted plant(MongoSide side, long docs, int d) {
+    long[][] byKind = new long[3][];
+    for (int kind = 0; kind < 3; kind++) {
+      int first = kind;
+      byKind[kind] = LongStream.range(0, d).filter(k -> k % 3 == first)
+          .map(k -> first == 2 ? docs + k + 1 : docs * k / d + docs / (2L * d) + 1).toArray();
+    }
+    Planted p = new Planted(byKind[0], byKind[1], byKind[2]);
+    MongoCollection<BsonDocument> c = side.collection();
+    c.deleteMany(Filters.in("_id", Arrays.stream(p.deleted()).boxed().toList()));
+    for (long k : p.changed()) {
+      BigDecimal amount = BigDecimal.valueOf(k * 104_729 % 10_000_000, 2).add(BigDecimal.ONE);
+      c.updateOne(Filters.eq("_id", k), Updates.set("amount", new Decimal128(amount)));
+    }
+    c.insertMany(Arrays.stream(p.inserted()).mapToObj(MongoBenchmark::document).toList());
+    return p;
+  }
+
+  /** Takes the planted differences out again: the collection holds the generated documents only. */
+  private static void unplant(MongoSide side, long docs, Planted p) {
+    MongoCollection<BsonDocument> c = side.collection();
+    c.deleteMany(Filters.in("_id", LongStream.concat(Arrays.stream(p.inserted()), Arrays.stream(p.changed())).boxed()
+        .toList()));
+    c.insertMany(LongStream.concat(Arrays.stream(p.deleted()), Arrays.stream(p.changed()))
+        .mapToObj(MongoBenchmark::document).toList());
+    if (c.countDocuments() != docs) {
+      throw new IllegalStateException("unplanting left " + c.countDocuments() + " documents, not " + docs);
+    }
+  }
+}
