@@ -17,9 +17,12 @@ import io.reconcile.api.Digest;
 import io.reconcile.api.Entry;
 import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
+import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
+import io.reconcile.api.store.ForwardingStore;
+import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import io.reconcile.core.ReconcileReport;
 import io.reconcile.core.Reconciler;
@@ -54,6 +57,7 @@ import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDecimal128;
@@ -140,14 +144,14 @@ public final class MongoBenchmark {
   private static final String PASSWORD_VARIABLE = "RECONCILE_BENCH_PASSWORD";
 
   private static final String HEADER = "| pair, docs, d | floor | naive | library | library / floor | CLI | CLI / floor"
-      + " | naive / floor | server CPU: floor, naive, library, CLI | bytes from the servers: floor, naive, library, CLI"
-      + " | CLI heap: peak, after full GC; RSS |\n"
-      + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|";
+      + " | naive / floor | prototype | prototype / floor | server CPU: floor, naive, library, prototype, CLI"
+      + " | bytes from the servers: floor, naive, library, CLI | CLI heap: peak, after full GC; RSS |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|";
 
   private MongoBenchmark() {}
 
   /** What to measure and how. */
-  private record Settings(int repeats, boolean calls, boolean launcher, boolean bytes, List<String> cliJvm,
+  private record Settings(int repeats, boolean calls, boolean launcher, boolean bytes, boolean prototype, List<String> cliJvm,
       @Nullable Path jfr, Path launcherPath) {
     Path jar() {
       return launcherPath.resolveSibling("reconcile.jar");
@@ -198,6 +202,7 @@ public final class MongoBenchmark {
     boolean calls = false;
     boolean launcher = false;
     boolean bytes = true;
+    boolean prototype = true;
     for (String a : args) {
       if (a.equals("--calls")) {
         calls = true;
@@ -205,6 +210,8 @@ public final class MongoBenchmark {
         launcher = true;
       } else if (a.equals("--no-bytes")) {
         bytes = false;
+      } else if (a.equals("--no-prototype")) {
+        prototype = false;
       } else if (a.startsWith("--pairs=")) {
         pairs = List.of(a.substring("--pairs=".length()).split(","));
       } else if (a.startsWith("--cli-jvm=")) {
@@ -224,7 +231,7 @@ public final class MongoBenchmark {
       throw new IllegalArgumentException("expected DOCS ≥ 30, each D between 3 and DOCS/10 and pairs among mongo-mongo,"
           + " pg-mongo, but was " + String.join(" ", args));
     }
-    Settings s = new Settings(repeats, calls, launcher, bytes, cliJvm, jfr, UsersPathBenchmark.launcher());
+    Settings s = new Settings(repeats, calls, launcher, bytes, prototype, cliJvm, jfr, UsersPathBenchmark.launcher());
     String server = TestMongo.uri();
     System.out.printf(Locale.ROOT, "MongoDB collections: %,d documents, d = %s, %s; %d repeats, medians; MongoDB: %s;"
             + " the command: %s; this JVM's max heap %d MiB; %d cores%n", docs, Arrays.toString(ds), pairs, repeats,
@@ -271,35 +278,43 @@ public final class MongoBenchmark {
       ExecutorService two) throws Exception {
     int d = planted.count();
     Map<String, Timed> timed = new LinkedHashMap<>();
-    for (String step : List.of("floor", "naive", "library", "cli", "launcher")) {
+    for (String step : List.of("floor", "naive", "library", "prototype", "cli", "launcher")) {
       timed.put(step, new Timed());
     }
     List<Long> firstMillis = new ArrayList<>();
     List<Long> secondMillis = new ArrayList<>();
     Pass[] floor = new Pass[2];
     long[] naiveFound = new long[1];
-    ReconcileReport[] report = new ReconcileReport[1];
+    ReconcileReport[] report = new ReconcileReport[2]; // the library's, the prototype's: each its last run that finished
     CliRun[] cli = new CliRun[2]; // the jar's, the launcher's
     Store left = first.store(COLLECTION + "@first");
     Store right = second.store(COLLECTION + "@second");
+    Store protoLeft = first.prototype(COLLECTION + "@first");
+    Store protoRight = second.prototype(COLLECTION + "@second");
     if (s.calls()) {
       left = new CallTimes(left);
       right = new CallTimes(right);
+      protoLeft = new CallTimes(protoLeft);
+      protoRight = new CallTimes(protoRight);
     }
     Reconciler library = Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build();
+    Reconciler prototype = Reconciler.newBuilder().stores(protoLeft, protoRight).parallelism(THREADS).build();
     Map<String, Rounds.Step> steps = new LinkedHashMap<>();
     steps.put("floor", () -> timed.get("floor").run(() -> {
       both(two, () -> floor[0] = first.floor(), () -> floor[1] = second.floor());
       firstMillis.add(floor[0].millis());
       secondMillis.add(floor[1].millis());
-      return null;
+      return true;
     }, x -> false));
     steps.put("naive", () -> naiveFound[0] = timed.get("naive").run(() -> naive(first, second), x -> false));
-    steps.put("library", () -> report[0] = timed.get("library").run(library::run, x -> false));
-    steps.put("cli", () -> cli[0] = timed.get("cli").run(() -> cli(s, false, first, second, pair), CliRun::sampleBug));
+    steps.put("library", () -> keep(report, 0, timed.get("library").run(library::run, x -> false)));
+    if (s.prototype()) {
+      steps.put("prototype", () -> keep(report, 1, timed.get("prototype").run(prototype::run, x -> false)));
+    }
+    steps.put("cli", () -> keep(cli, 0, timed.get("cli").run(() -> cli(s, false, first, second, pair), CliRun::sampleBug)));
     if (s.launcher()) {
-      steps.put("launcher", () -> cli[1] = timed.get("launcher").run(() -> cli(s, true, first, second, pair),
-          CliRun::sampleBug));
+      steps.put("launcher", () -> keep(cli, 1, timed.get("launcher").run(() -> cli(s, true, first, second, pair),
+          CliRun::sampleBug)));
     }
     Rounds.of(s.repeats(), steps);
 
@@ -307,24 +322,38 @@ public final class MongoBenchmark {
     if (naiveFound[0] != d) {
       problems.add("naive found " + naiveFound[0]);
     }
-    if (report[0].divergences() != d) {
-      problems.add("library found " + report[0].divergences());
+    for (int i = 0; i < 2; i++) {
+      String name = i == 0 ? "library" : "prototype";
+      if (report[i] != null && report[i].divergences() != d) {
+        problems.add(name + " found " + report[i].divergences());
+      }
+      if (timed.get(name).gaveUp > 0) {
+        problems.add(name + " failed " + Timed.ATTEMPTS + " times in a row in " + timed.get(name).gaveUp + " of "
+            + timed.get(name).calls + " rounds");
+      }
     }
-    for (CliRun c : cli) {
+    for (int i = 0; i < 2; i++) {
+      CliRun c = cli[i];
+      String name = i == 0 ? "cli" : "launcher";
       if (c != null && (c.exit() != 1 || c.divergences() != d || !Arrays.equals(c.keys(), planted.keys()))) {
-        problems.add((c == cli[0] ? "CLI" : "launcher") + ": exit " + c.exit() + ", found " + c.divergences()
+        problems.add(name + ": exit " + c.exit() + ", found " + c.divergences()
             + (c.divergences() == d ? " (not the planted keys)" : "")
             + (c.exit() > 1 ? ": " + c.err().lines().findFirst().orElse("") : ""));
       }
+      if (timed.get(name).gaveUp > 0) {
+        problems.add(name + " failed " + Timed.ATTEMPTS + " times in a row in " + timed.get(name).gaveUp + " of "
+            + timed.get(name).calls + " rounds");
+      }
     }
-    // The floor must hash what the store hashes: its digest of each collection is the store's.
+    // The floor must hash what the stores hash: its digest of each collection is theirs.
     for (int i = 0; i < 2; i++) {
-      Side side = i == 0 ? first : second;
-      if (side instanceof MongoSide) {
-        Store st = i == 0 ? left : right;
-        Digest theirs = st.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5).get(0);
-        if (!theirs.toString().equals(floor[i].digest())) {
-          problems.add("the floor's digest of side " + (i + 1) + " is not the store's: " + floor[i].digest() + " vs " + theirs);
+      if ((i == 0 ? first : second) instanceof MongoSide) {
+        for (Store st : List.of(i == 0 ? left : right, i == 0 ? protoLeft : protoRight)) {
+          Digest theirs = st.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5).get(0);
+          if (!theirs.toString().equals(floor[i].digest())) {
+            problems.add("the floor's digest of side " + (i + 1) + " is not " + st.getClass().getSimpleName() + "'s: "
+                + floor[i].digest() + " vs " + theirs);
+          }
         }
       }
     }
@@ -333,44 +362,66 @@ public final class MongoBenchmark {
     double fl = timed.get("floor").millis();
     double nv = timed.get("naive").millis();
     double lb = timed.get("library").millis();
+    double pr = timed.get("prototype").millis();
     double cl = timed.get("cli").millis();
-    CliRun c = cli[0];
+    CliRun c = cli[0] != null ? cli[0] : new CliRun(-1, 0, new long[0], -1, -1, 0, 0, 0, "");
     String row = String.format(Locale.ROOT,
-        "| %s, %s, %,d | %,.0f ms | %,.0f ms | %,.0f ms | **%.2f** | %,.0f ms | **%.2f** | %.2f | %s | %s | %,d MiB, %s; %,d MiB |%s",
+        "| %s, %s, %,d | %,.0f ms | %,.0f ms | %s | **%.2f** | %s | **%.2f** | %.2f | %s | %.2f | %s | %s | %,d MiB, %s; %,d MiB |%s",
         pair, docs >= 1_000_000 && docs % 1_000_000 == 0 ? docs / 1_000_000 + "M" : String.format(Locale.ROOT, "%,d", docs),
-        d, fl, nv, lb, lb / fl, cl, cl / fl, nv / fl,
-        TestMongo.isReal() ? "—" : String.join(", ", Stream.of("floor", "naive", "library", "cli")
+        d, fl, nv, ms(lb), lb / fl, ms(cl), cl / fl, nv / fl, ms(pr), pr / fl,
+        TestMongo.isReal() ? "—" : String.join(", ", Stream.of("floor", "naive", "library", "prototype", "cli")
             .map(k -> String.format(Locale.ROOT, "%,d ms", timed.get(k).serverCpu())).toList()),
         wire == null ? "—" : String.join(", ", Arrays.stream(wire).map(MongoBenchmark::mib).toList()),
         c.peakHeapMib(), c.liveHeapMib() == 0 ? "no full GC" : c.liveHeapMib() + " MiB", c.peakRssMib(),
         problems.isEmpty() ? "" : " ✗ " + String.join("; ", problems));
     System.out.println(row);
-    ReconcileReport r = report[0];
     System.out.printf(Locale.ROOT,
         "    floor's sides alone: %,d ms, %,d ms (%,d and %,d documents or rows; BSON read: %s, %s); library / naive %.2f,"
-            + " CLI / naive %.2f, CLI / library %.2f; the CLI's run by its --stats %,d ms, rows read %,d;"
-            + " library: %,d segments (%,d differing), stores served %s%n",
+            + " CLI / naive %.2f, CLI / library %.2f, prototype / naive %.2f; the CLI's run by its --stats %,d ms, rows read %,d%n",
         median(firstMillis), median(secondMillis), floor[0].rows(), floor[1].rows(), mib(floor[0].bsonBytes()),
-        mib(floor[1].bsonBytes()), lb / nv, cl / nv, cl / lb, c.runMillis(), c.rowsRead(), r.segments(),
-        r.segmentsDiffering(), stats(r));
-    int failed = timed.values().stream().mapToInt(t -> t.sampleFailures).sum();
-    if (failed > 0) {
+        mib(floor[1].bsonBytes()), lb / nv, cl / nv, cl / lb, pr / nv, c.runMillis(), c.rowsRead());
+    for (int i = 0; i < 2; i++) {
+      ReconcileReport r = report[i];
+      if (r != null) {
+        System.out.printf(Locale.ROOT, "    %s: %,d segments (%,d differing), stores served %s; stages %s%n",
+            i == 0 ? "library" : "prototype", r.segments(), r.segmentsDiffering(), stats(r), stages(r));
+      }
+    }
+    if (timed.values().stream().mapToInt(t -> t.sampleFailures).sum() > 0) {
       System.out.printf(Locale.ROOT, "    runs failed on the in-memory server's $sample (error -1) and were run again:"
-          + " library %d, CLI %d, launcher %d (timed: the attempts that finished)%n", timed.get("library").sampleFailures,
+              + " library %d, CLI %d, launcher %d (timed: the attempts that finished)%n", timed.get("library").sampleFailures,
           timed.get("cli").sampleFailures, timed.get("launcher").sampleFailures);
     }
     if (s.launcher()) {
       double ln = timed.get("launcher").millis();
-      System.out.printf(Locale.ROOT, "    launcher: %,.0f ms (%.2f of the floor, %.2f of java -jar), server CPU %,d ms%n",
-          ln, ln / fl, ln / cl, timed.get("launcher").serverCpu());
+      System.out.printf(Locale.ROOT, "    launcher: %s (%.2f of the floor, %.2f of java -jar), server CPU %,d ms%n",
+          ms(ln), ln / fl, ln / cl, timed.get("launcher").serverCpu());
     }
     if (s.calls()) {
       System.out.println("    library's store calls, all rounds: " + left + " " + right);
-      System.out.println("    library's stages, last run: " + r.stageTimes());
+      System.out.println("    prototype's store calls, all rounds: " + protoLeft + " " + protoRight);
     }
-    left.close();
-    right.close();
+    for (Store st : List.of(left, right, protoLeft, protoRight)) {
+      st.close();
+    }
     return row;
+  }
+
+  /** Keeps {@code value} in {@code slot} unless it is null (a round that gave up keeps the last result). */
+  private static <T> void keep(T[] slots, int slot, @Nullable T value) {
+    if (value != null) {
+      slots[slot] = value;
+    }
+  }
+
+  private static String ms(double millis) {
+    return Double.isNaN(millis) ? "failed" : String.format(Locale.ROOT, "%,.0f ms", millis);
+  }
+
+  private static String stages(ReconcileReport r) {
+    List<String> out = new ArrayList<>();
+    r.stageTimes().forEach((stage, t) -> out.add(stage + " " + t.toMillis() + " ms"));
+    return String.join(", ", out);
   }
 
   /**
@@ -380,42 +431,57 @@ public final class MongoBenchmark {
    * start; such a run is counted and run again, at most five times.
    */
   private static final class Timed {
+    private static final int ATTEMPTS = 8;
     private final List<Long> millis = new ArrayList<>();
     private final List<Long> serverCpu = new ArrayList<>();
+    private int calls;
     private int sampleFailures;
+    private int gaveUp;
 
-    <T> T run(java.util.concurrent.Callable<T> call, java.util.function.Predicate<T> failedOnSample) throws Exception {
-      for (int attempt = 1; ; attempt++) {
+    /** The call's result, or null when it failed on {@code $sample} {@value #ATTEMPTS} times in a row. */
+    <T> @Nullable T run(java.util.concurrent.Callable<T> call, java.util.function.Predicate<T> failedOnSample)
+        throws Exception {
+      boolean untimed = ++calls == 1; // the first call is Rounds' untimed round
+      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         long cpu0 = serverCpuNanos();
         long t0 = System.nanoTime();
         T result;
         try {
           result = call.call();
         } catch (ReconcileException.StoreUnavailableException e) {
-          if (attempt < 5 && e.getMessage().contains(SAMPLE_FAILURE)) {
+          if (e.getMessage().contains(SAMPLE_FAILURE)) {
             sampleFailures++;
             continue;
           }
           throw e;
         }
-        if (attempt < 5 && failedOnSample.test(result)) {
+        if (failedOnSample.test(result)) {
           sampleFailures++;
           continue;
         }
-        millis.add((System.nanoTime() - t0) / 1_000_000);
-        serverCpu.add((serverCpuNanos() - cpu0) / 1_000_000);
+        if (!untimed) {
+          millis.add((System.nanoTime() - t0) / 1_000_000);
+          serverCpu.add((serverCpuNanos() - cpu0) / 1_000_000);
+        }
         return result;
       }
+      gaveUp++;
+      return null;
     }
 
-    /** The median wall time, the untimed first round left out. */
+    /** The median wall time of the timed rounds that finished (NaN if none did). */
     double millis() {
-      return median(millis);
+      return millis.isEmpty() ? Double.NaN : sortedMedian(millis);
     }
 
-    /** The median CPU time of the in-memory server, the untimed first round left out. */
+    /** The median CPU time of the in-memory server in the timed rounds that finished. */
     long serverCpu() {
-      return median(serverCpu);
+      return serverCpu.isEmpty() ? -1 : sortedMedian(serverCpu);
+    }
+
+    private static long sortedMedian(List<Long> values) {
+      long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+      return sorted[sorted.length / 2];
     }
   }
 
@@ -520,6 +586,9 @@ public final class MongoBenchmark {
     /** The library's store, read-only. */
     Store store(String id);
 
+    /** The store the {@link OneQueryPerCall prototype} runs over: the library's, read a MongoDB collection differently. */
+    Store prototype(String id);
+
     /** One full pass, hashed (the floor's side). */
     Pass floor() throws Exception;
 
@@ -564,6 +633,11 @@ public final class MongoBenchmark {
     @Override
     public Store store(String id) {
       return MongoStore.newBuilder(client, database, COLLECTION).id(id).readOnly(true).build();
+    }
+
+    @Override
+    public Store prototype(String id) {
+      return new OneQueryPerCall(store(id), client.getDatabase(database).getCollection(COLLECTION, RawBsonDocument.class));
     }
 
     @Override
@@ -668,6 +742,11 @@ public final class MongoBenchmark {
     }
 
     @Override
+    public Store prototype(String id) {
+      return store(id);
+    }
+
+    @Override
     public Pass floor() {
       long t0 = System.nanoTime();
       String result = TestDatabase.query(pool, "SELECT count(*), sum(hash_record_extended(t, 0)) FROM " + COLLECTION + " t");
@@ -757,6 +836,122 @@ public final class MongoBenchmark {
     @Override
     public void close() {
       pool.close();
+    }
+  }
+
+  // ---- what the store could do instead -----------------------------------------------------------------
+
+  /**
+   * A prototype of another read path for {@link MongoStore}, over it and written for this benchmark's
+   * collections only ({@code _id} an int64): the evidence for what issue 16's figures suggest, not a
+   * store to use. Every call is one query, whatever the number of ranges: {@link #digest} and {@link
+   * #scan(List)} read the ranges with one {@code find} ({@code $or} of the {@code _id} ranges, sorted
+   * by {@code _id}) and assign each document to its range as it streams; {@link #segments} cuts at
+   * the keys of one {@code _id}-only sorted read of the range ({@link Segment#ofKeys}), exact shares
+   * instead of a {@code $sample}. The entries are built as the floor builds them (the same digest as
+   * the store's, checked per case). Look-ups ({@link #get}) are the store's.
+   */
+  private static final class OneQueryPerCall extends ForwardingStore {
+
+    private static final BsonDocument ID_ONLY = new BsonDocument("_id", new BsonInt32(1));
+    private final MongoCollection<RawBsonDocument> collection;
+
+    OneQueryPerCall(Store delegate, MongoCollection<RawBsonDocument> collection) {
+      super(delegate);
+      this.collection = collection;
+    }
+
+    @Override
+    public List<Segment> segments(KeyRange range, int maxSegments) {
+      long count = super.segments(range, 1).get(0).estimatedCount();
+      if (maxSegments == 1 || count <= 1) {
+        return List.of(new Segment(range, count));
+      }
+      try (MongoCursor<RawBsonDocument> ids = collection.find(filter(List.of(range))).projection(ID_ONLY).sort(BY_ID)
+          .batchSize(10_000).cursor()) {
+        java.util.Iterator<Key> keys = new java.util.Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return ids.hasNext();
+          }
+
+          @Override
+          public Key next() {
+            return Key.of(ids.next().get("_id").asNumber().longValue());
+          }
+        };
+        return Segment.ofKeys(range, count, maxSegments, keys);
+      }
+    }
+
+    @Override
+    public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
+      KeyRange.requireAscending(ranges);
+      if (!scheme.equals(HashScheme.CANONICAL_MD5) || ranges.isEmpty()) {
+        return super.digest(ranges, scheme);
+      }
+      Digest[] out = new Digest[ranges.size()];
+      Arrays.fill(out, Digest.EMPTY);
+      try (Stream<Entry> entries = scan(ranges)) {
+        int i = 0;
+        for (java.util.Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
+          Entry e = it.next();
+          while (!ranges.get(i).contains(e.key())) {
+            i++;
+          }
+          out[i] = out[i].plus(e.hash());
+        }
+      }
+      return List.of(out);
+    }
+
+    @Override
+    public Stream<Entry> scan(List<KeyRange> ranges) {
+      KeyRange.requireAscending(ranges);
+      if (ranges.isEmpty()) {
+        return Stream.empty();
+      }
+      MongoCursor<RawBsonDocument> cursor = collection.find(filter(ranges)).sort(BY_ID).batchSize(INSERT_BATCH).cursor();
+      java.util.Iterator<Entry> entries = new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return cursor.hasNext();
+        }
+
+        @Override
+        public Entry next() {
+          return entry(cursor.next());
+        }
+      };
+      return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(entries,
+          java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).onClose(cursor::close);
+    }
+
+    @Override
+    public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
+      if (!scheme.equals(HashScheme.CANONICAL_MD5)) {
+        return super.rowHashes(ranges, scheme);
+      }
+      return scan(ranges).map(e -> new KeyHash(e.key(), e.hash()));
+    }
+
+    /** The {@code _id} condition of ascending ranges of int64 keys: one range's bounds, or their {@code $or}. */
+    private static BsonDocument filter(List<KeyRange> ranges) {
+      BsonArray any = new BsonArray();
+      for (KeyRange r : ranges) {
+        BsonDocument bounds = new BsonDocument();
+        if (r.lo() != null) {
+          bounds.append("$gte", new BsonInt64((Long) r.lo().part(0)));
+        }
+        if (r.hi() != null) {
+          bounds.append("$lt", new BsonInt64((Long) r.hi().part(0)));
+        }
+        if (bounds.isEmpty()) {
+          return new BsonDocument();
+        }
+        any.add(new BsonDocument("_id", bounds));
+      }
+      return any.size() == 1 ? any.get(0).asDocument() : new BsonDocument("$or", any);
     }
   }
 
