@@ -21,6 +21,7 @@ import io.reconcile.api.KeyHash;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
+import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
@@ -45,6 +46,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -143,15 +145,17 @@ public final class MongoBenchmark {
   private static final String SAMPLE_FAILURE = "MongoDB failed (error -1 )";
   private static final String PASSWORD_VARIABLE = "RECONCILE_BENCH_PASSWORD";
 
-  private static final String HEADER = "| pair, docs, d | floor | naive | library | library / floor | CLI | CLI / floor"
-      + " | naive / floor | prototype | prototype / floor | server CPU: floor, naive, library, prototype, CLI"
-      + " | bytes from the servers: floor, naive, library, CLI | CLI heap: peak, after full GC; RSS |\n"
-      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|";
+  private static final String LIBRARY = "library";
+  private static final String HEADER = "| pair, docs, d | floor | naive (/ floor) | library (/ floor) | CLI (/ floor)"
+      + " | prototype: segments from _id | prototype: one query per call | prototype: full pass"
+      + " | bytes from the servers | CLI heap: peak, after full GC; RSS |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|";
 
   private MongoBenchmark() {}
 
   /** What to measure and how. */
-  private record Settings(int repeats, boolean calls, boolean launcher, boolean bytes, boolean prototype, List<String> cliJvm,
+  private record Settings(int repeats, boolean calls, boolean launcher, boolean bytes, List<Variant> prototypes,
+      List<String> cliJvm,
       @Nullable Path jfr, Path launcherPath) {
     Path jar() {
       return launcherPath.resolveSibling("reconcile.jar");
@@ -202,7 +206,7 @@ public final class MongoBenchmark {
     boolean calls = false;
     boolean launcher = false;
     boolean bytes = true;
-    boolean prototype = true;
+    List<Variant> prototypes = List.of(Variant.values());
     for (String a : args) {
       if (a.equals("--calls")) {
         calls = true;
@@ -210,8 +214,9 @@ public final class MongoBenchmark {
         launcher = true;
       } else if (a.equals("--no-bytes")) {
         bytes = false;
-      } else if (a.equals("--no-prototype")) {
-        prototype = false;
+      } else if (a.startsWith("--prototypes=")) {
+        String names = a.substring("--prototypes=".length());
+        prototypes = names.equals("none") ? List.of() : Arrays.stream(names.split(",")).map(Variant::named).toList();
       } else if (a.startsWith("--pairs=")) {
         pairs = List.of(a.substring("--pairs=".length()).split(","));
       } else if (a.startsWith("--cli-jvm=")) {
@@ -231,7 +236,7 @@ public final class MongoBenchmark {
       throw new IllegalArgumentException("expected DOCS ≥ 30, each D between 3 and DOCS/10 and pairs among mongo-mongo,"
           + " pg-mongo, but was " + String.join(" ", args));
     }
-    Settings s = new Settings(repeats, calls, launcher, bytes, prototype, cliJvm, jfr, UsersPathBenchmark.launcher());
+    Settings s = new Settings(repeats, calls, launcher, bytes, prototypes, cliJvm, jfr, UsersPathBenchmark.launcher());
     String server = TestMongo.uri();
     System.out.printf(Locale.ROOT, "MongoDB collections: %,d documents, d = %s, %s; %d repeats, medians; MongoDB: %s;"
             + " the command: %s; this JVM's max heap %d MiB; %d cores%n", docs, Arrays.toString(ds), pairs, repeats,
@@ -277,28 +282,36 @@ public final class MongoBenchmark {
   private static String measure(String pair, Side first, Side second, long docs, Planted planted, Settings s,
       ExecutorService two) throws Exception {
     int d = planted.count();
+    // The runs of the library: over the stores as they are, then over each prototype read path.
+    List<String> libraries = new ArrayList<>(List.of(LIBRARY));
+    s.prototypes().forEach(v -> libraries.add(v.label));
+    List<String> tools = new ArrayList<>(List.of("floor", "naive"));
+    tools.addAll(libraries);
+    tools.add("CLI");
+    if (s.launcher()) {
+      tools.add("launcher");
+    }
     Map<String, Timed> timed = new LinkedHashMap<>();
-    for (String step : List.of("floor", "naive", "library", "prototype", "cli", "launcher")) {
-      timed.put(step, new Timed());
+    tools.forEach(t -> timed.put(t, new Timed()));
+    Map<String, Store[]> stores = new LinkedHashMap<>();
+    Map<String, Reconciler> runs = new LinkedHashMap<>();
+    Map<String, ReconcileReport> reports = new HashMap<>(); // each library's last run that finished
+    for (int i = 0; i < libraries.size(); i++) {
+      Variant v = i == 0 ? null : s.prototypes().get(i - 1);
+      Store left = first.store(COLLECTION + "@first", v);
+      Store right = second.store(COLLECTION + "@second", v);
+      if (s.calls()) {
+        left = new CallTimes(left);
+        right = new CallTimes(right);
+      }
+      stores.put(libraries.get(i), new Store[] {left, right});
+      runs.put(libraries.get(i), Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build());
     }
     List<Long> firstMillis = new ArrayList<>();
     List<Long> secondMillis = new ArrayList<>();
     Pass[] floor = new Pass[2];
     long[] naiveFound = new long[1];
-    ReconcileReport[] report = new ReconcileReport[2]; // the library's, the prototype's: each its last run that finished
-    CliRun[] cli = new CliRun[2]; // the jar's, the launcher's
-    Store left = first.store(COLLECTION + "@first");
-    Store right = second.store(COLLECTION + "@second");
-    Store protoLeft = first.prototype(COLLECTION + "@first");
-    Store protoRight = second.prototype(COLLECTION + "@second");
-    if (s.calls()) {
-      left = new CallTimes(left);
-      right = new CallTimes(right);
-      protoLeft = new CallTimes(protoLeft);
-      protoRight = new CallTimes(protoRight);
-    }
-    Reconciler library = Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build();
-    Reconciler prototype = Reconciler.newBuilder().stores(protoLeft, protoRight).parallelism(THREADS).build();
+    Map<String, CliRun> cliRuns = new HashMap<>(); // the command's and the launcher's last runs that finished
     Map<String, Rounds.Step> steps = new LinkedHashMap<>();
     steps.put("floor", () -> timed.get("floor").run(() -> {
       both(two, () -> floor[0] = first.floor(), () -> floor[1] = second.floor());
@@ -307,14 +320,21 @@ public final class MongoBenchmark {
       return true;
     }, x -> false));
     steps.put("naive", () -> naiveFound[0] = timed.get("naive").run(() -> naive(first, second), x -> false));
-    steps.put("library", () -> keep(report, 0, timed.get("library").run(library::run, x -> false)));
-    if (s.prototype()) {
-      steps.put("prototype", () -> keep(report, 1, timed.get("prototype").run(prototype::run, x -> false)));
+    for (String library : libraries) {
+      steps.put(library, () -> {
+        ReconcileReport r = timed.get(library).run(runs.get(library)::run, x -> false);
+        if (r != null) {
+          reports.put(library, r);
+        }
+      });
     }
-    steps.put("cli", () -> keep(cli, 0, timed.get("cli").run(() -> cli(s, false, first, second, pair), CliRun::sampleBug)));
-    if (s.launcher()) {
-      steps.put("launcher", () -> keep(cli, 1, timed.get("launcher").run(() -> cli(s, true, first, second, pair),
-          CliRun::sampleBug)));
+    for (String command : tools.subList(2 + libraries.size(), tools.size())) {
+      steps.put(command, () -> {
+        CliRun c = timed.get(command).run(() -> cli(s, command.equals("launcher"), first, second, pair), CliRun::sampleBug);
+        if (c != null) {
+          cliRuns.put(command, c);
+        }
+      });
     }
     Rounds.of(s.repeats(), steps);
 
@@ -322,100 +342,105 @@ public final class MongoBenchmark {
     if (naiveFound[0] != d) {
       problems.add("naive found " + naiveFound[0]);
     }
-    for (int i = 0; i < 2; i++) {
-      String name = i == 0 ? "library" : "prototype";
-      if (report[i] != null && report[i].divergences() != d) {
-        problems.add(name + " found " + report[i].divergences());
+    for (String tool : tools) {
+      ReconcileReport r = reports.get(tool);
+      if (r != null && r.divergences() != d) {
+        problems.add(tool + " found " + r.divergences());
       }
-      if (timed.get(name).gaveUp > 0) {
-        problems.add(name + " failed " + Timed.ATTEMPTS + " times in a row in " + timed.get(name).gaveUp + " of "
-            + timed.get(name).calls + " rounds");
-      }
-    }
-    for (int i = 0; i < 2; i++) {
-      CliRun c = cli[i];
-      String name = i == 0 ? "cli" : "launcher";
+      CliRun c = cliRuns.get(tool);
       if (c != null && (c.exit() != 1 || c.divergences() != d || !Arrays.equals(c.keys(), planted.keys()))) {
-        problems.add(name + ": exit " + c.exit() + ", found " + c.divergences()
+        problems.add(tool + ": exit " + c.exit() + ", found " + c.divergences()
             + (c.divergences() == d ? " (not the planted keys)" : "")
             + (c.exit() > 1 ? ": " + c.err().lines().findFirst().orElse("") : ""));
       }
-      if (timed.get(name).gaveUp > 0) {
-        problems.add(name + " failed " + Timed.ATTEMPTS + " times in a row in " + timed.get(name).gaveUp + " of "
-            + timed.get(name).calls + " rounds");
+      Timed t = timed.get(tool);
+      if (t.gaveUp > 0) {
+        problems.add(String.format(Locale.ROOT, "%s failed on $sample %d times in a row in %d of %d rounds", tool,
+            Timed.ATTEMPTS, t.gaveUp, t.calls));
       }
     }
     // The floor must hash what the stores hash: its digest of each collection is theirs.
     for (int i = 0; i < 2; i++) {
       if ((i == 0 ? first : second) instanceof MongoSide) {
-        for (Store st : List.of(i == 0 ? left : right, i == 0 ? protoLeft : protoRight)) {
-          Digest theirs = st.digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5).get(0);
+        for (Map.Entry<String, Store[]> st : stores.entrySet()) {
+          Digest theirs = st.getValue()[i].digest(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5).get(0);
           if (!theirs.toString().equals(floor[i].digest())) {
-            problems.add("the floor's digest of side " + (i + 1) + " is not " + st.getClass().getSimpleName() + "'s: "
+            problems.add("the floor's digest of side " + (i + 1) + " is not the " + st.getKey() + "'s store's: "
                 + floor[i].digest() + " vs " + theirs);
           }
         }
       }
     }
-    long[][] wire = s.bytes() ? countBytes(first, second, s, pair, two) : null;
+    Map<String, long[]> wire = s.bytes() ? countBytes(first, second, s, libraries, pair, two) : Map.of();
 
     double fl = timed.get("floor").millis();
-    double nv = timed.get("naive").millis();
-    double lb = timed.get("library").millis();
-    double pr = timed.get("prototype").millis();
-    double cl = timed.get("cli").millis();
-    CliRun c = cli[0] != null ? cli[0] : new CliRun(-1, 0, new long[0], -1, -1, 0, 0, 0, "");
-    String row = String.format(Locale.ROOT,
-        "| %s, %s, %,d | %,.0f ms | %,.0f ms | %s | **%.2f** | %s | **%.2f** | %.2f | %s | %.2f | %s | %s | %,d MiB, %s; %,d MiB |%s",
-        pair, docs >= 1_000_000 && docs % 1_000_000 == 0 ? docs / 1_000_000 + "M" : String.format(Locale.ROOT, "%,d", docs),
-        d, fl, nv, ms(lb), lb / fl, ms(cl), cl / fl, nv / fl, ms(pr), pr / fl,
-        TestMongo.isReal() ? "—" : String.join(", ", Stream.of("floor", "naive", "library", "prototype", "cli")
-            .map(k -> String.format(Locale.ROOT, "%,d ms", timed.get(k).serverCpu())).toList()),
-        wire == null ? "—" : String.join(", ", Arrays.stream(wire).map(MongoBenchmark::mib).toList()),
+    CliRun c = cliRuns.getOrDefault("CLI", new CliRun(-1, 0, new long[0], -1, -1, 0, 0, 0, ""));
+    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s, %s, %,d | %,.0f ms | %s |", pair,
+        docs >= 1_000_000 && docs % 1_000_000 == 0 ? docs / 1_000_000 + "M" : String.format(Locale.ROOT, "%,d", docs),
+        d, fl, ratio(timed.get("naive").millis(), fl, false)));
+    for (String tool : List.of(LIBRARY, "CLI")) {
+      row.append(' ').append(ratio(timed.get(tool).millis(), fl, true)).append(" |");
+    }
+    for (Variant v : Variant.values()) {
+      row.append(' ').append(s.prototypes().contains(v) ? ratio(timed.get(v.label).millis(), fl, true) : "—").append(" |");
+    }
+    row.append(String.format(Locale.ROOT, " %s | %,d MiB, %s; %,d MiB |%s",
+        wire.isEmpty() ? "—" : Stream.of("floor", LIBRARY, "CLI").map(t -> t + " " + mib(total(wire.get(t))))
+            .reduce((a, b) -> a + ", " + b).orElse(""),
         c.peakHeapMib(), c.liveHeapMib() == 0 ? "no full GC" : c.liveHeapMib() + " MiB", c.peakRssMib(),
-        problems.isEmpty() ? "" : " ✗ " + String.join("; ", problems));
+        problems.isEmpty() ? "" : " ✗ " + String.join("; ", problems)));
     System.out.println(row);
     System.out.printf(Locale.ROOT,
-        "    floor's sides alone: %,d ms, %,d ms (%,d and %,d documents or rows; BSON read: %s, %s); library / naive %.2f,"
-            + " CLI / naive %.2f, CLI / library %.2f, prototype / naive %.2f; the CLI's run by its --stats %,d ms, rows read %,d%n",
+        "    floor's sides alone: %,d ms, %,d ms (%,d and %,d documents or rows; BSON read: %s, %s); the CLI's run by its"
+            + " --stats %,d ms, rows read %,d%n",
         median(firstMillis), median(secondMillis), floor[0].rows(), floor[1].rows(), mib(floor[0].bsonBytes()),
-        mib(floor[1].bsonBytes()), lb / nv, cl / nv, cl / lb, pr / nv, c.runMillis(), c.rowsRead());
-    for (int i = 0; i < 2; i++) {
-      ReconcileReport r = report[i];
+        mib(floor[1].bsonBytes()), c.runMillis(), c.rowsRead());
+    if (!TestMongo.isReal()) {
+      System.out.println("    in-memory server's CPU, median of the rounds: " + String.join(", ", tools.stream()
+          .map(t -> t + " " + ms(timed.get(t).serverCpu())).toList()));
+    }
+    if (!wire.isEmpty()) {
+      System.out.println("    bytes from the servers, first + second: " + String.join(", ", wire.entrySet().stream()
+          .map(e -> e.getKey() + " " + mib(e.getValue()[0]) + " + " + mib(e.getValue()[1])).toList()));
+    }
+    for (String library : libraries) {
+      ReconcileReport r = reports.get(library);
       if (r != null) {
         System.out.printf(Locale.ROOT, "    %s: %,d segments (%,d differing), stores served %s; stages %s%n",
-            i == 0 ? "library" : "prototype", r.segments(), r.segmentsDiffering(), stats(r), stages(r));
+            library, r.segments(), r.segmentsDiffering(), stats(r), stages(r));
       }
     }
     if (timed.values().stream().mapToInt(t -> t.sampleFailures).sum() > 0) {
-      System.out.printf(Locale.ROOT, "    runs failed on the in-memory server's $sample (error -1) and were run again:"
-              + " library %d, CLI %d, launcher %d (timed: the attempts that finished)%n", timed.get("library").sampleFailures,
-          timed.get("cli").sampleFailures, timed.get("launcher").sampleFailures);
-    }
-    if (s.launcher()) {
-      double ln = timed.get("launcher").millis();
-      System.out.printf(Locale.ROOT, "    launcher: %s (%.2f of the floor, %.2f of java -jar), server CPU %,d ms%n",
-          ms(ln), ln / fl, ln / cl, timed.get("launcher").serverCpu());
+      System.out.println("    runs that failed on the in-memory server's $sample (error -1) and were run again: "
+          + String.join(", ", tools.stream().filter(t -> timed.get(t).sampleFailures > 0)
+              .map(t -> t + " " + timed.get(t).sampleFailures).toList()));
     }
     if (s.calls()) {
-      System.out.println("    library's store calls, all rounds: " + left + " " + right);
-      System.out.println("    prototype's store calls, all rounds: " + protoLeft + " " + protoRight);
+      stores.forEach((library, pairOfStores) -> System.out.println("    " + library + ", store calls, all rounds: "
+          + pairOfStores[0] + " " + pairOfStores[1]));
     }
-    for (Store st : List.of(left, right, protoLeft, protoRight)) {
-      st.close();
+    for (Store[] pairOfStores : stores.values()) {
+      pairOfStores[0].close();
+      pairOfStores[1].close();
     }
-    return row;
+    return row.toString();
   }
 
-  /** Keeps {@code value} in {@code slot} unless it is null (a round that gave up keeps the last result). */
-  private static <T> void keep(T[] slots, int slot, @Nullable T value) {
-    if (value != null) {
-      slots[slot] = value;
+  /** {@code 1,234 ms (3.21)}, the ratio in bold if asked; {@code failed} for a step that never finished. */
+  private static String ratio(double millis, double floor, boolean bold) {
+    if (Double.isNaN(millis)) {
+      return "failed";
     }
+    String r = String.format(Locale.ROOT, "%.2f", millis / floor);
+    return String.format(Locale.ROOT, "%,.0f ms (%s)", millis, bold ? "**" + r + "**" : r);
   }
 
   private static String ms(double millis) {
-    return Double.isNaN(millis) ? "failed" : String.format(Locale.ROOT, "%,.0f ms", millis);
+    return Double.isNaN(millis) || millis < 0 ? "—" : String.format(Locale.ROOT, "%,.0f ms", millis);
+  }
+
+  private static long total(long[] perSide) {
+    return perSide[0] < 0 || perSide[1] < 0 ? -1 : perSide[0] + perSide[1];
   }
 
   private static String stages(ReconcileReport r) {
@@ -428,10 +453,10 @@ public final class MongoBenchmark {
    * One step's figures per round: wall time and the in-memory server's CPU time of the attempt that
    * finished. The in-memory server's {@code $sample} fails now and then (error -1, "Comparison method
    * violates its general contract!": it sorts by a random comparator), which fails a run at its
-   * start; such a run is counted and run again, at most five times.
+   * start; such a run is counted and run again, at most {@value #ATTEMPTS} times in all.
    */
   private static final class Timed {
-    private static final int ATTEMPTS = 8;
+    private static final int ATTEMPTS = 3;
     private final List<Long> millis = new ArrayList<>();
     private final List<Long> serverCpu = new ArrayList<>();
     private int calls;
@@ -515,64 +540,63 @@ public final class MongoBenchmark {
     return bytes < 0 ? "—" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 
-  private static String mib(long[] perSide) {
-    return mib(perSide[0]) + " + " + mib(perSide[1]);
-  }
-
   // ---- bytes on the wire ---------------------------------------------------------------------------
 
   /**
    * Each tool once more, untimed, its sides reached through a {@link CountingProxy} each: the bytes
-   * each server sent, per tool (floor, naive, library, command) and side.
+   * each server sent, per tool and side ({@code -1}: the tool failed on {@code $sample} every time).
    */
-  private static long[][] countBytes(Side first, Side second, Settings s, String pair, ExecutorService two)
-      throws Exception {
-    long[][] out = new long[4][2];
+  private static Map<String, long[]> countBytes(Side first, Side second, Settings s, List<String> libraries, String pair,
+      ExecutorService two) throws Exception {
+    Map<String, long[]> out = new LinkedHashMap<>();
     try (CountingProxy pa = first.proxy();
         CountingProxy pb = second.proxy();
         Side a = first.via(pa);
-        Side b = second.via(pb);
-        Store left = a.store(COLLECTION + "@first");
-        Store right = b.store(COLLECTION + "@second")) {
-      List<java.util.concurrent.Callable<Boolean>> tools = List.of(
-          () -> {
-            both(two, a::floor, b::floor);
+        Side b = second.via(pb)) {
+      Map<String, java.util.concurrent.Callable<Boolean>> tools = new LinkedHashMap<>();
+      tools.put("floor", () -> {
+        both(two, a::floor, b::floor);
+        return true;
+      });
+      tools.put("naive", () -> {
+        naive(a, b);
+        return true;
+      });
+      for (int i = 0; i < libraries.size(); i++) {
+        Variant v = i == 0 ? null : s.prototypes().get(i - 1);
+        tools.put(libraries.get(i), () -> {
+          try (Store left = a.store(COLLECTION + "@first", v);
+              Store right = b.store(COLLECTION + "@second", v)) {
+            Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build().run();
             return true;
-          },
-          () -> {
-            naive(a, b);
-            return true;
-          },
-          () -> {
-            try {
-              Reconciler.newBuilder().stores(left, right).parallelism(THREADS).build().run();
-              return true;
-            } catch (ReconcileException.StoreUnavailableException e) {
-              if (e.getMessage().contains(SAMPLE_FAILURE)) {
-                return false;
-              }
-              throw e;
+          } catch (ReconcileException.StoreUnavailableException e) {
+            if (e.getMessage().contains(SAMPLE_FAILURE)) {
+              return false;
             }
-          },
-          () -> {
-            CliRun c = cli(s, false, a, b, pair + "-bytes");
-            if (c.exit() != 1 && !c.sampleBug()) {
-              throw new IllegalStateException("the command through the proxies exited with " + c.exit() + ": " + c.err());
-            }
-            return !c.sampleBug();
-          });
-      for (int i = 0; i < tools.size(); i++) {
-        for (int attempt = 1; attempt <= 5; attempt++) {
+            throw e;
+          }
+        });
+      }
+      tools.put("CLI", () -> {
+        CliRun c = cli(s, false, a, b, pair + "-bytes");
+        if (c.exit() != 1 && !c.sampleBug()) {
+          throw new IllegalStateException("the command through the proxies exited with " + c.exit() + ": " + c.err());
+        }
+        return !c.sampleBug();
+      });
+      for (Map.Entry<String, java.util.concurrent.Callable<Boolean>> tool : tools.entrySet()) {
+        long[] bytes = {-1, -1};
+        for (int attempt = 1; attempt <= Timed.ATTEMPTS; attempt++) {
           long a0 = pa.fromServer();
           long b0 = pb.fromServer();
-          boolean done = tools.get(i).call();
+          boolean done = tool.getValue().call();
           Thread.sleep(100); // the relays' last buffers
-          out[i][0] = pa.fromServer() - a0;
-          out[i][1] = pb.fromServer() - b0;
           if (done) {
+            bytes = new long[] {pa.fromServer() - a0, pb.fromServer() - b0};
             break;
           }
         }
+        out.put(tool.getKey(), bytes);
       }
     }
     return out;
@@ -583,11 +607,11 @@ public final class MongoBenchmark {
   /** One side of a pair: a collection or a table, and how each tool reaches it. */
   private sealed interface Side extends AutoCloseable permits MongoSide, PgSide {
 
-    /** The library's store, read-only. */
-    Store store(String id);
-
-    /** The store the {@link OneQueryPerCall prototype} runs over: the library's, read a MongoDB collection differently. */
-    Store prototype(String id);
+    /**
+     * The library's store, read-only; with a variant, a MongoDB collection's store is read through
+     * that {@link PrototypeStore prototype} read path (a table's is the same store either way).
+     */
+    Store store(String id, @Nullable Variant prototype);
 
     /** One full pass, hashed (the floor's side). */
     Pass floor() throws Exception;
@@ -631,13 +655,10 @@ public final class MongoBenchmark {
     }
 
     @Override
-    public Store store(String id) {
-      return MongoStore.newBuilder(client, database, COLLECTION).id(id).readOnly(true).build();
-    }
-
-    @Override
-    public Store prototype(String id) {
-      return new OneQueryPerCall(store(id), client.getDatabase(database).getCollection(COLLECTION, RawBsonDocument.class));
+    public Store store(String id, @Nullable Variant prototype) {
+      Store store = MongoStore.newBuilder(client, database, COLLECTION).id(id).readOnly(true).build();
+      return prototype == null ? store
+          : new PrototypeStore(store, client.getDatabase(database).getCollection(COLLECTION, RawBsonDocument.class), prototype);
     }
 
     @Override
@@ -737,13 +758,8 @@ public final class MongoBenchmark {
   private record PgSide(String jdbcUrl, String user, String password, HikariDataSource pool) implements Side {
 
     @Override
-    public Store store(String id) {
+    public Store store(String id, @Nullable Variant prototype) {
       return JdbcStore.newBuilder(pool).id(id).table(COLLECTION).keyColumns("id").readOnly(true).build();
-    }
-
-    @Override
-    public Store prototype(String id) {
-      return store(id);
     }
 
     @Override
@@ -841,24 +857,64 @@ public final class MongoBenchmark {
 
   // ---- what the store could do instead -----------------------------------------------------------------
 
+  /** The prototype read paths {@link PrototypeStore} offers, each adding to the one before. */
+  enum Variant {
+    /** The store's reads, but segments cut at the keys of one {@code _id}-only sorted read instead of a {@code $sample}. */
+    SEGMENTS("segments from _id"),
+    /** And one query per call: {@code digest}, {@code scan} and {@code rowHashes} read all their ranges with one {@code find}. */
+    ONE_QUERY("one query per call"),
+    /** And no {@link Capability#KEY_INDEX}: the engine plans a run in few full passes, as for a topic. */
+    FULL_PASS("full pass");
+
+    final String label;
+
+    Variant(String label) {
+      this.label = label;
+    }
+
+    static Variant named(String name) {
+      return switch (name) {
+        case "segments" -> SEGMENTS;
+        case "one-query" -> ONE_QUERY;
+        case "full-pass" -> FULL_PASS;
+        default -> throw new IllegalArgumentException("--prototypes takes none or segments,one-query,full-pass, not " + name);
+      };
+    }
+  }
+
   /**
-   * A prototype of another read path for {@link MongoStore}, over it and written for this benchmark's
-   * collections only ({@code _id} an int64): the evidence for what issue 16's figures suggest, not a
-   * store to use. Every call is one query, whatever the number of ranges: {@link #digest} and {@link
-   * #scan(List)} read the ranges with one {@code find} ({@code $or} of the {@code _id} ranges, sorted
-   * by {@code _id}) and assign each document to its range as it streams; {@link #segments} cuts at
-   * the keys of one {@code _id}-only sorted read of the range ({@link Segment#ofKeys}), exact shares
-   * instead of a {@code $sample}. The entries are built as the floor builds them (the same digest as
-   * the store's, checked per case). Look-ups ({@link #get}) are the store's.
+   * Prototypes of other read paths for {@link MongoStore}, over it and written for this benchmark's
+   * collections only ({@code _id} an int64): the evidence for what issue 16's figures suggest, not
+   * stores to use. {@link Variant#SEGMENTS}: {@link #segments} cuts a range at the keys of one {@code
+   * _id}-only read sorted by {@code _id} ({@link Segment#ofKeys}: exact shares), instead of the keys
+   * of a {@code $sample}. {@link Variant#ONE_QUERY}: also, {@link #digest}, {@link #scan(List)} and
+   * {@link #rowHashes} read all their ranges with one {@code find} (one {@code _id} range, or the
+   * {@code $or} of them, adjacent ranges joined, sorted by {@code _id}), and assign each document to
+   * its range as it streams; the entries are built as the floor builds them (the same digests as the
+   * store's, checked per case). {@link Variant#FULL_PASS}: also, no {@link Capability#KEY_INDEX},
+   * so the engine plans the run in few calls (every leaf digested in one pass, the differing leaves
+   * read in one more) instead of bisecting. Look-ups ({@link #get}) are the store's ({@code $in}).
    */
-  private static final class OneQueryPerCall extends ForwardingStore {
+  private static final class PrototypeStore extends ForwardingStore {
 
     private static final BsonDocument ID_ONLY = new BsonDocument("_id", new BsonInt32(1));
     private final MongoCollection<RawBsonDocument> collection;
+    private final Variant variant;
 
-    OneQueryPerCall(Store delegate, MongoCollection<RawBsonDocument> collection) {
+    PrototypeStore(Store delegate, MongoCollection<RawBsonDocument> collection, Variant variant) {
       super(delegate);
       this.collection = collection;
+      this.variant = variant;
+    }
+
+    @Override
+    public java.util.Set<Capability> capabilities() {
+      if (variant != Variant.FULL_PASS) {
+        return super.capabilities();
+      }
+      java.util.EnumSet<Capability> caps = java.util.EnumSet.copyOf(super.capabilities());
+      caps.remove(Capability.KEY_INDEX);
+      return caps;
     }
 
     @Override
@@ -887,7 +943,7 @@ public final class MongoBenchmark {
     @Override
     public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
       KeyRange.requireAscending(ranges);
-      if (!scheme.equals(HashScheme.CANONICAL_MD5) || ranges.isEmpty()) {
+      if (variant == Variant.SEGMENTS || !scheme.equals(HashScheme.CANONICAL_MD5) || ranges.isEmpty()) {
         return super.digest(ranges, scheme);
       }
       Digest[] out = new Digest[ranges.size()];
@@ -908,6 +964,9 @@ public final class MongoBenchmark {
     @Override
     public Stream<Entry> scan(List<KeyRange> ranges) {
       KeyRange.requireAscending(ranges);
+      if (variant == Variant.SEGMENTS) {
+        return super.scan(ranges);
+      }
       if (ranges.isEmpty()) {
         return Stream.empty();
       }
@@ -929,16 +988,28 @@ public final class MongoBenchmark {
 
     @Override
     public Stream<KeyHash> rowHashes(List<KeyRange> ranges, HashScheme scheme) {
-      if (!scheme.equals(HashScheme.CANONICAL_MD5)) {
+      if (variant == Variant.SEGMENTS || !scheme.equals(HashScheme.CANONICAL_MD5)) {
         return super.rowHashes(ranges, scheme);
       }
       return scan(ranges).map(e -> new KeyHash(e.key(), e.hash()));
     }
 
-    /** The {@code _id} condition of ascending ranges of int64 keys: one range's bounds, or their {@code $or}. */
+    /**
+     * The {@code _id} condition of ascending ranges of int64 keys, adjacent ones joined: none for
+     * the whole key space, one range's bounds, or their {@code $or}.
+     */
     private static BsonDocument filter(List<KeyRange> ranges) {
-      BsonArray any = new BsonArray();
+      List<KeyRange> joined = new ArrayList<>();
       for (KeyRange r : ranges) {
+        KeyRange last = joined.isEmpty() ? null : joined.get(joined.size() - 1);
+        if (last != null && last.hi() != null && last.hi().equals(r.lo())) {
+          joined.set(joined.size() - 1, KeyRange.of(last.lo(), r.hi()));
+        } else {
+          joined.add(r);
+        }
+      }
+      BsonArray any = new BsonArray();
+      for (KeyRange r : joined) {
         BsonDocument bounds = new BsonDocument();
         if (r.lo() != null) {
           bounds.append("$gte", new BsonInt64((Long) r.lo().part(0)));
