@@ -95,6 +95,15 @@ import org.jspecify.annotations.Nullable;
  *       the driver, rows over JDBC) and compared in one merge loop, by value;
  *   <li>the <b>library</b>: a report-only {@link Reconciler} run over {@link MongoStore}s (and a
  *       pooled {@link JdbcStore}) opened before the rounds, {@code parallelism(4)};
+ *   <li>the library over three <b>prototype</b> read paths of the MongoDB store ({@link
+ *       PrototypeStore}, each adding to the one before): segments cut from one {@code _id}-only
+ *       sorted read instead of a {@code $sample}; one query per store call instead of one per range;
+ *       no {@link Capability#KEY_INDEX}, so the engine plans a full pass instead of bisecting. They
+ *       are the evidence for what the figures suggest changing in the store, not stores to use;
+ *   <li>a sketch of another plan for stores that hash in the JVM, the <b>row-hash merge</b>: each
+ *       store's row hashes of the whole key space streamed once in key order (the stores as they
+ *       are, one {@code find} each, read ahead on two threads), merged, then the differing keys
+ *       looked up in both ({@link #hashMerge}): what an engine plan without digests would cost;
  *   <li>the <b>command</b>: {@code java -Xmx256m -jar reconcile-cli/target/reconcile.jar diff URI1
  *       URI2 -t orders -k id --json --stats --threads 4} as a process, its peak RSS ({@code VmHWM},
  *       polled every 20 ms) and heap (its GC log: the most in use before a collection, and after a
@@ -110,7 +119,13 @@ import org.jspecify.annotations.Nullable;
  * printed. That server answers every {@code _id} range query by scanning and sorting the whole
  * collection in memory (its {@code _id} index serves equality and {@code $in} only): a store that
  * reads a collection in many ranges pays a full scan per range there, which a real MongoDB would
- * serve from its {@code _id} index.
+ * serve from its {@code _id} index. Its {@code $sample} (which {@link MongoStore#segments} cuts
+ * ranges by) sorts the whole collection by a random comparator: it costs seconds at 100,000
+ * documents, picks keys from the front of the collection far more often than from the back (so
+ * segments come out uneven and the engine cuts the largest again, with another {@code $sample}),
+ * and now and then fails ("Comparison method violates its general contract!", error -1 to the
+ * driver). A run or command that fails so is counted, run again (at most three attempts in all),
+ * and only an attempt that finished is timed; a step that never finished reads "failed".
  *
  * <p>After the timed rounds, an untimed pass runs each tool once more through a {@link
  * CountingProxy} per side and prints the bytes each server sent: what every tool moved on the wire
@@ -119,18 +134,27 @@ import org.jspecify.annotations.Nullable;
  * or the row says which did not.
  *
  * <pre>{@code
- * mvn -q -o -pl reconcile-benchmarks,reconcile-cli package -DskipTests
- * mvn -q -pl reconcile-benchmarks exec:exec -Dbench.main=io.reconcile.benchmarks.MongoBenchmark \
- *     -Dbench.jvm=-Xmx3g -Dbench.args="100000 10,1000 3"
+ * mvn -q -o -pl reconcile-benchmarks,reconcile-cli -am package -DskipTests
+ * mvn -q -o -pl reconcile-benchmarks -am package org.codehaus.mojo:exec-maven-plugin:3.6.2:exec -DskipTests \
+ *     -Dexec.executable=true -Dbench.main=io.reconcile.benchmarks.MongoBenchmark -Dbench.jvm=-Xmx3g \
+ *     -Dbench.args="100000 10,1000 3"
  * }</pre>
+ *
+ * <p>{@code -am} builds the modules it depends on from this tree: the parent POM installed in a
+ * shared {@code ~/.m2} may predate reconcile-mongo, and then Maven drops the MongoDB driver from
+ * what reconcile-mongo brings (the command's jar comes out without it). {@code -Dexec.executable=true}
+ * makes the other modules' {@code exec} a no-op ({@code true}); the benchmark module sets its own
+ * executable. With an up-to-date {@code ~/.m2}, {@code mvn -q -pl reconcile-benchmarks exec:exec
+ * -Dbench.main=… -Dbench.jvm=-Xmx3g -Dbench.args=…} does the same.
  *
  * <p>Arguments: {@code [DOCS [D,… [REPEATS]]]}, by default {@code 100000 10,1000 3}; then {@code
  * --pairs=mongo-mongo,pg-mongo} (the default, both), {@code --launcher} (also time the launcher),
  * {@code --calls} (the library's store calls and their time, all rounds, see {@link CallTimes}, and
  * its stage times), {@code --cli-jvm="OPTIONS"} (more JVM options for the command, after {@code
  * -Xmx256m}), {@code --jfr=DIR} (a flight recording of each run of the command, {@code
- * settings=profile}), {@code --no-bytes} (skip the counting pass). The benchmark's JVM holds the
- * in-memory server's documents: give it {@code -Dbench.jvm=-Xmx3g}.
+ * settings=profile}), {@code --no-bytes} (skip the counting pass), {@code
+ * --prototypes=segments,one-query,full-pass} (the default) or {@code none}. The benchmark's JVM
+ * holds the in-memory server's documents: give it {@code -Dbench.jvm=-Xmx3g}.
  */
 public final class MongoBenchmark {
 
@@ -146,10 +170,11 @@ public final class MongoBenchmark {
   private static final String PASSWORD_VARIABLE = "RECONCILE_BENCH_PASSWORD";
 
   private static final String LIBRARY = "library";
+  private static final String HASH_MERGE = "row-hash merge";
   private static final String HEADER = "| pair, docs, d | floor | naive (/ floor) | library (/ floor) | CLI (/ floor)"
-      + " | prototype: segments from _id | prototype: one query per call | prototype: full pass"
+      + " | prototype: segments from _id | prototype: one query per call | prototype: full pass | sketch: row-hash merge"
       + " | bytes from the servers | CLI heap: peak, after full GC; RSS |\n"
-      + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|";
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|";
 
   private MongoBenchmark() {}
 
@@ -287,6 +312,7 @@ public final class MongoBenchmark {
     s.prototypes().forEach(v -> libraries.add(v.label));
     List<String> tools = new ArrayList<>(List.of("floor", "naive"));
     tools.addAll(libraries);
+    tools.add(HASH_MERGE);
     tools.add("CLI");
     if (s.launcher()) {
       tools.add("launcher");
@@ -328,7 +354,12 @@ public final class MongoBenchmark {
         }
       });
     }
-    for (String command : tools.subList(2 + libraries.size(), tools.size())) {
+    long[] mergeFound = new long[1];
+    steps.put(HASH_MERGE, () -> mergeFound[0] = timed.get(HASH_MERGE).run(() -> {
+      Store[] asTheyAre = stores.get(LIBRARY);
+      return hashMerge(asTheyAre[0], asTheyAre[1], two);
+    }, x -> false));
+    for (String command : tools.subList(3 + libraries.size(), tools.size())) {
       steps.put(command, () -> {
         CliRun c = timed.get(command).run(() -> cli(s, command.equals("launcher"), first, second, pair), CliRun::sampleBug);
         if (c != null) {
@@ -341,6 +372,9 @@ public final class MongoBenchmark {
     List<String> problems = new ArrayList<>();
     if (naiveFound[0] != d) {
       problems.add("naive found " + naiveFound[0]);
+    }
+    if (mergeFound[0] != d) {
+      problems.add(HASH_MERGE + " found " + mergeFound[0]);
     }
     for (String tool : tools) {
       ReconcileReport r = reports.get(tool);
@@ -384,6 +418,7 @@ public final class MongoBenchmark {
     for (Variant v : Variant.values()) {
       row.append(' ').append(s.prototypes().contains(v) ? ratio(timed.get(v.label).millis(), fl, true) : "—").append(" |");
     }
+    row.append(' ').append(ratio(timed.get(HASH_MERGE).millis(), fl, true)).append(" |");
     row.append(String.format(Locale.ROOT, " %s | %,d MiB, %s; %,d MiB |%s",
         wire.isEmpty() ? "—" : Stream.of("floor", LIBRARY, "CLI").map(t -> t + " " + mib(total(wire.get(t))))
             .reduce((a, b) -> a + ", " + b).orElse(""),
@@ -577,6 +612,13 @@ public final class MongoBenchmark {
           }
         });
       }
+      tools.put(HASH_MERGE, () -> {
+        try (Store left = a.store(COLLECTION + "@first", null);
+            Store right = b.store(COLLECTION + "@second", null)) {
+          hashMerge(left, right, two);
+          return true;
+        }
+      });
       tools.put("CLI", () -> {
         CliRun c = cli(s, false, a, b, pair + "-bytes");
         if (c.exit() != 1 && !c.sampleBug()) {
@@ -1079,6 +1121,92 @@ public final class MongoBenchmark {
         }
       }
       return diffs;
+    }
+  }
+
+  /**
+   * A sketch of another plan for stores that hash in the JVM: no digests, no bisection; each store's
+   * {@link Store#rowHashes row hashes} of the whole key space streamed once, in key order (the
+   * stores as they are: one {@code find} each), each on its own thread a few thousand rows ahead,
+   * merged by key; then the rows of the keys whose hashes differ looked up in both ({@link
+   * Store#get}, 1,000 keys a call) and compared. Returns the keys whose rows differ.
+   */
+  private static long hashMerge(Store first, Store second, ExecutorService two) throws Exception {
+    List<Key> differing = new ArrayList<>();
+    try (Ahead a = new Ahead(first, two);
+        Ahead b = new Ahead(second, two)) {
+      KeyHash ha = a.next();
+      KeyHash hb = b.next();
+      while (ha != null || hb != null) {
+        int c = ha == null ? 1 : hb == null ? -1 : ha.key().compareTo(hb.key());
+        if (c != 0 || !ha.hash().equals(hb.hash())) {
+          differing.add(c <= 0 ? ha.key() : hb.key());
+        }
+        if (c <= 0) {
+          ha = a.next();
+        }
+        if (c >= 0) {
+          hb = b.next();
+        }
+      }
+    }
+    long found = 0;
+    for (int from = 0; from < differing.size(); from += 1_000) {
+      List<Key> batch = differing.subList(from, Math.min(differing.size(), from + 1_000));
+      Map<Key, Entry> ea = first.get(batch);
+      Map<Key, Entry> eb = second.get(batch);
+      for (Key k : batch) {
+        Entry x = ea.get(k);
+        Entry y = eb.get(k);
+        if (x == null || y == null || !x.sameData(y)) {
+          found++;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** A store's row hashes of the whole key space, read on a thread of their own, a few thousand ahead. */
+  private static final class Ahead implements AutoCloseable {
+    private static final KeyHash END = new KeyHash(Key.of(0), new io.reconcile.api.RowHash(0, 0));
+    private final java.util.concurrent.BlockingQueue<KeyHash> queue = new java.util.concurrent.ArrayBlockingQueue<>(4_096);
+    private final java.util.concurrent.Future<?> reader;
+    private volatile boolean closed;
+
+    Ahead(Store store, ExecutorService pool) {
+      reader = pool.submit(() -> {
+        try (Stream<KeyHash> hashes = store.rowHashes(List.of(KeyRange.all()), HashScheme.CANONICAL_MD5)) {
+          for (java.util.Iterator<KeyHash> it = hashes.iterator(); it.hasNext() && !closed; ) {
+            queue.put(it.next());
+          }
+        } finally {
+          if (!closed) {
+            queue.put(END);
+          }
+        }
+        return null;
+      });
+    }
+
+    @Nullable KeyHash next() throws Exception {
+      KeyHash h;
+      while ((h = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+        if (reader.isDone()) {
+          reader.get(); // the reader's failure, if any
+        }
+      }
+      return h == END ? null : h;
+    }
+
+    @Override
+    public void close() throws Exception {
+      closed = true;
+      queue.clear();
+      try {
+        reader.get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // its failure was seen by next(), or the merge stopped early
+      }
     }
   }
 
