@@ -124,7 +124,8 @@ import org.jspecify.annotations.Nullable;
  * documents, picks keys from the front of the collection far more often than from the back (so
  * segments come out uneven and the engine cuts the largest again, with another {@code $sample}),
  * and now and then fails ("Comparison method violates its general contract!", error -1 to the
- * driver). A run or command that fails so is counted, run again (at most three attempts in all),
+ * driver). A run or command that fails so is counted, run again (at most three attempts in all, see
+ * {@code --attempts}),
  * and only an attempt that finished is timed; a step that never finished reads "failed".
  *
  * <p>After the timed rounds, an untimed pass runs each tool once more through a {@link
@@ -152,7 +153,8 @@ import org.jspecify.annotations.Nullable;
  * {@code --calls} (the library's store calls and their time, all rounds, see {@link CallTimes}, and
  * its stage times), {@code --cli-jvm="OPTIONS"} (more JVM options for the command, after {@code
  * -Xmx256m}), {@code --jfr=DIR} (a flight recording of each run of the command, {@code
- * settings=profile}), {@code --no-bytes} (skip the counting pass), {@code
+ * settings=profile}), {@code --no-bytes} (skip the counting pass), {@code --attempts=N} (how many
+ * times a run failing on the in-memory server's {@code $sample} is attempted, 3 by default), {@code
  * --prototypes=segments,one-query,full-pass} (the default) or {@code none}. The benchmark's JVM
  * holds the in-memory server's documents: give it {@code -Dbench.jvm=-Xmx3g}.
  */
@@ -170,6 +172,8 @@ public final class MongoBenchmark {
   private static final String PASSWORD_VARIABLE = "RECONCILE_BENCH_PASSWORD";
 
   private static final String LIBRARY = "library";
+  /** How many times a run that fails on the in-memory server's {@code $sample} is attempted ({@code --attempts}). */
+  private static int attempts = 3;
   private static final String HASH_MERGE = "row-hash merge";
   private static final String HEADER = "| pair, docs, d | floor | naive (/ floor) | library (/ floor) | CLI (/ floor)"
       + " | prototype: segments from _id | prototype: one query per call | prototype: full pass | sketch: row-hash merge"
@@ -242,6 +246,8 @@ public final class MongoBenchmark {
       } else if (a.startsWith("--prototypes=")) {
         String names = a.substring("--prototypes=".length());
         prototypes = names.equals("none") ? List.of() : Arrays.stream(names.split(",")).map(Variant::named).toList();
+      } else if (a.startsWith("--attempts=")) {
+        attempts = Integer.parseInt(a.substring("--attempts=".length()));
       } else if (a.startsWith("--pairs=")) {
         pairs = List.of(a.substring("--pairs=".length()).split(","));
       } else if (a.startsWith("--cli-jvm=")) {
@@ -390,7 +396,7 @@ public final class MongoBenchmark {
       Timed t = timed.get(tool);
       if (t.gaveUp > 0) {
         problems.add(String.format(Locale.ROOT, "%s failed on $sample %d times in a row in %d of %d rounds", tool,
-            Timed.ATTEMPTS, t.gaveUp, t.calls));
+            attempts, t.gaveUp, t.calls));
       }
     }
     // The floor must hash what the stores hash: its digest of each collection is theirs.
@@ -488,21 +494,20 @@ public final class MongoBenchmark {
    * One step's figures per round: wall time and the in-memory server's CPU time of the attempt that
    * finished. The in-memory server's {@code $sample} fails now and then (error -1, "Comparison method
    * violates its general contract!": it sorts by a random comparator), which fails a run at its
-   * start; such a run is counted and run again, at most {@value #ATTEMPTS} times in all.
+   * start; such a run is counted and run again, at most {@code --attempts} times in all (3 by default).
    */
   private static final class Timed {
-    private static final int ATTEMPTS = 3;
     private final List<Long> millis = new ArrayList<>();
     private final List<Long> serverCpu = new ArrayList<>();
     private int calls;
     private int sampleFailures;
     private int gaveUp;
 
-    /** The call's result, or null when it failed on {@code $sample} {@value #ATTEMPTS} times in a row. */
+    /** The call's result, or null when it failed on {@code $sample} {@code attempts} times in a row. */
     <T> @Nullable T run(java.util.concurrent.Callable<T> call, java.util.function.Predicate<T> failedOnSample)
         throws Exception {
       boolean untimed = ++calls == 1; // the first call is Rounds' untimed round
-      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      for (int attempt = 1; attempt <= attempts; attempt++) {
         long cpu0 = serverCpuNanos();
         long t0 = System.nanoTime();
         T result;
@@ -628,7 +633,7 @@ public final class MongoBenchmark {
       });
       for (Map.Entry<String, java.util.concurrent.Callable<Boolean>> tool : tools.entrySet()) {
         long[] bytes = {-1, -1};
-        for (int attempt = 1; attempt <= Timed.ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= attempts; attempt++) {
           long a0 = pa.fromServer();
           long b0 = pb.fromServer();
           boolean done = tool.getValue().call();
