@@ -99,8 +99,10 @@ public enum Capability {
   VERSIONS,
 
   /**
-   * {@link Store#subscribe} reports changed keys as they happen. Without it, {@code subscribe}
-   * throws {@link UnsupportedOperationException}, and only full or planned runs find drift.
+   * {@link Store#changes} opens a {@link ChangeFeed} of the keys written or deleted, resumable from
+   * a {@link FeedPosition}. Without it, {@code changes} throws {@link
+   * UnsupportedOperationException}, and continuous reconciliation needs a feed from elsewhere (a
+   * {@link ChangeFeedSource}) or finds drift by sweeps only.
    */
   CHANGE_FEED
 }

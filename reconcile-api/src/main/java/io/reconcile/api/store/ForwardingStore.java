@@ -115,6 +115,11 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
+  public ChangeFeed changes(Optional<FeedPosition> after) {
+    return delegate.changes(after);
+  }
+
+  @Override
   public Subscription subscribe(ChangeListener listener) {
     return delegate.subscribe(listener);
   }

@@ -255,10 +255,28 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Registers a listener for changed keys.
+   * Opens this store's own {@link ChangeFeed}: the keys written or deleted after {@code after}
+   * (every write, this store's repairs included), or, when empty, after the end of the history the
+   * store has now. A position this store's feed cannot resume after (expired, of another store,
+   * malformed) opens the feed with a {@link ChangeBatch#gap() gap}. As a {@link
+   * ChangeFeedSource}: {@code store::changes}.
    *
    * @throws UnsupportedOperationException unless the store has {@link Capability#CHANGE_FEED}
+   * @throws io.reconcile.api.ReconcileException.StoreUnavailableException if the store is closed
    */
+  default ChangeFeed changes(Optional<FeedPosition> after) {
+    throw new UnsupportedOperationException(
+        "store '" + id() + "' has no change feed; check capabilities() for CHANGE_FEED first");
+  }
+
+  /**
+   * Registers a listener for changed keys.
+   *
+   * @deprecated replaced by {@link #changes}, which resumes from a position and reports gaps;
+   *     removed once every store's feed is a {@link ChangeFeed}
+   * @throws UnsupportedOperationException unless the store has {@link Capability#CHANGE_FEED}
+   */
+  @Deprecated(forRemoval = true)
   default Subscription subscribe(ChangeListener listener) {
     throw new UnsupportedOperationException(
         "store '" + id() + "' has no change feed; check capabilities() for CHANGE_FEED first");
