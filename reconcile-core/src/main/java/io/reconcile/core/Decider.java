@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The decide stage: tells the listener of each divergence, in key order, and decides it — the
@@ -34,13 +35,14 @@ final class Decider {
   private final Counts counts;
   private final Trail trail;
   private final Map<String, Long> storeRows;
+  private final Predicate<Divergence> held;
 
   /**
    * @param storeRows rows per store id, from the run's first digests; a store missing from it is
    *     digested whole when a decision needs its size
    */
   Decider(String runId, RunSettings settings, Map<String, ? extends Store> byId, Detector detector, Counts counts,
-      Trail trail, Map<String, Long> storeRows) {
+      Trail trail, Map<String, Long> storeRows, Predicate<Divergence> held) {
     this.runId = runId;
     this.settings = settings;
     this.byId = byId;
@@ -48,6 +50,7 @@ final class Decider {
     this.counts = counts;
     this.trail = trail;
     this.storeRows = storeRows;
+    this.held = held;
   }
 
   /** Decides one segment's divergences (in key order), counting each decision. */
@@ -58,6 +61,9 @@ final class Decider {
     }
     long inSegment = 0;
     for (Divergence d : divergences) {
+      if (held.test(d)) {
+        continue;
+      }
       Listeners.safely(runId, settings.listener(), l -> l.divergenceFound(runId, d));
       counts.divergence(d.kind().name());
       Decided decided = decideOne(d, inSegment);

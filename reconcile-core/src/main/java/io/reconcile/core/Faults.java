@@ -19,6 +19,12 @@ interface Faults {
     AFTER_APPLY,
     AFTER_AUDIT_OUTCOME,
     DURING_VERIFY,
-    AFTER_CHECKPOINT
+    AFTER_CHECKPOINT,
+    /** A watch cycle polled its feeds and marked leaves dirty, and has not saved its state yet. */
+    WATCH_AFTER_POLL,
+    /** A watch cycle saved its state and has not committed the feeds' positions yet. */
+    WATCH_AFTER_SAVE,
+    /** A watch cycle digested its leaves and has not acted on what differs yet. */
+    WATCH_AFTER_CHECK
   }
 }

@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +91,22 @@ final class Pipeline {
   private final Detector detector;
   private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
   private final Map<String, Long> storeRows = new ConcurrentHashMap<>();
+  private final @Nullable Scope scope;
   private Counts counts = new Counts();
 
+  /** A run over the whole key space. */
   Pipeline(RunSettings settings, String runId) {
+    this(settings, runId, null);
+  }
+
+  /** A run over the scope's ranges, or over the whole key space when it is null. */
+  Pipeline(RunSettings settings, String runId, @Nullable Scope scope) {
     this.s = settings;
     this.runId = runId;
+    this.scope = scope;
+    if (scope != null) {
+      storeRows.putAll(scope.datasetRows());
+    }
     List<MeteredStore> metered = new ArrayList<>();
     for (Store store : settings.stores()) {
       MeteredStore m = new MeteredStore(store);
@@ -119,6 +131,9 @@ final class Pipeline {
     this.bisection = new Bisection(view, commonScheme(settings.stores()), settings.fanOut(), settings.leafRows(),
         DigestBisectionChecker.NAME, clock);
     this.detector = new Detector(runId, settings, context, bisection, fullPass);
+    if (scope != null && scope.ranges().isEmpty()) {
+      throw new IllegalArgumentException("a scoped run needs at least one range");
+    }
   }
 
   /**
@@ -154,7 +169,7 @@ final class Pipeline {
       plan = saved.get().plan();
       counts = saved.get().counts();
     } else {
-      plan = Plan.of(planSegments());
+      plan = Plan.of(scope != null ? scope.ranges() : planSegments());
       counts.segments = plan.size();
     }
     List<String> ids = stores.stream().map(Store::id).toList();
@@ -189,15 +204,19 @@ final class Pipeline {
       for (int i = 0; i < stores.size(); i++) {
         long rows = top.get(i).stream().mapToLong(Digest::count).sum();
         maxRows = Math.max(maxRows, rows);
-        if (pending.size() == plan.size()) {
+        if (pending.size() == plan.size() && scope == null) {
           storeRows.put(stores.get(i).id(), rows);
         }
+      }
+      if (scope != null) {
+        maxRows = scope.datasetRows().values().stream().mapToLong(Long::longValue).max().orElse(maxRows);
       }
       List<Unit> units = Detector.units(pending, ranges, top, s.leafRows(), fullPass);
       Map<Unit, Detected> detected = saved.isEmpty() ? guardRatio(units, maxRows, pool) : Map.of();
       stageTimes.put("detect", Duration.ofNanos(System.nanoTime() - t0));
       s.faults().at(Faults.Point.AFTER_DETECT);
-      stream(plan, units, detected, new Decider(runId, s, byId, detector, counts, trail, storeRows), writer, pool);
+      stream(plan, units, detected, new Decider(runId, s, byId, detector, counts, trail, storeRows,
+          scope != null ? scope.held() : d -> false), writer, pool);
     } finally {
       pool.shutdownNow();
     }

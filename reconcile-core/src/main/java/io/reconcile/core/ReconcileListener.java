@@ -45,4 +45,10 @@ public interface ReconcileListener {
 
   /** The run finished, with its report. */
   default void runFinished(ReconcileReport report) {}
+
+  /**
+   * A cycle of a {@link Watch} finished: where the watch stands. The cycle's run, when leaves
+   * differed, was told to the other methods under its own run id ({@code watch-NAME-CYCLE}).
+   */
+  default void watchCycleFinished(WatchReport status) {}
 }

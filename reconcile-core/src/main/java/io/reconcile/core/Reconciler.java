@@ -126,6 +126,27 @@ public final class Reconciler {
     }
   }
 
+  /**
+   * Starts reconciling continuously: a {@link Watch} that, cycle after cycle, checks again the
+   * parts of the key space the stores' change feeds report changed, and takes those that differ
+   * through this reconciler's pipeline, in its mode. Its state (leaf digests, dirty leaves, feed
+   * positions) is kept in this reconciler's {@link Builder#checkpoints checkpoint store}; give a
+   * file one ({@code FileCheckpointStore}) so that a restarted watch resumes where this one
+   * stopped. The first start, a gap in a feed, an unclean shutdown and every {@link
+   * WatchOptions#sweepEvery()} check every leaf.
+   *
+   * @throws ReconcileException.ConfigurationException if the saved state of this watch belongs to
+   *     other stores or cannot be read, or a feed is attached to an unknown store id
+   */
+  public Watch watch(WatchOptions options) {
+    return Watch.start(settings, java.util.Objects.requireNonNull(options, "options"));
+  }
+
+  /** The cycles of a watch, driven by the caller (simulations run them on virtual time). */
+  Watcher watcher(WatchOptions options) {
+    return Watcher.open(settings, options);
+  }
+
   private static void checkRunId(String runId) {
     if (!RUN_ID.matcher(runId).matches()) {
       throw new ReconcileException.ConfigurationException(

@@ -59,4 +59,10 @@ record RunSettings(
     stores = List.copyOf(stores);
     checkers = List.copyOf(checkers);
   }
+
+  /** These settings with another listener (a watch hears each cycle's run besides its host). */
+  RunSettings withListener(ReconcileListener other) {
+    return new RunSettings(stores, resolver, checkers, mode, limits, segments, fanOut, leafRows, parallelism, batchSize,
+        retry, actionsPerSecond, auditLog, checkpoints, other, clock, seed, sleeper, faults, guardedWrites);
+  }
 }

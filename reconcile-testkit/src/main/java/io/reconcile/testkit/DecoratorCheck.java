@@ -9,6 +9,7 @@ import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.ChangeListener;
+import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.Expected;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
@@ -140,6 +141,8 @@ public final class DecoratorCheck {
         args[i] = sampleAction();
       } else if (t == Duration.class) {
         args[i] = Duration.ofSeconds(3);
+      } else if (t == Optional.class) {
+        args[i] = Optional.of(new FeedPosition("recorded-position"));
       } else if (t == ChangeListener.class) {
         args[i] = (ChangeListener) key -> { };
       } else if (t == List.class && m.getName().equals("apply")) {

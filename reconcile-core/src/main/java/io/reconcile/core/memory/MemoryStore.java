@@ -12,7 +12,9 @@ import io.reconcile.api.RowHash;
 import io.reconcile.api.Value;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.ChangeFeed;
 import io.reconcile.api.store.ChangeListener;
+import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -420,7 +423,20 @@ public final class MemoryStore implements Store {
         });
   }
 
+  /**
+   * Opens the feed of this store's changes: every key a write or delete of any handle on the data
+   * touched, with the time of the commit. The table starts keeping history when its first feed
+   * opens and keeps the newest {@value ChangeLog#RETAINED} changes; a position older than that, of
+   * another table, or malformed opens the feed with a gap.
+   */
   @Override
+  public ChangeFeed changes(Optional<FeedPosition> after) {
+    checkOpen();
+    return MemoryFeed.open(id, table, after);
+  }
+
+  @Override
+  @SuppressWarnings("removal")
   public Subscription subscribe(ChangeListener listener) {
     checkOpen();
     Objects.requireNonNull(listener, "listener");

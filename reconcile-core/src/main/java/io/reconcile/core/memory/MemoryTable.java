@@ -96,6 +96,9 @@ final class MemoryTable {
 
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
+  /** The changed keys, for {@link MemoryFeed}s. */
+  final ChangeLog changes = new ChangeLog(ChangeLog.RETAINED);
+
   /** Entries in the latest committed state; guarded by writeLock for writes. */
   private volatile long size;
 
@@ -187,6 +190,7 @@ final class MemoryTable {
             });
       }
       changed = new ArrayList<>(staged.writes().keySet());
+      changes.append(changed, java.time.Instant.now());
     }
     for (ChangeListener l : listeners) {
       for (Key k : changed) {
