@@ -24,6 +24,8 @@ interface Faults {
     WATCH_AFTER_POLL,
     /** A watch cycle saved its state and has not committed the feeds' positions yet. */
     WATCH_AFTER_SAVE,
+    /** A watch cycle committed the feeds' positions. */
+    WATCH_AFTER_COMMIT,
     /** A watch cycle digested its leaves and has not acted on what differs yet. */
     WATCH_AFTER_CHECK
   }

@@ -160,6 +160,7 @@ final class Watcher implements AutoCloseable {
     state.save(s.checkpoints());
     s.faults().at(Faults.Point.WATCH_AFTER_SAVE);
     commitFeeds();
+    s.faults().at(Faults.Point.WATCH_AFTER_COMMIT);
     String sweep = state.sweepOwed;
     if (sweep != null && needsLayout()) {
       cut();
@@ -397,10 +398,15 @@ final class Watcher implements AutoCloseable {
     }
   }
 
-  /** An APPLY cycle whose run was under way when the watch stopped: that run is resumed under its id. */
+  /**
+   * An APPLY cycle whose run was under way when the watch stopped: that run is resumed under its id,
+   * unless the audit log says it finished (the watch stopped between the run's end and its save).
+   */
   private void finishRunning(long now) throws InterruptedException {
     WatchState.Running r = state.running;
-    if (s.mode() == Mode.APPLY && r != null) {
+    boolean finished = r != null && s.auditLog().records(r.runId()).stream()
+        .anyMatch(x -> x.type() == io.reconcile.core.audit.AuditRecord.Type.RUN_FINISHED);
+    if (s.mode() == Mode.APPLY && r != null && !finished) {
       log.info("[{}] resuming run {} of an interrupted cycle", state.name, r.runId());
       run(r.runId(), r.ranges(), now);
     }

@@ -13,15 +13,19 @@ import io.reconcile.api.ReconcileException;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.ActionOutcome.Status;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.Change;
+import io.reconcile.api.store.ChangeBatch;
+import io.reconcile.api.store.ChangeFeed;
 import io.reconcile.api.store.Expected;
+import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.StoreOptions;
-import io.reconcile.api.store.Subscription;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -203,17 +207,65 @@ class MemoryStoreTest {
     }
 
     @Test
-    @DisplayName("the change feed reports written keys until the subscription closes")
-    void changeFeed() {
+    @DisplayName("the change feed reports every written key with its commit time, and resumes after a position")
+    void changeFeed() throws InterruptedException {
       MemoryStore s = MemoryStore.create("a");
-      List<Key> changed = new CopyOnWriteArrayList<>();
-      Subscription sub = s.subscribe(changed::add);
-      s.put(row(1, "x"));
-      s.apply(List.of(RepairAction.upsert("a", row(2, "y"), Expected.absent())));
-      s.remove(Key.of(1));
-      sub.close();
-      s.put(row(3, "z"));
-      assertThat(changed).containsExactly(Key.of(1), Key.of(2), Key.of(1));
+      s.put(row(0, "before any feed"));
+      try (ChangeFeed feed = s.changes(Optional.empty())) {
+        ChangeBatch first = feed.poll(Duration.ZERO);
+        assertThat(first.changes()).isEmpty();
+        assertThat(first.gap()).isEmpty();
+        s.put(row(1, "x"));
+        s.apply(List.of(RepairAction.upsert("a", row(2, "y"), Expected.absent())));
+        ChangeBatch second = feed.poll(Duration.ofSeconds(5));
+        assertThat(second.changes()).extracting(Change::key).containsExactly(Key.of(1), Key.of(2));
+        assertThat(second.changes()).allSatisfy(c -> assertThat(c.commitTime()).isPresent());
+        s.remove(Key.of(1));
+        s.put(row(3, "z"));
+        try (ChangeFeed resumed = s.changes(Optional.of(second.position()))) {
+          assertThat(resumed.poll(Duration.ZERO).changes()).extracting(Change::key).containsExactly(Key.of(1), Key.of(3));
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a position of another store, or malformed, opens the feed with a gap")
+    void changeFeedGap() throws InterruptedException {
+      MemoryStore a = MemoryStore.create("a");
+      MemoryStore b = MemoryStore.create("b");
+      FeedPosition ofB;
+      try (ChangeFeed feed = b.changes(Optional.empty())) {
+        ofB = feed.poll(Duration.ZERO).position();
+      }
+      for (FeedPosition p : List.of(ofB, new FeedPosition("not-a-position"))) {
+        try (ChangeFeed feed = a.changes(Optional.of(p))) {
+          ChangeBatch batch = feed.poll(Duration.ZERO);
+          assertThat(batch.gap()).isPresent();
+          assertThat(batch.gap().get()).doesNotContain("not-a-position");
+          assertThat(feed.poll(Duration.ZERO).gap()).isEmpty();
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("closing a feed from another thread ends a waiting poll")
+    void changeFeedClose() throws Exception {
+      MemoryStore s = MemoryStore.create("a");
+      ChangeFeed feed = s.changes(Optional.empty());
+      feed.poll(Duration.ZERO);
+      java.util.concurrent.CompletableFuture<ChangeBatch> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return feed.poll(Duration.ofMinutes(5));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      feed.close();
+      // Closed while waiting, the poll returns empty; closed before it began, it fails as closed: either way it ends.
+      Object ended = waiting.handle((batch, failure) -> batch != null ? batch.changes() : failure.getCause().getClass())
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(ended).isIn(List.of(), ReconcileException.StoreUnavailableException.class);
+      assertThatThrownBy(() -> feed.poll(Duration.ZERO)).isInstanceOf(ReconcileException.StoreUnavailableException.class);
     }
 
     @Test
