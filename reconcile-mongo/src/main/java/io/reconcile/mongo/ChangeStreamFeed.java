@@ -55,6 +55,8 @@ final class ChangeStreamFeed implements ChangeFeed {
 
   /** How long the server holds a request for events open: the longest a close or a deadline waits. */
   static final Duration AWAIT = Duration.ofMillis(100);
+  /** Waits beyond this are as good as forever (and their nanoseconds still add up without overflow). */
+  private static final Duration LONGEST_WAIT = Duration.ofDays(365L * 100);
   /** The most changes one batch holds. */
   static final int MAX_BATCH = 10_000;
   private static final Set<String> WRITES = Set.of("insert", "update", "replace", "delete");
@@ -110,6 +112,8 @@ final class ChangeStreamFeed implements ChangeFeed {
       return feed;
     } catch (MongoException e) {
       throw MongoStore.failure(store.id(), e);
+    } catch (IllegalStateException e) {
+      throw feed.clientClosed();
     } finally {
       feed.polling.unlock();
     }
@@ -188,7 +192,7 @@ final class ChangeStreamFeed implements ChangeFeed {
         throw new StoreUnavailableException("the change feed of store '" + store.id() + "' is closed; open it again"
             + " after the last committed position", false);
       }
-      long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+      long deadline = System.nanoTime() + (timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout).toNanos();
       List<Change> changes = new ArrayList<>();
       while (true) {
         long asked = System.nanoTime();
@@ -238,6 +242,10 @@ final class ChangeStreamFeed implements ChangeFeed {
     store.checkOpen();
     try {
       if (cursor == null) {
+        if (position == null) {
+          noteGap("the change stream failed before the server gave its first position; the feed starts again at the"
+              + " end of the collection's history");
+        }
         openCursor(position);
       }
     } catch (MongoInterruptedException e) {

@@ -108,6 +108,15 @@ class ChangeStreamFeedIT {
     return seen;
   }
 
+  /** Opens the store's feed after {@code after} and polls until {@code expected} came, with no gap. */
+  private static Seen resumeUntil(MongoStore store, FeedPosition after, List<Key> expected) throws InterruptedException {
+    try (ChangeFeed feed = store.changes(Optional.of(after))) {
+      Seen seen = pollUntil(feed, expected, false);
+      assertThat(seen.hadGap()).as("a gap resuming after %s: %s", after, seen.batches()).isFalse();
+      return seen;
+    }
+  }
+
   @Test
   void insertsReplacesUpdatesAndDeletesDeliverTheirKeysWithCommitTimes() throws InterruptedException {
     MongoCollection<BsonDocument> c = newCollection();
@@ -141,12 +150,9 @@ class ChangeStreamFeedIT {
       c.insertOne(doc(2, "b"));
       c.deleteOne(id(2));
       c.insertOne(doc(3, "c"));
-      try (ChangeFeed feed = store.changes(Optional.of(afterOne))) {
-        Seen seen = pollUntil(feed, List.of(Key.of(2L), Key.of(3L)), false);
-        assertThat(seen.hadGap()).isFalse();
-        assertThat(seen.keys()).containsSubsequence(Key.of(2L), Key.of(2L), Key.of(3L));
-        assertThat(seen.last().token()).startsWith("v1;");
-      }
+      Seen seen = resumeUntil(store, afterOne, List.of(Key.of(2L), Key.of(3L)));
+      assertThat(seen.keys()).containsSubsequence(Key.of(2L), Key.of(2L), Key.of(3L));
+      assertThat(seen.last().token()).startsWith("v1;");
     }
   }
 
@@ -163,11 +169,8 @@ class ChangeStreamFeedIT {
         start = first.position();
       }
       c.insertOne(doc(2, "after"));
-      try (ChangeFeed feed = store.changes(Optional.of(start))) {
-        Seen seen = pollUntil(feed, List.of(Key.of(2L)), false);
-        assertThat(seen.keys()).containsOnly(Key.of(2L)); // not the insert before the first feed opened
-        assertThat(seen.hadGap()).isFalse();
-      }
+      // not the insert before the first feed opened
+      assertThat(resumeUntil(store, start, List.of(Key.of(2L))).keys()).containsOnly(Key.of(2L));
     }
   }
 
@@ -188,23 +191,17 @@ class ChangeStreamFeedIT {
   @Test
   void aDroppedCollectionGivesAGapAndLaterWritesAreDelivered() throws InterruptedException {
     MongoCollection<BsonDocument> c = newCollection();
-    try (MongoStore store = store(c)) {
-      FeedPosition afterTwo;
-      try (ChangeFeed feed = store.changes(Optional.empty())) {
-        c.insertOne(doc(1, "a"));
-        assertThat(pollUntil(feed, List.of(Key.of(1L)), false).hadGap()).isFalse();
-        c.drop();
-        c.insertOne(doc(2, "b"));
-        Seen seen = pollUntil(feed, List.of(Key.of(2L)), true);
-        assertThat(seen.batches()).filteredOn(b -> b.gap().isPresent()).first()
-            .satisfies(b -> assertThat(b.gap().orElseThrow()).contains("dropped"));
-        afterTwo = seen.last();
-      }
+    try (MongoStore store = store(c); ChangeFeed feed = store.changes(Optional.empty())) {
+      c.insertOne(doc(1, "a"));
+      assertThat(pollUntil(feed, List.of(Key.of(1L)), false).hadGap()).isFalse();
+      c.drop();
+      c.insertOne(doc(2, "b"));
+      Seen seen = pollUntil(feed, List.of(Key.of(2L)), true);
+      assertThat(seen.batches()).filteredOn(b -> b.gap().isPresent()).first()
+          .satisfies(b -> assertThat(b.gap().orElseThrow()).contains("dropped"));
       c.insertOne(doc(3, "c"));
-      try (ChangeFeed feed = store.changes(Optional.of(afterTwo))) { // resumes after the drop, with startAfter
-        Seen seen = pollUntil(feed, List.of(Key.of(3L)), false);
-        assertThat(seen.hadGap()).isFalse();
-      }
+      resumeUntil(store, seen.last(), List.of(Key.of(3L))); // a second feed, after the drop (with startAfter)
+      assertThat(pollUntil(feed, List.of(Key.of(3L)), false).hadGap()).isFalse(); // and the first goes on
     }
   }
 
