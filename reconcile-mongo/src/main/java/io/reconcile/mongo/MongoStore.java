@@ -25,11 +25,12 @@ import io.reconcile.api.RowHash;
 import io.reconcile.api.Value;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
-import io.reconcile.api.store.ChangeListener;
+import io.reconcile.api.store.ChangeBatch;
+import io.reconcile.api.store.ChangeFeed;
+import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
-import io.reconcile.api.store.Subscription;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -99,8 +100,9 @@ import org.jspecify.annotations.Nullable;
  * Capability#READ_YOUR_WRITES}) when the client reads from the primary.
  *
  * <p><b>Changes.</b> On a server with change streams the store has a {@link Capability#CHANGE_FEED}
- * (unless keyed by index fields, which a delete event does not name): {@link #subscribe} reports
- * the key of every document written or deleted from then on.
+ * (unless keyed by index fields, which a delete event does not name): {@link #changes} is the
+ * collection's change stream as a feed of the keys of the documents written or deleted, resumable
+ * after a resume token.
  *
  * <p>Thread-safe. Errors never carry a document's values, nor credentials.
  */
@@ -125,8 +127,11 @@ public final class MongoStore implements Store {
   private final Set<Capability> capabilities;
   private final Map<String, String> fingerprint;
   private final DocumentWriter writer;
-  /** Whether change events need the document looked up for its _id: change streams without a replica set, the wire server. */
-  private final boolean lookUpChanges;
+  /**
+   * The oplog of a server with change streams but no replica set (only the in-memory wire server),
+   * whose change feed needs it; else null.
+   */
+  private final @Nullable MongoCollection<BsonDocument> oplog;
   /** Whether the server reads a key range by an index ({@link Capability#KEY_INDEX}); else every query is a full pass. */
   private final boolean rangesIndexed;
   private volatile boolean closed;
@@ -159,7 +164,8 @@ public final class MongoStore implements Store {
     if (probe.changeStreams && !keys.isIndexed()) { // a delete event names the _id alone, not the index fields
       caps.add(Capability.CHANGE_FEED);
     }
-    this.lookUpChanges = probe.changeStreams && !probe.transactions;
+    this.oplog = probe.changeStreams && !probe.transactions
+        ? b.client.getDatabase("local").getCollection("oplog.rs", BsonDocument.class) : null;
     this.capabilities = Collections.unmodifiableSet(caps);
     Map<String, String> fp = new LinkedHashMap<>();
     fp.put("product", "mongodb " + probe.version);
@@ -465,14 +471,24 @@ public final class MongoStore implements Store {
     return read(() -> writer.apply(actions));
   }
 
+  /**
+   * The collection's change stream as a feed: the key of every document inserted, updated, replaced
+   * or deleted after {@code after} (or from now, when empty), with its commit time; positions are
+   * the stream's resume tokens. A position the server cannot resume after, a dropped or renamed
+   * collection and an invalidated stream are reported as {@linkplain ChangeBatch#gap() gaps}.
+   *
+   * @throws UnsupportedOperationException unless the store has {@link Capability#CHANGE_FEED} (a
+   *     server with change streams, a collection keyed by {@code _id})
+   * @throws StoreUnavailableException if the store is closed or the server cannot be reached
+   */
   @Override
-  public Subscription subscribe(ChangeListener listener) {
-    Objects.requireNonNull(listener, "listener");
+  public ChangeFeed changes(Optional<FeedPosition> after) {
+    Objects.requireNonNull(after, "after");
     if (!capabilities.contains(Capability.CHANGE_FEED)) {
-      return Store.super.subscribe(listener);
+      return Store.super.changes(after);
     }
     checkOpen();
-    return ChangeStreamFeed.start(id, collection, keys, lookUpChanges, listener);
+    return ChangeStreamFeed.open(this, collection, keys, oplog, after);
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
@@ -18,7 +17,6 @@ import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
 import io.reconcile.api.store.Stores;
-import io.reconcile.api.store.Subscription;
 import io.reconcile.testservers.TestMongo;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -27,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
@@ -49,7 +44,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the store kit does not reach: keys of several BSON types in one collection, text and compound
  * keys (texts both the wire server's and MongoDB's orders agree on), refused {@code _id} types,
- * projections, what a replacement keeps, the change feed, and URIs.
+ * projections, what a replacement keeps, and URIs ({@link ChangeStreamFeedIT} tests the change feed).
  */
 class MongoStoreIT {
 
@@ -279,33 +274,6 @@ class MongoStoreIT {
           RepairAction.delete(store.id(), Key.of(1L), Expected.present(seen))));
       assertThat(out).extracting(ActionOutcome::status).containsExactly(ActionOutcome.Status.REFUSED, ActionOutcome.Status.REFUSED);
       assertThat(c.find().first()).isEqualTo(doc(new BsonInt32(1), "Ada").append("late", BsonBoolean.TRUE));
-    }
-  }
-
-  @Test
-  void theChangeFeedReportsTheKeyOfEveryWriteAndDelete() throws InterruptedException {
-    try (MongoClient client = MongoClients.create(TestMongo.withChangeStreams())) {
-      String db = TestMongo.newDatabase("feed");
-      client.getDatabase(db).createCollection("orders");
-      MongoCollection<BsonDocument> c = client.getDatabase(db).getCollection("orders", BsonDocument.class);
-      try (MongoStore store = MongoStore.newBuilder(client, db, "orders").build()) {
-        assertThat(store.capabilities()).contains(Capability.CHANGE_FEED);
-        BlockingQueue<Key> changed = new LinkedBlockingQueue<>();
-        try (Subscription ignored = store.subscribe(changed::add)) {
-          c.insertOne(doc(new BsonInt32(1), "a"));
-          c.replaceOne(new BsonDocument("_id", new BsonInt32(1)), doc(new BsonInt32(1), "b"));
-          c.insertOne(doc(new BsonString("k"), "c"));
-          c.updateOne(new BsonDocument("_id", new BsonString("k")), new BsonDocument("$set", new BsonDocument("x", BsonBoolean.TRUE)));
-          c.deleteOne(new BsonDocument("_id", new BsonInt32(1)));
-          List<Key> seen = new ArrayList<>();
-          while (seen.size() < 5) {
-            Key k = changed.poll(30, TimeUnit.SECONDS);
-            assertThat(k).as("a change reported within 30 s, after %s", seen).isNotNull();
-            seen.add(k);
-          }
-          assertThat(seen).containsExactly(Key.of(1L), Key.of(1L), Key.of("k"), Key.of("k"), Key.of(1L));
-        }
-      }
     }
   }
 
