@@ -265,20 +265,23 @@ final class DebeziumFeed implements ChangeFeed {
     if (!(rec.key() instanceof Struct key)) {
       return new Event(List.of(), null, offset, lastKeyShape, r); // not a row change: only the position moves
     }
-    String shape = shape(key);
+    String shape = shape(value);
     String gap = null;
-    if (lastKeyShape != null && !lastKeyShape.equals(shape)) {
+    if (shape != null && lastKeyShape != null && !lastKeyShape.equals(shape)) {
       gap = "the key columns of table " + source.table() + " changed (from " + lastKeyShape + " to " + shape + ")";
     }
-    lastKeyShape = shape;
+    if (shape != null) {
+      lastKeyShape = shape;
+    }
+    org.apache.kafka.connect.data.Schema row = rowSchema(value);
     List<Change> changes = new ArrayList<>(2);
     try {
-      Key k = keys.read(key);
+      Key k = keys.read(key, row);
       changes.add(new Change(k, committedAt));
       Struct before = value != null && value.schema().field("before") != null ? value.getStruct("before") : null;
       if (before != null) {
         try {
-          Key old = keys.read(before);
+          Key old = keys.read(before, row);
           if (!old.equals(k)) {
             changes.add(new Change(old, committedAt)); // the key itself changed
           }
@@ -288,9 +291,9 @@ final class DebeziumFeed implements ChangeFeed {
       }
     } catch (IllegalArgumentException e) {
       return new Event(List.of(), "a change of table " + source.table() + " has a key the feed cannot read: "
-          + e.getMessage(), offset, shape, r);
+          + e.getMessage(), offset, lastKeyShape, r);
     }
-    return new Event(changes, gap, offset, shape, r);
+    return new Event(changes, gap, offset, lastKeyShape, r);
   }
 
   private static @Nullable Instant commitTime(@Nullable Struct value) {
@@ -305,13 +308,36 @@ final class DebeziumFeed implements ChangeFeed {
     return ms instanceof Long l ? Instant.ofEpochMilli(l) : null;
   }
 
-  /** The key's columns and their types, as Debezium describes them: a change of it is a schema change. */
-  private static String shape(Struct key) {
-    return key.schema().fields().stream()
-        .map(f -> f.name() + " " + f.schema().type()
-            + Optional.ofNullable(f.schema().parameters()).map(p -> p.get(KeyReader.SOURCE_TYPE))
-                .map(t -> " " + t).orElse(""))
-        .collect(Collectors.joining(", "));
+  /**
+   * The key columns and their types as the change's row describes them (its {@code after}, else its
+   * {@code before}: Debezium propagates the columns' source types to those, not to the key): a
+   * change of it is a schema change. Null when the row says nothing of them.
+   */
+  private @Nullable String shape(@Nullable Struct value) {
+    org.apache.kafka.connect.data.Schema row = rowSchema(value);
+    if (row == null) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    for (String name : source.keyNames()) {
+      org.apache.kafka.connect.data.Field f = KeyReader.field(row, name);
+      parts.add(f == null ? name + " missing" : f.name() + " " + f.schema().type()
+          + Optional.ofNullable(f.schema().parameters()).map(p -> p.get(KeyReader.SOURCE_TYPE)).map(t -> " " + t).orElse(""));
+    }
+    return String.join(", ", parts);
+  }
+
+  private static org.apache.kafka.connect.data.@Nullable Schema rowSchema(@Nullable Struct value) {
+    if (value == null) {
+      return null;
+    }
+    for (String side : List.of("after", "before")) {
+      org.apache.kafka.connect.data.Field f = value.schema().field(side);
+      if (f != null && f.schema().type() == org.apache.kafka.connect.data.Schema.Type.STRUCT) {
+        return f.schema();
+      }
+    }
+    return null;
   }
 
   private void completed(boolean success, String message, @Nullable Throwable error) {

@@ -34,15 +34,16 @@ final class KeyReader {
   }
 
   /**
-   * The key of this struct.
+   * The key of this struct; {@code row}, the schema of the change's row, tells which text columns
+   * are {@code char(n)} (the key's own schema does not carry the columns' source types).
    *
    * @throws IllegalArgumentException naming the column and the types (never a value) when a key
    *     column is missing, NULL or of a type that cannot give the store's key part
    */
-  Key read(Struct key) {
+  Key read(Struct key, org.apache.kafka.connect.data.@Nullable Schema row) {
     List<Object> parts = new ArrayList<>(names.size());
     for (int i = 0; i < names.size(); i++) {
-      Field f = field(key, names.get(i));
+      Field f = field(key.schema(), names.get(i));
       if (f == null) {
         throw new IllegalArgumentException("the change's key has no column '" + names.get(i) + "' (it has "
             + key.schema().fields().stream().map(Field::name).toList() + ")");
@@ -52,17 +53,19 @@ final class KeyReader {
         throw new IllegalArgumentException("key column '" + f.name() + "' came without its value (NULL,"
             + " or a column outside the table's replica identity in a delete)");
       }
-      parts.add(part(f, v, types.get(i)));
+      Field described = row == null ? null : field(row, f.name());
+      parts.add(part(f, v, types.get(i), described != null && isPadded(described)));
     }
     return Key.composite(parts);
   }
 
-  private static @Nullable Field field(Struct key, String name) {
-    Field exact = key.schema().field(name);
+  /** The field named {@code name}, or failing that the one whose name differs only in case. */
+  static @Nullable Field field(org.apache.kafka.connect.data.Schema struct, String name) {
+    Field exact = struct.field(name);
     if (exact != null) {
       return exact;
     }
-    for (Field f : key.schema().fields()) {
+    for (Field f : struct.fields()) {
       if (f.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
         return f;
       }
@@ -70,7 +73,7 @@ final class KeyReader {
     return null;
   }
 
-  private static Object part(Field f, Object v, Schema.Type type) {
+  private static Object part(Field f, Object v, Schema.Type type, boolean padded) {
     switch (type) {
       case NUMBER -> {
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -89,7 +92,7 @@ final class KeyReader {
       }
       case TEXT -> {
         if (v instanceof String s) {
-          return isPadded(f) ? unpadded(s) : s;
+          return padded ? unpadded(s) : s;
         }
       }
       case UUID -> {
