@@ -56,6 +56,9 @@ final class DebeziumFeed implements ChangeFeed {
 
   private static final AtomicInteger ENGINES = new AtomicInteger();
 
+  /** How long {@code open} waits for a slot in use to be released before it gives up. */
+  private static final Duration SLOT_RELEASE = Duration.ofSeconds(10);
+
   private final PostgresChangeFeed source;
   private final KeyReader keys;
   private final String engineName;
@@ -121,6 +124,12 @@ final class DebeziumFeed implements ChangeFeed {
     long start;
     try (Replication db = Replication.connect(source)) {
       Optional<Replication.Slot> slot = db.slot(source.slotName());
+      // a feed of this slot closed just now: its server process may take a moment to let the slot go
+      long until = System.nanoTime() + SLOT_RELEASE.toNanos();
+      while (slot.isPresent() && slot.get().active() && System.nanoTime() < until) {
+        Thread.sleep(50);
+        slot = db.slot(source.slotName());
+      }
       if (slot.isPresent()) {
         checkSlot(source, slot.get());
         if (resumed != null && slot.get().confirmedFlushLsn() > resumed.resumeLsn()) {
@@ -148,6 +157,10 @@ final class DebeziumFeed implements ChangeFeed {
       start = db.slot(source.slotName()).map(Replication.Slot::confirmedFlushLsn).orElse(0L);
     } catch (SQLException e) {
       throw unavailable(source, "could not prepare the replication slot", e, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReconcileException.StoreUnavailableException("interrupted while opening the change feed of "
+          + source.where(), true);
     }
     FeedPosition first = resumed != null && resumed.offset() != null ? after.orElseThrow()
         : new Position(source.database(), source.slotName(), source.table(), start, null, null).toFeedPosition();
@@ -262,8 +275,8 @@ final class DebeziumFeed implements ChangeFeed {
     if (value != null && value.schema().field("op") != null && "t".equals(value.getString("op"))) {
       return new Event(List.of(), "table " + source.table() + " was truncated", offset, lastKeyShape, r);
     }
-    if (!(rec.key() instanceof Struct key)) {
-      return new Event(List.of(), null, offset, lastKeyShape, r); // not a row change: only the position moves
+    if (!(rec.key() instanceof Struct key) || value == null || value.schema().field("op") == null) {
+      return new Event(List.of(), null, offset, lastKeyShape, r); // not a row change (a heartbeat): only the position moves
     }
     String shape = shape(value);
     String gap = null;
