@@ -89,7 +89,20 @@ public final class TestServers {
    */
   public static TestServer dedicatedPostgres() {
     Path dir = tempDirectory("reconcile-pg-");
-    return new TestServer("PostgreSQL", dir, new DedicatedPostgres(dir.resolve("data"))).started();
+    return new TestServer("PostgreSQL", dir, new DedicatedPostgres(dir.resolve("data"), false)).started();
+  }
+
+  /**
+   * A {@link #dedicatedPostgres()} server that also decodes its WAL for logical replication
+   * ({@code wal_level=logical}, room for 10 replication slots and WAL senders), whose database
+   * owner has the {@code REPLICATION} attribute, as change-data-capture tools (Debezium's pgoutput
+   * connector) need: it may create replication slots and stream from them.
+   *
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static TestServer logicalPostgres() {
+    Path dir = tempDirectory("reconcile-pg-logical-");
+    return new TestServer("PostgreSQL", dir, new DedicatedPostgres(dir.resolve("data"), true)).started();
   }
 
   /**
@@ -270,17 +283,27 @@ public final class TestServers {
         "");
 
     private final Path data;
+    private final boolean logical;
     private int port; // 0 until the first start picks a free one
     private @Nullable EmbeddedPostgres pg;
 
-    DedicatedPostgres(Path data) {
+    /** With {@code logical}, WAL decoding for replication slots and a user that may use them. */
+    DedicatedPostgres(Path data, boolean logical) {
       this.data = data;
+      this.logical = logical;
     }
 
     @Override
     public void start() throws IOException, SQLException {
       boolean first = port == 0;
-      EmbeddedPostgres started = postgresBuilder()
+      EmbeddedPostgres.Builder builder = postgresBuilder();
+      if (logical) {
+        builder
+            .setServerConfig("wal_level", "logical")
+            .setServerConfig("max_replication_slots", "10")
+            .setServerConfig("max_wal_senders", "10");
+      }
+      EmbeddedPostgres started = builder
           .setDataDirectory(data)
           .setCleanDataDirectory(false)
           .setRegisterShutdownHook(false) // TestServer stops it, then deletes the directory
@@ -291,7 +314,8 @@ public final class TestServers {
       port = started.getPort();
       if (first) {
         try (Connection c = started.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-          s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + DEDICATED_POSTGRES_PASSWORD + "'");
+          s.execute("CREATE ROLE " + USER + " LOGIN" + (logical ? " REPLICATION" : "") + " PASSWORD '"
+              + DEDICATED_POSTGRES_PASSWORD + "'");
         }
       }
     }
