@@ -20,11 +20,14 @@ import io.reconcile.api.VersionVector;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.ActionOutcome.Status;
 import io.reconcile.api.store.Capability;
+import io.reconcile.api.store.FeedPosition;
+import io.reconcile.api.store.ChangeFeed;
+import io.reconcile.api.store.ChangeBatch;
+import io.reconcile.api.store.Change;
 import io.reconcile.api.store.Expected;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
-import io.reconcile.api.store.Subscription;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -1329,31 +1332,51 @@ public abstract class StoreCompatibilityKit {
 
     @ParameterizedTest(name = PER_SHAPE)
     @MethodSource(DECLARED_SHAPES)
-    @DisplayName("a store with CHANGE_FEED reports written and deleted keys; one without refuses subscriptions")
+    @DisplayName("a store with CHANGE_FEED feeds written and deleted keys from a position, at least once, and a gap for a"
+        + " position it cannot resume; one without refuses to open a feed")
     void changeFeed(KeyShape shape) throws Exception {
       Shaped kit = new Shaped(shape);
       Store s = writable(shape);
       if (!s.capabilities().contains(Capability.CHANGE_FEED)) {
-        assertFails(UnsupportedOperationException.class, () -> s.subscribe(k -> {}), "subscribe on a store without CHANGE_FEED");
+        assertFails(UnsupportedOperationException.class, () -> s.changes(Optional.empty()), "changes() on a store without CHANGE_FEED");
         return;
       }
       Entry e = kit.row(10, "ten", null, null);
-      Set<Key> changed = ConcurrentHashMap.newKeySet();
-      CountDownLatch written = new CountDownLatch(1);
-      CountDownLatch deleted = new CountDownLatch(2);
-      try (Subscription sub =
-          s.subscribe(
-              k -> {
-                changed.add(k);
-                written.countDown();
-                deleted.countDown();
-              })) {
+      FeedPosition start;
+      try (ChangeFeed feed = s.changes(Optional.empty())) {
+        ChangeBatch first = feed.poll(Duration.ZERO);
+        assertTrue(first.gap().isEmpty(), "a feed opened at the end reports no gap, but said: " + first.gap().orElse(""));
+        start = first.position();
         apply(s, List.of(RepairAction.upsert(s.id(), e, Expected.absent())));
-        assertTrue(written.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the change feed reported an upsert");
+        assertEquals(List.of(e.key()), distinctKeys(feed, 1), "the keys the change feed reported for an upsert");
         apply(s, List.of(RepairAction.delete(s.id(), e.key(), Expected.present(e))));
-        assertTrue(deleted.await(AWAIT_SECONDS, TimeUnit.SECONDS), "the change feed reported a delete");
+        assertEquals(List.of(e.key()), distinctKeys(feed, 1), "the keys the change feed reported for a delete");
       }
-      assertEquals(Set.of(e.key()), changed, "the keys the change feed reported");
+      try (ChangeFeed again = s.changes(Optional.of(start))) {
+        List<Change> replayed = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+        while (replayed.size() < 2 && System.nanoTime() < deadline) {
+          ChangeBatch b = again.poll(Duration.ofMillis(200));
+          assertTrue(b.gap().isEmpty(), "a feed opened after its own recent position reports no gap, but said: " + b.gap().orElse(""));
+          replayed.addAll(b.changes());
+        }
+        assertTrue(replayed.size() >= 2 && replayed.stream().allMatch(c -> c.key().equals(e.key())),
+            "a feed opened after a position delivers the upsert and the delete that followed it, but gave " + replayed.size()
+                + " changes");
+      }
+      try (ChangeFeed foreign = s.changes(Optional.of(new FeedPosition("not a position of any feed")))) {
+        assertTrue(foreign.poll(Duration.ZERO).gap().isPresent(), "a feed opened after a malformed position reports a gap");
+      }
+    }
+
+    /** Polls until {@code n} distinct keys came, or the kit's wait ran out. */
+    private List<Key> distinctKeys(ChangeFeed feed, int n) throws InterruptedException {
+      Set<Key> seen = new java.util.LinkedHashSet<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+      while (seen.size() < n && System.nanoTime() < deadline) {
+        feed.poll(Duration.ofMillis(200)).changes().forEach(c -> seen.add(c.key()));
+      }
+      return List.copyOf(seen);
     }
   }
 

@@ -13,13 +13,11 @@ import io.reconcile.api.Value;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
 import io.reconcile.api.store.ChangeFeed;
-import io.reconcile.api.store.ChangeListener;
 import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
 import io.reconcile.api.store.StoreOptions;
-import io.reconcile.api.store.Subscription;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -433,15 +431,6 @@ public final class MemoryStore implements Store {
   public ChangeFeed changes(Optional<FeedPosition> after) {
     checkOpen();
     return MemoryFeed.open(id, table, after);
-  }
-
-  @Override
-  @SuppressWarnings("removal")
-  public Subscription subscribe(ChangeListener listener) {
-    checkOpen();
-    Objects.requireNonNull(listener, "listener");
-    table.addListener(listener);
-    return () -> table.removeListener(listener);
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.RowHash;
-import io.reconcile.api.store.ChangeListener;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -93,8 +91,6 @@ final class MemoryTable {
 
   /** Open snapshots and how many readers hold each; guarded by itself. */
   private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
-
-  private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
   /** The changed keys, for {@link MemoryFeed}s. */
   final ChangeLog changes = new ChangeLog(ChangeLog.RETAINED);
@@ -192,11 +188,6 @@ final class MemoryTable {
       changed = new ArrayList<>(staged.writes().keySet());
       changes.append(changed, java.time.Instant.now());
     }
-    for (ChangeListener l : listeners) {
-      for (Key k : changed) {
-        l.changed(k);
-      }
-    }
     return result;
   }
 
@@ -214,14 +205,6 @@ final class MemoryTable {
 
   /** What a staging function decided: writes to commit (ordered by key) and a result. */
   record Staged<R>(TreeMap<Key, @Nullable Entry> writes, R result) {}
-
-  void addListener(ChangeListener l) {
-    listeners.add(l);
-  }
-
-  void removeListener(ChangeListener l) {
-    listeners.remove(l);
-  }
 
   /** Iterates the entries of a range visible at a snapshot, skipping deletions. */
   static Iterator<Entry> visible(NavigableMap<Key, Node> rows, long snapshot) {
