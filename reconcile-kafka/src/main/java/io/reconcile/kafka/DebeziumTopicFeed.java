@@ -8,7 +8,6 @@ import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.Schema;
 import io.reconcile.api.store.Store;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -119,17 +118,9 @@ public final class DebeziumTopicFeed implements ChangeFeedSource {
     private List<String> keyFields = List.of();
 
     private Builder(Map<String, ?> clientConfig, String topic, Store store) {
-      this.clientConfig = new LinkedHashMap<>(Objects.requireNonNull(clientConfig, "clientConfig"));
-      this.topic = Objects.requireNonNull(topic, "topic");
+      this.clientConfig = KafkaClients.checked(clientConfig, topic, "a Debezium feed");
+      this.topic = topic;
       this.store = Objects.requireNonNull(store, "store");
-      if (!this.clientConfig.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-        throw new ReconcileException.ConfigurationException(
-            "the client configuration of a Debezium feed needs bootstrap.servers (host:port of the cluster), but has "
-                + this.clientConfig.keySet());
-      }
-      if (topic.isBlank()) {
-        throw new ReconcileException.ConfigurationException("a Debezium feed needs a topic name, but it was empty");
-      }
     }
 
     /**

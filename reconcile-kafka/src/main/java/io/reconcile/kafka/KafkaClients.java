@@ -26,6 +26,25 @@ final class KafkaClients {
     return config;
   }
 
+  /**
+   * A copy of a user's client configuration for {@code what} ({@code a Kafka store}), checked to
+   * name the cluster, and checked that {@code topic} is not blank.
+   *
+   * @throws io.reconcile.api.ReconcileException.ConfigurationException naming what is missing
+   */
+  static Map<String, Object> checked(Map<String, ?> clientConfig, String topic, String what) {
+    Map<String, Object> config = new LinkedHashMap<>(java.util.Objects.requireNonNull(clientConfig, "clientConfig"));
+    java.util.Objects.requireNonNull(topic, "topic");
+    if (!config.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+      throw new io.reconcile.api.ReconcileException.ConfigurationException("the client configuration of " + what
+          + " needs bootstrap.servers (host:port of the cluster), but has " + config.keySet());
+    }
+    if (topic.isBlank()) {
+      throw new io.reconcile.api.ReconcileException.ConfigurationException(what + " needs a topic name, but it was empty");
+    }
+    return config;
+  }
+
   /** An admin client of the cluster, from the settings of the configuration an admin client takes. */
   static Admin admin(Map<String, ?> clientConfig) {
     Map<String, Object> config = new LinkedHashMap<>(clientConfig);

@@ -603,16 +603,8 @@ public final class KafkaStore implements Store {
     private @Nullable Path indexDirectory;
 
     private Builder(Map<String, ?> clientConfig, String topic) {
-      this.clientConfig = new LinkedHashMap<>(Objects.requireNonNull(clientConfig, "clientConfig"));
-      this.topic = Objects.requireNonNull(topic, "topic");
-      if (!this.clientConfig.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-        throw new ReconcileException.ConfigurationException(
-            "the client configuration of a Kafka store needs bootstrap.servers (host:port of the cluster), but has "
-                + this.clientConfig.keySet());
-      }
-      if (topic.isBlank()) {
-        throw new ReconcileException.ConfigurationException("a Kafka store needs a topic name, but it was empty");
-      }
+      this.clientConfig = KafkaClients.checked(clientConfig, topic, "a Kafka store");
+      this.topic = topic;
       this.id = topic;
     }
 

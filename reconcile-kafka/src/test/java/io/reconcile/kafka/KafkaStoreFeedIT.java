@@ -51,6 +51,13 @@ class KafkaStoreFeedIT {
     return "{\"id\":" + id + ",\"name\":\"n" + id + "\"}";
   }
 
+  /** The position of a feed opened at the topic's end. */
+  private static FeedPosition endPosition(KafkaStore store) throws InterruptedException {
+    try (ChangeFeed feed = store.changes(Optional.empty())) {
+      return new FeedReader(feed).first().position();
+    }
+  }
+
   @Test
   @DisplayName("delivers the keys of written values, tombstones and the store's own repairs, at the records' times; foreign keys are skipped and counted")
   void deliversWritesAndTombstones() throws Exception {
@@ -130,8 +137,8 @@ class KafkaStoreFeedIT {
     String name = TestKafka.compactedTopic("feed-recreated", 3);
     TopicFixture topic = new TopicFixture(name);
     FeedPosition p;
-    try (KafkaStore store = topic.store("feed").build(); ChangeFeed feed = store.changes(Optional.empty())) {
-      p = new FeedReader(feed).first().position();
+    try (KafkaStore store = topic.store("feed").build()) {
+      p = endPosition(store);
     }
     try (Admin admin = TestKafka.admin()) {
       admin.deleteTopics(List.of(name)).all().get(30, TimeUnit.SECONDS);
@@ -164,10 +171,7 @@ class KafkaStoreFeedIT {
     TopicPartition p0 = new TopicPartition(name, 0);
     topic.produce(records(TopicFixture.key(1), value(1), TopicFixture.key(2), value(2)));
     try (KafkaStore store = topic.store("feed").build(); Admin admin = TestKafka.admin()) {
-      FeedPosition p;
-      try (ChangeFeed feed = store.changes(Optional.empty())) {
-        p = new FeedReader(feed).first().position();
-      }
+      FeedPosition p = endPosition(store);
       assertThat(TopicPosition.parse(p).offsets()).containsEntry(0, 2L);
       topic.produce(records(TopicFixture.key(3), value(3), TopicFixture.key(4), value(4)));
       admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(3))).all().get(30, TimeUnit.SECONDS);
@@ -197,10 +201,7 @@ class KafkaStoreFeedIT {
   void tombstoneRetention() throws Exception {
     TopicFixture topic = TopicFixture.compacted("feed-retention");
     try (KafkaStore store = topic.store("feed").build(); Admin admin = TestKafka.admin()) {
-      TopicPosition p;
-      try (ChangeFeed feed = store.changes(Optional.empty())) {
-        p = TopicPosition.parse(new FeedReader(feed).first().position());
-      }
+      TopicPosition p = TopicPosition.parse(endPosition(store));
       assertThat(p.since()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
       FeedPosition twoHoursAgo =
           new TopicPosition(p.topicId(), System.currentTimeMillis() - Duration.ofHours(2).toMillis(), p.offsets()).token();
@@ -223,10 +224,7 @@ class KafkaStoreFeedIT {
   void repartitioned() throws Exception {
     TopicFixture topic = TopicFixture.compacted("feed-partitions");
     try (KafkaStore store = topic.store("feed").build(); Admin admin = TestKafka.admin()) {
-      FeedPosition p;
-      try (ChangeFeed feed = store.changes(Optional.empty())) {
-        p = new FeedReader(feed).first().position();
-      }
+      FeedPosition p = endPosition(store);
       admin.createPartitions(Map.of(topic.topic, NewPartitions.increaseTo(4))).all().get(30, TimeUnit.SECONDS);
       try (ChangeFeed feed = store.changes(Optional.of(p))) {
         FeedReader r = new FeedReader(feed);
