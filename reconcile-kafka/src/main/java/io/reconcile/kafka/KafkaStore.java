@@ -11,11 +11,13 @@ import io.reconcile.api.ReconcileException;
 import io.reconcile.api.Value;
 import io.reconcile.api.store.ActionOutcome;
 import io.reconcile.api.store.Capability;
-import io.reconcile.api.store.ChangeListener;
+import io.reconcile.api.store.Change;
+import io.reconcile.api.store.ChangeBatch;
+import io.reconcile.api.store.ChangeFeed;
+import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Segment;
 import io.reconcile.api.store.Store;
-import io.reconcile.api.store.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,6 +37,7 @@ import java.util.Spliterators;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -109,7 +112,7 @@ public final class KafkaStore implements Store {
   private final Map<String, String> fingerprint;
   private final RepairProducer producer;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Set<Subscription> feeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<ChangeFeed> feeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile @Nullable Refresh lastRefresh;
   private volatile Map<Integer, Long> lastPositions = Map.of();
 
@@ -152,7 +155,7 @@ public final class KafkaStore implements Store {
    * {@link Capability#ORDERED_SCAN}, {@link Capability#KEY_INDEX} and {@link
    * Capability#SERVER_SIDE_DIGEST} (reads and digests come from the local index, row hashes computed
    * once per record as it was indexed), {@link Capability#CHANGE_FEED} (the topic itself, see {@link
-   * #subscribe}); and unless read-only {@link Capability#WRITE} and {@link
+   * #changes}); and unless read-only {@link Capability#WRITE} and {@link
    * Capability#ATOMIC_BATCH}. Never {@link Capability#COMPARE_AND_SET} nor {@link
    * Capability#READ_YOUR_WRITES}: see the class description.
    */
@@ -408,26 +411,50 @@ public final class KafkaStore implements Store {
   }
 
   /**
-   * Tells the listener the key of every committed record appended to the topic after the index's
-   * last catch-up (values and tombstones alike, this store's repairs too), from a thread of its own,
-   * until the subscription is closed. At least once: a key written twice is told twice.
+   * The topic's own change feed: the key of every committed record appended after {@code after}
+   * (values and tombstones alike, this store's repairs too), each a {@link Change} at the record's
+   * timestamp, at least once; when empty, from the topic's last stable offsets now. Records whose
+   * key is not of the store's {@link KeyFormat} change no entry and are skipped (the index reports
+   * them as anomalies). The position names the topic's id and, per partition, the next offset to
+   * read; a position that cannot be resumed — malformed, of another topic id (the topic was deleted
+   * and created again), of another partition count, before a partition's first offset (records
+   * deleted), or older than the topic keeps tombstones ({@code delete.retention.ms}, since a
+   * deletion may then have been compacted away) — opens the feed with a {@link ChangeBatch#gap()
+   * gap}. {@link ChangeFeed#commit} does nothing: the position lives with the caller. The feed owns
+   * a consumer of its own; closing the store closes its feeds.
+   *
+   * @throws ReconcileException.StoreUnavailableException if the store is closed or the cluster
+   *     cannot be reached
    */
   @Override
-  public Subscription subscribe(ChangeListener listener) {
-    readable();
-    Objects.requireNonNull(listener, "listener");
-    TopicFeed feed = TopicFeed.start(clientConfig, id, topic, lastPositions, keys, listener);
+  public ChangeFeed changes(Optional<FeedPosition> after) {
+    checkOpen();
+    Objects.requireNonNull(after, "after");
+    AtomicReference<@Nullable ChangeFeed> opened = new AtomicReference<>();
+    ChangeFeed feed = TopicChangeFeed.open("store '" + id + "'", clientConfig, admin, topic, after, (r, batch) -> {
+      if (r.key() == null) {
+        batch.skip("a record without a key");
+        return;
+      }
+      try {
+        batch.change(keys.read(r.key()), TopicChangeFeed.timestamp(r));
+      } catch (IllegalArgumentException e) {
+        batch.skip("a record key not of format " + keys);
+      }
+    }, () -> feeds.remove(opened.get()));
+    opened.set(feed);
     feeds.add(feed);
-    return () -> {
-      feeds.remove(feed);
+    if (closed.get()) { // closed while the feed opened: it goes too
       feed.close();
-    };
+      checkOpen();
+    }
+    return feed;
   }
 
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      List.copyOf(feeds).forEach(Subscription::close);
+      List.copyOf(feeds).forEach(ChangeFeed::close);
       synchronized (reader) {
         producer.close();
         admin.close(Duration.ofSeconds(5));
@@ -576,16 +603,8 @@ public final class KafkaStore implements Store {
     private @Nullable Path indexDirectory;
 
     private Builder(Map<String, ?> clientConfig, String topic) {
-      this.clientConfig = new LinkedHashMap<>(Objects.requireNonNull(clientConfig, "clientConfig"));
-      this.topic = Objects.requireNonNull(topic, "topic");
-      if (!this.clientConfig.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-        throw new ReconcileException.ConfigurationException(
-            "the client configuration of a Kafka store needs bootstrap.servers (host:port of the cluster), but has "
-                + this.clientConfig.keySet());
-      }
-      if (topic.isBlank()) {
-        throw new ReconcileException.ConfigurationException("a Kafka store needs a topic name, but it was empty");
-      }
+      this.clientConfig = KafkaClients.checked(clientConfig, topic, "a Kafka store");
+      this.topic = topic;
       this.id = topic;
     }
 
@@ -650,10 +669,7 @@ public final class KafkaStore implements Store {
      * @throws ReconcileException.StoreUnavailableException if the cluster cannot be reached
      */
     public KafkaStore build() {
-      Map<String, Object> adminConfig = new LinkedHashMap<>(clientConfig);
-      adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-      adminConfig.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
-      Admin admin = Admin.create(adminConfig);
+      Admin admin = KafkaClients.admin(clientConfig);
       TopicIndex index = null;
       try {
         String clusterId = admin.describeCluster().clusterId().get(60, TimeUnit.SECONDS);

@@ -221,14 +221,10 @@ final class TopicReader {
     if (remaining.isEmpty()) {
       return 0;
     }
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    Map<String, Object> config = KafkaClients.readCommittedConsumer(clientConfig, "reconcile-index-" + storeId);
     config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
     config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
     config.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
-    config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "reconcile-index-" + storeId);
     long records = 0;
     // Polling (the consumer's network I/O runs on the polling thread) and indexing (parsing,
     // hashing, writing) overlap: each poll's records go to one indexing thread, in order, at most
