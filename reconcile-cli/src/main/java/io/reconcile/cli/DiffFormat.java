@@ -73,6 +73,11 @@ final class DiffFormat {
    * {@code changed} (the differing columns).
    */
   static String json(String table, List<String> keyColumns, Divergence d) {
+    return write(node(table, keyColumns, d));
+  }
+
+  /** The object {@link #json} writes, for a caller that adds fields to it. */
+  static ObjectNode node(String table, List<String> keyColumns, Divergence d) {
     ObjectNode o = NODES.objectNode();
     o.put("table", table).put("op", sign(d)).put("kind", d.kind().name());
     o.set("key", key(keyColumns, d.key()));
@@ -84,7 +89,7 @@ final class DiffFormat {
       ArrayNode changed = o.putArray("changed");
       changed(first, second).forEach(changed::add);
     }
-    return write(o);
+    return o;
   }
 
   /** The per-table summary line for {@code --stats}. */

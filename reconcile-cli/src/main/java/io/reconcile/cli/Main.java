@@ -31,6 +31,7 @@ import picocli.CommandLine.ParseResult;
       UndoCommand.class,
       VerifyAuditCommand.class,
       RunCommand.class,
+      WatchCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExamples:%n",
@@ -43,6 +44,7 @@ import picocli.CommandLine.ParseResult;
       "  reconcile undo URI1 URI2 -t orders -k id --audit audit.jsonl --run RUN_ID",
       "  reconcile verify-audit audit.jsonl",
       "  reconcile run nightly.yaml",
+      "  reconcile watch URI1 URI2 -t orders -k id --state watch-orders --feed1 debezium --feed2 debezium",
       "Exit status: 0 equal / done, 1 different / left undone, 2 error (--debug for the stack trace)."
     })
 public final class Main implements Runnable {

@@ -147,6 +147,16 @@ public final class Watch implements AutoCloseable {
     }
   }
 
+  /** Whether the watch has stopped: closed, or failed ({@link #failure()}). */
+  public boolean isStopped() {
+    lock.lock();
+    try {
+      return stopped;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Why the watch stopped by itself, if it did. */
   public Optional<Throwable> failure() {
     lock.lock();

@@ -26,8 +26,9 @@ import java.util.Objects;
  * @param rowsChecked rows those digests covered, summed over the stores: what the stores read for
  *     the checks (the rows a run then reads where leaves differ are in the cycles' run reports)
  * @param spotChecks clean leaves checked at random
- * @param unreportedChanges spot checks that found a store's leaf changed although no feed told of
- *     a change in it: a feed that drops events, or a store written without a feed
+ * @param unreportedChanges leaves a spot check found changed in a store whose feed then told of no
+ *     change in them within the settle window (or two intervals): a feed that drops events, or a
+ *     store written without a feed
  * @param gaps gaps the feeds reported (each forces a sweep)
  * @param feedFailures times a feed failed and was opened again from its last saved position
  * @param divergences divergences reported (and, in {@link Mode#APPLY}, decided and repaired): those

@@ -100,6 +100,11 @@ final class WatchState {
   final TreeMap<Key, Settling> settling = new TreeMap<>();
   /** Leaves whose divergences settle as a whole (too many to follow key by key). */
   final TreeMap<Integer, Settling> settlingLeaves = new TreeMap<>();
+  /**
+   * Divergences reported by a watch that does not repair, with what the sides held: not reported
+   * again while they hold the same (at most {@link #MAX_SETTLING}; forgotten when their leaf agrees).
+   */
+  final TreeMap<Key, Long> reported = new TreeMap<>();
   final Map<String, FeedPosition> positions = new LinkedHashMap<>();
   @Nullable String sweepOwed;
   long lastSweep;
@@ -191,6 +196,8 @@ final class WatchState {
     });
     ArrayNode s = o.putArray("settling");
     settling.forEach((k, x) -> settling(s.addArray().add(B64.encodeToString(k.encode())), x));
+    ArrayNode rep = o.putArray("reported");
+    reported.forEach((k, fp) -> rep.addArray().add(B64.encodeToString(k.encode())).add(fp));
     ArrayNode sl = o.putArray("settlingLeaves");
     settlingLeaves.forEach((leaf, x) -> settling(sl.addArray().add(leaf), x));
     if (running != null) {
@@ -264,6 +271,9 @@ final class WatchState {
       }
       for (JsonNode n : o.path("settling")) {
         s.settling.put(Key.decode(B64D.decode(n.get(0).asText())), settling(n, 1));
+      }
+      for (JsonNode n : o.path("reported")) {
+        s.reported.put(Key.decode(B64D.decode(n.get(0).asText())), n.get(1).asLong());
       }
       for (JsonNode n : o.path("settlingLeaves")) {
         s.settlingLeaves.put(n.get(0).asInt(), settling(n, 1));

@@ -82,6 +82,11 @@ final class Watcher implements AutoCloseable {
   private final Reservoir lag;
   private final ExecutorService pool;
   private Duration lastCycle = Duration.ZERO;
+  /**
+   * Clean leaves a spot check found changed, until when a feed may still tell of the change (it may
+   * be on its way): a leaf still here after that counts as an unreported change.
+   */
+  private final Map<Integer, Long> suspects = new HashMap<>();
   private String lastSweepReason = "";
 
   private Watcher(RunSettings s, WatchOptions options, WatchState state) {
@@ -154,6 +159,13 @@ final class Watcher implements AutoCloseable {
     }
     poll(now);
     s.faults().at(Faults.Point.WATCH_AFTER_POLL);
+    suspects.values().removeIf(deadline -> {
+      boolean expired = deadline <= now;
+      if (expired) {
+        state.add("unreportedChanges", 1);
+      }
+      return expired;
+    });
     if (state.sweepOwed == null && now - state.lastSweep >= options.sweepEvery().toMillis()) {
       state.sweepOwed = "the sweep interval (" + options.sweepEvery() + ") passed";
     }
@@ -244,7 +256,9 @@ final class Watcher implements AutoCloseable {
     if (state.cuts.isEmpty() && state.sweepOwed != null) {
       return; // no leaves yet: the first sweep checks everything
     }
-    state.dirty.computeIfAbsent(state.leafOf(key), i -> new Dirty()).add(key, at, seen);
+    int leaf = state.leafOf(key);
+    state.dirty.computeIfAbsent(leaf, i -> new Dirty()).add(key, at, seen);
+    suspects.remove(leaf);
   }
 
   private void commitFeeds() {
@@ -331,7 +345,7 @@ final class Watcher implements AutoCloseable {
         kept[leaf] = d;
       }
       if (unreported) {
-        state.add("unreportedChanges", 1);
+        suspects.putIfAbsent(leaf, now + Math.max(options.settle().toMillis(), 2 * options.interval().toMillis()));
       }
       if (equal) {
         settledIn(leaf, now);
@@ -345,17 +359,22 @@ final class Watcher implements AutoCloseable {
   /** Every divergence settling on a leaf whose stores agree has settled. */
   private void settledIn(int leaf, long now) {
     KeyRange range = state.leaf(leaf);
-    Map<Key, Settling> in = range.lo() == null
-        ? (range.hi() == null ? state.settling : state.settling.headMap(range.hi()))
-        : (range.hi() == null ? state.settling.tailMap(range.lo()) : state.settling.subMap(range.lo(), range.hi()));
+    Map<Key, Settling> in = within(state.settling, range);
     for (Settling x : in.values()) {
       settled(x, now);
     }
     in.clear();
+    within(state.reported, range).clear();
     Settling whole = state.settlingLeaves.remove(leaf);
     if (whole != null) {
       settled(whole, now);
     }
+  }
+
+  private static <V> java.util.SortedMap<Key, V> within(TreeMap<Key, V> map, KeyRange range) {
+    return range.lo() == null
+        ? (range.hi() == null ? map : map.headMap(range.hi()))
+        : (range.hi() == null ? map.tailMap(range.lo()) : map.subMap(range.lo(), range.hi()));
   }
 
   private void settled(Settling x, long now) {
@@ -497,6 +516,10 @@ final class Watcher implements AutoCloseable {
     Dirty dirty = state.dirty.get(leaf);
     long changedAt = dirty == null ? -1 : dirty.changed(key).orElse(-1L);
     long fingerprint = fingerprint(d);
+    Long reported = state.reported.get(key);
+    if (reported != null && reported == fingerprint) {
+      return true; // told already, and unchanged since
+    }
     Settling known = state.settling.get(key);
     Settling next;
     if (known == null) {
@@ -510,6 +533,9 @@ final class Watcher implements AutoCloseable {
     }
     if (next.due() <= now) {
       state.settling.remove(key);
+      if (s.mode() != Mode.APPLY && state.reported.size() < WatchState.MAX_SETTLING) {
+        state.reported.put(key, fingerprint);
+      }
       if (next.changedAt() >= 0) {
         since.put(key, next.changedAt());
       }

@@ -191,6 +191,9 @@ class WatchTest {
       tick(w, Duration.ofSeconds(1));
     }
     assertThat(reported).containsExactly(Key.of(100));
+    for (int i = 0; i < 3; i++) {
+      tick(w, Duration.ofSeconds(1)); // the feed could still have told of it
+    }
     assertThat(w.report().unreportedChanges()).isEqualTo(1);
     w.close();
   }

@@ -8,12 +8,10 @@ import io.reconcile.api.HashScheme;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.store.Capability;
-import io.reconcile.api.store.ChangeListener;
 import io.reconcile.api.store.FeedPosition;
 import io.reconcile.api.store.Expected;
 import io.reconcile.api.store.RepairAction;
 import io.reconcile.api.store.Store;
-import io.reconcile.api.store.Subscription;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -114,7 +112,6 @@ public final class DecoratorCheck {
       case "hashSchemes" -> Set.of(HashScheme.CANONICAL_MD5);
       case "digest" -> type == Digest.class ? Digest.EMPTY
           : ((List<?>) args[0]).stream().map(r -> Digest.EMPTY).toList();
-      case "subscribe" -> (Subscription) () -> { };
       case "awaitVisible" -> true;
       default -> type == Optional.class ? Optional.empty()
           : type == Map.class ? Map.of()
@@ -143,8 +140,6 @@ public final class DecoratorCheck {
         args[i] = Duration.ofSeconds(3);
       } else if (t == Optional.class) {
         args[i] = Optional.of(new FeedPosition("recorded-position"));
-      } else if (t == ChangeListener.class) {
-        args[i] = (ChangeListener) key -> { };
       } else if (t == List.class && m.getName().equals("apply")) {
         args[i] = List.of(sampleAction());
       } else if (t == List.class) {

@@ -120,11 +120,6 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
-  public Subscription subscribe(ChangeListener listener) {
-    return delegate.subscribe(listener);
-  }
-
-  @Override
   public void close() {
     delegate.close();
   }

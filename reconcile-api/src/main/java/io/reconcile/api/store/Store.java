@@ -269,19 +269,6 @@ public interface Store extends AutoCloseable {
         "store '" + id() + "' has no change feed; check capabilities() for CHANGE_FEED first");
   }
 
-  /**
-   * Registers a listener for changed keys.
-   *
-   * @deprecated replaced by {@link #changes}, which resumes from a position and reports gaps;
-   *     removed once every store's feed is a {@link ChangeFeed}
-   * @throws UnsupportedOperationException unless the store has {@link Capability#CHANGE_FEED}
-   */
-  @Deprecated(forRemoval = true)
-  default Subscription subscribe(ChangeListener listener) {
-    throw new UnsupportedOperationException(
-        "store '" + id() + "' has no change feed; check capabilities() for CHANGE_FEED first");
-  }
-
   /** Releases the store's resources. Idempotent. */
   @Override
   void close();
