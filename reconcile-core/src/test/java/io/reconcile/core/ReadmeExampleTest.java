@@ -36,6 +36,29 @@ class ReadmeExampleTest {
       "java.math.BigDecimal", "java.util.List", "java.util.Map", "java.util.stream.Stream");
 
   @Test
+  void rootReadmeWatch(@org.junit.jupiter.api.io.TempDir Path dir) {
+    MemoryStore primary = MemoryStore.create("primary");
+    MemoryStore replica = MemoryStore.create("replica");
+    for (int i = 0; i < 100; i++) {
+      primary.put(Entry.of(Key.of(i), Map.of("name", "n" + i)));
+      replica.put(Entry.of(Key.of(i), Map.of("name", "n" + i)));
+    }
+    io.reconcile.core.audit.AuditLog audit = io.reconcile.core.audit.AuditLog.inMemory();
+    Map<String, Object> v = ReadmeExample.following(ROOT_README, "Continuously, in the host's own process:", "java")
+        .runAsMethodBody(List.of("io.reconcile.api.*", "io.reconcile.core.*", "io.reconcile.core.audit.AuditLog",
+                "io.reconcile.core.checkpoint.FileCheckpointStore", "io.reconcile.core.memory.MemoryStore",
+                "io.reconcile.core.resolve.Resolvers", "java.nio.file.Path", "java.time.Duration", "java.util.Map"),
+            List.of(new Given("primary", MemoryStore.class, primary), new Given("replica", MemoryStore.class, replica),
+                new Given("audit", io.reconcile.core.audit.AuditLog.class, audit), new Given("stateDir", Path.class, dir),
+                new Given("status", WatchReport.class, null)),
+            "status");
+    WatchReport status = (WatchReport) v.get("status");
+    assertThat(status.divergences()).as("the README says one divergence").isEqualTo(1);
+    assertThat(status.repairs().applied()).as("and one repair").isEqualTo(1);
+    assertThat(replica.get(List.of(Key.of(7)))).isEqualTo(primary.get(List.of(Key.of(7))));
+  }
+
+  @Test
   void rootReadmeBuildingBlocks() {
     Map<String, Object> v = ReadmeExample.following(ROOT_README, "The building blocks underneath, by hand:", "java")
         .runAsMethodBody(API_IMPORTS, List.of(), "primary", "replica", "p", "r", "truth", "seen");
