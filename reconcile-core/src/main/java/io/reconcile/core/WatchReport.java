@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -109,12 +108,13 @@ public record WatchReport(
     o.putObject("repairs").put("applied", repairs.applied()).put("alreadyApplied", repairs.alreadyApplied())
         .put("refused", repairs.refused()).put("skipped", repairs.skipped()).put("escalated", repairs.escalated())
         .put("failed", repairs.failed()).put("unwritable", repairs.unwritable());
-    for (Map.Entry<String, Latency> e : Map.of("timeToDetect", timeToDetect, "convergenceLag", convergenceLag).entrySet()) {
-      Latency l = e.getValue();
-      o.putObject(e.getKey() + "Millis").put("samples", l.samples()).put("p50", l.p50().toMillis())
-          .put("p99", l.p99().toMillis()).put("max", l.max().toMillis());
-    }
+    latency(o.putObject("timeToDetectMillis"), timeToDetect);
+    latency(o.putObject("convergenceLagMillis"), convergenceLag);
     return o.toString();
+  }
+
+  private static void latency(ObjectNode o, Latency l) {
+    o.put("samples", l.samples()).put("p50", l.p50().toMillis()).put("p99", l.p99().toMillis()).put("max", l.max().toMillis());
   }
 
   private static String millis(Duration d) {
