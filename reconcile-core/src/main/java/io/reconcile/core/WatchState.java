@@ -93,7 +93,8 @@ final class WatchState {
   final String name;
   final List<String> stores;
   /** Leaf i is [cuts[i-1], cuts[i]); the first starts at the beginning, the last runs to the end. */
-  List<Key> cuts = List.of();
+  private List<Key> cuts = List.of();
+  private @Nullable String layout;
   /** Per store id, per leaf: the digest at the last check, null if unknown. */
   Map<String, @Nullable Digest[]> digests = new LinkedHashMap<>();
   final TreeMap<Integer, Dirty> dirty = new TreeMap<>();
@@ -117,6 +118,20 @@ final class WatchState {
   WatchState(String name, List<String> stores) {
     this.name = name;
     this.stores = List.copyOf(stores);
+  }
+
+  List<Key> cuts() {
+    return cuts;
+  }
+
+  /** Cuts the key space anew: the leaves' digests are unknown until checked. */
+  void cut(List<Key> newCuts) {
+    cuts = List.copyOf(newCuts);
+    layout = null;
+    digests.clear();
+    for (String id : stores) {
+      digests.put(id, new Digest[leaves()]);
+    }
   }
 
   int leaves() {
@@ -159,6 +174,13 @@ final class WatchState {
 
   /** A fingerprint of the leaves' cuts: the small state refers to leaves by index under it. */
   String layout() {
+    if (layout == null) {
+      layout = fingerprint(cuts);
+    }
+    return layout;
+  }
+
+  private static String fingerprint(List<Key> cuts) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Key k : cuts) {
@@ -292,6 +314,7 @@ final class WatchState {
         s.dirty.clear();
         s.settlingLeaves.clear();
         s.cuts = List.of();
+        s.layout = null;
         s.digests.clear();
         s.sweepOwed = "the saved leaves do not match the saved state";
       }
@@ -314,6 +337,7 @@ final class WatchState {
     List<Key> read = new ArrayList<>();
     o.path("cuts").forEach(n -> read.add(Key.decode(B64D.decode(n.asText()))));
     cuts = List.copyOf(read);
+    this.layout = null;
     if (!layout().equals(layout) || !o.path("layout").asText().equals(layout)) {
       return false;
     }

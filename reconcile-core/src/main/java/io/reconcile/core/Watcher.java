@@ -253,7 +253,7 @@ final class Watcher implements AutoCloseable {
   }
 
   private void mark(Key key, long at, long seen) {
-    if (state.cuts.isEmpty() && state.sweepOwed != null) {
+    if (state.cuts().isEmpty() && state.sweepOwed != null) {
       return; // no leaves yet: the first sweep checks everything
     }
     int leaf = state.leafOf(key);
@@ -276,7 +276,7 @@ final class Watcher implements AutoCloseable {
   }
 
   private boolean needsLayout() {
-    if (state.cuts.isEmpty() || state.digests.isEmpty()) {
+    if (state.cuts().isEmpty() || state.digests.isEmpty()) {
       return true;
     }
     long rows = state.rows().values().stream().mapToLong(Long::longValue).max().orElse(0);
@@ -295,13 +295,9 @@ final class Watcher implements AutoCloseable {
     for (int i = 1; i < segments.size(); i++) {
       cuts.add(segments.get(i).range().lo());
     }
-    state.cuts = List.copyOf(cuts);
-    state.digests.clear();
+    state.cut(cuts);
     state.dirty.clear();
     state.settlingLeaves.clear();
-    for (String id : state.stores) {
-      state.digests.put(id, new Digest[state.leaves()]);
-    }
   }
 
   private void pickSpots(Set<Integer> check, Set<Integer> spots) {
@@ -576,7 +572,7 @@ final class Watcher implements AutoCloseable {
   WatchReport report() {
     Map<String, Long> t = state.totals;
     return new WatchReport(options.name(), state.stores, s.clock().instant(), state.cycle, get(t, "sweeps"),
-        lastSweepReason, state.cuts.isEmpty() && state.digests.isEmpty() ? 0 : state.leaves(), get(t, "leavesChecked"),
+        lastSweepReason, state.cuts().isEmpty() && state.digests.isEmpty() ? 0 : state.leaves(), get(t, "leavesChecked"),
         get(t, "rowsChecked"), get(t, "spotChecks"), get(t, "unreportedChanges"), get(t, "gaps"), get(t, "feedFailures"),
         get(t, "divergences"), get(t, "settled"),
         new ReconcileReport.Repairs(get(t, "applied"), get(t, "alreadyApplied"), get(t, "refused"), get(t, "skipped"),
@@ -595,7 +591,7 @@ final class Watcher implements AutoCloseable {
     try {
       state.open = false;
       state.save(s.checkpoints());
-      if (!state.cuts.isEmpty() || !state.digests.isEmpty()) {
+      if (!state.cuts().isEmpty() || !state.digests.isEmpty()) {
         state.saveLeaves(s.checkpoints());
       }
     } finally {
