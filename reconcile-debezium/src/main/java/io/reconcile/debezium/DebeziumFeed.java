@@ -93,6 +93,12 @@ final class DebeziumFeed implements ChangeFeed {
 
   private record Delivered(String token, RecordChangeEvent<SourceRecord> record) {}
 
+  /** How long a close waits for a starting engine's task before it stops the engine's thread instead. */
+  private static final Duration START_WAIT = Duration.ofSeconds(30);
+
+  /** Counted down once the engine's task started, or the engine ended without starting it. */
+  private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+
   private DebeziumFeed(PostgresChangeFeed source, long runStartLsn, @Nullable String initialGap,
       FeedPosition position, @Nullable String keyShape) {
     this.source = source;
@@ -220,6 +226,12 @@ final class DebeziumFeed implements ChangeFeed {
         .using(props)
         .using(OffsetCommitPolicy.always())
         .using(this::completed)
+        .using(new DebeziumEngine.ConnectorCallback() {
+          @Override
+          public void taskStarted() {
+            started.countDown();
+          }
+        })
         .notifying(this::handleBatch)
         .build();
     engine = e;
@@ -354,6 +366,7 @@ final class DebeziumFeed implements ChangeFeed {
   }
 
   private void completed(boolean success, String message, @Nullable Throwable error) {
+    started.countDown(); // it will not start now: a close need not wait for it
     lock.lock();
     try {
       if (!closed && failure == null) {
@@ -488,9 +501,11 @@ final class DebeziumFeed implements ChangeFeed {
     SeededOffsetStore.forget(engineName);
     try {
       if (engine != null) {
-        engine.close();
+        closeEngine(engine);
       }
-    } catch (IOException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | IllegalStateException e) {
       // the engine's own shutdown failed; its thread is stopped below
     } finally {
       if (thread != null) {
@@ -503,6 +518,27 @@ final class DebeziumFeed implements ChangeFeed {
           thread.shutdownNow();
           Thread.currentThread().interrupt();
         }
+      }
+    }
+  }
+
+  /**
+   * Stops the engine. It refuses to while its task is starting ({@link IllegalStateException}), even
+   * for a moment after the task said it started: wait for the task (or the engine's end), then ask
+   * again until it agrees, at most {@link #START_WAIT}.
+   */
+  private void closeEngine(DebeziumEngine<?> e) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_WAIT.toNanos();
+    started.await(START_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    while (true) {
+      try {
+        e.close();
+        return;
+      } catch (IllegalStateException starting) {
+        if (System.nanoTime() > deadline) {
+          throw starting;
+        }
+        Thread.sleep(50); // the engine gives no signal for the end of its start; ask again shortly
       }
     }
   }

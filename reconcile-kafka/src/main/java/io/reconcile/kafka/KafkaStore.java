@@ -62,8 +62,10 @@ import org.slf4j.LoggerFactory;
  * directory}. A catch-up reads as of one point: the last stable offset of each partition when it
  * starts ({@code read_committed}: committed transactions only). Every read sees the index as of the
  * last complete catch-up — at the store's first read (so that it runs while the engine's first reads
- * of the other stores do), at {@link #refresh()}, before each repair batch and in {@link
- * #awaitVisible} — so a run's reads see one state of the topic. Memory stays flat however
+ * of the other stores do), at {@link #refresh()}, before each repair batch, in {@link
+ * #awaitVisible}, and at the first read after one of the store's {@linkplain #changes feeds}
+ * delivered records (so that a watch sees what its feed told of) — so a run's reads see one state
+ * of the topic unless a feed of the store is being read. Memory stays flat however
  * large the topic: records stream into the index and reads stream out of it.
  *
  * <p><b>Repairs</b> ({@link #apply}) are written by one transactional producer: a batch commits whole
@@ -115,6 +117,8 @@ public final class KafkaStore implements Store {
   private final Set<ChangeFeed> feeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile @Nullable Refresh lastRefresh;
   private volatile Map<Integer, Long> lastPositions = Map.of();
+  /** Set when a feed of this store delivered records the index may not hold yet; the next read catches up. */
+  private volatile boolean behind;
 
   private KafkaStore(Builder b, Admin admin, TopicIndex index, Anomalies anomalies, String clusterId) {
     this.id = b.id;
@@ -432,6 +436,7 @@ public final class KafkaStore implements Store {
     Objects.requireNonNull(after, "after");
     AtomicReference<@Nullable ChangeFeed> opened = new AtomicReference<>();
     ChangeFeed feed = TopicChangeFeed.open("store '" + id + "'", clientConfig, admin, topic, after, (r, batch) -> {
+      behind = true; // a change the feed tells of must be seen by the reads that follow
       if (r.key() == null) {
         batch.skip("a record without a key");
         return;
@@ -565,16 +570,22 @@ public final class KafkaStore implements Store {
   /**
    * Checks the store is open and, before its first read, catches the index up: the first catch-up
    * happens when the engine first reads, alongside the other stores' first reads, not at build.
+   * Once one of the store's feeds has delivered records, the next read catches up again, so that a
+   * change a feed told of is seen by the reads it prompts.
    */
   private Refresh readable() {
     checkOpen();
     Refresh r = lastRefresh;
-    if (r == null) {
+    if (r == null || behind) {
       synchronized (reader) {
         r = lastRefresh;
         if (r == null) {
+          behind = false;
           r = refresh();
           warnIfCompactionOutruns(r);
+        } else if (behind) {
+          behind = false;
+          r = refresh();
         }
       }
     }
