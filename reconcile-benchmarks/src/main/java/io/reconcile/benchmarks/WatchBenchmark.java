@@ -711,12 +711,13 @@ public final class WatchBenchmark {
         lastReport - applied.last(), done.at() - applied.last(), detect, done.detect(), w.deliveryMillis(applied.first()),
         phase);
     System.out.printf(Locale.ROOT, "  %s: %d cycles, busy %,d ms; rows: library %,d (leaf digests %,d, pipeline %,d), server %,d;"
-            + " reported %d (false %d, missed %d), settled %d; detect p50/p99/max %s ms (watch's own %s)%n",
+            + " reported %d (false %d, missed %d), settled %d; detect p50/p99/max %s (watch's own %s)%n",
         name, f.cycles(), f.busyMillis(), f.libraryRows(), f.leafRows(), f.pipelineRows(), f.serverRows(),
         f.reportedCount(), f.falseReports(), f.missed(), f.settled(), latency(f.detect()), watchLatency(f.watchDetect()));
     if (settings.trace()) {
       Cycle prev = base;
-      System.out.println("    cycle | ms | rows checked | library rows | digest ms | pipeline ms | runs | settling | divergences");
+      System.out.println("    cycle | ms | rows checked (leaf digests) | library rows (all calls) | digest calls ms (both stores)"
+          + " | pipeline ms | runs | settling | divergences");
       for (Cycle c : phase) {
         System.out.printf(Locale.ROOT, "    %d | %,d | %,d | %s | %s | %s | %s | %d | %d%n", c.cycle(), c.lastCycleMillis(),
             c.rowsChecked() - prev.rowsChecked(), delta(c.storeRows(), prev.storeRows(), 1),
@@ -802,7 +803,8 @@ public final class WatchBenchmark {
     row(watches, "re-check rows / full run rows (server's count)", "< 1%", f -> pct(f.serverRows(), full.serverRows()));
     row(watches, "re-check time: Σ cycle times, first change → last report", "< 1 s",
         f -> String.format(Locale.ROOT, "%,d ms in %d cycles", f.busyMillis(), f.cycles()));
-    row(watches, "… of which digests / pipeline runs (ms)", "", f -> num(f.digestMillis()) + " / " + num(f.pipelineMillis())
+    row(watches, "store digest calls, summed over both stores (leaf checks and pipelines) / pipeline runs, ms", "",
+        f -> num(f.digestMillis()) + " / " + num(f.pipelineMillis())
         + (f.pipelineRuns() >= 0 ? " (" + f.pipelineRuns() + " runs)" : ""));
     row(watches, "re-check time / full run time", "", f -> String.format(Locale.ROOT, "%.2f%%", 100.0 * f.busyMillis() / full.millis()));
     row(watches, "last change → last divergence reported (settle window included)", "",
