@@ -191,7 +191,8 @@ final class Pipeline {
       long t0 = System.nanoTime();
       List<Integer> pending = plan.pending();
       List<KeyRange> ranges = pending.stream().map(plan::segment).toList();
-      List<List<Digest>> top = detector.digest(ranges, pool);
+      List<List<Digest>> known = scope != null && saved.isEmpty() ? scope.digests() : null;
+      List<List<Digest>> top = known != null ? known : detector.digest(ranges, pool);
       Detector.Refined refined = detector.refine(ranges, top, pool);
       if (refined.split()) {
         plan = plan.split(pending, refined.parts());

@@ -47,20 +47,12 @@ final class WatchState {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
-  /** A leaf that changed since its last check. Times are epoch milliseconds. */
+  /** A leaf that changed since its last check: the changed keys and their latest change times (epoch ms). */
   static final class Dirty {
-    /** When the watcher first heard of a change in it since its last check. */
-    long firstSeen;
-    /** The latest change time heard of (commit time, else first sight). */
-    long newest;
-    /** The changed keys and their latest change times, or null when there were too many. */
+    /** The changed keys and their latest change times, or null when there were too many to follow. */
     @Nullable TreeMap<Key, Long> keys = new TreeMap<>();
 
-    void add(Key key, long at, long seen) {
-      if (firstSeen == 0) {
-        firstSeen = seen;
-      }
-      newest = Math.max(newest, at);
+    void add(Key key, long at) {
       if (keys != null) {
         keys.merge(key, at, Math::max);
         if (keys.size() > KEYS_PER_LEAF) {
@@ -69,9 +61,12 @@ final class WatchState {
       }
     }
 
-    /** When {@code key} last changed, if this leaf knows. */
+    /**
+     * When {@code key} last changed, if this leaf knows: not once it held too many keys to follow
+     * (another key's time could be older than this key's change).
+     */
     Optional<Long> changed(Key key) {
-      return keys == null ? Optional.of(newest) : Optional.ofNullable(keys.get(key));
+      return keys == null ? Optional.empty() : Optional.ofNullable(keys.get(key));
     }
   }
 
@@ -79,13 +74,12 @@ final class WatchState {
    * Divergences seen but not yet reported: re-checked when due.
    *
    * @param firstSeen when the key was first seen diverging (in this stretch of divergence)
-   * @param stateSeen when the sides were first seen holding what they hold now
    * @param state a fingerprint of what the sides hold ({@link Watcher#fingerprint}); 0 for a leaf
    * @param changedAt the key's latest change a feed told of, or -1
    * @param due when it is reported if it still diverges
    * @param count how many divergences: 1 for a key, more for a leaf settling as a whole
    */
-  record Settling(long firstSeen, long stateSeen, long state, long changedAt, long due, long count) {}
+  record Settling(long firstSeen, long state, long changedAt, long due, long count) {}
 
   /** The cycle whose pipeline run was under way when the state was saved. */
   record Running(String runId, List<KeyRange> ranges) {}
@@ -210,7 +204,7 @@ final class WatchState {
     positions.forEach((k, v) -> pos.put(k, v.token()));
     ArrayNode d = o.putArray("dirty");
     dirty.forEach((leaf, x) -> {
-      ObjectNode n = d.addObject().put("leaf", leaf).put("firstSeen", x.firstSeen).put("newest", x.newest);
+      ObjectNode n = d.addObject().put("leaf", leaf);
       if (x.keys != null) {
         ArrayNode keys = n.putArray("keys");
         x.keys.forEach((k, at) -> keys.addArray().add(B64.encodeToString(k.encode())).add(at));
@@ -280,8 +274,6 @@ final class WatchState {
       o.path("positions").fields().forEachRemaining(e -> s.positions.put(e.getKey(), new FeedPosition(e.getValue().asText())));
       for (JsonNode n : o.path("dirty")) {
         Dirty x = new Dirty();
-        x.firstSeen = n.get("firstSeen").asLong();
-        x.newest = n.get("newest").asLong();
         if (n.has("keys")) {
           for (JsonNode k : n.get("keys")) {
             x.keys.put(Key.decode(B64D.decode(k.get(0).asText())), k.get(1).asLong());
@@ -359,12 +351,12 @@ final class WatchState {
   }
 
   private static void settling(ArrayNode a, Settling x) {
-    a.add(x.firstSeen()).add(x.stateSeen()).add(x.state()).add(x.changedAt()).add(x.due()).add(x.count());
+    a.add(x.firstSeen()).add(x.state()).add(x.changedAt()).add(x.due()).add(x.count());
   }
 
   private static Settling settling(JsonNode n, int from) {
     return new Settling(n.get(from).asLong(), n.get(from + 1).asLong(), n.get(from + 2).asLong(), n.get(from + 3).asLong(),
-        n.get(from + 4).asLong(), n.get(from + 5).asLong());
+        n.get(from + 4).asLong());
   }
 
   private static @Nullable String key(@Nullable Key k) {

@@ -234,7 +234,7 @@ final class Watcher implements AutoCloseable {
           }
           for (Change c : batch.changes()) {
             // A commit time ahead of this clock (a skewed source) counts from first sight.
-            mark(c.key(), Math.min(now, c.commitTime().map(Instant::toEpochMilli).orElse(now)), now);
+            mark(c.key(), Math.min(now, c.commitTime().map(Instant::toEpochMilli).orElse(now)));
           }
           taken += batch.changes().size();
           f.polled = batch.position();
@@ -252,12 +252,12 @@ final class Watcher implements AutoCloseable {
     }
   }
 
-  private void mark(Key key, long at, long seen) {
+  private void mark(Key key, long at) {
     if (state.cuts().isEmpty() && state.sweepOwed != null) {
       return; // no leaves yet: the first sweep checks everything
     }
     int leaf = state.leafOf(key);
-    state.dirty.computeIfAbsent(leaf, i -> new Dirty()).add(key, at, seen);
+    state.dirty.computeIfAbsent(leaf, i -> new Dirty()).add(key, at);
     suspects.remove(leaf);
   }
 
@@ -383,13 +383,26 @@ final class Watcher implements AutoCloseable {
    * divergences of keys that changed within the settle window.
    */
   private void reconcile(List<Integer> leaves, long now) throws InterruptedException {
+    // Adjoining leaves make one range, its digests the sums of theirs (just taken: the run need not take them again).
     List<KeyRange> ranges = new ArrayList<>();
+    List<List<Digest>> digests = new ArrayList<>();
+    stores.forEach(x -> digests.add(new ArrayList<>()));
     for (int leaf : leaves) {
       KeyRange r = state.leaf(leaf);
-      if (!ranges.isEmpty() && ranges.get(ranges.size() - 1).adjoins(r)) {
+      boolean joins = !ranges.isEmpty() && ranges.get(ranges.size() - 1).adjoins(r);
+      if (joins) {
         ranges.set(ranges.size() - 1, KeyRange.of(ranges.get(ranges.size() - 1).lo(), r.hi()));
       } else {
         ranges.add(r);
+      }
+      for (int st = 0; st < stores.size(); st++) {
+        Digest d = state.digests.get(stores.get(st).id())[leaf];
+        List<Digest> of = digests.get(st);
+        if (joins) {
+          of.set(of.size() - 1, of.get(of.size() - 1).plus(d));
+        } else {
+          of.add(d);
+        }
       }
     }
     String runId = "watch-" + options.name() + "-" + state.cycle;
@@ -397,7 +410,7 @@ final class Watcher implements AutoCloseable {
       state.running = new WatchState.Running(runId, ranges);
       state.save(s.checkpoints());
     }
-    Set<Key> seen = run(runId, ranges, now);
+    Set<Key> seen = run(runId, ranges, digests, now);
     state.running = null;
     // Leaves that settled as a whole and were due have been reported now.
     leaves.forEach(leaf -> state.settlingLeaves.computeIfPresent(leaf, (k, x) -> x.due() <= now ? null : x));
@@ -423,13 +436,17 @@ final class Watcher implements AutoCloseable {
         .anyMatch(x -> x.type() == io.reconcile.core.audit.AuditRecord.Type.RUN_FINISHED);
     if (s.mode() == Mode.APPLY && r != null && !finished) {
       log.info("[{}] resuming run {} of an interrupted cycle", state.name, r.runId());
-      run(r.runId(), r.ranges(), now);
+      run(r.runId(), r.ranges(), null, now);
     }
     state.running = null;
   }
 
-  /** Runs the pipeline over the ranges; returns the keys of the divergences it found, held or not. */
-  private Set<Key> run(String runId, List<KeyRange> ranges, long now) throws InterruptedException {
+  /**
+   * Runs the pipeline over the ranges (with each store's digests of them, when just taken); returns
+   * the keys of the divergences it found, held or not.
+   */
+  private Set<Key> run(String runId, List<KeyRange> ranges, @Nullable List<List<Digest>> digests, long now)
+      throws InterruptedException {
     Map<Key, Long> since = new HashMap<>();
     Set<Key> seen = new HashSet<>();
     ReconcileListener host = s.listener();
@@ -481,7 +498,7 @@ final class Watcher implements AutoCloseable {
     Scope scope = new Scope(ranges, state.rows(), d -> {
       seen.add(d.key());
       return held(d, now, since);
-    });
+    }, digests);
     ReconcileReport report = new Pipeline(s.withListener(measuring), runId, scope).run();
     ReconcileReport.Repairs r = report.repairs();
     state.add("applied", r.applied());
@@ -495,11 +512,13 @@ final class Watcher implements AutoCloseable {
   }
 
   /**
-   * Whether a divergence is held back in this cycle rather than reported: until the sides have held
-   * what they hold now for the settle window (a replica that is merely behind changes before then),
-   * or, while they keep changing, until the key has diverged for three windows. Records it as
-   * settling while held; for one let through, remembers when a feed last told of a change of its
-   * key (the time to detect is measured from there).
+   * Whether a divergence is held back in this cycle rather than reported: until the settle window
+   * has passed since its key last changed (the commit time a feed told of; when no feed told, since
+   * it was first seen), counted again from when the sides are seen holding something new — but, while
+   * they keep changing, no longer than three windows from when it was first seen. A replica that is
+   * merely behind catches up in the meantime. Records it as settling while held; for one let
+   * through, remembers when a feed last told of a change of its key (the time to detect is measured
+   * from there).
    */
   private boolean held(Divergence d, long now, Map<Key, Long> since) {
     long window = options.settle().toMillis();
@@ -519,12 +538,14 @@ final class Watcher implements AutoCloseable {
     Settling known = state.settling.get(key);
     Settling next;
     if (known == null) {
-      next = new Settling(now, now, fingerprint, changedAt, now + window, 1);
+      // Since the key last changed, as a feed told; unknown (a sweep, a spot check), since now.
+      next = new Settling(now, fingerprint, changedAt, (changedAt >= 0 ? changedAt : now) + window, 1);
     } else if (known.state() != fingerprint) {
-      next = new Settling(known.firstSeen(), now, fingerprint, Math.max(changedAt, known.changedAt()),
-          Math.min(now + window, known.firstSeen() + 3 * window), 1);
+      long from = changedAt > known.changedAt() ? changedAt : now; // a change a feed told of, or one first seen now
+      next = new Settling(known.firstSeen(), fingerprint, Math.max(changedAt, known.changedAt()),
+          Math.min(from + window, known.firstSeen() + 3 * window), 1);
     } else {
-      next = new Settling(known.firstSeen(), known.stateSeen(), fingerprint, Math.max(changedAt, known.changedAt()),
+      next = new Settling(known.firstSeen(), fingerprint, Math.max(changedAt, known.changedAt()),
           known.due(), 1);
     }
     if (next.due() <= now) {
@@ -540,8 +561,8 @@ final class Watcher implements AutoCloseable {
     if (known != null || state.settling.size() < WatchState.MAX_SETTLING) {
       state.settling.put(key, next);
     } else {
-      state.settlingLeaves.merge(leaf, new Settling(now, now, 0, -1, now + window, 1),
-          (a, b) -> new Settling(a.firstSeen(), a.stateSeen(), 0, -1, a.due(), a.count() + 1));
+      state.settlingLeaves.merge(leaf, new Settling(now, 0, -1, now + window, 1),
+          (a, b) -> new Settling(a.firstSeen(), 0, -1, a.due(), a.count() + 1));
     }
     return true;
   }

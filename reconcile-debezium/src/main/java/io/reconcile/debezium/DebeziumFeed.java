@@ -189,6 +189,9 @@ final class DebeziumFeed implements ChangeFeed {
 
   private void start(@Nullable Map<String, Object> offset) {
     Properties props = new Properties();
+    // Debezium hands over a batch every poll.interval.ms (500 by default) unless it fills up: a watch
+    // that waits for small batches detects that much later. A connectorProperty overrides it.
+    props.setProperty("poll.interval.ms", "50");
     props.putAll(source.connectorProperties());
     String topicPrefix = "reconcile_" + source.slotName();
     props.setProperty("name", engineName);

@@ -247,7 +247,7 @@ final class H2Dialect implements Dialect {
           .append("SELECT b, HASH('MD5', k || 'm' || OCTET_LENGTH(f) || ':' || f) AS h FROM (SELECT ");
       sql.append(queries.bucket(group, params)).append(" AS b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM ")
           .append(queries.table().quoted());
-      sql.append(queries.whereInSpan(group, params));
+      sql.append(queries.whereInRanges(group, params));
       sql.append(") r WHERE b IS NOT NULL) m) c GROUP BY b");
       return sql.toString();
     }

@@ -786,7 +786,7 @@ final class MariaDbDialect implements Dialect {
             .append(" SUM(CAST(CONV(SUBSTR(@reconcile_h, 17, 16), 16, 10) AS DECIMAL(20,0)))");
       }
       sql.append(" FROM ").append(queries.table().quoted());
-      sql.append(queries.whereInSpan(group, params));
+      sql.append(queries.whereInRanges(group, params));
       if (!Queries.contiguous(group)) {
         // Rows in the gaps between ranges are not hashed at all.
         sql.append(" AND ").append(queries.bucket(group, params)).append(" IS NOT NULL");

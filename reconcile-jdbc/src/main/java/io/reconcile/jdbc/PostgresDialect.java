@@ -493,7 +493,7 @@ final class PostgresDialect implements Dialect {
           .append("SELECT b, ").append(rowKey).append(" AS k, ").append(rowFields).append(" AS f FROM (SELECT ")
           .append(queries.bucket(group, params)).append(" AS b").append(valueTexts).append(" FROM ")
           .append(queries.table().quoted());
-      sql.append(queries.whereInSpan(group, params));
+      sql.append(queries.whereInRanges(group, params));
       // OFFSET 0 keeps each layer a subquery, so the value texts, f and the md5 are computed once
       // per row.
       sql.append(" OFFSET 0) x WHERE b IS NOT NULL OFFSET 0) r OFFSET 0) m) c GROUP BY b");
@@ -583,7 +583,7 @@ final class PostgresDialect implements Dialect {
           new StringBuilder("SELECT b, count(*), 0, sum(h), count(*) FILTER (WHERE h < 0) FROM (SELECT ")
               .append(queries.bucket(group, params)).append(" AS b, ").append(hash).append(" AS h FROM ")
               .append(queries.table().quoted());
-      sql.append(queries.whereInSpan(group, params));
+      sql.append(queries.whereInRanges(group, params));
       // OFFSET 0 computes each row's hash once for its two uses, and keeps the aggregate a hash
       // aggregate (as in HashRecord).
       return sql.append(" OFFSET 0) r WHERE b IS NOT NULL GROUP BY b").toString();
@@ -678,7 +678,7 @@ final class PostgresDialect implements Dialect {
               .append(queries.bucket(group, params))
               .append(" AS b, hash_record_extended(").append(row).append(", 0) AS h FROM ")
               .append(queries.table().quoted());
-      sql.append(queries.whereInSpan(group, params));
+      sql.append(queries.whereInRanges(group, params));
       // OFFSET 0 fences the subquery: the planner then assumes few buckets and hash-aggregates
       // instead of sorting every row by an expression it takes for nearly unique.
       return sql.append(" OFFSET 0) r WHERE b IS NOT NULL GROUP BY b").toString();

@@ -270,12 +270,25 @@ final class Queries {
   }
 
   /**
-   * {@code WHERE} the row's key lies in the span from the first range's start to the last one's
-   * end, and the filter holds: how every grouped digest query reads its rows (one range scan).
+   * {@code WHERE} the row's key lies in one of the ranges (ascending), and the filter holds: how
+   * every grouped digest query reads its rows. Adjoining ranges read as one span (one range scan);
+   * ranges with gaps between them as one condition per run of adjoining ranges, joined by {@code
+   * OR}, so that the rows in the gaps are neither read nor hashed — a watch digests a few scattered
+   * leaves of a large table, not the span from the first to the last.
    */
-  String whereInSpan(List<KeyRange> group, List<Bound> params) {
-    KeyRange span = KeyRange.of(group.get(0).lo(), group.get(group.size() - 1).hi());
-    return " WHERE " + inRange(span, params) + (filter == null ? "" : " AND (" + filter + ")");
+  String whereInRanges(List<KeyRange> group, List<Bound> params) {
+    List<String> runs = new ArrayList<>();
+    Key runLo = group.get(0).lo();
+    for (int i = 1; i <= group.size(); i++) {
+      if (i == group.size() || !group.get(i - 1).adjoins(group.get(i))) {
+        runs.add(inRange(KeyRange.of(runLo, group.get(i - 1).hi()), params));
+        if (i < group.size()) {
+          runLo = group.get(i).lo();
+        }
+      }
+    }
+    String where = runs.size() == 1 ? runs.get(0) : "(" + String.join(" OR ", runs) + ")";
+    return " WHERE " + where + (filter == null ? "" : " AND (" + filter + ")");
   }
 
   /** Whether each range starts where the one before it ends. */
