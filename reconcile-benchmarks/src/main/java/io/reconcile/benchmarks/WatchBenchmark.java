@@ -9,16 +9,12 @@ import static io.reconcile.benchmarks.GeneratedTables.pool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import io.reconcile.api.Digest;
-import io.reconcile.api.HashScheme;
-import io.reconcile.api.KeyRange;
 import io.reconcile.api.repair.Divergence;
 import io.reconcile.api.store.Change;
 import io.reconcile.api.store.ChangeBatch;
 import io.reconcile.api.store.ChangeFeed;
 import io.reconcile.api.store.ChangeFeedSource;
 import io.reconcile.api.store.FeedPosition;
-import io.reconcile.api.store.ForwardingStore;
 import io.reconcile.api.store.Store;
 import io.reconcile.benchmarks.GeneratedTables.Product;
 import io.reconcile.core.ReconcileListener;
@@ -113,8 +109,7 @@ import org.jspecify.annotations.Nullable;
  * phase: its time, rows, digest and pipeline time), {@code --async-commit} (the writers commit as
  * the test server is configured, asynchronously, instead of as PostgreSQL does by default), {@code
  * --poll-interval-ms=N} (Debezium's {@code poll.interval.ms} for the library's feeds; the command
- * has no option for it), {@code --split-digests} (a what-if, not the library as it is: see {@link
- * SplitDigests}).
+ * has no option for it; by default the feed's own, 50 ms).
  */
 public final class WatchBenchmark {
 
@@ -148,7 +143,6 @@ public final class WatchBenchmark {
     boolean trace = false;
     boolean asyncCommit = false;
     int pollMillis = 0;
-    boolean splitDigests = false;
     for (String a : args) {
       if (a.startsWith("--leaf-rows=")) {
         leafRows = Integer.parseInt(a.substring("--leaf-rows=".length()));
@@ -162,16 +156,14 @@ public final class WatchBenchmark {
         asyncCommit = true;
       } else if (a.startsWith("--poll-interval-ms=")) {
         pollMillis = Integer.parseInt(a.substring("--poll-interval-ms=".length()));
-      } else if (a.equals("--split-digests")) {
-        splitDigests = true;
       } else if (a.matches("\\d+")) {
         rows = Long.parseLong(a);
       } else {
         throw new IllegalArgumentException("expected [ROWS] [--leaf-rows=N] [--repeats=N] [--no-cli] [--trace]"
-            + " [--async-commit] [--poll-interval-ms=N] [--split-digests], but got '" + a + "'");
+            + " [--async-commit] [--poll-interval-ms=N], but got '" + a + "'");
       }
     }
-    Settings settings = new Settings(leafRows, asyncCommit, pollMillis, splitDigests, trace);
+    Settings settings = new Settings(leafRows, asyncCommit, pollMillis, trace);
     Path launcher = cli ? UsersPathBenchmark.launcher() : null;
     TestServer server = TestServers.logicalPostgres();
     ExecutorService two = Executors.newFixedThreadPool(2);
@@ -231,44 +223,16 @@ public final class WatchBenchmark {
    * How the scenarios run: the watch's leaves; whether the benchmark's writers commit
    * asynchronously, as the test server is configured (durability off), instead of as PostgreSQL
    * does by default ({@code synchronous_commit = on}: the WAL is flushed, so logical decoding sees
-   * the change, at commit); Debezium's {@code poll.interval.ms} for the library's feeds (0: its
-   * default, 500 ms); whether the library's watch digests each run of adjoining leaves in a call of
-   * its own (a what-if, see {@link SplitDigests}); whether every cycle is printed.
+   * the change, at commit); Debezium's {@code poll.interval.ms} for the library's feeds (0: the
+   * feed's default, 50 ms); whether every cycle is printed.
    */
-  record Settings(int leafRows, boolean asyncCommit, int pollMillis, boolean splitDigests, boolean trace) {
+  record Settings(int leafRows, boolean asyncCommit, int pollMillis, boolean trace) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "leaf rows %d, settle %d ms, interval %d ms, writers' commits %s,"
-              + " Debezium poll.interval.ms %s for the library's feeds%s", leafRows, SETTLE.toMillis(), INTERVAL.toMillis(),
+              + " Debezium poll.interval.ms %s for the library's feeds", leafRows, SETTLE.toMillis(), INTERVAL.toMillis(),
           asyncCommit ? "asynchronous (the test server's setting)" : "synchronous (PostgreSQL's default)",
-          pollMillis == 0 ? "500 (its default)" : Integer.toString(pollMillis),
-          splitDigests ? "; WHAT-IF: the library's watch digests each run of adjoining leaves in a call of its own" : "");
-    }
-  }
-
-  /**
-   * A what-if, not the library as it is: digests each run of adjoining ranges in a call of its own.
-   * {@code JdbcStore} digests up to 512 ranges in one query over the span from the first range's
-   * start to the last one's end, so a call with a few scattered leaves reads (and, on PostgreSQL,
-   * hashes) every row between them; called run by run it reads the leaves' rows only — what a
-   * store that bounded its grouped digest by the ranges themselves would read.
-   */
-  static final class SplitDigests extends ForwardingStore {
-    SplitDigests(Store delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public List<Digest> digest(List<KeyRange> ranges, HashScheme scheme) {
-      List<Digest> out = new ArrayList<>(ranges.size());
-      int from = 0;
-      for (int i = 1; i <= ranges.size(); i++) {
-        if (i == ranges.size() || !ranges.get(i - 1).adjoins(ranges.get(i))) {
-          out.addAll(super.digest(ranges.subList(from, i), scheme));
-          from = i;
-        }
-      }
-      return out;
+          pollMillis == 0 ? "50 (the feed's default)" : Integer.toString(pollMillis));
     }
   }
 
@@ -495,8 +459,8 @@ public final class WatchBenchmark {
       this.state = Files.createTempDirectory("reconcile-watch-bench-");
       this.feeds = new TimedFeed[] {new TimedFeed(feedOf(a, jdbcA, "bench_lib_first", settings.pollMillis())),
           new TimedFeed(feedOf(b, jdbcB, "bench_lib_second", settings.pollMillis()))};
-      CallTimes left = new CallTimes(settings.splitDigests() ? new SplitDigests(jdbcA) : jdbcA);
-      CallTimes right = new CallTimes(settings.splitDigests() ? new SplitDigests(jdbcB) : jdbcB);
+      CallTimes left = new CallTimes(jdbcA);
+      CallTimes right = new CallTimes(jdbcB);
       long[] pipeline = new long[3]; // rows, nanos, runs
       ReconcileListener recorder = new ReconcileListener() {
         @Override
