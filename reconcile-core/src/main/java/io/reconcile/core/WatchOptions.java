@@ -113,9 +113,11 @@ public final class WatchOptions {
     }
 
     /**
-     * How long after a key changed (by its feed's commit time, or when the difference was first seen
-     * if no feed told of the change) a difference on it is taken for drift rather than replication
-     * lag: until then it is re-read, not reported or repaired. 5 seconds by default; zero reports at
+     * How long after the watch heard of a key's change (when it polled the feed's event, or, if no
+     * feed told of one, when the difference was first seen) a difference on it is taken for drift
+     * rather than replication lag: until then it is re-read, not reported or repaired. Time to detect
+     * is measured from the change's commit time where the feed gives one, so it is this window plus
+     * the feed's delivery and a cycle. 5 seconds by default; zero reports at
      * first sight.
      */
     public Builder settle(Duration settle) {

@@ -47,14 +47,27 @@ final class WatchState {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
-  /** A leaf that changed since its last check: the changed keys and their latest change times (epoch ms). */
-  static final class Dirty {
-    /** The changed keys and their latest change times, or null when there were too many to follow. */
-    @Nullable TreeMap<Key, Long> keys = new TreeMap<>();
+  /**
+   * The latest change of a key a feed told of (epoch ms).
+   *
+   * @param committed when it was committed at its source, as the feed says (else when it was seen);
+   *     a source's clock may be coarse or skewed, so this only measures the time to detect
+   * @param seen when the watch polled it: the settle window counts from here
+   */
+  record Changed(long committed, long seen) {
+    Changed latest(Changed other) {
+      return new Changed(Math.max(committed, other.committed), Math.max(seen, other.seen));
+    }
+  }
 
-    void add(Key key, long at) {
+  /** A leaf that changed since its last check: the changed keys and their latest changes. */
+  static final class Dirty {
+    /** The changed keys and their latest changes, or null when there were too many to follow. */
+    @Nullable TreeMap<Key, Changed> keys = new TreeMap<>();
+
+    void add(Key key, Changed change) {
       if (keys != null) {
-        keys.merge(key, at, Math::max);
+        keys.merge(key, change, Changed::latest);
         if (keys.size() > KEYS_PER_LEAF) {
           keys = null;
         }
@@ -62,10 +75,10 @@ final class WatchState {
     }
 
     /**
-     * When {@code key} last changed, if this leaf knows: not once it held too many keys to follow
+     * The latest change of {@code key}, if this leaf knows: not once it held too many keys to follow
      * (another key's time could be older than this key's change).
      */
-    Optional<Long> changed(Key key) {
+    Optional<Changed> changed(Key key) {
       return keys == null ? Optional.empty() : Optional.ofNullable(keys.get(key));
     }
   }
@@ -75,7 +88,7 @@ final class WatchState {
    *
    * @param firstSeen when the key was first seen diverging (in this stretch of divergence)
    * @param state a fingerprint of what the sides hold ({@link Watcher#fingerprint}); 0 for a leaf
-   * @param changedAt the key's latest change a feed told of, or -1
+   * @param changedAt the commit time of the key's latest change a feed told of, or -1
    * @param due when it is reported if it still diverges
    * @param count how many divergences: 1 for a key, more for a leaf settling as a whole
    */
@@ -207,7 +220,7 @@ final class WatchState {
       ObjectNode n = d.addObject().put("leaf", leaf);
       if (x.keys != null) {
         ArrayNode keys = n.putArray("keys");
-        x.keys.forEach((k, at) -> keys.addArray().add(B64.encodeToString(k.encode())).add(at));
+        x.keys.forEach((k, at) -> keys.addArray().add(B64.encodeToString(k.encode())).add(at.committed()).add(at.seen()));
       }
     });
     ArrayNode s = o.putArray("settling");
@@ -276,7 +289,7 @@ final class WatchState {
         Dirty x = new Dirty();
         if (n.has("keys")) {
           for (JsonNode k : n.get("keys")) {
-            x.keys.put(Key.decode(B64D.decode(k.get(0).asText())), k.get(1).asLong());
+            x.keys.put(Key.decode(B64D.decode(k.get(0).asText())), new Changed(k.get(1).asLong(), k.get(2).asLong()));
           }
         } else {
           x.keys = null;

@@ -234,7 +234,7 @@ final class Watcher implements AutoCloseable {
           }
           for (Change c : batch.changes()) {
             // A commit time ahead of this clock (a skewed source) counts from first sight.
-            mark(c.key(), Math.min(now, c.commitTime().map(Instant::toEpochMilli).orElse(now)));
+            mark(c.key(), new WatchState.Changed(Math.min(now, c.commitTime().map(Instant::toEpochMilli).orElse(now)), now));
           }
           taken += batch.changes().size();
           f.polled = batch.position();
@@ -252,7 +252,7 @@ final class Watcher implements AutoCloseable {
     }
   }
 
-  private void mark(Key key, long at) {
+  private void mark(Key key, WatchState.Changed at) {
     if (state.cuts().isEmpty() && state.sweepOwed != null) {
       return; // no leaves yet: the first sweep checks everything
     }
@@ -513,8 +513,9 @@ final class Watcher implements AutoCloseable {
 
   /**
    * Whether a divergence is held back in this cycle rather than reported: until the settle window
-   * has passed since its key last changed (the commit time a feed told of; when no feed told, since
-   * it was first seen), counted again from when the sides are seen holding something new — but, while
+   * has passed since the watch heard of its key's last change (when it polled the feed's event, not
+   * the source's commit time, which may be coarse or skewed; when no feed told, since it was first
+   * seen), counted again from when the sides are seen holding something new — but, while
    * they keep changing, no longer than three windows from when it was first seen. A replica that is
    * merely behind catches up in the meantime. Records it as settling while held; for one let
    * through, remembers when a feed last told of a change of its key (the time to detect is measured
@@ -529,7 +530,8 @@ final class Watcher implements AutoCloseable {
       return whole.due() > now;
     }
     Dirty dirty = state.dirty.get(leaf);
-    long changedAt = dirty == null ? -1 : dirty.changed(key).orElse(-1L);
+    WatchState.Changed change = dirty == null ? null : dirty.changed(key).orElse(null);
+    long changedAt = change == null ? -1 : change.committed();
     long fingerprint = fingerprint(d);
     Long reported = state.reported.get(key);
     if (reported != null && reported == fingerprint) {
@@ -538,10 +540,10 @@ final class Watcher implements AutoCloseable {
     Settling known = state.settling.get(key);
     Settling next;
     if (known == null) {
-      // Since the key last changed, as a feed told; unknown (a sweep, a spot check), since now.
-      next = new Settling(now, fingerprint, changedAt, (changedAt >= 0 ? changedAt : now) + window, 1);
+      // Since the watch heard of the key's last change; when no feed told of one (a sweep, a spot check), since now.
+      next = new Settling(now, fingerprint, changedAt, (change != null ? change.seen() : now) + window, 1);
     } else if (known.state() != fingerprint) {
-      long from = changedAt > known.changedAt() ? changedAt : now; // a change a feed told of, or one first seen now
+      long from = change != null && changedAt > known.changedAt() ? change.seen() : now; // a change a feed told of, or one first seen now
       next = new Settling(known.firstSeen(), fingerprint, Math.max(changedAt, known.changedAt()),
           Math.min(from + window, known.firstSeen() + 3 * window), 1);
     } else {
