@@ -93,11 +93,8 @@ final class DebeziumFeed implements ChangeFeed {
 
   private record Delivered(String token, RecordChangeEvent<SourceRecord> record) {}
 
-  /** How long a close waits for a starting engine's task before it stops the engine's thread instead. */
-  private static final Duration START_WAIT = Duration.ofSeconds(30);
-
-  /** Counted down once the engine's task started, or the engine ended without starting it. */
-  private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+  /** How long a close asks a starting engine to stop before it stops the engine's thread instead. */
+  private static final Duration START_WAIT = Duration.ofSeconds(10);
 
   private DebeziumFeed(PostgresChangeFeed source, long runStartLsn, @Nullable String initialGap,
       FeedPosition position, @Nullable String keyShape) {
@@ -229,12 +226,6 @@ final class DebeziumFeed implements ChangeFeed {
         .using(props)
         .using(OffsetCommitPolicy.always())
         .using(this::completed)
-        .using(new DebeziumEngine.ConnectorCallback() {
-          @Override
-          public void taskStarted() {
-            started.countDown();
-          }
-        })
         .notifying(this::handleBatch)
         .build();
     engine = e;
@@ -369,7 +360,6 @@ final class DebeziumFeed implements ChangeFeed {
   }
 
   private void completed(boolean success, String message, @Nullable Throwable error) {
-    started.countDown(); // it will not start now: a close need not wait for it
     lock.lock();
     try {
       if (!closed && failure == null) {
@@ -502,9 +492,11 @@ final class DebeziumFeed implements ChangeFeed {
       lock.unlock();
     }
     SeededOffsetStore.forget(engineName);
+    boolean stopped = engine == null;
     try {
       if (engine != null) {
         closeEngine(engine);
+        stopped = true;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -512,9 +504,13 @@ final class DebeziumFeed implements ChangeFeed {
       // the engine's own shutdown failed; its thread is stopped below
     } finally {
       if (thread != null) {
-        thread.shutdown();
+        if (stopped) {
+          thread.shutdown();
+        } else {
+          thread.shutdownNow(); // interrupts the engine where it waits
+        }
         try {
-          if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+          if (!thread.awaitTermination(START_WAIT.toSeconds(), TimeUnit.SECONDS)) {
             thread.shutdownNow();
           }
         } catch (InterruptedException e) {
@@ -526,13 +522,12 @@ final class DebeziumFeed implements ChangeFeed {
   }
 
   /**
-   * Stops the engine. It refuses to while its task is starting ({@link IllegalStateException}), even
-   * for a moment after the task said it started: wait for the task (or the engine's end), then ask
-   * again until it agrees, at most {@link #START_WAIT}.
+   * Stops the engine. It refuses to while its task is starting ({@link IllegalStateException}) and
+   * gives no signal when that ends: ask again shortly until it agrees, at most {@link #START_WAIT};
+   * then its thread is stopped instead.
    */
   private void closeEngine(DebeziumEngine<?> e) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + START_WAIT.toNanos();
-    started.await(START_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     while (true) {
       try {
         e.close();
