@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "watch",
-    header = "Keep comparing (and with --apply, repairing) a table as it changes, until interrupted.",
+    header = "Follow a table as it changes: compare (or repair) what changed.",
     mixinStandardHelpOptions = true,
     description = {
       "Compares the table once, then follows each side's changes: a Kafka topic and a MongoDB",
