@@ -14,6 +14,7 @@ import java.util.Objects;
  * receives one after every cycle. Holds no keys and no row values.
  *
  * @param name the watch's name
+ * @param mode what the watch's cycles may do: report, plan or repair
  * @param stores the store ids, reference first
  * @param at when this report was taken
  * @param cycles cycles run (in every process of this watch)
@@ -45,6 +46,7 @@ import java.util.Objects;
  */
 public record WatchReport(
     String name,
+    Mode mode,
     List<String> stores,
     Instant at,
     long cycles,
@@ -86,19 +88,24 @@ public record WatchReport(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One line for a terminal: cycles, backlog, divergences, settled, repairs, time to detect. */
+  /**
+   * One line for a terminal: cycles, backlog, divergences, settled, time to detect, and — for a
+   * watch that repairs — what became of the repairs.
+   */
   public String statusLine() {
+    String repaired = mode == Mode.APPLY
+        ? String.format(", %d repaired, %d refused, %d escalated", repairs.applied(), repairs.refused(), repairs.escalated())
+        : "";
     return String.format(
-        "watch %s: cycle %d, %d dirty leaves, %d settling, %d divergences (%d settled by themselves), %d repaired,"
-            + " %d refused, %d escalated; time to detect p99 %s; %d sweeps, %d gaps",
-        name, cycles, dirtyLeaves, settling, divergences, settled, repairs.applied(), repairs.refused(),
-        repairs.escalated(), millis(timeToDetect.p99()), sweeps, gaps);
+        "watch %s: cycle %d, %d dirty leaves, %d settling, %d divergences (%d settled by themselves)%s;"
+            + " time to detect p99 %s; %d sweeps, %d gaps",
+        name, cycles, dirtyLeaves, settling, divergences, settled, repaired, millis(timeToDetect.p99()), sweeps, gaps);
   }
 
   /** The report as one line of JSON (durations in milliseconds), e.g. for a JSONL event stream. */
   public String toJson() {
     ObjectNode o = JSON.createObjectNode();
-    o.put("event", "watch-status").put("name", name).put("at", at.toString());
+    o.put("event", "watch-status").put("name", name).put("mode", mode.name()).put("at", at.toString());
     stores.forEach(o.putArray("stores")::add);
     o.put("cycles", cycles).put("sweeps", sweeps).put("lastSweepReason", lastSweepReason).put("leaves", leaves)
         .put("leavesChecked", leavesChecked).put("rowsChecked", rowsChecked).put("spotChecks", spotChecks)

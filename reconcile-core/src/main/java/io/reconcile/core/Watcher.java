@@ -594,7 +594,7 @@ final class Watcher implements AutoCloseable {
 
   WatchReport report() {
     Map<String, Long> t = state.totals;
-    return new WatchReport(options.name(), state.stores, s.clock().instant(), state.cycle, get(t, "sweeps"),
+    return new WatchReport(options.name(), s.mode(), state.stores, s.clock().instant(), state.cycle, get(t, "sweeps"),
         lastSweepReason, state.cuts().isEmpty() && state.digests.isEmpty() ? 0 : state.leaves(), get(t, "leavesChecked"),
         get(t, "rowsChecked"), get(t, "spotChecks"), get(t, "unreportedChanges"), get(t, "gaps"), get(t, "feedFailures"),
         get(t, "divergences"), get(t, "settled"),
