@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Watch watch = reconciler.watch(WatchOptions.newBuilder().settle(Duration.ofSeconds(5)).build())) {
  *   ...                                   // the host goes on; the watch checks and repairs
- *   System.out.println(watch.status().statusLine());
+ *   log.info(watch.status().statusLine());       // or hear every cycle: ReconcileListener.watchCycleFinished
  * }                                       // state saved: the next watch resumes from here
  * }</pre>
  *

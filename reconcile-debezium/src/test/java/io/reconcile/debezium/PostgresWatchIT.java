@@ -51,6 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresWatchIT {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresWatchIT.class);
+
   private static final int ROWS = 300;
   private static final Duration SETTLE = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(45);
@@ -210,7 +212,7 @@ class PostgresWatchIT {
 
       until(w, "a divergence on 42", x -> reportedKeys().contains(Key.of(42L)));
       Duration detected = Duration.ofNanos(reportedAt.get(Key.of(42L)) - drifted);
-      System.out.printf("PostgresWatchIT: drift detected after %d ms (settle %d ms)%n", detected.toMillis(), SETTLE.toMillis());
+      LOG.info("drift detected after {} ms (settle {} ms)", detected.toMillis(), SETTLE.toMillis());
       assertThat(detected).isBetween(SETTLE, SETTLE.plus(SLACK));
       assertThat(reported.get(0).kind()).isEqualTo(Divergence.Kind.MISMATCH);
 
@@ -248,7 +250,7 @@ class PostgresWatchIT {
         "INSERT INTO orders VALUES (" + (ROWS + 1) + ", 'ghost', 0)");
 
     until(w, "three repairs", x -> x.repairs().applied() >= 3);
-    System.out.printf("PostgresWatchIT: three drifts repaired after %d ms%n", (System.nanoTime() - drifted) / 1_000_000);
+    LOG.info("three drifts repaired after {} ms", (System.nanoTime() - drifted) / 1_000_000);
     assertThat(repairs).extracting(o -> o.action().key())
         .containsExactlyInAnyOrder(Key.of(3L), Key.of(4L), Key.of((long) ROWS + 1));
     assertThat(repairs).allSatisfy(o -> assertThat(o.status()).isEqualTo(ActionOutcome.Status.APPLIED));
@@ -309,7 +311,7 @@ class PostgresWatchIT {
       closing = Duration.ofNanos(System.nanoTime() - t0);
       assertThat(w.failure()).isEmpty();
     }
-    System.out.printf("PostgresWatchIT: a watch whose feed was starting closed in %d ms%n", closing.toMillis());
+    LOG.info("a watch whose feed was starting closed in {} ms", closing.toMillis());
     replicaConnector.clear();
     replica.exec("UPDATE orders SET status = 'drifted' WHERE id = 77");
 

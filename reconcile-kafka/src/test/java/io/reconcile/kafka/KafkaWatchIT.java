@@ -50,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaWatchIT {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaWatchIT.class);
+
   private static final int ROWS = 300;
   private static final Duration SETTLE = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -198,7 +200,7 @@ class KafkaWatchIT {
 
       until(w, r -> seen.keys().contains(Key.of(42L)), "a divergence on key 42");
       Duration detected = Duration.ofNanos(seen.firstSeenNanos.get(Key.of(42L)) - drifted);
-      System.out.printf("KafkaWatchIT: drift detected after %d ms (settle %d ms)%n", detected.toMillis(), SETTLE.toMillis());
+      LOG.info("drift detected after {} ms (settle {} ms)", detected.toMillis(), SETTLE.toMillis());
       assertThat(detected).isBetween(SETTLE, SETTLE.plus(SLACK));
       assertThat(seen.divergences.get(0).kind()).isEqualTo(Divergence.Kind.MISMATCH);
 
@@ -246,7 +248,7 @@ class KafkaWatchIT {
     topic.produce(drift);
 
     WatchReport r = until(w, x -> x.repairs().applied() >= 3, "three repairs");
-    System.out.printf("KafkaWatchIT: three drifts repaired after %d ms%n", since(drifted).toMillis());
+    LOG.info("three drifts repaired after {} ms", since(drifted).toMillis());
     assertThat(since(drifted)).isLessThan(SETTLE.plus(SLACK).plus(SLACK));
     assertThat(seen.repairs).extracting(o -> o.action().key())
         .containsExactlyInAnyOrder(Key.of(12L), Key.of(7L), Key.of((long) ROWS + 1));

@@ -48,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MongoWatchIT {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MongoWatchIT.class);
+
   private static final MongoClient CLIENT = MongoClients.create(TestMongo.withChangeStreams());
   private static final int DOCS = 300;
   private static final Duration SETTLE = Duration.ofSeconds(1);
@@ -193,7 +195,7 @@ class MongoWatchIT {
 
       await(w, "a divergence on 42", () -> reportedKeys().contains(Key.of(42L)));
       Duration detected = Duration.ofNanos(reportedAt.get(Key.of(42L)) - drifted);
-      System.out.printf("MongoWatchIT: drift detected after %d ms (settle %d ms)%n", detected.toMillis(), SETTLE.toMillis());
+      LOG.info("drift detected after {} ms (settle {} ms)", detected.toMillis(), SETTLE.toMillis());
       assertThat(detected).isBetween(SETTLE, SETTLE.plus(SLACK));
       assertThat(reported.get(0).kind()).isEqualTo(Divergence.Kind.MISMATCH);
 
@@ -223,7 +225,7 @@ class MongoWatchIT {
         replica.insertOne(order(DOCS + 1, "ghost"));
 
         await(w, "three repairs", () -> w.status().repairs().applied() >= 3);
-        System.out.printf("MongoWatchIT: three drifts repaired after %d ms%n", Duration.ofNanos(System.nanoTime() - drifted).toMillis());
+        LOG.info("three drifts repaired after {} ms", Duration.ofNanos(System.nanoTime() - drifted).toMillis());
         assertThat(repairs).extracting(o -> o.action().key())
             .containsExactlyInAnyOrder(Key.of(3L), Key.of(4L), Key.of((long) DOCS + 1));
         assertThat(repairs).allSatisfy(o -> assertThat(o.status()).isEqualTo(ActionOutcome.Status.APPLIED));
