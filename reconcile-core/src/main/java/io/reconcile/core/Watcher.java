@@ -169,7 +169,10 @@ final class Watcher implements AutoCloseable {
     if (state.sweepOwed == null && now - state.lastSweep >= options.sweepEvery().toMillis()) {
       state.sweepOwed = "the sweep interval (" + options.sweepEvery() + ") passed";
     }
-    state.save(s.checkpoints());
+    // Saved before any position is committed; a cycle whose feeds did not move has nothing to commit.
+    if (feeds.stream().anyMatch(f -> f.polled != null && !f.polled.equals(f.committed))) {
+      state.save(s.checkpoints());
+    }
     s.faults().at(Faults.Point.WATCH_AFTER_SAVE);
     commitFeeds();
     s.faults().at(Faults.Point.WATCH_AFTER_COMMIT);

@@ -51,7 +51,7 @@ final class ChangeLog {
   }
 
   /** Records keys changed by one commit; called by the table's single writer. */
-  void append(List<Key> changed, Instant at) {
+  void append(java.util.Collection<Key> changed, Instant at) {
     lock.lock();
     try {
       if (keys == null) {

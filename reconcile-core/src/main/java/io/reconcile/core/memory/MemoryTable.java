@@ -4,7 +4,6 @@ import io.reconcile.api.Entry;
 import io.reconcile.api.Key;
 import io.reconcile.api.KeyRange;
 import io.reconcile.api.RowHash;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +148,6 @@ final class MemoryTable {
    *     key, returns the writes to commit: key to new entry, or to null for a deletion
    */
   <R> R write(Function<Function<Key, @Nullable Entry>, Staged<R>> stage) {
-    List<Key> changed;
     R result;
     synchronized (writeLock) {
       long latest = committed;
@@ -185,8 +183,7 @@ final class MemoryTable {
               }
             });
       }
-      changed = new ArrayList<>(staged.writes().keySet());
-      changes.append(changed, java.time.Instant.now());
+      changes.append(staged.writes().keySet(), java.time.Instant.now());
     }
     return result;
   }
