@@ -173,6 +173,10 @@ final class WatchCommand implements Callable<Integer> {
     Job.Table table = job.tables().get(0);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (Files.exists(state) && !Files.isDirectory(state)) {
+      throw new ConfigurationException("--state names the directory a watch keeps its state in, but " + state
+          + " is a file; give a directory (it is created if missing)");
+    }
     Files.createDirectories(state);
     try (FileChannel lockFile = FileChannel.open(state.resolve("watch.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.tryLock()) {

@@ -183,7 +183,7 @@ class WatchCliIT {
 
   @Test
   @DisplayName("bad options fail at once with one line naming the option")
-  void badOptions() {
+  void badOptions() throws java.io.IOException {
     Cli.Result noState = Cli.run(Map.of(), List.of("watch", first.jdbcUrl(), second.jdbcUrl(), "-t", "orders", "-k", "id"));
     assertThat(noState.exit()).isEqualTo(2);
     assertThat(noState.err()).contains("--state");
@@ -193,6 +193,12 @@ class WatchCliIT {
     Cli.Result apply = Cli.run(Map.of("PW", first.password()), args("--apply"));
     assertThat(apply.exit()).isEqualTo(2);
     assertThat(apply.err()).contains("--resolver").contains("--audit");
+    java.nio.file.Files.writeString(dir.resolve("a-file"), "");
+    List<String> onAFile = new ArrayList<>(args());
+    onAFile.set(onAFile.indexOf("--state") + 1, dir.resolve("a-file").toString());
+    Cli.Result file = Cli.run(Map.of("PW", first.password()), onAFile);
+    assertThat(file.exit()).isEqualTo(2);
+    assertThat(file.err()).contains("--state").contains("is a file");
     Cli.Result settle = Cli.run(Map.of("PW", first.password()), args("--settle", "soon"));
     assertThat(settle.exit()).isEqualTo(2);
     assertThat(settle.err()).contains("a duration is");
